@@ -1,0 +1,105 @@
+import type { FileKind } from '../model/file-kind';
+import type { FwConfig } from '../model/fw-config';
+import { loadFwConfig, type LineVerdict } from '../model/load-config';
+import { parseFwSyntax } from '../syntax/parse-file';
+import { DIAGNOSTIC_CODES } from './codes';
+import type { Finding, Severity } from './finding';
+import { hintFor } from './hints';
+import { lintConfig } from './lints';
+
+export interface SourceFile {
+  readonly path: string;
+  readonly text: string;
+}
+
+export interface CheckOptions {
+  /** The cluster.fw that host, guest and vnet files resolve ipsets and aliases against. */
+  readonly cluster?: SourceFile;
+  /** Names of SDN-generated ipsets, when the SDN setup is known (else such names go unchecked). */
+  readonly sdnIpSets?: readonly string[];
+  /** Whether a guest file belongs to a VM or a container (Proxmox's messages name it). */
+  readonly guestEnv?: 'vm' | 'ct';
+  /** Seconds since the epoch, for the cluster `enable` time stamp; defaults to now. */
+  readonly nowSeconds?: number;
+}
+
+function severityOf(code: string): Severity {
+  return DIAGNOSTIC_CODES[code]?.severity ?? 'error';
+}
+
+function lineTextAt(config: FwConfig, lineNumber: number): string {
+  return config.tree.lines[lineNumber - 1]?.line.content ?? '';
+}
+
+function verdictFinding(verdict: LineVerdict, kind: FileKind, own: FwConfig, cluster: FwConfig | undefined): Finding {
+  // With CRLF line ends every "no section" line is a symptom of the one cause.
+  const crlf = own.tree.crlf && verdict.code === 'no-section';
+  const code = crlf ? 'crlf-line-endings' : verdict.code;
+  const hint = hintFor({ ...verdict, code }, kind, own, cluster, lineTextAt(own, verdict.lineNumber));
+  return {
+    code,
+    severity: severityOf(code),
+    message: verdict.message,
+    ...(hint ? { hint } : {}),
+    span: verdict.span,
+    proxmox: crlf ? 'file-ignored' : verdict.verdict,
+    related: [],
+  };
+}
+
+function loadCluster(options: CheckOptions, sdnIpSets: ReadonlySet<string> | undefined): FwConfig | undefined {
+  if (!options.cluster) return undefined;
+  const tree = parseFwSyntax(options.cluster.text, 'cluster');
+  return loadFwConfig(tree, 'cluster', sdnIpSets ? { sdnIpSets } : {}).config;
+}
+
+function checkFileUnguarded(file: SourceFile, kind: FileKind, options: CheckOptions): Finding[] {
+  const sdnIpSets = options.sdnIpSets ? new Set(options.sdnIpSets) : undefined;
+  const cluster = kind === 'cluster' ? undefined : loadCluster(options, sdnIpSets);
+  const tree = parseFwSyntax(file.text, kind);
+  const { config, verdicts, unverified } = loadFwConfig(tree, kind, {
+    ...(cluster ? { cluster } : {}),
+    ...(sdnIpSets ? { sdnIpSets } : {}),
+    ...(options.guestEnv ? { guestEnv: options.guestEnv } : {}),
+  });
+  const findings: Finding[] = verdicts.map((v) => verdictFinding(v, kind, config, cluster));
+  for (const ref of unverified) {
+    const missing =
+      ref.missing === 'cluster'
+        ? 'no cluster.fw was found to resolve it against (pass --cluster, or keep the /etc/pve layout)'
+        : 'it can only come from the SDN configuration, which is not known here';
+    findings.push({
+      code: 'unverified-reference',
+      severity: severityOf('unverified-reference'),
+      message: `cannot check '${ref.name}': ${missing}`,
+      span: ref.span,
+      proxmox: null,
+      related: [],
+    });
+  }
+  const nowSeconds = options.nowSeconds ?? Math.floor(Date.now() / 1000);
+  for (const lint of lintConfig(config, nowSeconds)) {
+    findings.push({ ...lint, severity: severityOf(lint.code), proxmox: null });
+  }
+  return findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+}
+
+/** Every finding for one file: Proxmox's own verdicts and our lints. Never throws. */
+export function checkFile(file: SourceFile, kind: FileKind, options: CheckOptions = {}): Finding[] {
+  try {
+    return checkFileUnguarded(file, kind, options);
+  } catch (err) {
+    // A bug of ours must not take the editor or the CLI down; say so on the first line.
+    const detail = err instanceof Error ? err.message : String(err);
+    return [
+      {
+        code: 'internal-error',
+        severity: 'error',
+        message: `pvefw could not check this file (internal error: ${detail}); please report it`,
+        span: { start: 0, end: 0 },
+        proxmox: null,
+        related: [],
+      },
+    ];
+  }
+}

@@ -1,0 +1,103 @@
+import { OPTIONS } from '../facts/generated/options';
+import type { FileKind } from '../model/file-kind';
+import type { FwConfig } from '../model/fw-config';
+import type { LineVerdict } from '../model/load-config';
+import type { FwSyntaxTree } from '../syntax/tree';
+
+const FLAG_WITH_EXTRA_BLANKS = /^(-i|-p|--?proto|--?dport|--?sport|--?source|--?dest|--?log|--?icmp-type)(\t|  )/;
+const FLAG_WITHOUT_VALUE = /^(-i|-p|--?proto|--?dport|--?sport|--?source|--?dest|--?log|--?icmp-type)$/;
+
+/** Where a name is defined anywhere in a file, lower-cased ipset names included. */
+function definitionLine(tree: FwSyntaxTree, section: 'ipset' | 'aliases', lowerName: string): number | undefined {
+  for (const line of tree.lines) {
+    if (section === 'ipset' && line.kind === 'header' && line.section === 'ipset' && line.name === lowerName) {
+      return line.line.number;
+    }
+    if (section === 'aliases' && line.kind === 'alias' && line.nameToken?.text.toLowerCase() === lowerName) {
+      return line.line.number;
+    }
+  }
+  return undefined;
+}
+
+function referenceHint(verdict: LineVerdict, trees: readonly FwSyntaxTree[], own: FwSyntaxTree): string | undefined {
+  const match = /^no such (ipset|alias) '(.*)'$/.exec(verdict.message);
+  if (!match) return undefined;
+  const isSet = match[1] === 'ipset';
+  const written = match[2]!.replace(/^(dc|guest|sdn)\//, '');
+  const lower = written.toLowerCase();
+  for (const tree of trees) {
+    const line = definitionLine(tree, isSet ? 'ipset' : 'aliases', lower);
+    if (line === undefined) continue;
+    if (isSet && written !== lower) {
+      return `ipset names are stored in lower case, but references are case-sensitive: write '+${lower}'`;
+    }
+    if (tree === own && line > verdict.lineNumber) {
+      return `it is defined further down, at line ${line}; Proxmox resolves names top to bottom, so move the definition above its first use`;
+    }
+  }
+  return undefined;
+}
+
+function optionHint(line: string, kind: FileKind): string | undefined {
+  if (line.includes('#')) return 'option lines cannot carry a # comment; put the comment on a line of its own';
+  if (/^\[[^\]]*\]/.test(line)) {
+    return `a ${kind} file has no such section; Proxmox reads this header as an option line and drops it and the lines after it`;
+  }
+  const key = /^([A-Za-z0-9_]+):/.exec(line)?.[1]?.toLowerCase();
+  if (!key) return 'an option line is "key: value"';
+  const fact = OPTIONS.filter((o) => o.key === key);
+  if (fact.length === 0) return `'${key}' is not a firewall option`;
+  const own = fact.find((o) => o.kinds.includes(kind));
+  if (!own) {
+    const kinds = fact.flatMap((o) => o.kinds).join(', ');
+    return `'${key}' is not an option of ${kind} files (it belongs in: ${kinds})`;
+  }
+  return `allowed values: ${own.syntax}`;
+}
+
+/** A plain-English explanation for a Proxmox message, where the message alone is cryptic. */
+export function hintFor(
+  verdict: LineVerdict,
+  kind: FileKind,
+  own: FwConfig,
+  cluster: FwConfig | undefined,
+  lineText: string,
+): string | undefined {
+  const trees = cluster && cluster !== own ? [own.tree, cluster.tree] : [own.tree];
+  switch (verdict.code) {
+    case 'undefined-ipset':
+    case 'undefined-alias':
+      return referenceHint(verdict, trees, own.tree);
+    case 'unparsable-rule-parameters': {
+      const rest = verdict.message.replace(/^unable to parse rule parameters: /, '');
+      if (FLAG_WITH_EXTRA_BLANKS.test(rest)) return 'exactly one space must separate an option from its value';
+      if (FLAG_WITHOUT_VALUE.test(rest)) return 'the option has no value';
+      if (/^--?log /.test(rest)) return 'log levels are lower case: emerg alert crit err warning notice info debug nolog';
+      return 'Proxmox does not know this option (only -i, -p, -dport, -sport, -source, -dest, -log, -icmp-type; GROUP rules take only -i)';
+    }
+    case 'unparsable-rule':
+      return lineText.startsWith('| ') ? 'no blank is allowed after the disabling "|"' : 'a rule needs a direction and an action';
+    case 'invalid-option':
+      return optionHint(lineText, kind);
+    case 'invalid-action':
+      if (/^(accept|drop|reject)$/i.test(verdict.message.replace(/^unknown action '(.*)'$/, '$1'))) {
+        return 'actions are case-sensitive: write ACCEPT, DROP or REJECT';
+      }
+      return undefined;
+    case 'unknown-protocol':
+      return /'[^']*[A-Z][^']*'/.test(verdict.message) ? 'protocol names are case-sensitive (lower case)' : undefined;
+    case 'invalid-address':
+      return verdict.message.startsWith('invalid IP address: Invalid prefix')
+        ? 'the address has host bits set beyond the prefix length; use the network address'
+        : undefined;
+    case 'no-section':
+      return 'the line stands before any section header, or after an invalid [IPSET]/[group] header';
+    case 'crlf-line-endings':
+      return 'the file has Windows (CRLF) line ends, so Proxmox recognises no section header and ignores the whole file';
+    case 'missing-protocol':
+      return 'ports and ICMP types need a protocol: add -p tcp, -p udp or -p icmp';
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,137 @@
+import { LOG_LEVELS } from '../facts/generated/options';
+import { NWS, WS } from './perl-text';
+import type { RuleField, RuleOption, RuleSyntax, Token } from './tree';
+
+interface OptionPattern {
+  readonly field: RuleField;
+  readonly pattern: RegExp;
+}
+
+// Each option as parse_fw_rule matches it: the flag, exactly one space, a value, then any blanks.
+// The flag spellings and the -log level list are Proxmox's; anything else ends the loop.
+const VALUE = `(${NWS}+)${WS}*`;
+const OPTION_PATTERNS: readonly OptionPattern[] = [
+  { field: 'proto', pattern: new RegExp(`^(-p|--?proto) ${VALUE}`, 's') },
+  { field: 'dport', pattern: new RegExp(`^(--?dport) ${VALUE}`, 's') },
+  { field: 'sport', pattern: new RegExp(`^(--?sport) ${VALUE}`, 's') },
+  { field: 'source', pattern: new RegExp(`^(--?source) ${VALUE}`, 's') },
+  { field: 'dest', pattern: new RegExp(`^(--?dest) ${VALUE}`, 's') },
+  { field: 'log', pattern: new RegExp(`^(--?log) (${LOG_LEVELS.join('|')})${WS}*`, 's') },
+  { field: 'icmp-type', pattern: new RegExp(`^(--?icmp-type) ${VALUE}`, 's') },
+];
+const IFACE_PATTERN = new RegExp(`^(-i) ${VALUE}`, 's');
+const TYPE_AND_ACTION = new RegExp(`^(${NWS}+)(${WS}+)(${NWS}+)${WS}*`, 's');
+const MACRO_ACTION = new RegExp(`^(${NWS}+)\\((ACCEPT|DROP|REJECT)\\)$`, 's');
+const TRAILING_WS = new RegExp(`${WS}*$`, 's');
+const LEADING_WS = new RegExp(`^${WS}*`, 's');
+
+export function asciiLower(text: string): string {
+  return text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+}
+
+function token(text: string, start: number): Token {
+  return { text, span: { start, end: start + text.length } };
+}
+
+/** Splits off a `# comment` the way Proxmox does: from the first "#", trimmed. */
+export function splitComment(
+  content: string,
+  start: number,
+  cutBlanksBefore: boolean,
+): { body: string; comment?: Token } {
+  const hash = content.indexOf('#');
+  if (hash === -1) return { body: content };
+  let bodyEnd = hash;
+  if (cutBlanksBefore) bodyEnd -= (TRAILING_WS.exec(content.slice(0, hash))?.[0] ?? '').length;
+  const after = content.slice(hash + 1);
+  const lead = (LEADING_WS.exec(after)?.[0] ?? '').length;
+  const text = after.slice(lead).replace(TRAILING_WS, '');
+  return { body: content.slice(0, bodyEnd), comment: token(text, start + hash + 1 + lead) };
+}
+
+/**
+ * Parses one [RULES] or [group] line as pve-firewall's parse_fw_rule does, up to (not including)
+ * verify_rule. `content` is the trimmed line; `start` its offset in the file.
+ */
+export function parseRuleSyntax(content: string, start: number): RuleSyntax {
+  const { body, comment } = splitComment(content, start, false);
+  let rest = body;
+  let offset = start;
+  const enabled = !rest.startsWith('|');
+  if (!enabled) {
+    rest = rest.slice(1);
+    offset += 1;
+  }
+  const base = { enabled, options: {}, repeated: [], ...(comment ? { comment } : {}) };
+
+  const head = TYPE_AND_ACTION.exec(rest);
+  if (!head) {
+    const message = `unable to parse rule: ${rest.replace(TRAILING_WS, '')}`;
+    return { ...base, error: { message, span: { start, end: start + content.length } } };
+  }
+  const typeToken = token(head[1]!, offset);
+  const type = asciiLower(typeToken.text);
+  let actionToken = token(head[3]!, offset + head[1]!.length + head[2]!.length);
+  let macroToken: Token | undefined;
+  if (type === 'in' || type === 'out' || type === 'forward') {
+    const macro = MACRO_ACTION.exec(actionToken.text);
+    if (macro) {
+      macroToken = token(macro[1]!, actionToken.span.start);
+      actionToken = token(macro[2]!, actionToken.span.start + macro[1]!.length + 1);
+    }
+  }
+  offset += head[0].length;
+  rest = rest.slice(head[0].length);
+
+  const options: Partial<Record<RuleField, RuleOption>> = {};
+  const repeated: RuleOption[] = [];
+  const record = (field: RuleField, match: RegExpExecArray): void => {
+    const option = { flag: token(match[1]!, offset), value: token(match[2]!, offset + match[1]!.length + 1) };
+    const earlier = options[field];
+    if (earlier) repeated.push(earlier);
+    options[field] = option;
+    offset += match[0].length;
+    rest = rest.slice(match[0].length);
+  };
+
+  while (rest.length > 0) {
+    const iface = IFACE_PATTERN.exec(rest);
+    if (iface) {
+      record('iface', iface);
+      continue;
+    }
+    if (type === 'group') break;
+    let matched = false;
+    for (const { field, pattern } of OPTION_PATTERNS) {
+      const match = pattern.exec(rest);
+      if (match) {
+        record(field, match);
+        matched = true;
+        break;
+      }
+    }
+    if (!matched) break;
+  }
+
+  const result: RuleSyntax = {
+    ...base,
+    typeToken,
+    type,
+    actionToken,
+    action: actionToken.text,
+    options,
+    repeated,
+    ...(macroToken ? { macroToken } : {}),
+  };
+  if (rest.length > 0) {
+    const shown = rest.replace(TRAILING_WS, '');
+    return {
+      ...result,
+      error: {
+        message: `unable to parse rule parameters: ${shown}`,
+        span: { start: offset, end: offset + Math.max(shown.length, 1) },
+      },
+    };
+  }
+  return result;
+}

@@ -1,0 +1,37 @@
+import type { Span } from '../text/span';
+
+/** One physical line as pve-firewall reads it: blanks and tabs trimmed at both ends. */
+export interface SourceLine {
+  /** 1-based, counting every physical line, as Proxmox's messages do. */
+  readonly number: number;
+  /** The trimmed content; a "\r" of a CRLF file stays in it, as it does for Proxmox. */
+  readonly content: string;
+  /** Offset of `content` in the file text. */
+  readonly start: number;
+  /** Span of the whole physical line, without its "\n". */
+  readonly full: Span;
+}
+
+export function splitSourceLines(text: string): SourceLine[] {
+  const lines: SourceLine[] = [];
+  let lineStart = 0;
+  let number = 1;
+  while (lineStart <= text.length) {
+    const newline = text.indexOf('\n', lineStart);
+    const lineEnd = newline === -1 ? text.length : newline;
+    let start = lineStart;
+    let end = lineEnd;
+    while (start < end && (text[start] === ' ' || text[start] === '\t')) start++;
+    while (end > start && (text[end - 1] === ' ' || text[end - 1] === '\t')) end--;
+    lines.push({
+      number,
+      content: text.slice(start, end),
+      start,
+      full: { start: lineStart, end: lineEnd },
+    });
+    if (newline === -1) break;
+    lineStart = newline + 1;
+    number++;
+  }
+  return lines;
+}

@@ -1,0 +1,124 @@
+import type { Span } from '../text/span';
+import type { SourceLine } from './source-lines';
+
+/** A piece of a line: its text exactly as written and where it stands. */
+export interface Token {
+  readonly text: string;
+  readonly span: Span;
+}
+
+export type SectionKind = 'options' | 'aliases' | 'rules' | 'ipset' | 'group';
+
+/** A line Proxmox rejects while parsing, with its exact message. */
+export interface LineError {
+  readonly message: string;
+  readonly span: Span;
+}
+
+export interface HeaderLine {
+  readonly kind: 'header';
+  readonly line: SourceLine;
+  readonly section: SectionKind;
+  /** For [IPSET x] and [group x]: the name as Proxmox stores it (lower-cased). */
+  readonly name?: string;
+  readonly nameToken?: Token;
+  readonly comment?: string;
+  /** An invalid ipset or group name: the header closes the current section and opens none. */
+  readonly error?: LineError;
+}
+
+export interface OptionLine {
+  readonly kind: 'option';
+  readonly line: SourceLine;
+  /** Lower-cased key and the value as Proxmox stores it; absent when the line is dropped. */
+  readonly key?: string;
+  readonly keyToken?: Token;
+  readonly value?: string;
+  readonly valueToken?: Token;
+  readonly error?: LineError;
+  /** An invalid log_ratelimit: loading cluster.fw dies, so the whole file is ignored. */
+  readonly fatal?: boolean;
+}
+
+export interface AliasLine {
+  readonly kind: 'alias';
+  readonly line: SourceLine;
+  readonly nameToken?: Token;
+  readonly cidrToken?: Token;
+  /** The address as stored: /32 and /128 stripped. */
+  readonly cidr?: string;
+  readonly ipversion?: 4 | 6;
+  readonly comment?: string;
+  readonly error?: LineError;
+  /** Not `NAME CIDR`: Proxmox stores nothing and prints only Perl noise. */
+  readonly malformed?: boolean;
+}
+
+export interface IpSetEntryLine {
+  readonly kind: 'ipset-entry';
+  readonly line: SourceLine;
+  readonly set: string;
+  readonly nomatch: boolean;
+  /** The entry token (address, CIDR or alias name); absent when the line is not one token. */
+  readonly entryToken?: Token;
+  readonly comment?: string;
+}
+
+export type RuleField = 'iface' | 'proto' | 'dport' | 'sport' | 'source' | 'dest' | 'log' | 'icmp-type';
+
+export interface RuleOption {
+  readonly flag: Token;
+  readonly value: Token;
+}
+
+export interface RuleSyntax {
+  readonly enabled: boolean;
+  readonly typeToken?: Token;
+  /** Lower-cased, as Proxmox stores it. */
+  readonly type?: string;
+  readonly actionToken?: Token;
+  readonly action?: string;
+  readonly macroToken?: Token;
+  /** Last occurrence of each option (a repeated option silently overwrites). */
+  readonly options: Partial<Record<RuleField, RuleOption>>;
+  /** Options given more than once, in order, for the lint that reports them. */
+  readonly repeated: readonly RuleOption[];
+  readonly comment?: Token;
+  /** `unable to parse rule…`: Proxmox drops the line. */
+  readonly error?: LineError;
+}
+
+export interface RuleLine {
+  readonly kind: 'rule';
+  readonly line: SourceLine;
+  /** The group the rule belongs to (lower-cased), or undefined for [RULES]. */
+  readonly group?: string;
+  readonly rule: RuleSyntax;
+}
+
+export interface CommentLine {
+  readonly kind: 'comment' | 'blank';
+  readonly line: SourceLine;
+}
+
+/** Content before any section, or after an invalid [IPSET]/[group] header. */
+export interface NoSectionLine {
+  readonly kind: 'no-section';
+  readonly line: SourceLine;
+}
+
+export type FwLine =
+  | HeaderLine
+  | OptionLine
+  | AliasLine
+  | IpSetEntryLine
+  | RuleLine
+  | CommentLine
+  | NoSectionLine;
+
+export interface FwSyntaxTree {
+  readonly text: string;
+  readonly lines: readonly FwLine[];
+  /** True when the text has "\r\n" line ends, which hide every section header from Proxmox. */
+  readonly crlf: boolean;
+}
