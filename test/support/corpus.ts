@@ -1,0 +1,26 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** ../shared/corpus beside the repository, or undefined in a clone without it. */
+export function sharedCorpusDir(): string | undefined {
+  const dir = resolve(__dirname, '..', '..', '..', '..', 'shared', 'corpus');
+  return existsSync(dir) ? dir : undefined;
+}
+
+export function listDirs(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
+}
+
+export function readText(path: string): string {
+  return readFileSync(path, 'utf8');
+}
+
+export function fwFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((n) => n.endsWith('.fw'))
+    .sort()
+    .map((n) => join(dir, n));
+}
