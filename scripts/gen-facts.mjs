@@ -51,7 +51,9 @@ function optionsModule() {
   const data = load('pve-fw-options.json');
   const options = data.options.map((o) => ({
     key: o.key,
-    kinds: o.file_kinds.map((k) => (k === 'vm' || k === 'ct' ? 'guest' : k)).filter((k, i, a) => a.indexOf(k) === i),
+    kinds: o.file_kinds
+      .map((k) => (k === 'vm' || k === 'ct' ? 'guest' : k))
+      .filter((k, i, a) => a.indexOf(k) === i),
     description: o.api?.description ?? '',
     syntax: o.file_parser?.syntax ?? '',
     semantics: o.file_parser?.semantics ?? '',
@@ -70,7 +72,11 @@ function optionsModule() {
 
 function netbaseModule() {
   const data = load('pve-netbase-names.json');
-  const services = data.services.map((s) => ({ name: s.name, port: s.port, protocols: s.protocols }));
+  const services = data.services.map((s) => ({
+    name: s.name,
+    port: s.port,
+    protocols: s.protocols,
+  }));
   return (
     header('pve-netbase-names.json') +
     `import type { ServiceFact, ProtocolFact, EthertypeFact } from '../types';\n\n` +

@@ -23,8 +23,10 @@ function parseWarnings(warnings: string[], crlf: boolean): Expected {
   let silentAliasDrops = 0;
   let current: number | undefined;
   for (const warning of warnings) {
-    if (/^Use of uninitialized value in lc at src\/PVE\/Firewall\.pm line 3544\./.test(warning)) silentAliasDrops++;
-    const head = /^\S+ \(line (\d+)\)(?:: (.*)| - errors in (rule parameters|ipset '[^']*'):)/s.exec(warning);
+    if (/^Use of uninitialized value in lc at src\/PVE\/Firewall\.pm line 3544\./.test(warning))
+      silentAliasDrops++;
+    const head =
+      /^\S+ \(line (\d+)\)(?:: (.*)| - errors in (rule parameters|ipset '[^']*'):)/s.exec(warning);
     if (head) {
       const line = Number(head[1]);
       current = line;
@@ -45,7 +47,10 @@ function parseWarnings(warnings: string[], crlf: boolean): Expected {
   return { verdicts, messages, silentAliasDrops };
 }
 
-function ours(findings: Finding[], text: string): { verdicts: Map<number, string>; messages: Map<number, string[]>; silent: number[] } {
+function ours(
+  findings: Finding[],
+  text: string,
+): { verdicts: Map<number, string>; messages: Map<number, string[]>; silent: number[] } {
   const index = new LineIndex(text);
   const verdicts = new Map<number, string>();
   const messages = new Map<number, string[]>();
@@ -72,15 +77,30 @@ function normalise(message: string): string {
   return message.replace(/ at src\/PVE\/Firewall\.pm line \d+\.$/, '').trim();
 }
 
-function compare(label: string, path: string, clusterPath: string | undefined, warnings: string[]): void {
+function compare(
+  label: string,
+  path: string,
+  clusterPath: string | undefined,
+  warnings: string[],
+): void {
   const text = readText(path);
   const kind = fileKindFromPath(path)!;
-  const cluster = clusterPath && kind !== 'cluster' ? { path: clusterPath, text: readText(clusterPath) } : undefined;
-  const findings = checkFile({ path, text }, kind, { ...(cluster ? { cluster } : {}), sdnIpSets: [] });
+  const cluster =
+    clusterPath && kind !== 'cluster'
+      ? { path: clusterPath, text: readText(clusterPath) }
+      : undefined;
+  const findings = checkFile({ path, text }, kind, {
+    ...(cluster ? { cluster } : {}),
+    sdnIpSets: [],
+  });
   const expected = parseWarnings(warnings, text.includes('\r\n'));
   const got = ours(findings, text);
   assert.deepEqual(sorted(got.verdicts), sorted(expected.verdicts), `${label}: lines and verdicts`);
-  assert.equal(got.silent.length, expected.silentAliasDrops, `${label}: aliases Proxmox drops silently`);
+  assert.equal(
+    got.silent.length,
+    expected.silentAliasDrops,
+    `${label}: aliases Proxmox drops silently`,
+  );
   for (const [line, want] of expected.messages) {
     const have = (got.messages.get(line) ?? []).map(normalise).sort();
     assert.deepEqual(have, want.map(normalise).sort(), `${label}: messages on line ${line}`);
@@ -97,7 +117,12 @@ test('upstream corpus: our verdict per line equals Proxmox parser output', { ski
       const expectation = join(expectedDir, `${basename(path)}.json`);
       if (!existsSync(expectation)) continue;
       const { warnings } = JSON.parse(readFileSync(expectation, 'utf8')) as { warnings: string[] };
-      compare(`${dir}/${basename(path)}`, path, existsSync(clusterPath) ? clusterPath : undefined, warnings);
+      compare(
+        `${dir}/${basename(path)}`,
+        path,
+        existsSync(clusterPath) ? clusterPath : undefined,
+        warnings,
+      );
       files++;
     }
   }
@@ -112,25 +137,30 @@ test('edge corpus: our verdict per line equals Proxmox parser output', { skip: S
     if (!existsSync(parsed)) continue;
     const { warnings } = JSON.parse(readFileSync(parsed, 'latin1')) as { warnings: string[] };
     const files_ = fwFiles(join(edge, dir));
-    const target = files_.find((p) => /^(host|[0-9]+)\.fw$/.test(basename(p))) ?? join(edge, dir, 'cluster.fw');
+    const target =
+      files_.find((p) => /^(host|[0-9]+)\.fw$/.test(basename(p))) ?? join(edge, dir, 'cluster.fw');
     compare(`edge/${dir}`, target, join(edge, dir, 'cluster.fw'), warnings);
     files++;
   }
   assert.ok(files >= 10, `expected to compare the edge cases, compared ${files}`);
 });
 
-test('edge corpus: an invalid log_ratelimit makes Proxmox ignore cluster.fw', { skip: SKIP }, () => {
-  const path = join(corpus!, 'edge', 'cluster-log-ratelimit-invalid', 'cluster.fw');
-  const text = readText(path);
-  const findings = checkFile({ path, text }, 'cluster', { sdnIpSets: [] });
-  const index = new LineIndex(text);
-  const fatal = findings.filter((f) => f.proxmox === 'file-ignored');
-  assert.deepEqual(
-    fatal.map((f) => [index.positionAt(f.span.start).line + 1, f.code]),
-    [[3, 'invalid-log-ratelimit']],
-  );
-  assert.match(fatal[0]!.message, /rate: value does not match the regex pattern/);
-});
+test(
+  'edge corpus: an invalid log_ratelimit makes Proxmox ignore cluster.fw',
+  { skip: SKIP },
+  () => {
+    const path = join(corpus!, 'edge', 'cluster-log-ratelimit-invalid', 'cluster.fw');
+    const text = readText(path);
+    const findings = checkFile({ path, text }, 'cluster', { sdnIpSets: [] });
+    const index = new LineIndex(text);
+    const fatal = findings.filter((f) => f.proxmox === 'file-ignored');
+    assert.deepEqual(
+      fatal.map((f) => [index.positionAt(f.span.start).line + 1, f.code]),
+      [[3, 'invalid-log-ratelimit']],
+    );
+    assert.match(fatal[0]!.message, /rate: value does not match the regex pattern/);
+  },
+);
 
 test('edge corpus: compile-time-only problems pass the parser silently', { skip: SKIP }, () => {
   const dir = join(corpus!, 'edge', 'compile-scopes');
@@ -138,6 +168,10 @@ test('edge corpus: compile-time-only problems pass the parser silently', { skip:
   for (const path of fwFiles(dir)) {
     const kind = fileKindFromPath(path)!;
     const findings = checkFile({ path, text: readText(path) }, kind, { cluster, sdnIpSets: [] });
-    assert.deepEqual(findings.filter((f) => f.proxmox !== null).map((f) => f.message), [], basename(path));
+    assert.deepEqual(
+      findings.filter((f) => f.proxmox !== null).map((f) => f.message),
+      [],
+      basename(path),
+    );
   }
 });

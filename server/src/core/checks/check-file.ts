@@ -31,11 +31,22 @@ function lineTextAt(config: FwConfig, lineNumber: number): string {
   return config.tree.lines[lineNumber - 1]?.line.content ?? '';
 }
 
-function verdictFinding(verdict: LineVerdict, kind: FileKind, own: FwConfig, cluster: FwConfig | undefined): Finding {
+function verdictFinding(
+  verdict: LineVerdict,
+  kind: FileKind,
+  own: FwConfig,
+  cluster: FwConfig | undefined,
+): Finding {
   // With CRLF line ends every "no section" line is a symptom of the one cause.
   const crlf = own.tree.crlf && verdict.code === 'no-section';
   const code = crlf ? 'crlf-line-endings' : verdict.code;
-  const hint = hintFor({ ...verdict, code }, kind, own, cluster, lineTextAt(own, verdict.lineNumber));
+  const hint = hintFor(
+    { ...verdict, code },
+    kind,
+    own,
+    cluster,
+    lineTextAt(own, verdict.lineNumber),
+  );
   return {
     code,
     severity: severityOf(code),
@@ -47,7 +58,10 @@ function verdictFinding(verdict: LineVerdict, kind: FileKind, own: FwConfig, clu
   };
 }
 
-function loadCluster(options: CheckOptions, sdnIpSets: ReadonlySet<string> | undefined): FwConfig | undefined {
+function loadCluster(
+  options: CheckOptions,
+  sdnIpSets: ReadonlySet<string> | undefined,
+): FwConfig | undefined {
   if (!options.cluster) return undefined;
   const tree = parseFwSyntax(options.cluster.text, 'cluster');
   return loadFwConfig(tree, 'cluster', sdnIpSets ? { sdnIpSets } : {}).config;

@@ -8,47 +8,116 @@ export interface CodeInfo {
 }
 
 const proxmox = (summary: string): CodeInfo => ({ severity: 'error', proxmox: true, summary });
-const lint = (severity: Severity, summary: string): CodeInfo => ({ severity, proxmox: false, summary });
+const lint = (severity: Severity, summary: string): CodeInfo => ({
+  severity,
+  proxmox: false,
+  summary,
+});
 
 /** Every diagnostic code, its default severity and one line of documentation. */
 export const DIAGNOSTIC_CODES: Readonly<Record<string, CodeInfo>> = {
-  'no-section': proxmox('Content before any section header (or after an invalid [IPSET]/[group] header): Proxmox skips the line.'),
-  'crlf-line-endings': proxmox('Windows line ends hide every section header from Proxmox: the whole file is ignored.'),
-  'invalid-group-name': proxmox('A [group] name that is too long (over 18) or not letter + letters/digits/-/_: the section is not opened.'),
-  'invalid-ipset-name': proxmox('An [IPSET] name that is too long (over 64) or not letter + letters/digits/-/_: the section is not opened.'),
-  'invalid-option': proxmox("An [OPTIONS] line Proxmox cannot parse for this file kind (unknown key, bad value, trailing comment): dropped."),
-  'invalid-option-value': proxmox('An option value with an unknown item (ethertype, conntrack helper): the option line is dropped.'),
-  'invalid-log-ratelimit': proxmox('An invalid log_ratelimit makes cluster.fw fail to load as a whole: nothing in it applies.'),
-  'malformed-alias': proxmox('An alias line that is not "NAME ADDRESS" with one blank: Proxmox silently stores nothing.'),
-  'invalid-alias-address': proxmox('An alias whose address is not an IPv4/IPv6 address or CIDR: the alias is dropped.'),
+  'no-section': proxmox(
+    'Content before any section header (or after an invalid [IPSET]/[group] header): Proxmox skips the line.',
+  ),
+  'crlf-line-endings': proxmox(
+    'Windows line ends hide every section header from Proxmox: the whole file is ignored.',
+  ),
+  'invalid-group-name': proxmox(
+    'A [group] name that is too long (over 18) or not letter + letters/digits/-/_: the section is not opened.',
+  ),
+  'invalid-ipset-name': proxmox(
+    'An [IPSET] name that is too long (over 64) or not letter + letters/digits/-/_: the section is not opened.',
+  ),
+  'invalid-option': proxmox(
+    'An [OPTIONS] line Proxmox cannot parse for this file kind (unknown key, bad value, trailing comment): dropped.',
+  ),
+  'invalid-option-value': proxmox(
+    'An option value with an unknown item (ethertype, conntrack helper): the option line is dropped.',
+  ),
+  'invalid-log-ratelimit': proxmox(
+    'An invalid log_ratelimit makes cluster.fw fail to load as a whole: nothing in it applies.',
+  ),
+  'malformed-alias': proxmox(
+    'An alias line that is not "NAME ADDRESS" with one blank: Proxmox silently stores nothing.',
+  ),
+  'invalid-alias-address': proxmox(
+    'An alias whose address is not an IPv4/IPv6 address or CIDR: the alias is dropped.',
+  ),
   'unparsable-rule': proxmox('A rule line without a direction and an action: dropped.'),
-  'unparsable-rule-parameters': proxmox('A rule with an option Proxmox cannot read (unknown flag, two blanks after a flag, bad -log level): dropped.'),
-  'mixed-address-family': proxmox('IPv4 and IPv6 mixed in one rule (through literals, -p icmp/icmpv6 or aliases).'),
-  'invalid-rule-type': proxmox('A direction this file or section does not allow: the rule is kept but never applied.'),
-  'interface-not-allowed': proxmox('-i where Proxmox does not allow it (inside [group], in vnet files): kept, never applied.'),
-  'invalid-action': proxmox('An unknown action (actions are case-sensitive) or REJECT on FORWARD: kept, never applied.'),
-  'invalid-interface': proxmox('An -i value that is not a valid interface name (guest files: net0, net1…): kept, never applied.'),
+  'unparsable-rule-parameters': proxmox(
+    'A rule with an option Proxmox cannot read (unknown flag, two blanks after a flag, bad -log level): dropped.',
+  ),
+  'mixed-address-family': proxmox(
+    'IPv4 and IPv6 mixed in one rule (through literals, -p icmp/icmpv6 or aliases).',
+  ),
+  'invalid-rule-type': proxmox(
+    'A direction this file or section does not allow: the rule is kept but never applied.',
+  ),
+  'interface-not-allowed': proxmox(
+    '-i where Proxmox does not allow it (inside [group], in vnet files): kept, never applied.',
+  ),
+  'invalid-action': proxmox(
+    'An unknown action (actions are case-sensitive) or REJECT on FORWARD: kept, never applied.',
+  ),
+  'invalid-interface': proxmox(
+    'An -i value that is not a valid interface name (guest files: net0, net1…): kept, never applied.',
+  ),
   'unknown-macro': proxmox('A macro Proxmox does not define: kept, never applied.'),
-  'unknown-protocol': proxmox('A -p value that is not in /etc/protocols (names are case-sensitive): kept, never applied.'),
-  'invalid-port': proxmox('A bad port list (out of range, backwards range, unknown service, over 15 slots): kept, never applied.'),
+  'unknown-protocol': proxmox(
+    'A -p value that is not in /etc/protocols (names are case-sensitive): kept, never applied.',
+  ),
+  'invalid-port': proxmox(
+    'A bad port list (out of range, backwards range, unknown service, over 15 slots): kept, never applied.',
+  ),
   'missing-protocol': proxmox('Ports or an ICMP type without -p: kept, never applied.'),
   'protocol-without-ports': proxmox('Ports with a protocol that has none: kept, never applied.'),
   'invalid-icmp-type': proxmox('An ICMP type that does not fit the protocol: kept, never applied.'),
-  'invalid-address': proxmox('A -source/-dest value Proxmox rejects (host bits set, bad list, range in a list): kept, never applied.'),
-  'undefined-ipset': proxmox('A +set that is not defined (yet: names resolve top to bottom; case-sensitive): kept, never applied.'),
-  'undefined-alias': proxmox('An alias that is not defined (yet: names resolve top to bottom): kept, never applied.'),
+  'invalid-address': proxmox(
+    'A -source/-dest value Proxmox rejects (host bits set, bad list, range in a list): kept, never applied.',
+  ),
+  'undefined-ipset': proxmox(
+    'A +set that is not defined (yet: names resolve top to bottom; case-sensitive): kept, never applied.',
+  ),
+  'undefined-alias': proxmox(
+    'An alias that is not defined (yet: names resolve top to bottom): kept, never applied.',
+  ),
   'macro-conflict': proxmox('A value the macro already fixes differently: kept, never applied.'),
   'invalid-log-level': proxmox('A log level Proxmox does not know: kept, never applied.'),
-  'invalid-ipset-entry': proxmox('An ipset entry that is not one address, CIDR or alias: kept, never applied.'),
-  'duplicate-ipset-entry': proxmox('The same entry twice in one ipset: the later one is kept with an error.'),
+  'invalid-ipset-entry': proxmox(
+    'An ipset entry that is not one address, CIDR or alias: kept, never applied.',
+  ),
+  'duplicate-ipset-entry': proxmox(
+    'The same entry twice in one ipset: the later one is kept with an error.',
+  ),
   'zero-prefix-ipset-entry': proxmox('A /0 ipset entry: kept, never applied.'),
   'duplicate-option': lint('warning', 'An option set twice: the later value silently wins.'),
-  'duplicate-definition': lint('warning', 'A second [IPSET x] or [group x] of the same name silently replaces the first.'),
-  'duplicate-alias': lint('warning', 'An alias defined twice (names are case-insensitive): the later one silently wins.'),
-  'unreferenceable-alias': lint('warning', 'An alias name no rule can reference (it must be a letter then letters, digits, - or _).'),
-  'cluster-enable-timestamp': lint('warning', 'cluster enable above 1 is a time stamp: on for 60 seconds after it was written, then off.'),
-  'repeated-rule-option': lint('warning', 'An option given twice in one rule: the last one silently wins.'),
-  'unverified-reference': lint('information', 'A name that only a file we do not have (cluster.fw, the SDN setup) could define.'),
+  'duplicate-definition': lint(
+    'warning',
+    'A second [IPSET x] or [group x] of the same name silently replaces the first.',
+  ),
+  'duplicate-alias': lint(
+    'warning',
+    'An alias defined twice (names are case-insensitive): the later one silently wins.',
+  ),
+  'unreferenceable-alias': lint(
+    'warning',
+    'An alias name no rule can reference (it must be a letter then letters, digits, - or _).',
+  ),
+  'cluster-enable-timestamp': lint(
+    'warning',
+    'cluster enable above 1 is a time stamp: on for 60 seconds after it was written, then off.',
+  ),
+  'repeated-rule-option': lint(
+    'warning',
+    'An option given twice in one rule: the last one silently wins.',
+  ),
+  'unverified-reference': lint(
+    'information',
+    'A name that only a file we do not have (cluster.fw, the SDN setup) could define.',
+  ),
   'option-without-effect': lint('information', 'An option pve-firewall accepts but ignores.'),
-  'internal-error': lint('error', 'pvefw itself failed on this file; please report it with the file.'),
+  'internal-error': lint(
+    'error',
+    'pvefw itself failed on this file; please report it with the file.',
+  ),
 };

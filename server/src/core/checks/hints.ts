@@ -4,23 +4,42 @@ import type { FwConfig } from '../model/fw-config';
 import type { LineVerdict } from '../model/load-config';
 import type { FwSyntaxTree } from '../syntax/tree';
 
-const FLAG_WITH_EXTRA_BLANKS = /^(-i|-p|--?proto|--?dport|--?sport|--?source|--?dest|--?log|--?icmp-type)(\t|  )/;
-const FLAG_WITHOUT_VALUE = /^(-i|-p|--?proto|--?dport|--?sport|--?source|--?dest|--?log|--?icmp-type)$/;
+const FLAG_WITH_EXTRA_BLANKS =
+  /^(-i|-p|--?proto|--?dport|--?sport|--?source|--?dest|--?log|--?icmp-type)(\t| {2})/;
+const FLAG_WITHOUT_VALUE =
+  /^(-i|-p|--?proto|--?dport|--?sport|--?source|--?dest|--?log|--?icmp-type)$/;
 
 /** Where a name is defined anywhere in a file, lower-cased ipset names included. */
-function definitionLine(tree: FwSyntaxTree, section: 'ipset' | 'aliases', lowerName: string): number | undefined {
+function definitionLine(
+  tree: FwSyntaxTree,
+  section: 'ipset' | 'aliases',
+  lowerName: string,
+): number | undefined {
   for (const line of tree.lines) {
-    if (section === 'ipset' && line.kind === 'header' && line.section === 'ipset' && line.name === lowerName) {
+    if (
+      section === 'ipset' &&
+      line.kind === 'header' &&
+      line.section === 'ipset' &&
+      line.name === lowerName
+    ) {
       return line.line.number;
     }
-    if (section === 'aliases' && line.kind === 'alias' && line.nameToken?.text.toLowerCase() === lowerName) {
+    if (
+      section === 'aliases' &&
+      line.kind === 'alias' &&
+      line.nameToken?.text.toLowerCase() === lowerName
+    ) {
       return line.line.number;
     }
   }
   return undefined;
 }
 
-function referenceHint(verdict: LineVerdict, trees: readonly FwSyntaxTree[], own: FwSyntaxTree): string | undefined {
+function referenceHint(
+  verdict: LineVerdict,
+  trees: readonly FwSyntaxTree[],
+  own: FwSyntaxTree,
+): string | undefined {
   const match = /^no such (ipset|alias) '(.*)'$/.exec(verdict.message);
   if (!match) return undefined;
   const isSet = match[1] === 'ipset';
@@ -40,7 +59,8 @@ function referenceHint(verdict: LineVerdict, trees: readonly FwSyntaxTree[], own
 }
 
 function optionHint(line: string, kind: FileKind): string | undefined {
-  if (line.includes('#')) return 'option lines cannot carry a # comment; put the comment on a line of its own';
+  if (line.includes('#'))
+    return 'option lines cannot carry a # comment; put the comment on a line of its own';
   if (/^\[[^\]]*\]/.test(line)) {
     return `a ${kind} file has no such section; Proxmox reads this header as an option line and drops it and the lines after it`;
   }
@@ -71,22 +91,30 @@ export function hintFor(
       return referenceHint(verdict, trees, own.tree);
     case 'unparsable-rule-parameters': {
       const rest = verdict.message.replace(/^unable to parse rule parameters: /, '');
-      if (FLAG_WITH_EXTRA_BLANKS.test(rest)) return 'exactly one space must separate an option from its value';
+      if (FLAG_WITH_EXTRA_BLANKS.test(rest))
+        return 'exactly one space must separate an option from its value';
       if (FLAG_WITHOUT_VALUE.test(rest)) return 'the option has no value';
-      if (/^--?log /.test(rest)) return 'log levels are lower case: emerg alert crit err warning notice info debug nolog';
+      if (/^--?log /.test(rest))
+        return 'log levels are lower case: emerg alert crit err warning notice info debug nolog';
       return 'Proxmox does not know this option (only -i, -p, -dport, -sport, -source, -dest, -log, -icmp-type; GROUP rules take only -i)';
     }
     case 'unparsable-rule':
-      return lineText.startsWith('| ') ? 'no blank is allowed after the disabling "|"' : 'a rule needs a direction and an action';
+      return lineText.startsWith('| ')
+        ? 'no blank is allowed after the disabling "|"'
+        : 'a rule needs a direction and an action';
     case 'invalid-option':
       return optionHint(lineText, kind);
     case 'invalid-action':
-      if (/^(accept|drop|reject)$/i.test(verdict.message.replace(/^unknown action '(.*)'$/, '$1'))) {
+      if (
+        /^(accept|drop|reject)$/i.test(verdict.message.replace(/^unknown action '(.*)'$/, '$1'))
+      ) {
         return 'actions are case-sensitive: write ACCEPT, DROP or REJECT';
       }
       return undefined;
     case 'unknown-protocol':
-      return /'[^']*[A-Z][^']*'/.test(verdict.message) ? 'protocol names are case-sensitive (lower case)' : undefined;
+      return /'[^']*[A-Z][^']*'/.test(verdict.message)
+        ? 'protocol names are case-sensitive (lower case)'
+        : undefined;
     case 'invalid-address':
       return verdict.message.startsWith('invalid IP address: Invalid prefix')
         ? 'the address has host bits set beyond the prefix length; use the network address'

@@ -16,11 +16,13 @@ export type AddressListResult =
  */
 export function parseAddressList(text: string): AddressListResult {
   if (IPSET_REF.test(text)) {
-    if (utf8Length(text) > MAX_IPSET_NAME_LENGTH + 1) return { ok: false, message: 'ipset name too long' };
+    if (utf8Length(text) > MAX_IPSET_NAME_LENGTH + 1)
+      return { ok: false, message: 'ipset name too long' };
     return { ok: true };
   }
   if (ALIAS_REF.test(text)) {
-    if (utf8Length(text) > MAX_ALIAS_NAME_LENGTH) return { ok: false, message: 'alias name too long' };
+    if (utf8Length(text) > MAX_ALIAS_NAME_LENGTH)
+      return { ok: false, message: 'alias name too long' };
     return { ok: true };
   }
   const items = perlSplitComma(text);

@@ -8,7 +8,10 @@ export function isFileKind(value: string): value is FileKind {
 }
 
 function segments(path: string): string[] {
-  return path.replace(/\\/g, '/').split('/').filter((s) => s.length > 0);
+  return path
+    .replace(/\\/g, '/')
+    .split('/')
+    .filter((s) => s.length > 0);
 }
 
 /**

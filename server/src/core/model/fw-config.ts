@@ -1,5 +1,12 @@
 import type { FileKind } from './file-kind';
-import type { AliasLine, FwSyntaxTree, HeaderLine, IpSetEntryLine, OptionLine, RuleLine } from '../syntax/tree';
+import type {
+  AliasLine,
+  FwSyntaxTree,
+  HeaderLine,
+  IpSetEntryLine,
+  OptionLine,
+  RuleLine,
+} from '../syntax/tree';
 import type { VerifiedRule } from './verify-rule';
 
 export interface AliasDef {

@@ -65,7 +65,11 @@ function emptyConfig(tree: FwSyntaxTree, kind: FileKind): FwConfig {
  * reference checked against what is defined so far (in cluster.fw the file is its own cluster
  * config), every line's fate recorded. Never throws.
  */
-export function loadFwConfig(tree: FwSyntaxTree, kind: FileKind, context: LoadContext = {}): LoadResult {
+export function loadFwConfig(
+  tree: FwSyntaxTree,
+  kind: FileKind,
+  context: LoadContext = {},
+): LoadResult {
   const config = emptyConfig(tree, kind);
   const verdicts: LineVerdict[] = [];
   const unverified: UnverifiedReference[] = [];
@@ -74,7 +78,13 @@ export function loadFwConfig(tree: FwSyntaxTree, kind: FileKind, context: LoadCo
   const hasLocalNames = kind === 'cluster' || kind === 'guest';
   let unloadable = false;
 
-  const verdict = (line: FwLine, v: ProxmoxVerdict, code: string, message: string, span: Span): void => {
+  const verdict = (
+    line: FwLine,
+    v: ProxmoxVerdict,
+    code: string,
+    message: string,
+    span: Span,
+  ): void => {
     verdicts.push({ lineNumber: line.line.number, verdict: v, code, message, span });
   };
 
@@ -107,17 +117,37 @@ export function loadFwConfig(tree: FwSyntaxTree, kind: FileKind, context: LoadCo
   const loadRule = (line: RuleLine): VerifiedRule | undefined => {
     const { rule } = line;
     if (rule.error) {
-      verdict(line, 'dropped', rule.error.message.startsWith('unable to parse rule:') ? 'unparsable-rule' : 'unparsable-rule-parameters', rule.error.message, rule.error.span);
+      verdict(
+        line,
+        'dropped',
+        rule.error.message.startsWith('unable to parse rule:')
+          ? 'unparsable-rule'
+          : 'unparsable-rule-parameters',
+        rule.error.message,
+        rule.error.span,
+      );
       return undefined;
     }
     const env: RuleEnv = line.group !== undefined ? 'group' : envFor(kind, context);
     const verified = verifyRule(rule, env, namesFor(env));
     if (verified.dropped) {
-      verdict(line, 'dropped', 'mixed-address-family', verified.dropped.message, verified.dropped.span);
+      verdict(
+        line,
+        'dropped',
+        'mixed-address-family',
+        verified.dropped.message,
+        verified.dropped.span,
+      );
       return undefined;
     }
     for (const error of verified.errors) {
-      verdict(line, 'kept-with-errors', ruleErrorCode(error.field, error.message), error.message, error.span);
+      verdict(
+        line,
+        'kept-with-errors',
+        ruleErrorCode(error.field, error.message),
+        error.message,
+        error.span,
+      );
     }
     for (const ref of verified.unverified) {
       const missing = cluster === undefined ? 'cluster' : 'sdn';
@@ -146,9 +176,16 @@ export function loadFwConfig(tree: FwSyntaxTree, kind: FileKind, context: LoadCo
       const scope = alias[1] ?? '';
       // resolve_alias: in cluster.fw the file is both the local and the cluster config.
       const local = hasLocalNames ? config : undefined;
-      const found = (scope !== 'dc/' ? local?.aliases.get(lower) : undefined) ?? (scope !== 'guest/' ? cluster?.aliases.get(lower) : undefined);
+      const found =
+        (scope !== 'dc/' ? local?.aliases.get(lower) : undefined) ??
+        (scope !== 'guest/' ? cluster?.aliases.get(lower) : undefined);
       if (!found && cluster === undefined && scope !== 'guest/') {
-        unverified.push({ lineNumber: line.line.number, name: cidr, span: errorSpan, missing: 'cluster' });
+        unverified.push({
+          lineNumber: line.line.number,
+          name: cidr,
+          span: errorSpan,
+          missing: 'cluster',
+        });
       } else if (!found) {
         error = `no such alias '${alias[2]!}'`;
         code = 'undefined-alias';
@@ -193,7 +230,13 @@ export function loadFwConfig(tree: FwSyntaxTree, kind: FileKind, context: LoadCo
       }
       case 'header':
         if (line.error) {
-          verdict(line, 'dropped', line.section === 'group' ? 'invalid-group-name' : 'invalid-ipset-name', line.error.message, line.error.span);
+          verdict(
+            line,
+            'dropped',
+            line.section === 'group' ? 'invalid-group-name' : 'invalid-ipset-name',
+            line.error.message,
+            line.error.span,
+          );
           currentSet = undefined;
         } else if (line.section === 'ipset') {
           currentSet = { name: line.name!, header: line, entries: [] };
@@ -207,9 +250,17 @@ export function loadFwConfig(tree: FwSyntaxTree, kind: FileKind, context: LoadCo
         if (line.error) {
           if (line.fatal) {
             unloadable = true;
-            verdict(line, 'file-ignored', 'invalid-log-ratelimit', line.error.message, line.error.span);
+            verdict(
+              line,
+              'file-ignored',
+              'invalid-log-ratelimit',
+              line.error.message,
+              line.error.span,
+            );
           } else {
-            const code = line.error.message.startsWith("can't parse option") ? 'invalid-option' : 'invalid-option-value';
+            const code = line.error.message.startsWith("can't parse option")
+              ? 'invalid-option'
+              : 'invalid-option-value';
             verdict(line, 'dropped', code, line.error.message, line.error.span);
           }
         } else {

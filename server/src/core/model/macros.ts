@@ -1,7 +1,9 @@
 import { MACROS } from '../facts/generated/macros';
 import type { MacroFact, MacroRuleTemplate } from '../facts/types';
 
-const BY_LOWER_NAME: ReadonlyMap<string, MacroFact> = new Map(MACROS.map((m) => [m.name.toLowerCase(), m]));
+const BY_LOWER_NAME: ReadonlyMap<string, MacroFact> = new Map(
+  MACROS.map((m) => [m.name.toLowerCase(), m]),
+);
 
 /** The macro a rule names, matched case-insensitively as Proxmox does. */
 export function findMacro(name: string): MacroFact | undefined {
@@ -9,7 +11,10 @@ export function findMacro(name: string): MacroFact | undefined {
 }
 
 /** The templates Proxmox expands for one family; none when the macro is for the other family. */
-export function macroTemplates(macro: MacroFact, ipversion: 4 | 6 | undefined): readonly MacroRuleTemplate[] {
+export function macroTemplates(
+  macro: MacroFact,
+  ipversion: 4 | 6 | undefined,
+): readonly MacroRuleTemplate[] {
   if (ipversion && macro.ipVersion && macro.ipVersion !== ipversion) return [];
   if (ipversion === 6 && macro.ipv6Rules) return macro.ipv6Rules;
   return macro.rules;

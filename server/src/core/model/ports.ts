@@ -4,11 +4,22 @@ import { perlSplitComma } from '../syntax/perl-text';
 
 export const ICMP_NAMES: ReadonlySet<string> = new Set(ICMP_TYPE_NAMES);
 export const ICMPV6_NAMES: ReadonlySet<string> = new Set(ICMPV6_TYPE_NAMES);
-export const SERVICE_BY_NAME: ReadonlyMap<string, number> = new Map(SERVICES.map((s) => [s.name, s.port]));
+export const SERVICE_BY_NAME: ReadonlyMap<string, number> = new Map(
+  SERVICES.map((s) => [s.name, s.port]),
+);
 
 /** Protocols whose rules may carry ports (Firewall.pm $PROTOCOLS_WITH_PORTS). */
 export const PROTOCOLS_WITH_PORTS: ReadonlySet<string> = new Set([
-  'udp', '17', 'udplite', '136', 'tcp', '6', 'dccp', '33', 'sctp', '132',
+  'udp',
+  '17',
+  'udplite',
+  '136',
+  'tcp',
+  '6',
+  'dccp',
+  '33',
+  'sctp',
+  '132',
 ]);
 
 export function isIcmpProtocol(proto: string | undefined): boolean {

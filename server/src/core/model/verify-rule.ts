@@ -5,7 +5,13 @@ import type { RuleField, RuleSyntax, Token } from '../syntax/tree';
 import type { Span } from '../text/span';
 import { ALIAS_REF, IPSET_NAME_REF, parseAddressList } from './address-list';
 import { findMacro, macroConflict } from './macros';
-import { ICMP_NAMES, ICMPV6_NAMES, PROTOCOLS_WITH_PORTS, isIcmpProtocol, portListError } from './ports';
+import {
+  ICMP_NAMES,
+  ICMPV6_NAMES,
+  PROTOCOLS_WITH_PORTS,
+  isIcmpProtocol,
+  portListError,
+} from './ports';
 
 /** Where a rule stands, as verify_rule's rule_env names it. */
 export type RuleEnv = 'cluster' | 'host' | 'vm' | 'ct' | 'vnet' | 'group';
@@ -47,7 +53,14 @@ const DIRECTIONS: Record<RuleEnv, readonly string[]> = {
   host: ['in', 'out', 'forward', 'group'],
   vnet: ['forward', 'group'],
 };
-const IFACE_ALLOWED: Record<RuleEnv, boolean> = { vm: true, ct: true, group: false, vnet: false, cluster: true, host: true };
+const IFACE_ALLOWED: Record<RuleEnv, boolean> = {
+  vm: true,
+  ct: true,
+  group: false,
+  vnet: false,
+  cluster: true,
+  host: true,
+};
 const IFACE_PATTERN = /^[a-z][a-z0-9_]{1,20}([:.][0-9]+)?$/i;
 const KNOWN_PROTOCOLS = new Set<string>([
   ...PROTOCOLS.map((p) => p.name),
@@ -55,8 +68,11 @@ const KNOWN_PROTOCOLS = new Set<string>([
   'icmpv6',
 ]);
 
-class MixedFamily {
-  constructor(readonly span: Span) {}
+// Proxmox raises this with die() outside verify_rule's error collection; we unwind the same way.
+class MixedFamily extends Error {
+  constructor(readonly span: Span) {
+    super('detected mixed ipv4/ipv6 addresses in rule');
+  }
 }
 
 /**
@@ -69,7 +85,10 @@ export function verifyRule(rule: RuleSyntax, env: RuleEnv, names: ParseTimeNames
   const opt = rule.options;
   const value = (field: RuleField): string | undefined => opt[field]?.value.text;
   const valueSpan = (field: RuleField): Span => opt[field]!.value.span;
-  const optionSpan = (field: RuleField): Span => ({ start: opt[field]!.flag.span.start, end: opt[field]!.value.span.end });
+  const optionSpan = (field: RuleField): Span => ({
+    start: opt[field]!.flag.span.start,
+    end: opt[field]!.value.span.end,
+  });
   const add = (field: ErrorField, message: string, span: Span): void => {
     if (!errors.has(field)) errors.set(field, { field, message, span });
   };
@@ -113,13 +132,17 @@ export function verifyRule(rule: RuleSyntax, env: RuleEnv, names: ParseTimeNames
   if (!perlTrue(type)) add('type', 'missing property', typeSpan);
   if (!perlTrue(action)) add('action', 'missing property', actionSpan);
   if (perlTrue(type)) {
-    if (!DIRECTIONS[env].includes(type)) add('type', `invalid rule type '${type}' for rule_env '${env}'`, typeSpan);
+    if (!DIRECTIONS[env].includes(type))
+      add('type', `invalid rule type '${type}' for rule_env '${env}'`, typeSpan);
     if (type === 'in' || type === 'out' || type === 'forward') {
-      if (type === 'forward' && action === 'REJECT') add('action', 'cannot define REJECT rules on forward chain', actionSpan);
-      if (perlTrue(action) && !/^(ACCEPT|DROP|REJECT)$/.test(action)) add('action', `unknown action '${action}'`, actionSpan);
+      if (type === 'forward' && action === 'REJECT')
+        add('action', 'cannot define REJECT rules on forward chain', actionSpan);
+      if (perlTrue(action) && !/^(ACCEPT|DROP|REJECT)$/.test(action))
+        add('action', `unknown action '${action}'`, actionSpan);
     } else if (type === 'group') {
       if (env === 'group') add('type', 'security groups not allowed', typeSpan);
-      if (perlTrue(action) && !NAME_PATTERN.test(action)) add('action', 'invalid characters in security group name', actionSpan);
+      if (perlTrue(action) && !NAME_PATTERN.test(action))
+        add('action', 'invalid characters in security group name', actionSpan);
     } else {
       add('type', `unknown rule type '${type}'`, typeSpan);
     }
@@ -127,8 +150,10 @@ export function verifyRule(rule: RuleSyntax, env: RuleEnv, names: ParseTimeNames
 
   const iface = value('iface');
   if (perlTrue(iface)) {
-    if (!IFACE_ALLOWED[env]) add('type', 'parameter -i not allowed for this rule type', optionSpan('iface'));
-    if (!IFACE_PATTERN.test(iface)) add('iface', `invalid network interface name '${iface}'`, valueSpan('iface'));
+    if (!IFACE_ALLOWED[env])
+      add('type', 'parameter -i not allowed for this rule type', optionSpan('iface'));
+    if (!IFACE_PATTERN.test(iface))
+      add('iface', `invalid network interface name '${iface}'`, valueSpan('iface'));
     if ((env === 'vm' || env === 'ct') && !/^net([0-9]+)$/.test(iface)) {
       add('iface', "value does not match the regex pattern 'net\\d+'", valueSpan('iface'));
     }
@@ -145,7 +170,8 @@ export function verifyRule(rule: RuleSyntax, env: RuleEnv, names: ParseTimeNames
     const proto = value('proto');
     let icmp = false;
     if (perlTrue(proto)) {
-      if (!KNOWN_PROTOCOLS.has(proto)) add('proto', `unknown protocol '${proto}'`, valueSpan('proto'));
+      if (!KNOWN_PROTOCOLS.has(proto))
+        add('proto', `unknown protocol '${proto}'`, valueSpan('proto'));
       if (proto === 'icmp') setVersion(4, valueSpan('proto'));
       if (proto === 'icmpv6' || proto === 'ipv6-icmp') setVersion(6, valueSpan('proto'));
       icmp = isIcmpProtocol(proto);
@@ -156,7 +182,8 @@ export function verifyRule(rule: RuleSyntax, env: RuleEnv, names: ParseTimeNames
     if (perlTrue(dport)) {
       const problem = portListError(dport, icmp);
       if (problem) add('dport', problem, valueSpan('dport'));
-      if (!perlTrue(proto)) add('proto', "missing property - 'dport' requires this property", optionSpan('dport'));
+      if (!perlTrue(proto))
+        add('proto', "missing property - 'dport' requires this property", optionSpan('dport'));
       if (!PROTOCOLS_WITH_PORTS.has(protoText) && !icmp) {
         add('dport', `protocol '${protoText}' does not support ports`, valueSpan('dport'));
       }
@@ -165,8 +192,14 @@ export function verifyRule(rule: RuleSyntax, env: RuleEnv, names: ParseTimeNames
     const icmpType = value('icmp-type');
     if (perlTrue(icmpType)) {
       const span = valueSpan('icmp-type');
-      if (!icmp) add('proto', "missing property - 'icmp-type' requires this property", optionSpan('icmp-type'));
-      if (perlTrue(dport)) add('icmp-type', "'icmp-type' cannot be specified together with 'dport'", span);
+      if (!icmp)
+        add(
+          'proto',
+          "missing property - 'icmp-type' requires this property",
+          optionSpan('icmp-type'),
+        );
+      if (perlTrue(dport))
+        add('icmp-type', "'icmp-type' cannot be specified together with 'dport'", span);
       if (proto === 'icmp' && !ICMP_NAMES.has(icmpType)) {
         add('icmp-type', `invalid icmp-type '${icmpType}' for proto 'icmp'`, span);
       } else if ((proto === 'icmpv6' || proto === 'ipv6-icmp') && !ICMPV6_NAMES.has(icmpType)) {
@@ -178,8 +211,10 @@ export function verifyRule(rule: RuleSyntax, env: RuleEnv, names: ParseTimeNames
     if (perlTrue(sport)) {
       const problem = portListError(sport, false);
       if (problem) add('sport', problem, valueSpan('sport'));
-      if (!perlTrue(proto)) add('proto', "missing property - 'sport' requires this property", optionSpan('sport'));
-      if (!PROTOCOLS_WITH_PORTS.has(protoText)) add('sport', `protocol '${protoText}' does not support ports`, valueSpan('sport'));
+      if (!perlTrue(proto))
+        add('proto', "missing property - 'sport' requires this property", optionSpan('sport'));
+      if (!PROTOCOLS_WITH_PORTS.has(protoText))
+        add('sport', `protocol '${protoText}' does not support ports`, valueSpan('sport'));
     }
 
     for (const field of ['source', 'dest'] as const) {
@@ -199,7 +234,11 @@ export function verifyRule(rule: RuleSyntax, env: RuleEnv, names: ParseTimeNames
     }
   } catch (err) {
     if (err instanceof MixedFamily) {
-      return { errors: [], unverified, dropped: { message: 'detected mixed ipv4/ipv6 addresses in rule', span: err.span } };
+      return {
+        errors: [],
+        unverified,
+        dropped: { message: 'detected mixed ipv4/ipv6 addresses in rule', span: err.span },
+      };
     }
     throw err;
   }
@@ -213,7 +252,11 @@ export function verifyRule(rule: RuleSyntax, env: RuleEnv, names: ParseTimeNames
     const conflict = macroConflict(findMacro(macro)!, ipversion, given);
     if (conflict) {
       const field = conflict.key as RuleField;
-      add(field, `parameter '${conflict.key}' already define in macro (value = '${conflict.templateValue}')`, valueSpan(field));
+      add(
+        field,
+        `parameter '${conflict.key}' already define in macro (value = '${conflict.templateValue}')`,
+        valueSpan(field),
+      );
     }
   }
 

@@ -43,9 +43,11 @@ export function validateLogRatelimit(text: string): string | undefined {
   const errors: string[] = [];
   const enable = values.get('enable');
   if (enable === undefined) errors.push('enable: property is missing and it is not optional');
-  else if (enable !== '0' && enable !== '1') errors.push(`enable: type check ('boolean') failed - got '${enable}'`);
+  else if (enable !== '0' && enable !== '1')
+    errors.push(`enable: type check ('boolean') failed - got '${enable}'`);
   const rate = values.get('rate');
-  if (rate !== undefined && !RATE.test(rate)) errors.push('rate: value does not match the regex pattern');
+  if (rate !== undefined && !RATE.test(rate))
+    errors.push('rate: value does not match the regex pattern');
   const burst = values.get('burst');
   if (burst !== undefined) {
     if (!INTEGER.test(burst)) errors.push(`burst: type check ('integer') failed - got '${burst}'`);

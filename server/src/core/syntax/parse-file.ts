@@ -20,22 +20,44 @@ function parseAliasLine(line: SourceLine): AliasLine {
   const cidrText = match[2]!;
   const nameToken = { text: name, span: { start: line.start, end: line.start + name.length } };
   const cidrStart = line.start + name.length + 1;
-  const cidrToken = { text: cidrText, span: { start: cidrStart, end: cidrStart + cidrText.length } };
+  const cidrToken = {
+    text: cidrText,
+    span: { start: cidrStart, end: cidrStart + cidrText.length },
+  };
   const parsed = parseIpOrCidr(cidrText);
   if (!parsed) {
     const message = 'value does not look like a valid IP address or CIDR network';
-    return { kind: 'alias', line, nameToken, cidrToken, error: { message, span: cidrToken.span }, ...withComment };
+    return {
+      kind: 'alias',
+      line,
+      nameToken,
+      cidrToken,
+      error: { message, span: cidrToken.span },
+      ...withComment,
+    };
   }
-  return { kind: 'alias', line, nameToken, cidrToken, cidr: parsed.cidr, ipversion: parsed.ipversion, ...withComment };
+  return {
+    kind: 'alias',
+    line,
+    nameToken,
+    cidrToken,
+    cidr: parsed.cidr,
+    ipversion: parsed.ipversion,
+    ...withComment,
+  };
 }
 
 function parseIpSetEntry(line: SourceLine, set: string): IpSetEntryLine {
   const { body, comment } = splitComment(line.content, line.start, false);
   const match = IPSET_BODY.exec(body);
   const withComment = comment && comment.text ? { comment: comment.text } : {};
-  if (!match) return { kind: 'ipset-entry', line, set, nomatch: body.startsWith('!'), ...withComment };
+  if (!match)
+    return { kind: 'ipset-entry', line, set, nomatch: body.startsWith('!'), ...withComment };
   const entryStart = line.start + match.indices![2]![0];
-  const entryToken = { text: match[2]!, span: { start: entryStart, end: entryStart + match[2]!.length } };
+  const entryToken = {
+    text: match[2]!,
+    span: { start: entryStart, end: entryStart + match[2]!.length },
+  };
   return { kind: 'ipset-entry', line, set, nomatch: match[1] === '!', entryToken, ...withComment };
 }
 
@@ -81,7 +103,12 @@ export function parseFwSyntax(text: string, kind: FileKind): FwSyntaxTree {
         lines.push({ kind: 'rule', line, rule: parseRuleSyntax(content, line.start) });
         break;
       case 'group':
-        lines.push({ kind: 'rule', line, group: name!, rule: parseRuleSyntax(content, line.start) });
+        lines.push({
+          kind: 'rule',
+          line,
+          group: name!,
+          rule: parseRuleSyntax(content, line.start),
+        });
         break;
     }
   }

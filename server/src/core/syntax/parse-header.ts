@@ -28,7 +28,10 @@ const NAMED: Partial<Record<SectionKind, RegExp>> = {
 };
 
 function nameError(section: 'group' | 'ipset', name: string): string | undefined {
-  const [label, max] = section === 'group' ? ['security group', MAX_GROUP_NAME_LENGTH] : ['ipset', MAX_IPSET_NAME_LENGTH];
+  const [label, max] =
+    section === 'group'
+      ? ['security group', MAX_GROUP_NAME_LENGTH]
+      : ['ipset', MAX_IPSET_NAME_LENGTH];
   if (utf8Length(name) > max) return `${label} name too long`;
   if (!NAME_PATTERN.test(name)) return `invalid ${label} name '${name}'`;
   return undefined;
@@ -52,12 +55,21 @@ export function parseHeaderLine(line: SourceLine, kind: FileKind): HeaderLine | 
     if (!match) continue;
     const written = match[1]!;
     const nameStart = start + match.indices![1]![0];
-    const nameToken = { text: written, span: { start: nameStart, end: nameStart + written.length } };
+    const nameToken = {
+      text: written,
+      span: { start: nameStart, end: nameStart + written.length },
+    };
     const name = asciiLower(written);
     const problem = nameError(section as 'group' | 'ipset', name);
     const comment = match[2];
     if (problem) {
-      return { kind: 'header', line, section, nameToken, error: { message: problem, span: nameToken.span } };
+      return {
+        kind: 'header',
+        line,
+        section,
+        nameToken,
+        error: { message: problem, span: nameToken.span },
+      };
     }
     return { kind: 'header', line, section, name, nameToken, ...(comment ? { comment } : {}) };
   }

@@ -21,7 +21,13 @@ interface OptionSyntax {
 const LEVELS = LOG_LEVELS.join('|');
 const tail = `${WS}*$`;
 
-function rule(keys: string, value: string, store: Store, flags = 'is', extra: Partial<OptionSyntax> = {}): OptionSyntax {
+function rule(
+  keys: string,
+  value: string,
+  store: Store,
+  flags = 'is',
+  extra: Partial<OptionSyntax> = {},
+): OptionSyntax {
   return { pattern: new RegExp(`^(${keys}):${WS}*${value}${tail}`, flags + 'd'), store, ...extra };
 }
 
@@ -61,7 +67,11 @@ const OPTION_SYNTAX: Record<FileKind, readonly OptionSyntax[]> = {
       '(0|1)',
       'int',
     ),
-    rule('log_level_(?:in|out|forward)|tcp_flags_log_level|smurf_log_level', `((?:${LEVELS})${WS}*)?`, 'level'),
+    rule(
+      'log_level_(?:in|out|forward)|tcp_flags_log_level|smurf_log_level',
+      `((?:${LEVELS})${WS}*)?`,
+      'level',
+    ),
     rule('nf_conntrack_helpers', `(${NWS}+)`, 'lower', 'is', { verify: verifyHelpers }),
     rule(
       'nf_conntrack_max|nf_conntrack_tcp_timeout_established|nf_conntrack_tcp_timeout_syn_recv|protection_synflood_rate|protection_synflood_burst|protection_limit',
@@ -118,9 +128,20 @@ export function parseOptionLine(line: SourceLine, kind: FileKind): OptionLine {
     const problem = syntax.verify?.(syntax.store === 'lower' ? value : rawValue);
     if (problem !== undefined) {
       const error: LineError = { message: problem, span: valueToken.span };
-      return { kind: 'option', line, keyToken, valueToken, error, ...(syntax.fatal ? { fatal: true } : {}) };
+      return {
+        kind: 'option',
+        line,
+        keyToken,
+        valueToken,
+        error,
+        ...(syntax.fatal ? { fatal: true } : {}),
+      };
     }
     return { kind: 'option', line, key, keyToken, value, valueToken };
   }
-  return { kind: 'option', line, error: { message: `can't parse option '${content}'`, span: whole } };
+  return {
+    kind: 'option',
+    line,
+    error: { message: `can't parse option '${content}'`, span: whole },
+  };
 }

@@ -86,7 +86,10 @@ export function parseRuleSyntax(content: string, start: number): RuleSyntax {
   const options: Partial<Record<RuleField, RuleOption>> = {};
   const repeated: RuleOption[] = [];
   const record = (field: RuleField, match: RegExpExecArray): void => {
-    const option = { flag: token(match[1]!, offset), value: token(match[2]!, offset + match[1]!.length + 1) };
+    const option = {
+      flag: token(match[1]!, offset),
+      value: token(match[2]!, offset + match[1]!.length + 1),
+    };
     const earlier = options[field];
     if (earlier) repeated.push(earlier);
     options[field] = option;

@@ -64,7 +64,8 @@ export interface IpSetEntryLine {
   readonly comment?: string;
 }
 
-export type RuleField = 'iface' | 'proto' | 'dport' | 'sport' | 'source' | 'dest' | 'log' | 'icmp-type';
+export type RuleField =
+  'iface' | 'proto' | 'dport' | 'sport' | 'source' | 'dest' | 'log' | 'icmp-type';
 
 export interface RuleOption {
   readonly flag: Token;
@@ -108,13 +109,7 @@ export interface NoSectionLine {
 }
 
 export type FwLine =
-  | HeaderLine
-  | OptionLine
-  | AliasLine
-  | IpSetEntryLine
-  | RuleLine
-  | CommentLine
-  | NoSectionLine;
+  HeaderLine | OptionLine | AliasLine | IpSetEntryLine | RuleLine | CommentLine | NoSectionLine;
 
 export interface FwSyntaxTree {
   readonly text: string;
