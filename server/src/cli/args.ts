@@ -1,0 +1,106 @@
+import { FILE_KINDS, isFileKind, type FileKind } from '../core';
+import { usageError } from './errors';
+
+export type OutputFormat = 'text' | 'json';
+
+export interface CheckArgs {
+  readonly format: OutputFormat;
+  /** Overrides the kind told from each file's name. */
+  readonly kind?: FileKind;
+  /** The cluster.fw every host, guest and vnet file resolves against. */
+  readonly cluster?: string;
+  readonly paths: readonly string[];
+}
+
+export type Invocation =
+  | { readonly command: 'help'; readonly topic: 'main' | 'check' }
+  | { readonly command: 'version' }
+  | { readonly command: 'check'; readonly args: CheckArgs };
+
+const HELP_FLAGS = new Set(['-h', '--help']);
+
+/** Reads `pvefw`'s command line (without the node and script arguments). Throws a usage CliError. */
+export function parseArgs(argv: readonly string[]): Invocation {
+  const [first, ...rest] = argv;
+  if (first === undefined) throw usageError('missing command');
+  if (HELP_FLAGS.has(first)) return { command: 'help', topic: 'main' };
+  if (first === '--version') return { command: 'version' };
+  if (first === 'help') {
+    if (rest.length === 0) return { command: 'help', topic: 'main' };
+    if (rest.length === 1 && rest[0] === 'check') return { command: 'help', topic: 'check' };
+    throw usageError(`no help for '${rest.join(' ')}'`);
+  }
+  if (first === 'check') return parseCheckArgs(rest);
+  if (first.startsWith('-')) throw usageError(`unknown option '${first}'`);
+  throw usageError(`unknown command '${first}'`);
+}
+
+type ValueOption = '--format' | '--kind' | '--cluster';
+const VALUE_OPTIONS: readonly ValueOption[] = ['--format', '--kind', '--cluster'];
+
+function parseCheckArgs(argv: readonly string[]): Invocation {
+  const endOfOptions = argv.indexOf('--');
+  const optionPart = endOfOptions === -1 ? argv : argv.slice(0, endOfOptions);
+  if (optionPart.some((a) => HELP_FLAGS.has(a))) return { command: 'help', topic: 'check' };
+
+  let format: OutputFormat = 'text';
+  let kind: FileKind | undefined;
+  let cluster: string | undefined;
+  const paths: string[] = [];
+
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (i === endOfOptions) {
+      paths.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-') {
+      paths.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq === -1 ? arg : arg.slice(0, eq);
+    if (!(VALUE_OPTIONS as readonly string[]).includes(name)) {
+      throw usageError(`unknown option '${name}'`);
+    }
+    let value: string | undefined;
+    if (eq !== -1) {
+      value = arg.slice(eq + 1);
+    } else {
+      value = argv[i + 1];
+      if (value === undefined || i + 1 === endOfOptions) {
+        throw usageError(`option '${name}' needs a value`);
+      }
+      i++;
+    }
+    switch (name as ValueOption) {
+      case '--format':
+        if (value !== 'text' && value !== 'json') {
+          throw usageError(`invalid --format '${value}' (expected text or json)`);
+        }
+        format = value;
+        break;
+      case '--kind':
+        if (!isFileKind(value)) {
+          throw usageError(`invalid --kind '${value}' (expected ${FILE_KINDS.join(', ')})`);
+        }
+        kind = value;
+        break;
+      case '--cluster':
+        if (value === '') throw usageError(`option '--cluster' needs a value`);
+        cluster = value;
+        break;
+    }
+  }
+
+  if (paths.length === 0) throw usageError('missing PATH (a .fw file or a folder)');
+  return {
+    command: 'check',
+    args: {
+      format,
+      paths,
+      ...(kind !== undefined ? { kind } : {}),
+      ...(cluster !== undefined ? { cluster } : {}),
+    },
+  };
+}

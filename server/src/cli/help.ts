@@ -1,0 +1,57 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+export const MAIN_HELP = `pvefw: checks Proxmox VE firewall files with Proxmox's own rules
+
+Usage:
+  pvefw check [--format text|json] [--kind cluster|host|guest|vnet] [--cluster FILE] PATH...
+  pvefw check --help
+  pvefw --help
+  pvefw --version
+
+Exit codes: 0 no errors, 1 at least one error, 2 bad usage or unreadable input.
+`;
+
+export const CHECK_HELP = `Usage: pvefw check [options] PATH...
+
+Checks each PATH: a .fw file, or a folder (every *.fw below it, recursively, skipping
+node_modules and dot-folders). The kind comes from the name: cluster.fw, host.fw, <vmid>.fw,
+sdn/firewall/<vnet>.fw. Host, guest and vnet files are checked against their cluster.fw: the
+one in the same folder, else firewall/cluster.fw two levels up (the /etc/pve layout).
+
+Options:
+  --format text|json   text (default): one line per finding, path:line:column: severity code: message
+                       json: one object {"files":[{"path","kind","diagnostics":[...]}]} on stdout
+  --kind KIND          treat every PATH as this kind: cluster, host, guest or vnet
+  --cluster FILE       check host, guest and vnet files against this cluster.fw
+  -h, --help           show this help
+
+Exit codes: 0 no errors, 1 at least one error, 2 bad usage or unreadable input.
+`;
+
+/** Set by scripts/bundle.mjs (esbuild `define`), so a lone copy of dist/cli.js knows it too. */
+declare const __PVEFW_VERSION__: string | undefined;
+
+/** The bundled version, else the one in the package.json above this module (out/… when compiled). */
+export function packageVersion(): string {
+  if (typeof __PVEFW_VERSION__ === 'string') return __PVEFW_VERSION__;
+  let dir = __dirname;
+  for (let depth = 0; depth < 6; depth++) {
+    const candidate = join(dir, 'package.json');
+    if (existsSync(candidate)) {
+      try {
+        const pkg = JSON.parse(readFileSync(candidate, 'utf8')) as {
+          name?: unknown;
+          version?: unknown;
+        };
+        if (pkg.name === 'pvefw' && typeof pkg.version === 'string') return pkg.version;
+      } catch {
+        // not ours or not JSON: keep looking upwards
+      }
+    }
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return 'unknown';
+}
