@@ -3,7 +3,7 @@ import type { FwConfig } from '../model/fw-config';
 import { loadFwConfig, type LineVerdict } from '../model/load-config';
 import { parseFwSyntax } from '../syntax/parse-file';
 import { DIAGNOSTIC_CODES } from './codes';
-import type { Finding, Severity } from './finding';
+import type { Finding, ProxmoxVerdict, Severity } from './finding';
 import { hintFor } from './hints';
 import { lintConfig } from './lints';
 
@@ -27,6 +27,14 @@ function severityOf(code: string): Severity {
   return DIAGNOSTIC_CODES[code]?.severity ?? 'error';
 }
 
+/** What Proxmox's verdict means for the user, said once after every Proxmox message. */
+const CONSEQUENCE: Record<ProxmoxVerdict, string> = {
+  dropped: 'Proxmox drops this line, and the next API write of the file deletes it for good',
+  'kept-with-errors': 'Proxmox keeps this rule but never applies it',
+  'entry-error': 'Proxmox keeps this entry but never puts it into the set',
+  'file-ignored': 'Proxmox ignores this whole file',
+};
+
 function lineTextAt(config: FwConfig, lineNumber: number): string {
   return config.tree.lines[lineNumber - 1]?.line.content ?? '';
 }
@@ -40,20 +48,22 @@ function verdictFinding(
   // With CRLF line ends every "no section" line is a symptom of the one cause.
   const crlf = own.tree.crlf && verdict.code === 'no-section';
   const code = crlf ? 'crlf-line-endings' : verdict.code;
-  const hint = hintFor(
+  const proxmox = crlf ? 'file-ignored' : verdict.verdict;
+  const specific = hintFor(
     { ...verdict, code },
     kind,
     own,
     cluster,
     lineTextAt(own, verdict.lineNumber),
   );
+  const hint = specific ? `${specific}. ${CONSEQUENCE[proxmox]}` : CONSEQUENCE[proxmox];
   return {
     code,
     severity: severityOf(code),
     message: verdict.message,
-    ...(hint ? { hint } : {}),
+    hint,
     span: verdict.span,
-    proxmox: crlf ? 'file-ignored' : verdict.verdict,
+    proxmox,
     related: [],
   };
 }
