@@ -2,6 +2,7 @@ import { OPTIONS } from '../facts/generated/options';
 import type { FileKind } from '../model/file-kind';
 import type { FwConfig } from '../model/fw-config';
 import type { LineVerdict } from '../model/load-config';
+import { asciiLower } from '../syntax/perl-text';
 import type { FwSyntaxTree } from '../syntax/tree';
 
 const FLAG_WITH_EXTRA_BLANKS =
@@ -27,7 +28,7 @@ function definitionLine(
     if (
       section === 'aliases' &&
       line.kind === 'alias' &&
-      line.nameToken?.text.toLowerCase() === lowerName
+      (line.nameToken && asciiLower(line.nameToken.text)) === lowerName
     ) {
       return line.line.number;
     }
@@ -44,7 +45,7 @@ function referenceHint(
   if (!match) return undefined;
   const isSet = match[1] === 'ipset';
   const written = match[2]!.replace(/^(dc|guest|sdn)\//, '');
-  const lower = written.toLowerCase();
+  const lower = asciiLower(written);
   for (const tree of trees) {
     const line = definitionLine(tree, isSet ? 'ipset' : 'aliases', lower);
     if (line === undefined) continue;

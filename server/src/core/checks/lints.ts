@@ -1,5 +1,6 @@
 import type { FwConfig } from '../model/fw-config';
 import { NAME_PATTERN } from '../syntax/parse-header';
+import { asciiLower } from '../syntax/perl-text';
 import type { Span } from '../text/span';
 import type { RelatedLocation } from './finding';
 
@@ -65,7 +66,7 @@ function aliasNames(config: FwConfig, out: Lint[]): void {
         related: [],
       });
     }
-    const key = text.toLowerCase();
+    const key = asciiLower(text);
     const earlier = seen.get(key);
     if (earlier) {
       out.push({

@@ -1,5 +1,6 @@
 import type { ProxmoxVerdict } from '../checks/finding';
 import { parseIpOrCidr } from '../syntax/ip-or-cidr';
+import { asciiLower } from '../syntax/perl-text';
 import type { FwLine, FwSyntaxTree, IpSetEntryLine, RuleLine } from '../syntax/tree';
 import type { Span } from '../text/span';
 import { ALIAS_REF } from './address-list';
@@ -172,7 +173,7 @@ export function loadFwConfig(
       error = 'value does not look like a valid IP address or CIDR network';
     } else if (alias) {
       isAlias = true;
-      const lower = alias[2]!.toLowerCase();
+      const lower = asciiLower(alias[2]!);
       const scope = alias[1] ?? '';
       // resolve_alias: in cluster.fw the file is both the local and the cluster config.
       const local = hasLocalNames ? config : undefined;
@@ -274,7 +275,7 @@ export function loadFwConfig(
         } else if (line.error) {
           verdict(line, 'dropped', 'invalid-alias-address', line.error.message, line.error.span);
         } else {
-          const key = line.nameToken!.text.toLowerCase();
+          const key = asciiLower(line.nameToken!.text);
           config.aliases.set(key, { key, line, cidr: line.cidr!, ipversion: line.ipversion! });
         }
         break;

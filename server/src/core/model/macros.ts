@@ -1,13 +1,14 @@
 import { MACROS } from '../facts/generated/macros';
+import { asciiLower } from '../syntax/perl-text';
 import type { MacroFact, MacroRuleTemplate } from '../facts/types';
 
 const BY_LOWER_NAME: ReadonlyMap<string, MacroFact> = new Map(
-  MACROS.map((m) => [m.name.toLowerCase(), m]),
+  MACROS.map((m) => [asciiLower(m.name), m]),
 );
 
 /** The macro a rule names, matched case-insensitively as Proxmox does. */
 export function findMacro(name: string): MacroFact | undefined {
-  return BY_LOWER_NAME.get(name.toLowerCase());
+  return BY_LOWER_NAME.get(asciiLower(name));
 }
 
 /** The templates Proxmox expands for one family; none when the macro is for the other family. */

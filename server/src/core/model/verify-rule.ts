@@ -1,6 +1,6 @@
 import { ACCEPTED_PROTOCOL_NUMBERS, PROTOCOLS } from '../facts/generated/netbase';
 import { NAME_PATTERN } from '../syntax/parse-header';
-import { perlTrue } from '../syntax/perl-text';
+import { asciiLower, perlTrue } from '../syntax/perl-text';
 import type { RuleField, RuleSyntax, Token } from '../syntax/tree';
 import type { Span } from '../text/span';
 import { ALIAS_REF, IPSET_NAME_REF, parseAddressList } from './address-list';
@@ -119,7 +119,7 @@ export function verifyRule(rule: RuleSyntax, env: RuleEnv, names: ParseTimeNames
     }
     const alias = ALIAS_REF.exec(text);
     if (!alias) return;
-    const lower = alias[2]!.toLowerCase();
+    const lower = asciiLower(alias[2]!);
     const found = names.hasAlias(lower);
     if (found === 'unknown') unverified.push({ field, name: text, span });
     else if (!found) add(field, `no such alias '${text}'`, span);

@@ -1,6 +1,6 @@
 import type { FileKind } from '../model/file-kind';
 import { NWS, WS, utf8Length } from './perl-text';
-import { asciiLower } from './parse-rule';
+import { asciiLower } from './perl-text';
 import type { HeaderLine, SectionKind } from './tree';
 import type { SourceLine } from './source-lines';
 

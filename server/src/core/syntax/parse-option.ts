@@ -4,7 +4,7 @@ import { LOG_LEVELS } from '../facts/generated/options';
 import type { FileKind } from '../model/file-kind';
 import { validateLogRatelimit } from './log-ratelimit';
 import { NWS, WS, perlSplitComma } from './perl-text';
-import { asciiLower } from './parse-rule';
+import { asciiLower } from './perl-text';
 import type { LineError, OptionLine, Token } from './tree';
 import type { SourceLine } from './source-lines';
 

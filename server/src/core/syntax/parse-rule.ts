@@ -1,5 +1,5 @@
 import { LOG_LEVELS } from '../facts/generated/options';
-import { NWS, WS } from './perl-text';
+import { NWS, WS, asciiLower } from './perl-text';
 import type { RuleField, RuleOption, RuleSyntax, Token } from './tree';
 
 interface OptionPattern {
@@ -24,10 +24,6 @@ const TYPE_AND_ACTION = new RegExp(`^(${NWS}+)(${WS}+)(${NWS}+)${WS}*`, 's');
 const MACRO_ACTION = new RegExp(`^(${NWS}+)\\((ACCEPT|DROP|REJECT)\\)$`, 's');
 const TRAILING_WS = new RegExp(`${WS}*$`, 's');
 const LEADING_WS = new RegExp(`^${WS}*`, 's');
-
-export function asciiLower(text: string): string {
-  return text.replace(/[A-Z]/g, (c) => c.toLowerCase());
-}
 
 function token(text: string, start: number): Token {
   return { text, span: { start, end: start + text.length } };

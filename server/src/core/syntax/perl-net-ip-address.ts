@@ -3,6 +3,8 @@
 // the same Error() text is left behind. Net::IP keeps that text in one global that later
 // steps may overwrite or leave untouched, so every helper writes into a shared sink.
 
+import { asciiLower } from './perl-text';
+
 /** Net::IP's global $ERROR; '' stands for "never set" (undef prints as nothing). */
 export interface ErrorSink {
   error: string;
@@ -25,11 +27,6 @@ function count(text: string, char: string): number {
   let n = 0;
   for (const c of text) if (c === char) n++;
   return n;
-}
-
-/** Perl's lc on a byte string only folds ASCII. */
-function asciiLower(text: string): string {
-  return text.replace(/[A-Z]/g, (c) => c.toLowerCase());
 }
 
 export function isIpv4(ip: string, sink: ErrorSink): boolean {

@@ -38,3 +38,8 @@ export function perlSplitComma(text: string): string[] {
   while (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
   return parts;
 }
+
+/** Perl's lc on an undecoded string: only ASCII letters change. */
+export function asciiLower(text: string): string {
+  return text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+}
