@@ -1,0 +1,16 @@
+/**
+ * Perl's default `sort` on the byte strings pve-firewall handles: UTF-8 byte order, which is
+ * code point order. JavaScript's `<` compares UTF-16 units and disagrees above U+FFFF.
+ */
+export function comparePerlStrings(a: string, b: string): number {
+  const x = Array.from(a, (c) => c.codePointAt(0)!);
+  const y = Array.from(b, (c) => c.codePointAt(0)!);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    if (x[i] !== y[i]) return x[i]! - y[i]!;
+  }
+  return x.length - y.length;
+}
+
+export function perlSorted(keys: Iterable<string>): string[] {
+  return [...keys].sort(comparePerlStrings);
+}
