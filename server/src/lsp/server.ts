@@ -1,0 +1,94 @@
+// Wires the language server's parts to a connection. Knows no transport and no feature logic.
+import { DidChangeWatchedFilesNotification } from 'vscode-languageserver/node';
+import type { Connection, InitializeResult } from 'vscode-languageserver/node';
+import { clientSupport, initialFolders, serverCapabilities } from './capabilities';
+import type { ClientSupport } from './capabilities';
+import { DiagnosticsService } from './diagnostics';
+import { DiskFiles } from './disk-files';
+import { Analyzer } from './file-analysis';
+import { background, consoleLogger, guarded } from './guard';
+import type { Logger } from './guard';
+import { WorkspaceState } from './workspace-state';
+
+interface Services {
+  readonly support: ClientSupport;
+  readonly folders: readonly string[];
+  readonly disk: DiskFiles;
+  readonly state: WorkspaceState;
+}
+
+export function startServer(connection: Connection): Logger {
+  const log = consoleLogger(connection.console);
+  let services: Services | undefined;
+
+  connection.onInitialize(
+    guarded(
+      log,
+      'initialize',
+      (): InitializeResult => ({ capabilities: {} }),
+      (params): InitializeResult => {
+        const support = clientSupport(params);
+        const disk = new DiskFiles(log, support.watchedFilesRegistration);
+        const state = new WorkspaceState(disk);
+        const analyzer = new Analyzer(state, log);
+        new DiagnosticsService(connection, state, analyzer, support, log).listen();
+        state.documents.listen(connection);
+        services = { support, folders: initialFolders(params), disk, state };
+        return { capabilities: serverCapabilities(support), serverInfo: { name: 'pvefw' } };
+      },
+    ),
+  );
+
+  connection.onInitialized(
+    guarded(
+      log,
+      'initialized',
+      () => undefined,
+      () => {
+        if (services === undefined) return;
+        const { support, folders, disk, state } = services;
+        log.info(
+          `pvefw: diagnostics are ${support.pullDiagnostics ? 'pulled by the client' : 'pushed by the server'}`,
+        );
+        if (support.watchedFilesRegistration) {
+          const watchers = [{ globPattern: '**/*.fw' }];
+          background(
+            log,
+            'register file watcher',
+            connection.client.register(DidChangeWatchedFilesNotification.type, { watchers }),
+          );
+        }
+        for (const folder of folders)
+          background(log, `scan ${folder}`, disk.addFolder(state, folder));
+        if (support.workspaceFolderChanges) {
+          connection.workspace.onDidChangeWorkspaceFolders(
+            guarded(
+              log,
+              'workspace/didChangeWorkspaceFolders',
+              () => undefined,
+              ({ added, removed }) => {
+                for (const folder of removed) disk.removeFolder(state, folder.uri);
+                for (const folder of added)
+                  background(log, `scan ${folder.uri}`, disk.addFolder(state, folder.uri));
+              },
+            ),
+          );
+        }
+      },
+    ),
+  );
+
+  connection.onDidChangeWatchedFiles(
+    guarded(
+      log,
+      'workspace/didChangeWatchedFiles',
+      () => undefined,
+      ({ changes }) => {
+        if (services === undefined) return;
+        background(log, 'read changed files', services.disk.applyEvents(services.state, changes));
+      },
+    ),
+  );
+
+  return log;
+}
