@@ -1,0 +1,41 @@
+// The language client: starts dist/server.js over Node IPC (with an inspector on port 6009
+// when the extension host itself is being debugged) and connects it to `.fw` documents.
+import * as path from 'node:path';
+import { workspace } from 'vscode';
+import type { ExtensionContext, LogOutputChannel } from 'vscode';
+import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
+import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
+
+export const LANGUAGE_ID = 'pve-firewall';
+/** Also the settings prefix: vscode-languageclient reads `pvefw.trace.server`. */
+export const CLIENT_ID = 'pvefw';
+export const CLIENT_NAME = 'Proxmox VE Firewall';
+/** Attach ".vscode/launch.json › Attach to Server" here. */
+export const SERVER_INSPECT_PORT = 6009;
+
+export function createLanguageClient(
+  context: ExtensionContext,
+  output: LogOutputChannel,
+): LanguageClient {
+  const module = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: {
+      module,
+      transport: TransportKind.ipc,
+      options: { execArgv: ['--nolazy', `--inspect=${SERVER_INSPECT_PORT}`] },
+    },
+  };
+  const watcher = workspace.createFileSystemWatcher('**/*.fw');
+  context.subscriptions.push(watcher);
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: LANGUAGE_ID },
+      { scheme: 'untitled', language: LANGUAGE_ID },
+    ],
+    synchronize: { fileEvents: watcher },
+    diagnosticPullOptions: { onChange: true, onSave: true },
+    outputChannel: output,
+  };
+  return new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+}
