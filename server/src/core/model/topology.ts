@@ -1,0 +1,42 @@
+/**
+ * The world a firewall configuration is compiled for: nodes, guests and their NICs. `pvefw pull`
+ * writes it as `topology.json` beside the /etc/pve layout; `pvefw simulate` and `pvefw test`
+ * read it. Documented for users in docs/topology.md.
+ */
+export interface Topology {
+  /** The node the host chains are compiled for (its host.fw and its address). */
+  readonly localNode: string;
+  /** The local network (CIDR) that feeds the `management` ipset and host OUT allowances. */
+  readonly localNetwork?: string;
+  readonly nodes: readonly TopologyNode[];
+  readonly guests: readonly TopologyGuest[];
+  /** Corosync transport as in corosync.conf (`udp` adds multicast allowances). */
+  readonly corosyncTransport?: string;
+}
+
+export interface TopologyNode {
+  readonly name: string;
+  /** The address the node's API and SSH answer on. */
+  readonly address?: string;
+  /** Corosync ring addresses (ring0_addr, ring1_addr, …); host names allowed. */
+  readonly ringAddresses?: readonly string[];
+}
+
+export interface TopologyGuest {
+  readonly vmid: number;
+  readonly kind: 'vm' | 'ct';
+  readonly node: string;
+  readonly nics: readonly TopologyNic[];
+}
+
+export interface TopologyNic {
+  /** `net0`, `net1`, … */
+  readonly name: string;
+  readonly bridge: string;
+  readonly mac?: string;
+  /** The NIC's `firewall=1` flag: without it the guest's rules never see its traffic. */
+  readonly firewall: boolean;
+  /** Container NICs: configured `ip=` / `ip6=` (CIDR), used by ipfilter. */
+  readonly ip?: string;
+  readonly ip6?: string;
+}
