@@ -1,0 +1,95 @@
+import { intersect, isEmpty, subtract, type IntervalSet } from './intervals';
+
+export type Family = 4 | 6;
+
+/**
+ * The dimensions a packet has for the analysis. `iface` numbers interface names (0 stands for
+ * every name no rule mentions); `mark` is the accept bit groups set; `dsttype` the address
+ * type (unicast, broadcast, …) of the destination.
+ */
+export const DIMENSIONS = [
+  'proto',
+  'source',
+  'dest',
+  'sport',
+  'dport',
+  'icmp',
+  'iface',
+  'mark',
+  'dsttype',
+] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+/** A product of one interval set per dimension: all packets whose every field lies in its set. */
+export type Box = Readonly<Record<Dimension, IntervalSet>>;
+
+/** A disjoint union of boxes. */
+export type Region = readonly Box[];
+
+export const DST_TYPES = ['UNICAST', 'LOCAL', 'BROADCAST', 'ANYCAST', 'MULTICAST'] as const;
+
+const MAX_ADDRESS: Record<Family, bigint> = { 4: (1n << 32n) - 1n, 6: (1n << 128n) - 1n };
+
+export function fullBox(family: Family, interfaceCount: number): Box {
+  return {
+    proto: [[0n, 255n]],
+    source: [[0n, MAX_ADDRESS[family]]],
+    dest: [[0n, MAX_ADDRESS[family]]],
+    sport: [[0n, 65535n]],
+    dport: [[0n, 65535n]],
+    // ICMP type * 256 + code
+    icmp: [[0n, 65535n]],
+    iface: [[0n, BigInt(interfaceCount)]],
+    mark: [[0n, 1n]],
+    dsttype: [[0n, BigInt(DST_TYPES.length - 1)]],
+  };
+}
+
+export function boxIntersect(a: Box, b: Box): Box | undefined {
+  const out: Partial<Record<Dimension, IntervalSet>> = {};
+  for (const d of DIMENSIONS) {
+    const both = intersect(a[d], b[d]);
+    if (isEmpty(both)) return undefined;
+    out[d] = both;
+  }
+  return out as Box;
+}
+
+/** a \ b as disjoint boxes. */
+export function boxSubtract(a: Box, b: Box): Box[] {
+  if (!boxIntersect(a, b)) return [a];
+  const pieces: Box[] = [];
+  let rest: Box = a;
+  for (const d of DIMENSIONS) {
+    const outside = subtract(rest[d], b[d]);
+    if (!isEmpty(outside)) pieces.push({ ...rest, [d]: outside });
+    rest = { ...rest, [d]: intersect(rest[d], b[d]) };
+  }
+  return pieces;
+}
+
+export function regionSubtract(region: Region, box: Box): Box[] {
+  const out: Box[] = [];
+  for (const piece of region) out.push(...boxSubtract(piece, box));
+  return out;
+}
+
+export function regionIntersect(region: Region, box: Box): Box[] {
+  const out: Box[] = [];
+  for (const piece of region) {
+    const both = boxIntersect(piece, box);
+    if (both) out.push(both);
+  }
+  return out;
+}
+
+/** One concrete packet of a box: the lowest value in every dimension, which is deterministic. */
+export function pickPoint(box: Box): Record<Dimension, bigint> {
+  const point: Partial<Record<Dimension, bigint>> = {};
+  for (const d of DIMENSIONS) point[d] = box[d][0]![0];
+  return point as Record<Dimension, bigint>;
+}
+
+export function pointInBox(point: Record<Dimension, bigint>, box: Box): boolean {
+  return DIMENSIONS.every((d) => box[d].some(([lo, hi]) => point[d] >= lo && point[d] <= hi));
+}
