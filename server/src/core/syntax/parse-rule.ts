@@ -2,24 +2,32 @@ import { LOG_LEVELS } from '../facts/generated/options';
 import { NWS, WS, asciiLower } from './perl-text';
 import type { RuleField, RuleOption, RuleSyntax, Token } from './tree';
 
-interface OptionPattern {
-  readonly field: RuleField;
-  readonly pattern: RegExp;
-}
-
 // Each option as parse_fw_rule matches it: the flag, exactly one space, a value, then any blanks.
-// The flag spellings and the -log level list are Proxmox's; anything else ends the loop.
-const VALUE = `(${NWS}+)${WS}*`;
-const OPTION_PATTERNS: readonly OptionPattern[] = [
-  { field: 'proto', pattern: new RegExp(`^(-p|--?proto) ${VALUE}`, 's') },
-  { field: 'dport', pattern: new RegExp(`^(--?dport) ${VALUE}`, 's') },
-  { field: 'sport', pattern: new RegExp(`^(--?sport) ${VALUE}`, 's') },
-  { field: 'source', pattern: new RegExp(`^(--?source) ${VALUE}`, 's') },
-  { field: 'dest', pattern: new RegExp(`^(--?dest) ${VALUE}`, 's') },
-  { field: 'log', pattern: new RegExp(`^(--?log) (${LOG_LEVELS.join('|')})${WS}*`, 's') },
-  { field: 'icmp-type', pattern: new RegExp(`^(--?icmp-type) ${VALUE}`, 's') },
-];
-const IFACE_PATTERN = new RegExp(`^(-i) ${VALUE}`, 's');
+// The flag spellings and the -log level list are Proxmox's; anything else ends the loop. The
+// flags cannot be confused with one another, so one sticky pattern tries them all at once.
+const OPTION = new RegExp(
+  `(-i|-p|--?proto|--?dport|--?sport|--?source|--?dest|--?icmp-type) (${NWS}+)${WS}*` +
+    `|(--?log) (${LOG_LEVELS.join('|')})${WS}*`,
+  'ys',
+);
+const FIELD_BY_FLAG: Readonly<Record<string, RuleField>> = {
+  '-i': 'iface',
+  '-p': 'proto',
+  '-proto': 'proto',
+  '--proto': 'proto',
+  '-dport': 'dport',
+  '--dport': 'dport',
+  '-sport': 'sport',
+  '--sport': 'sport',
+  '-source': 'source',
+  '--source': 'source',
+  '-dest': 'dest',
+  '--dest': 'dest',
+  '-log': 'log',
+  '--log': 'log',
+  '-icmp-type': 'icmp-type',
+  '--icmp-type': 'icmp-type',
+};
 const TYPE_AND_ACTION = new RegExp(`^(${NWS}+)(${WS}+)(${NWS}+)${WS}*`, 's');
 const MACRO_ACTION = new RegExp(`^(${NWS}+)\\((ACCEPT|DROP|REJECT)\\)$`, 's');
 const TRAILING_WS = new RegExp(`${WS}*$`, 's');
@@ -77,40 +85,31 @@ export function parseRuleSyntax(content: string, start: number): RuleSyntax {
     }
   }
   offset += head[0].length;
-  rest = rest.slice(head[0].length);
 
   const options: Partial<Record<RuleField, RuleOption>> = {};
   const repeated: RuleOption[] = [];
-  const record = (field: RuleField, match: RegExpExecArray): void => {
+  // `at` indexes `body`, which begins at `start` in the file.
+  let at = offset - start;
+  while (at < body.length) {
+    OPTION.lastIndex = at;
+    const match = OPTION.exec(body);
+    if (!match) break;
+    const flagText = match[1] ?? match[3]!;
+    const valueText = match[2] ?? match[4]!;
+    const field = FIELD_BY_FLAG[flagText]!;
+    // GROUP rules stop at the first option that is not -i.
+    if (type === 'group' && field !== 'iface') break;
     const option = {
-      flag: token(match[1]!, offset),
-      value: token(match[2]!, offset + match[1]!.length + 1),
+      flag: token(flagText, start + at),
+      value: token(valueText, start + at + flagText.length + 1),
     };
     const earlier = options[field];
     if (earlier) repeated.push(earlier);
     options[field] = option;
-    offset += match[0].length;
-    rest = rest.slice(match[0].length);
-  };
-
-  while (rest.length > 0) {
-    const iface = IFACE_PATTERN.exec(rest);
-    if (iface) {
-      record('iface', iface);
-      continue;
-    }
-    if (type === 'group') break;
-    let matched = false;
-    for (const { field, pattern } of OPTION_PATTERNS) {
-      const match = pattern.exec(rest);
-      if (match) {
-        record(field, match);
-        matched = true;
-        break;
-      }
-    }
-    if (!matched) break;
+    at += match[0].length;
   }
+  offset = start + at;
+  rest = body.slice(at);
 
   const result: RuleSyntax = {
     ...base,

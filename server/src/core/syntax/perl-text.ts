@@ -41,5 +41,5 @@ export function perlSplitComma(text: string): string[] {
 
 /** Perl's lc on an undecoded string: only ASCII letters change. */
 export function asciiLower(text: string): string {
-  return text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+  return /[A-Z]/.test(text) ? text.replace(/[A-Z]+/g, (run) => run.toLowerCase()) : text;
 }
