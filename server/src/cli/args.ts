@@ -1,5 +1,6 @@
 import { FILE_KINDS, isFileKind, type FileKind } from '../core';
 import { usageError } from './errors';
+import { parseSimulateArgs, parseTestArgs, type SimulateArgs, type TestArgs } from './sim-args';
 
 export type OutputFormat = 'text' | 'json';
 
@@ -13,9 +14,11 @@ export interface CheckArgs {
 }
 
 export type Invocation =
-  | { readonly command: 'help'; readonly topic: 'main' | 'check' }
+  | { readonly command: 'help'; readonly topic: 'main' | 'check' | 'simulate' | 'test' }
   | { readonly command: 'version' }
-  | { readonly command: 'check'; readonly args: CheckArgs };
+  | { readonly command: 'check'; readonly args: CheckArgs }
+  | { readonly command: 'simulate'; readonly args: SimulateArgs }
+  | { readonly command: 'test'; readonly args: TestArgs };
 
 const HELP_FLAGS = new Set(['-h', '--help']);
 
@@ -28,9 +31,20 @@ export function parseArgs(argv: readonly string[]): Invocation {
   if (first === 'help') {
     if (rest.length === 0) return { command: 'help', topic: 'main' };
     if (rest.length === 1 && rest[0] === 'check') return { command: 'help', topic: 'check' };
+    if (rest.length === 1 && (rest[0] === 'simulate' || rest[0] === 'test')) {
+      return { command: 'help', topic: rest[0] };
+    }
     throw usageError(`no help for '${rest.join(' ')}'`);
   }
   if (first === 'check') return parseCheckArgs(rest);
+  if (first === 'simulate') {
+    const args = parseSimulateArgs(rest);
+    return args === 'help' ? { command: 'help', topic: first } : { command: first, args };
+  }
+  if (first === 'test') {
+    const args = parseTestArgs(rest);
+    return args === 'help' ? { command: 'help', topic: first } : { command: first, args };
+  }
   if (first.startsWith('-')) throw usageError(`unknown option '${first}'`);
   throw usageError(`unknown command '${first}'`);
 }

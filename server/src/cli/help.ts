@@ -5,7 +5,10 @@ export const MAIN_HELP = `pvefw: checks Proxmox VE firewall files with Proxmox's
 
 Usage:
   pvefw check [--format text|json] [--kind cluster|host|guest|vnet] [--cluster FILE] PATH...
-  pvefw check --help
+  pvefw simulate DIR --from ZONE|IP --to ZONE|IP [--proto P] [--dport N] [--sport N]
+                 [--source IP] [--dest IP] [--topology FILE|default]
+  pvefw test DIR... [--topology FILE|default] [--id NAME]
+  pvefw check --help   (also: simulate --help, test --help)
   pvefw --help
   pvefw --version
 

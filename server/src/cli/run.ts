@@ -4,6 +4,9 @@ import { CliError } from './errors';
 import { ExitCode } from './exit-codes';
 import { CHECK_HELP, MAIN_HELP, packageVersion } from './help';
 import type { CliIo } from './io';
+import { SIMULATE_HELP, TEST_HELP } from './sim-help';
+import { runSimulate } from './simulate';
+import { runTest } from './test-command';
 
 /**
  * Runs one `pvefw` command line and returns its exit code. Never throws: user errors become one
@@ -15,13 +18,21 @@ export function runCli(argv: readonly string[], io: CliIo): ExitCode {
     const invocation = parseArgs(argv);
     switch (invocation.command) {
       case 'help':
-        io.out(invocation.topic === 'check' ? CHECK_HELP : MAIN_HELP);
+        io.out(
+          { main: MAIN_HELP, check: CHECK_HELP, simulate: SIMULATE_HELP, test: TEST_HELP }[
+            invocation.topic
+          ],
+        );
         return ExitCode.Ok;
       case 'version':
         io.out(`${packageVersion()}\n`);
         return ExitCode.Ok;
       case 'check':
         return runCheck(invocation.args, io);
+      case 'simulate':
+        return runSimulate(invocation.args, io);
+      case 'test':
+        return runTest(invocation.args, io);
     }
   } catch (error) {
     return reportError(error, argv, io);
@@ -30,7 +41,10 @@ export function runCli(argv: readonly string[], io: CliIo): ExitCode {
 
 function reportError(error: unknown, argv: readonly string[], io: CliIo): ExitCode {
   if (error instanceof CliError) {
-    const help = argv[0] === 'check' ? 'pvefw check --help' : 'pvefw --help';
+    const command = argv[0] ?? '';
+    const help = ['check', 'simulate', 'test'].includes(command)
+      ? `pvefw ${command} --help`
+      : 'pvefw --help';
     const suffix = error.kind === 'usage' ? ` (see '${help}')` : '';
     io.err(`pvefw: ${oneLine(error.message)}${suffix}\n`);
     return ExitCode.Usage;

@@ -1,0 +1,84 @@
+import { usageError } from './errors';
+
+export interface SimulateArgs {
+  readonly dir: string;
+  /** A topology.json path, 'default', or undefined for DIR/topology.json else the default. */
+  readonly topology?: string;
+  readonly from: string;
+  readonly to: string;
+  readonly packet: Readonly<Record<string, string>>;
+}
+
+export interface TestArgs {
+  readonly dirs: readonly string[];
+  readonly topology?: string;
+  readonly id?: string;
+}
+
+const HELP_FLAGS = new Set(['-h', '--help']);
+const PACKET_OPTIONS = ['proto', 'dport', 'sport', 'source', 'dest', 'srctype', 'dsttype'];
+
+/** `--name value` / `--name=value` options and positional words; `--` ends the options. */
+function readOptions(
+  argv: readonly string[],
+  known: readonly string[],
+): { values: Map<string, string>; positional: string[] } {
+  const values = new Map<string, string>();
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      positional.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = (eq === -1 ? arg : arg.slice(0, eq)).slice(2);
+    if (!known.includes(name)) throw usageError(`unknown option '--${name}'`);
+    let value: string | undefined;
+    if (eq !== -1) value = arg.slice(eq + 1);
+    else {
+      value = argv[i + 1];
+      i++;
+    }
+    if (value === undefined || value === '') throw usageError(`option '--${name}' needs a value`);
+    values.set(name, value);
+  }
+  return { values, positional };
+}
+
+/** `pvefw simulate DIR --from Z --to Z [packet options] [--topology FILE|default]`. */
+export function parseSimulateArgs(argv: readonly string[]): SimulateArgs | 'help' {
+  if (argv.some((a) => HELP_FLAGS.has(a))) return 'help';
+  const { values, positional } = readOptions(argv, ['from', 'to', 'topology', ...PACKET_OPTIONS]);
+  if (positional.length === 0) throw usageError('missing DIR (a folder with cluster.fw)');
+  if (positional.length > 1) throw usageError(`unexpected argument '${positional[1]!}'`);
+  const from = values.get('from');
+  const to = values.get('to');
+  if (from === undefined) throw usageError("missing '--from ZONE|IP'");
+  if (to === undefined) throw usageError("missing '--to ZONE|IP'");
+  const packet: Record<string, string> = {};
+  for (const key of PACKET_OPTIONS) {
+    const value = values.get(key);
+    if (value !== undefined) packet[key] = value;
+  }
+  const topology = values.get('topology');
+  return { dir: positional[0]!, from, to, packet, ...(topology ? { topology } : {}) };
+}
+
+/** `pvefw test DIR... [--topology FILE|default] [--id NAME]`. */
+export function parseTestArgs(argv: readonly string[]): TestArgs | 'help' {
+  if (argv.some((a) => HELP_FLAGS.has(a))) return 'help';
+  const { values, positional } = readOptions(argv, ['topology', 'id']);
+  if (positional.length === 0) throw usageError('missing DIR (a folder with a tests file)');
+  const topology = values.get('topology');
+  const id = values.get('id');
+  return {
+    dirs: positional,
+    ...(topology !== undefined ? { topology } : {}),
+    ...(id !== undefined ? { id } : {}),
+  };
+}

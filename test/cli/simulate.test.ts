@@ -1,0 +1,106 @@
+// `pvefw simulate` and `pvefw test` as a user runs them (the bundled dist/cli.js).
+import assert from 'node:assert/strict';
+import { after, describe, test } from 'node:test';
+import { join } from 'node:path';
+import { sharedCorpusDir } from '../support/corpus';
+import { assertUsageFailure, cleanup, makeTree, pvefw } from './helpers';
+
+const FIREWALL = {
+  'fw/cluster.fw': '[OPTIONS]\nenable: 1\n',
+  'fw/host.fw': '[RULES]\nIN ACCEPT -p tcp -dport 22 -source 192.0.2.0/24\n',
+  'fw/100.fw':
+    '[OPTIONS]\nenable: 1\n[RULES]\nIN ACCEPT -p tcp -dport 443\nIN REJECT -p tcp -dport 80\n',
+  'fw/tests': [
+    "{ from => 'outside', to => 'vm100', dport => 443, action => 'ACCEPT' }",
+    "{ to => 'vm100', dport => 80, action => 'REJECT' }",
+    '',
+  ].join('\n'),
+  'bad/cluster.fw': '[OPTIONS]\nenable: 1\n',
+  'bad/tests': "{ from => 'outside', to => 'host', dport => 8006, action => 'ACCEPT' }\n",
+};
+
+describe('pvefw simulate', () => {
+  const root = makeTree(FIREWALL);
+  after(() => cleanup(root));
+
+  test('prints the verdict and the rules that decided, with file and line', () => {
+    const result = pvefw(
+      ['simulate', 'fw', '--from', 'outside', '--to', 'vm100', '--dport', '80'],
+      root,
+    );
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /^REJECT {2}IPv4 tcp 100\.100\.1\.2 → 100\.200\.3\.4 dport 80\n/);
+    assert.match(
+      result.stdout,
+      /tap100i0-IN #\d+: -p tcp --dport 80 -j PVEFW-reject {2}→ jump PVEFW-reject {2}\[fw\/100\.fw:5\]/,
+    );
+    assert.match(result.stdout, /note: topology: Proxmox's test topology/);
+  });
+
+  test('an address stands for its zone and becomes the packet address', () => {
+    const result = pvefw(
+      ['simulate', 'fw', '--from', '192.0.2.7', '--to', '172.16.1.2', '--dport', '22'],
+      root,
+    );
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /^ACCEPT {2}IPv4 tcp 192\.0\.2\.7 → 172\.16\.1\.2 dport 22\n/);
+    assert.match(result.stdout, /\[fw\/host\.fw:2\]/);
+  });
+
+  test('bad zones and missing options are usage errors', () => {
+    assertUsageFailure(
+      pvefw(['simulate', 'fw', '--from', 'vm999', '--to', 'host'], root),
+      /no such VM '999'/,
+    );
+    assertUsageFailure(pvefw(['simulate', 'fw', '--to', 'host'], root), /--from/);
+    assertUsageFailure(
+      pvefw(['simulate', 'nope', '--from', 'host', '--to', 'outside'], root),
+      /nope/,
+    );
+  });
+
+  test('--help', () => {
+    const result = pvefw(['simulate', '--help'], root);
+    assert.equal(result.status, 0);
+    assert.match(result.stdout, /^Usage: pvefw simulate DIR/);
+  });
+});
+
+describe('pvefw test', () => {
+  const root = makeTree(FIREWALL);
+  after(() => cleanup(root));
+
+  test('passing tests: one line per case and the totals, exit 0', () => {
+    const result = pvefw(['test', 'fw'], root);
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /^PASS fw\/tests:1 /m);
+    assert.match(result.stdout, /^PASS fw\/tests:2 /m);
+    assert.match(result.stdout, /^1 directory, 2 cases, 5 packet traversals: all passed$/m);
+  });
+
+  test('a failing case shows the path the packet took, exit 1', () => {
+    const result = pvefw(['test', 'bad'], root);
+    assert.equal(result.status, 1);
+    assert.match(result.stdout, /^FAIL bad\/tests:1 /m);
+    assert.match(result.stdout, /outside → host: expected ACCEPT, got DROP/);
+    assert.match(
+      result.stdout,
+      /PVEFW-HOST-IN #\d+: -j DROP {2}→ DROP {2}\[built-in: policy DROP\]/,
+    );
+    assert.match(result.stdout, /1 failed$/m);
+  });
+
+  const corpus = sharedCorpusDir();
+  test(
+    "Proxmox's own test folders: 13 directories, 142 cases, 244 packet traversals",
+    { skip: corpus ? false : '../shared/corpus is not present in this checkout' },
+    () => {
+      const result = pvefw(['test', join(corpus!, 'upstream')], root);
+      assert.equal(result.status, 0, result.stdout);
+      assert.match(
+        result.stdout,
+        /^13 directories, 142 cases, 244 packet traversals: all passed$/m,
+      );
+    },
+  );
+});
