@@ -14,3 +14,8 @@ export type { Finding, Severity, ProxmoxVerdict, RelatedLocation } from './check
 export { findingText } from './checks/finding';
 export type { SourceFile, CheckOptions } from './checks/check-file';
 export { checkFile } from './checks/check-file';
+export { DIAGNOSTIC_CODES } from './checks/codes';
+export type { CodeInfo } from './checks/codes';
+export type { ReachabilityFiles } from './checks/check-reachability';
+export { checkReachability } from './checks/check-reachability';
+export type { Topology, TopologyGuest, TopologyNic, TopologyNode } from './model/topology';

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { AbstractRule, AbstractTarget } from '../../../server/src/core/analysis/chain-walk';
+import type {
+  AbstractChains,
+  AbstractRule,
+  AbstractTarget,
+} from '../../../server/src/core/analysis/chain-walk';
 import { fullBox, type Box, type Dimension } from '../../../server/src/core/analysis/packet-space';
 import type { IntervalSet } from '../../../server/src/core/analysis/intervals';
 import { blockingRules, reachInstance } from '../../../server/src/core/analysis/reachability';
@@ -9,6 +13,10 @@ function box(sets: Partial<Record<Dimension, IntervalSet>>): Box {
   return { ...fullBox(4, 2), ...sets };
 }
 const tcp = (lo: bigint, hi = lo): Box => box({ proto: [[6n, 6n]], dport: [[lo, hi]] });
+
+function chainsOf(list: [string, AbstractRule[]][]): AbstractChains {
+  return { rules: new Map(list), opaque: new Set(['SET-ACCEPT']) };
+}
 
 function chain(name: string, rules: [Box | undefined, AbstractTarget][]): [string, AbstractRule[]] {
   return [
@@ -20,7 +28,7 @@ const ACCEPT: AbstractTarget = { kind: 'verdict', verdict: 'ACCEPT' };
 const DROP: AbstractTarget = { kind: 'verdict', verdict: 'DROP' };
 
 test('a rule whose packets are all taken earlier is dead, with a minimal set of blockers', () => {
-  const chains = new Map([
+  const chains = chainsOf([
     chain('IN', [
       [tcp(22n), { kind: 'return' }],
       [tcp(20n, 30n), DROP],
@@ -43,7 +51,7 @@ test('a rule whose packets are all taken earlier is dead, with a minimal set of 
 });
 
 test('several earlier rules together can cover a rule', () => {
-  const chains = new Map([
+  const chains = chainsOf([
     chain('IN', [
       [tcp(1n, 100n), ACCEPT],
       [tcp(101n, 200n), ACCEPT],
@@ -60,7 +68,7 @@ test('several earlier rules together can cover a rule', () => {
 
 test('a group behaves like its rules inlined: accept mark, return, then accept on the mark', () => {
   const marked = box({ mark: [[1n, 1n]] });
-  const chains = new Map([
+  const chains = chainsOf([
     chain('GROUP-web-IN', [
       [box({}), { kind: 'set-mark', value: 0n }],
       [tcp(80n), { kind: 'goto', chain: 'SET-ACCEPT' }],

@@ -22,7 +22,24 @@ export function normalise(intervals: readonly Interval[]): IntervalSet {
   return out;
 }
 
+function covers(y: IntervalSet, x: IntervalSet): boolean {
+  return y.length === 1 && x.length > 0 && y[0]![0] <= x[0]![0] && y[0]![1] >= x[x.length - 1]![1];
+}
+
+function apart(x: IntervalSet, y: IntervalSet): boolean {
+  return (
+    x.length === 0 ||
+    y.length === 0 ||
+    x[x.length - 1]![1] < y[0]![0] ||
+    y[y.length - 1]![1] < x[0]![0]
+  );
+}
+
 export function intersect(x: IntervalSet, y: IntervalSet): IntervalSet {
+  // Shortcuts for the common cases, which spare copying long address lists.
+  if (covers(y, x)) return x;
+  if (covers(x, y)) return y;
+  if (apart(x, y)) return [];
   const out: Interval[] = [];
   let i = 0;
   let j = 0;
@@ -39,6 +56,8 @@ export function intersect(x: IntervalSet, y: IntervalSet): IntervalSet {
 }
 
 export function subtract(x: IntervalSet, y: IntervalSet): IntervalSet {
+  if (apart(x, y)) return x;
+  if (covers(y, x)) return [];
   const out: Interval[] = [];
   let j = 0;
   for (const [a, b] of x) {

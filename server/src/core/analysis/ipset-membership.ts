@@ -1,34 +1,64 @@
-import { perlNetIpNew } from '../syntax/perl-net-ip';
-import { normalise, subtract, type Interval, type IntervalSet } from './intervals';
+import { cidrRange } from './cidr-range';
+import type { Interval, IntervalSet } from './intervals';
 
 export interface SetMember {
   readonly cidr: string;
   readonly nomatch: boolean;
 }
 
+interface Entry {
+  readonly first: bigint;
+  readonly last: bigint;
+  readonly nomatch: boolean;
+}
+
 /**
  * The addresses a kernel `hash:net` set matches: an address belongs to the set when the most
- * specific entry containing it is not `nomatch` — line order plays no part. Entries are
- * painted from the least to the most specific, each overriding what lies beneath it.
+ * specific entry containing it is not `nomatch` — line order plays no part. CIDR networks are
+ * either nested or disjoint, so one sweep over them, outermost first, with a stack of the
+ * networks that enclose the cursor, decides every address range in order.
  */
 export function setMembership(members: readonly SetMember[]): IntervalSet {
-  const ranges = members
-    .map((m) => {
-      const parsed = perlNetIpNew(m.cidr);
-      return parsed.ok ? { first: parsed.first, last: parsed.last, nomatch: m.nomatch } : undefined;
-    })
-    .filter((r): r is { first: bigint; last: bigint; nomatch: boolean } => r !== undefined)
-    // Larger networks first; within one network a plain entry and a nomatch one cannot both
-    // exist in the kernel (same key), so their order does not matter.
-    .sort((a, b) => {
-      const sa = a.last - a.first;
-      const sb = b.last - b.first;
-      return sa > sb ? -1 : sa < sb ? 1 : 0;
-    });
-  let painted: IntervalSet = [];
-  for (const r of ranges) {
-    const span: Interval = [r.first, r.last];
-    painted = r.nomatch ? subtract(painted, [span]) : normalise([...painted, span]);
+  const entries: Entry[] = [];
+  for (const m of members) {
+    const range = cidrRange(m.cidr);
+    if (range) entries.push({ first: range[0], last: range[1], nomatch: m.nomatch });
   }
-  return painted;
+  entries.sort((a, b) =>
+    a.first !== b.first
+      ? a.first < b.first
+        ? -1
+        : 1
+      : a.last > b.last
+        ? -1
+        : a.last < b.last
+          ? 1
+          : 0,
+  );
+  const out: Interval[] = [];
+  const emit = (from: bigint, to: bigint, entry: Entry): void => {
+    if (from > to || entry.nomatch) return;
+    const last = out[out.length - 1];
+    if (last && last[1] + 1n >= from) out[out.length - 1] = [last[0], to > last[1] ? to : last[1]];
+    else out.push([from, to]);
+  };
+  const stack: Entry[] = [];
+  let cursor = 0n;
+  const closeUntil = (limit: bigint): void => {
+    // Finish every enclosing network that ends before `limit`, innermost first.
+    while (stack.length > 0 && stack[stack.length - 1]!.last < limit) {
+      const top = stack.pop()!;
+      emit(cursor, top.last, top);
+      if (top.last + 1n > cursor) cursor = top.last + 1n;
+    }
+  };
+  for (const entry of entries) {
+    closeUntil(entry.first);
+    const top = stack[stack.length - 1];
+    if (top) emit(cursor, entry.first - 1n, top);
+    if (entry.first > cursor) cursor = entry.first;
+    stack.push(entry);
+  }
+  closeUntil(1n << 129n);
+  return out;
 }

@@ -7,16 +7,17 @@ export type Family = 4 | 6;
  * every name no rule mentions); `mark` is the accept bit groups set; `dsttype` the address
  * type (unicast, broadcast, …) of the destination.
  */
+// Small dimensions first: most intersections fail there, before the long address lists.
 export const DIMENSIONS = [
+  'mark',
   'proto',
-  'source',
-  'dest',
-  'sport',
   'dport',
+  'sport',
   'icmp',
   'iface',
-  'mark',
   'dsttype',
+  'source',
+  'dest',
 ] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
@@ -43,6 +44,25 @@ export function fullBox(family: Family, interfaceCount: number): Box {
     mark: [[0n, 1n]],
     dsttype: [[0n, BigInt(DST_TYPES.length - 1)]],
   };
+}
+
+function overlaps(x: IntervalSet, y: IntervalSet): boolean {
+  let i = 0;
+  let j = 0;
+  while (i < x.length && j < y.length) {
+    const a = x[i]!;
+    const b = y[j]!;
+    if (a[1] < b[0]) i++;
+    else if (b[1] < a[0]) j++;
+    else return true;
+  }
+  return false;
+}
+
+/** Whether two boxes share a packet, without building their intersection. */
+export function boxesOverlap(a: Box, b: Box): boolean {
+  for (const d of DIMENSIONS) if (!overlaps(a[d], b[d])) return false;
+  return true;
 }
 
 export function boxIntersect(a: Box, b: Box): Box | undefined {

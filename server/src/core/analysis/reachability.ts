@@ -23,7 +23,9 @@ export interface InstanceReach {
 }
 
 export function reachInstance(chains: AbstractChains, instance: RuleInstance): InstanceReach {
-  const walk = walkChain(chains, instance.ref.chain, [instance.match], instance.ref.index);
+  // New packets reach a chain without the accept mark; groups set it, their callers test it.
+  const start = { ...instance.match, mark: [[0n, 0n]] as const };
+  const walk = walkChain(chains, instance.ref.chain, [start], instance.ref.index);
   return { instance, decided: walk.decided, dead: walk.remaining.length === 0 };
 }
 
@@ -42,13 +44,14 @@ export function blockingRules(reach: InstanceReach): RuleRef[] {
   return unique;
 }
 
-/** A packet of the rule that `decision` takes, as a box to pick a point from. */
-export function witnessBox(reach: InstanceReach, decision: Decision): Box | undefined {
+/** The packets of the rule that `decision` takes, to pick a witness from. */
+export function witnessBoxes(reach: InstanceReach, decision: Decision): Box[] {
+  const out: Box[] = [];
   for (const piece of decision.region) {
     const both = boxIntersect(piece, reach.instance.match);
-    if (both) return both;
+    if (both) out.push(both);
   }
-  return undefined;
+  return out;
 }
 
 export function differentVerdicts(reach: InstanceReach, own: Verdict): Decision[] {

@@ -116,6 +116,26 @@ export const DIAGNOSTIC_CODES: Readonly<Record<string, CodeInfo>> = {
     'A name that only a file we do not have (cluster.fw, the SDN setup) could define.',
   ),
   'option-without-effect': lint('information', 'An option pve-firewall accepts but ignores.'),
+  'shadowed-rule': lint(
+    'warning',
+    'A rule that can never match: earlier rules decide all its packets, some with another verdict.',
+  ),
+  'redundant-rule': lint(
+    'hint',
+    'A rule that can never match and whose removal changes nothing: earlier rules give its packets its own verdict.',
+  ),
+  'disabled-rule': lint(
+    'information',
+    'A rule disabled with "|": kept, never applied; says whether it could match if enabled.',
+  ),
+  'skipped-by-proxmox': lint(
+    'error',
+    'A rule Proxmox accepts but skips when compiling (a scoped name it cannot resolve, a missing group, a bad ICMP type): never applied.',
+  ),
+  'lockout-risk': lint(
+    'warning',
+    "A host rule that drops or rejects the web UI (8006) or SSH (22) before Proxmox's management allowances apply.",
+  ),
   'internal-error': lint(
     'error',
     'pvefw itself failed on this file; please report it with the file.',

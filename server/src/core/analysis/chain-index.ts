@@ -1,0 +1,146 @@
+import type { AbstractChains, AbstractRule } from './chain-walk';
+import { boxIntersect, boxesOverlap, type Box } from './packet-space';
+
+const BUCKET = 64n;
+const WIDE_PORTS = 4096n;
+
+interface ChainEntry {
+  readonly byProto: Map<string, { wide: number[]; buckets: Map<bigint, number[]> }>;
+  /** A rule testing the accept mark, by the jump just before it that can set the mark. */
+  readonly markCheckAfter: Map<number, number>;
+  /** What each rule can do to packets at all (its match cut down to what it jumps into). */
+  readonly reach: (Box | undefined)[];
+}
+
+function hullOf(boxes: readonly Box[]): Box | undefined {
+  if (boxes.length === 0) return undefined;
+  const out: Record<string, [bigint, bigint][]> = {};
+  for (const d of Object.keys(boxes[0]!)) {
+    let lo: bigint | undefined;
+    let hi: bigint | undefined;
+    for (const b of boxes) {
+      const set = b[d as keyof Box];
+      if (set.length === 0) continue;
+      const a = set[0]![0];
+      const z = set[set.length - 1]![1];
+      if (lo === undefined || a < lo) lo = a;
+      if (hi === undefined || z > hi) hi = z;
+    }
+    out[d] = lo === undefined ? [] : [[lo, hi!]];
+  }
+  return out as unknown as Box;
+}
+
+/**
+ * Finds, for a region of packets, the rules of a chain that can touch it, without scanning the
+ * whole chain: rules are filed by protocol and destination-port range, and a jump is filed by
+ * the hull of what its target chain can do. This turns the per-rule analysis of a chain from
+ * quadratic into roughly linear in the number of rules.
+ */
+export class ChainIndex {
+  private readonly entries = new Map<string, ChainEntry>();
+  private readonly hulls = new Map<string, Box | undefined>();
+  private readonly building = new Set<string>();
+
+  constructor(private readonly chains: AbstractChains) {}
+
+  /** Bounding box of every packet the chain can decide or mark; undefined: it does nothing. */
+  hull(chain: string): Box | undefined {
+    if (this.hulls.has(chain)) return this.hulls.get(chain);
+    if (this.building.has(chain)) return undefined;
+    this.building.add(chain);
+    const reach = this.entry(chain).reach.filter((b): b is Box => b !== undefined);
+    const hull = hullOf(reach);
+    this.building.delete(chain);
+    this.hulls.set(chain, hull);
+    return hull;
+  }
+
+  private reachOf(rule: AbstractRule): Box | undefined {
+    if (!rule.match) return undefined;
+    const t = rule.target;
+    switch (t.kind) {
+      case 'verdict':
+      case 'return':
+        return rule.match;
+      case 'set-mark':
+        // Clearing the accept mark changes nothing: live packets never carry it at that point.
+        return t.value === 1n ? rule.match : undefined;
+      case 'continue':
+        return undefined;
+      case 'jump':
+      case 'goto': {
+        const hull = this.hull(t.chain);
+        return hull ? boxIntersect(rule.match, hull) : undefined;
+      }
+    }
+  }
+
+  private entry(chain: string): ChainEntry {
+    const cached = this.entries.get(chain);
+    if (cached) return cached;
+    const rules = this.chains.rules.get(chain) ?? [];
+    const entry: ChainEntry = { byProto: new Map(), markCheckAfter: new Map(), reach: [] };
+    this.entries.set(chain, entry);
+    rules.forEach((rule, index) => {
+      const reach = this.reachOf(rule);
+      entry.reach[index] = reach;
+      if (!reach) return;
+      // Only packets a group marked can match a mark test, and the group jump comes right before
+      // it: file the test under that jump instead of among the rules every packet must meet.
+      const previous = rules[index - 1];
+      const marksOnly = reach.mark.length === 1 && reach.mark[0]![0] === 1n;
+      if (
+        marksOnly &&
+        previous &&
+        (previous.target.kind === 'jump' || previous.target.kind === 'goto')
+      ) {
+        entry.markCheckAfter.set(index - 1, index);
+        return;
+      }
+      const proto =
+        reach.proto.length === 1 && reach.proto[0]![0] === reach.proto[0]![1]
+          ? String(reach.proto[0]![0])
+          : 'any';
+      const slot = entry.byProto.get(proto) ?? { wide: [], buckets: new Map<bigint, number[]>() };
+      entry.byProto.set(proto, slot);
+      const lo = reach.dport[0]![0];
+      const hi = reach.dport[reach.dport.length - 1]![1];
+      if (hi - lo >= WIDE_PORTS) slot.wide.push(index);
+      else
+        for (let b = lo / BUCKET; b <= hi / BUCKET; b++)
+          slot.buckets.set(b, [...(slot.buckets.get(b) ?? []), index]);
+    });
+    return entry;
+  }
+
+  /** Indices of the rules before `stopAt` that may touch packets in `focus`, in chain order. */
+  candidates(chain: string, focus: Box, stopAt: number): number[] {
+    const entry = this.entry(chain);
+    const single = focus.proto.length === 1 && focus.proto[0]![0] === focus.proto[0]![1];
+    const keys = single ? [String(focus.proto[0]![0]), 'any'] : [...entry.byProto.keys()];
+    const lo = focus.dport[0]![0];
+    const hi = focus.dport[focus.dport.length - 1]![1];
+    const narrow = hi - lo < WIDE_PORTS;
+    const found = new Set<number>();
+    for (const key of keys) {
+      const slot = entry.byProto.get(key);
+      if (!slot) continue;
+      for (const i of slot.wide) found.add(i);
+      if (narrow) {
+        for (let b = lo / BUCKET; b <= hi / BUCKET; b++)
+          for (const i of slot.buckets.get(b) ?? []) found.add(i);
+      } else {
+        for (const list of slot.buckets.values()) for (const i of list) found.add(i);
+      }
+    }
+    const out: number[] = [];
+    for (const i of found) {
+      if (i >= stopAt || !boxesOverlap(focus, entry.reach[i]!)) continue;
+      out.push(i);
+      const check = entry.markCheckAfter.get(i);
+      if (check !== undefined && check < stopAt) out.push(check);
+    }
+    return out.sort((a, b) => a - b);
+  }
+}

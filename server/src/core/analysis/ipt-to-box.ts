@@ -1,0 +1,226 @@
+import { icmpRange } from '../facts/icmp-codes';
+import { PROTOCOLS } from '../facts/generated/netbase';
+import { SERVICE_BY_NAME } from '../model/ports';
+import { perlNetIpNew } from '../syntax/perl-net-ip';
+import { cidrRange } from './cidr-range';
+import type { AbstractTarget } from './chain-walk';
+import { normalise, type IntervalSet } from './intervals';
+import { DST_TYPES, fullBox, type Box, type Dimension, type Family } from './packet-space';
+
+/** Interface names numbered for the `iface` dimension; 0 is every name not listed. */
+export class InterfaceNames {
+  private readonly index = new Map<string, number>();
+  add(name: string): void {
+    if (!name.endsWith('+') && !this.index.has(name)) this.index.set(name, this.index.size + 1);
+  }
+  get count(): number {
+    return this.index.size;
+  }
+  numberOf(name: string): number | undefined {
+    return this.index.get(name);
+  }
+  nameOf(n: number): string {
+    for (const [name, i] of this.index) if (i === n) return name;
+    return 'another interface';
+  }
+}
+
+export interface ConvertedRule {
+  /** Packets the rule certainly matches; undefined when it matches no new connection for sure. */
+  readonly under: Box | undefined;
+  /** Packets the rule may match. */
+  readonly over: Box | undefined;
+  readonly target: AbstractTarget;
+}
+
+export interface SetLookup {
+  (kernelName: string): IntervalSet | undefined;
+}
+
+const PROTOCOL_NUMBER = new Map<string, number>(
+  PROTOCOLS.filter((p) => p.number !== null).map((p) => [p.name, p.number!]),
+);
+PROTOCOL_NUMBER.set('icmpv6', 58);
+
+const ACCEPT_BIT = 0x80000000n;
+
+function addressRange(text: string): IntervalSet | undefined {
+  const range = cidrRange(text);
+  return range ? [range] : undefined;
+}
+
+function portSet(text: string): IntervalSet | undefined {
+  const out: [bigint, bigint][] = [];
+  for (const item of text.split(',')) {
+    const range = /^([0-9]+):([0-9]+)$/.exec(item);
+    if (range) out.push([BigInt(range[1]!), BigInt(range[2]!)]);
+    else if (/^[0-9]+$/.test(item)) out.push([BigInt(item), BigInt(item)]);
+    else {
+      const port = SERVICE_BY_NAME.get(item);
+      if (port === undefined) return undefined;
+      out.push([BigInt(port), BigInt(port)]);
+    }
+  }
+  return normalise(out);
+}
+
+function protoNumber(text: string): number | undefined {
+  if (/^[0-9]+$/.test(text)) return Number(text);
+  return PROTOCOL_NUMBER.get(text);
+}
+
+function complement(set: IntervalSet, max: bigint): IntervalSet {
+  const out: [bigint, bigint][] = [];
+  let next = 0n;
+  for (const [a, b] of set) {
+    if (a > next) out.push([next, a - 1n]);
+    next = b + 1n;
+  }
+  if (next <= max) out.push([next, max]);
+  return out;
+}
+
+function parseTarget(tokens: readonly string[]): AbstractTarget {
+  const j = tokens.indexOf('-j');
+  const g = tokens.indexOf('-g');
+  if (g >= 0) return { kind: 'goto', chain: tokens[g + 1]! };
+  const name = j >= 0 ? tokens[j + 1]! : '';
+  switch (name) {
+    case 'ACCEPT':
+    case 'NFQUEUE':
+      return { kind: 'verdict', verdict: 'ACCEPT' };
+    case 'DROP':
+      return { kind: 'verdict', verdict: 'DROP' };
+    case 'REJECT':
+      return { kind: 'verdict', verdict: 'REJECT' };
+    case 'RETURN':
+      return { kind: 'return' };
+    case 'MARK': {
+      const value = tokens[tokens.indexOf('--set-mark') + 1] ?? '0';
+      const [v, mask] = value.split('/').map((x) => BigInt(x));
+      if (mask !== undefined && (mask & ACCEPT_BIT) === 0n) return { kind: 'continue' };
+      return { kind: 'set-mark', value: (v! & ACCEPT_BIT) !== 0n ? 1n : 0n };
+    }
+    case '':
+    case 'NFLOG':
+    case 'LOG':
+    case 'CONNMARK':
+      return { kind: 'continue' };
+    default:
+      return { kind: 'jump', chain: name };
+  }
+}
+
+/**
+ * Reads one rule of Proxmox's generated ruleset (`-A CHAIN …`) into the packet space. A match we
+ * do not model (MAC, physdev, rate limits, TCP flags, source address type) makes `under` empty
+ * and leaves `over` unconstrained, so a rule is never called dead on a guess.
+ */
+export function convertRule(
+  text: string,
+  family: Family,
+  names: InterfaceNames,
+  sets: SetLookup,
+): ConvertedRule {
+  const tokens = text.split(' ').filter((t) => t.length > 0);
+  const target = parseTarget(tokens);
+  const box: Record<Dimension, IntervalSet> = { ...fullBox(family, names.count) };
+  let exact = true;
+  let never = false;
+  const end = Math.min(
+    ...['-j', '-g'].map((t) => (tokens.indexOf(t) < 0 ? tokens.length : tokens.indexOf(t))),
+  );
+  for (let i = 2; i < end; i++) {
+    const t = tokens[i]!;
+    const next = tokens[i + 1] ?? '';
+    const negated = t === '!';
+    const flag = negated ? next : t;
+    const value = negated ? (tokens[i + 2] ?? '') : next;
+    const step = negated ? 2 : 1;
+    const set = (d: Dimension, v: IntervalSet | undefined): void => {
+      if (v === undefined) exact = false;
+      else box[d] = negated ? complement(v, fullBox(family, names.count)[d][0]![1]) : v;
+    };
+    switch (flag) {
+      case '-i':
+      case '-o': {
+        const n = names.numberOf(value);
+        set('iface', n === undefined ? undefined : [[BigInt(n), BigInt(n)]]);
+        i += step;
+        break;
+      }
+      case '-s':
+      case '-d':
+        set(flag === '-s' ? 'source' : 'dest', addressRange(value));
+        i += step;
+        break;
+      case '--src-range':
+      case '--dst-range': {
+        const [a, b] = value.split('-');
+        const lo = perlNetIpNew(a ?? '');
+        const hi = perlNetIpNew(b ?? '');
+        set(
+          flag === '--src-range' ? 'source' : 'dest',
+          lo.ok && hi.ok ? [[lo.first, hi.last]] : undefined,
+        );
+        i += step;
+        break;
+      }
+      case '-p': {
+        const p = protoNumber(value);
+        set('proto', p === undefined ? undefined : [[BigInt(p), BigInt(p)]]);
+        i += step;
+        break;
+      }
+      case '--dport':
+      case '--dports':
+      case '--sport':
+      case '--sports':
+        set(flag.startsWith('--d') ? 'dport' : 'sport', portSet(value));
+        i += step;
+        break;
+      case '--icmp-type':
+      case '--icmpv6-type': {
+        const r = icmpRange(value, flag === '--icmp-type' ? 4 : 6);
+        set('icmp', r ? [[BigInt(r[0]), BigInt(r[1])]] : undefined);
+        i += step;
+        break;
+      }
+      case '--match-set': {
+        const members = sets(value);
+        set(tokens[i + step + 1] === 'dst' ? 'dest' : 'source', members);
+        i += step + 1;
+        break;
+      }
+      case '--dst-type': {
+        const k = DST_TYPES.indexOf(value as (typeof DST_TYPES)[number]);
+        set('dsttype', k < 0 ? undefined : [[BigInt(k), BigInt(k)]]);
+        i += step;
+        break;
+      }
+      case '--ctstate':
+        // Rules see new connections; INVALID and RELATED,ESTABLISHED never match those.
+        if (!value.split(',').includes('NEW')) never = true;
+        i += step;
+        break;
+      case '--mark': {
+        const [v, mask] = value.split('/').map((x) => BigInt(x));
+        if (mask !== undefined && mask === ACCEPT_BIT)
+          box.mark = (v! & ACCEPT_BIT) !== 0n ? [[1n, 1n]] : [[0n, 0n]];
+        else exact = false;
+        i += step;
+        break;
+      }
+      case '-m':
+      case '--match':
+        i += 1;
+        break;
+      default:
+        // Options of matches we do not model, and their values.
+        if (flag.startsWith('-')) exact = false;
+        break;
+    }
+  }
+  if (never) return { under: undefined, over: undefined, target };
+  return { under: exact ? box : undefined, over: box, target };
+}

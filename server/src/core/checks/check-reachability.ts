@@ -1,0 +1,249 @@
+import {
+  analyseReachability,
+  type Blocker,
+  type DeadRule,
+  type ReachabilityReport,
+} from '../analysis/analyse';
+import { findLockouts, type Lockout } from '../analysis/lockout';
+import { defaultTopology, lineKey } from '../analysis/what-if';
+import type { RuleOrigin, SkippedRule, SourcedConfig } from '../compile/types';
+import { loadFwConfig } from '../model/load-config';
+import type { FileKind } from '../model/file-kind';
+import type { Topology } from '../model/topology';
+import { parseFwSyntax } from '../syntax/parse-file';
+import type { SourceFile } from './check-file';
+import { DIAGNOSTIC_CODES } from './codes';
+import type { Finding, RelatedLocation } from './finding';
+
+export interface ReachabilityFiles {
+  readonly cluster: SourceFile;
+  /** host.fw files by node name. */
+  readonly hosts: readonly { readonly node: string; readonly file: SourceFile }[];
+  readonly guests: readonly { readonly vmid: number; readonly file: SourceFile }[];
+  /** Nodes, guests and NICs; without it every guest sits on one node with the NICs its rules name. */
+  readonly topology?: Topology;
+  readonly sdnIpSets?: readonly string[];
+}
+
+function load(
+  file: SourceFile,
+  kind: FileKind,
+  cluster: SourcedConfig | undefined,
+  sdn: ReadonlySet<string> | undefined,
+): SourcedConfig {
+  const tree = parseFwSyntax(file.text, kind);
+  const config = loadFwConfig(tree, kind, {
+    ...(cluster ? { cluster: cluster.config } : {}),
+    ...(sdn ? { sdnIpSets: sdn } : {}),
+  }).config;
+  return { path: file.path, config };
+}
+
+function where(origin: RuleOrigin | undefined, builtin: string | undefined): string {
+  if (origin) return `${origin.path.split('/').pop()} line ${origin.lineNumber}`;
+  return `Proxmox's built-in rule (${builtin ?? 'built-in'})`;
+}
+
+function related(blockers: readonly Blocker[], message: string): RelatedLocation[] {
+  return blockers
+    .filter((b): b is Blocker & { origin: RuleOrigin } => b.origin !== undefined)
+    .map((b) => ({ path: b.origin.path, span: b.origin.span, message }));
+}
+
+function deadFinding(dead: DeadRule): Finding {
+  const takers = dead.blockers.map((b) => where(b.origin, b.builtin)).join(', ');
+  const verb = (v: string): string =>
+    ({ ACCEPT: 'accepted', DROP: 'dropped', REJECT: 'rejected' })[v] ?? v;
+  const witness = `for example ${dead.witness.packet} is ${verb(dead.witness.verdict)} by ${where(dead.witness.takenBy.origin, dead.witness.takenBy.builtin)}`;
+  if (dead.disabled) {
+    return finding(
+      'disabled-rule',
+      dead.origin,
+      `disabled rule; if enabled it could never match: every packet it matches is taken earlier by ${takers} (${witness})`,
+      related(dead.blockers, 'takes its packets first'),
+    );
+  }
+  const code = dead.kind === 'shadowed' ? 'shadowed-rule' : 'redundant-rule';
+  const what =
+    dead.kind === 'shadowed'
+      ? `this ${dead.ownVerdict} rule can never match: earlier rules decide all its packets, some differently — ${witness} instead of ${verb(dead.ownVerdict)} here`
+      : `this rule can never match and removing it changes nothing: earlier rules already ${dead.ownVerdict === 'ACCEPT' ? 'accept' : dead.ownVerdict === 'DROP' ? 'drop' : 'reject'} all its packets (${witness})`;
+  return finding(
+    code,
+    dead.origin,
+    `${what}; taken by ${takers}`,
+    related(dead.blockers, 'takes its packets first'),
+  );
+}
+
+function finding(
+  code: string,
+  origin: RuleOrigin,
+  message: string,
+  rel: RelatedLocation[] = [],
+): Finding {
+  return {
+    code,
+    severity: DIAGNOSTIC_CODES[code]?.severity ?? 'warning',
+    message,
+    span: origin.span,
+    proxmox: null,
+    related: rel,
+  };
+}
+
+function skippedFinding(s: SkippedRule & { origin: RuleOrigin }): Finding {
+  const scope = s.origin.group
+    ? ' Rules in a [group] see only cluster-level ipsets and aliases.'
+    : /no such (ipset|alias)/.test(s.message)
+      ? ' Scope prefixes (dc/, guest/, sdn/) restrict where Proxmox looks when it compiles.'
+      : '';
+  return finding(
+    'skipped-by-proxmox',
+    s.origin,
+    `${s.message} (at compile time) — Proxmox accepts this rule but silently never applies it.${scope}`,
+  );
+}
+
+function lockoutFinding(l: Lockout): Finding {
+  const who = l.fromManagement ? 'addresses in the management ipset' : 'every address';
+  return finding(
+    'lockout-risk',
+    l.origin,
+    `this rule ${l.verdict === 'DROP' ? 'drops' : 'rejects'} TCP port ${l.port} (${l.port === 8006 ? 'web UI and API' : 'SSH'}) from ${who} before Proxmox's management allowances apply — e.g. ${l.witness}`,
+  );
+}
+
+/** The findings of one node's analysis, by file path. */
+function nodeFindings(
+  report: ReachabilityReport,
+  disabledLines: ReadonlyMap<string, RuleOrigin>,
+  sdnKnown: boolean,
+): Map<string, Finding[]> {
+  const out = new Map<string, Finding[]>();
+  const push = (f: Finding, path: string): void =>
+    void out.set(path, [...(out.get(path) ?? []), f]);
+  for (const d of report.dead) push(deadFinding(d), d.origin.path);
+  for (const [key, origin] of disabledLines) {
+    if (
+      report.liveIfEnabled.has(key) ||
+      !report.dead.some((d) => lineKey(d.origin.path, d.origin.lineNumber) === key)
+    ) {
+      push(finding('disabled-rule', origin, PLAIN_DISABLED), origin.path);
+    }
+  }
+  const seen = new Set<string>();
+  for (const s of report.skipped) {
+    if (!s.origin || (!sdnKnown && SDN_SET_NAME.test(s.message))) continue;
+    const key = `${lineKey(s.origin.path, s.origin.lineNumber)} ${s.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    push(skippedFinding(s as SkippedRule & { origin: RuleOrigin }), s.origin.path);
+  }
+  const locked = new Set<string>();
+  for (const model of report.families) {
+    for (const l of findLockouts(model)) {
+      // One finding per rule and port, whichever family shows it first.
+      const key = `${lineKey(l.origin.path, l.origin.lineNumber)} ${l.port}`;
+      if (locked.has(key)) continue;
+      locked.add(key);
+      push(lockoutFinding(l), l.origin.path);
+    }
+  }
+  return out;
+}
+
+const PLAIN_DISABLED = 'disabled rule: Proxmox keeps it but never applies it';
+
+// Names only the SDN configuration can define; unknown SDN means we cannot say they are missing.
+const SDN_SET_NAME = /^no such ipset '(?:.+-(?:all|gateway|no-gateway|dhcp)|guest-ipam-[0-9]+)'$/;
+
+function disabledOrigins(sources: readonly SourcedConfig[]): Map<string, RuleOrigin> {
+  const out = new Map<string, RuleOrigin>();
+  for (const { path, config } of sources) {
+    const all = [...config.rules, ...[...config.groups.values()].flatMap((g) => g.rules)];
+    for (const def of all) {
+      if (def.line.rule.enabled) continue;
+      const { line } = def.line;
+      out.set(lineKey(path, line.number), {
+        path,
+        lineNumber: line.number,
+        span: { start: line.start, end: line.start + line.content.length },
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Reachability findings (shadowed, redundant and disabled rules with witnesses, rules Proxmox
+ * skips when compiling, lockout risks) for a whole cluster: every node is compiled with its own
+ * host.fw and guests; a finding on a shared line (cluster.fw, groups) stands only when it holds
+ * on every node.
+ */
+export function checkReachability(files: ReachabilityFiles): Map<string, Finding[]> {
+  const sdn = files.sdnIpSets ? new Set(files.sdnIpSets) : undefined;
+  const cluster = load(files.cluster, 'cluster', undefined, sdn);
+  const guests = new Map(files.guests.map((g) => [g.vmid, load(g.file, 'guest', cluster, sdn)]));
+  const hosts = files.hosts.map((h) => ({
+    node: h.node,
+    config: load(h.file, 'host', cluster, sdn),
+  }));
+  const topology = files.topology ?? {
+    ...defaultTopology(guests),
+    ...(hosts[0] ? { localNode: hosts[0].node } : {}),
+  };
+  const guestsOn = (node: string): Map<number, SourcedConfig> => {
+    const here = files.topology
+      ? new Set(topology.guests.filter((g) => g.node === node).map((g) => g.vmid))
+      : undefined;
+    return new Map(
+      [...guests].filter(([vmid]) => (here ? here.has(vmid) : node === topology.localNode)),
+    );
+  };
+  const nodes = hosts.length > 0 ? hosts.map((h) => h.node) : [topology.localNode];
+  const perNode = nodes.map((node) => {
+    const host = hosts.find((h) => h.node === node)?.config;
+    const nodeGuests = guestsOn(node);
+    const fixedGuests = files.topology
+      ? topology
+      : { ...defaultTopology(nodeGuests), localNode: node };
+    const report = analyseReachability({
+      cluster,
+      ...(host ? { host } : {}),
+      guests: nodeGuests,
+      topology: { ...fixedGuests, localNode: node },
+    });
+    const sources = [cluster, ...(host ? [host] : []), ...nodeGuests.values()];
+    return nodeFindings(report, disabledOrigins(sources), sdn !== undefined);
+  });
+  return mergeNodes(perNode, cluster.path);
+}
+
+/** cluster.fw findings stand only where every node agrees; other files belong to one node. */
+function mergeNodes(
+  perNode: Map<string, Finding[]>[],
+  clusterPath: string,
+): Map<string, Finding[]> {
+  const out = new Map<string, Finding[]>();
+  for (const node of perNode) {
+    for (const [path, findings] of node) {
+      if (path !== clusterPath) out.set(path, [...(out.get(path) ?? []), ...findings]);
+    }
+  }
+  const first = perNode[0]?.get(clusterPath) ?? [];
+  const agreed: Finding[] = [];
+  for (const f of first) {
+    const same = (g: Finding): boolean => g.code === f.code && g.span.start === f.span.start;
+    if (!perNode.every((node) => (node.get(clusterPath) ?? []).some(same))) continue;
+    const identical = perNode.every((node) =>
+      (node.get(clusterPath) ?? []).some((g) => same(g) && g.message === f.message),
+    );
+    // A disabled rule dead on one node but not on another is just disabled.
+    agreed.push(
+      identical || f.code !== 'disabled-rule' ? f : { ...f, message: PLAIN_DISABLED, related: [] },
+    );
+  }
+  if (agreed.length > 0) out.set(clusterPath, agreed);
+  return out;
+}

@@ -1,0 +1,158 @@
+// Reachability findings on small workspaces: which lines, which codes, and what the witness says.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { checkReachability, LineIndex, type Finding } from '../../../server/src/core';
+
+interface Files {
+  readonly cluster: string;
+  readonly host?: string;
+  readonly guests?: Readonly<Record<number, string>>;
+}
+
+const ON = '[OPTIONS]\nenable: 1\n';
+
+function run(files: Files): { line: string; code: string; finding: Finding }[] {
+  const texts = new Map<string, string>([['cluster.fw', ON + files.cluster]]);
+  if (files.host) texts.set('host.fw', files.host);
+  for (const [vmid, text] of Object.entries(files.guests ?? {})) texts.set(`${vmid}.fw`, ON + text);
+  const found = checkReachability({
+    cluster: { path: 'cluster.fw', text: texts.get('cluster.fw')! },
+    hosts: files.host ? [{ node: 'pve1', file: { path: 'host.fw', text: files.host } }] : [],
+    guests: Object.keys(files.guests ?? {}).map((vmid) => ({
+      vmid: Number(vmid),
+      file: { path: `${vmid}.fw`, text: texts.get(`${vmid}.fw`)! },
+    })),
+    sdnIpSets: [],
+  });
+  const out: { line: string; code: string; finding: Finding }[] = [];
+  for (const [path, findings] of found) {
+    const index = new LineIndex(texts.get(path)!);
+    for (const f of findings)
+      out.push({
+        line: `${path}:${index.positionAt(f.span.start).line + 1}`,
+        code: f.code,
+        finding: f,
+      });
+  }
+  return out.sort((a, b) => a.line.localeCompare(b.line, 'en', { numeric: true }));
+}
+
+const codes = (r: ReturnType<typeof run>): string[] => r.map((x) => `${x.line} ${x.code}`);
+
+test('an earlier ACCEPT shadows a later DROP, with the blocker and a witness packet', () => {
+  const r = run({
+    cluster: '[RULES]\nIN ACCEPT -p tcp -dport 22\nIN DROP -p tcp -dport 22 -source 10.0.0.5\n',
+  });
+  assert.deepEqual(codes(r), ['cluster.fw:5 shadowed-rule']);
+  const f = r[0]!.finding;
+  assert.match(
+    f.message,
+    /10\.0\.0\.5:\d+ → [\d.]+:22 is accepted by cluster\.fw line 4 instead of dropped/,
+  );
+  assert.deepEqual(
+    f.related.map((x) => x.path),
+    ['cluster.fw'],
+  );
+});
+
+test('a rule inside an earlier range with the same verdict is redundant', () => {
+  assert.deepEqual(
+    codes(run({ cluster: '[RULES]\nIN ACCEPT -p tcp -dport 20:30\nIN ACCEPT -p tcp -dport 25\n' })),
+    ['cluster.fw:5 redundant-rule'],
+  );
+});
+
+test('several earlier rules together can cover a rule', () => {
+  const r = run({
+    cluster:
+      '[RULES]\nIN ACCEPT -p tcp -dport 1:100\nIN ACCEPT -p tcp -dport 101:200\nIN DROP -p tcp -dport 50:150\n',
+  });
+  assert.deepEqual(codes(r), ['cluster.fw:6 shadowed-rule']);
+  assert.equal(r[0]!.finding.related.length, 2);
+});
+
+test('a partial overlap is not dead', () => {
+  assert.deepEqual(
+    codes(
+      run({ cluster: '[RULES]\nIN ACCEPT -p tcp -dport 1:100\nIN DROP -p tcp -dport 50:150\n' }),
+    ),
+    [],
+  );
+});
+
+test('nomatch carves a hole that keeps a later rule alive', () => {
+  const cluster =
+    '[IPSET mgmt]\n10.0.0.0/24\n!10.0.0.128/25\n[RULES]\nIN ACCEPT -source +mgmt -p udp\nIN DROP -source 10.0.0.0/25 -p udp\nIN DROP -source 10.0.0.200 -p udp\n';
+  assert.deepEqual(codes(run({ cluster })), ['cluster.fw:8 shadowed-rule']);
+});
+
+test('IPv4 and IPv6 stay apart', () => {
+  const cluster =
+    '[RULES]\nIN ACCEPT -source 10.0.0.0/8 -p udp\nIN DROP -source fd00::/8 -p udp\nIN DROP -p udp\n';
+  assert.deepEqual(codes(run({ cluster })), []);
+});
+
+test('port lists combine', () => {
+  const cluster =
+    '[RULES]\nIN ACCEPT -p tcp -dport 22,80:90\nIN DROP -p tcp -dport 85\nIN DROP -p tcp -dport 22,91\n';
+  assert.deepEqual(codes(run({ cluster })), ['cluster.fw:5 shadowed-rule']);
+});
+
+test('a disabled rule says whether it could ever match if enabled', () => {
+  const cluster =
+    '[RULES]\nIN ACCEPT -p tcp -dport 20:30\n|IN ACCEPT -p tcp -dport 21\n|IN ACCEPT -p tcp -dport 31\nIN DROP -p tcp -dport 31\n';
+  const r = run({ cluster });
+  assert.deepEqual(codes(r), ['cluster.fw:5 disabled-rule', 'cluster.fw:6 disabled-rule']);
+  assert.match(r[0]!.finding.message, /if enabled it could never match/);
+  assert.doesNotMatch(r[1]!.finding.message, /could never match/);
+});
+
+test('a disabled rule never blocks another', () => {
+  assert.deepEqual(
+    codes(run({ cluster: '[RULES]\n|IN ACCEPT -p tcp\nIN DROP -p tcp -dport 23\n' })),
+    ['cluster.fw:4 disabled-rule'],
+  );
+});
+
+test('groups act as their rules inlined at the GROUP line', () => {
+  const cluster = '[group web]\nIN ACCEPT -p tcp -dport 80\n';
+  const r = run({ cluster, guests: { 100: '[RULES]\nGROUP web\nIN DROP -p tcp -dport 80\n' } });
+  assert.deepEqual(codes(r), ['100.fw:5 shadowed-rule']);
+  assert.equal(r[0]!.finding.related[0]!.path, 'cluster.fw');
+});
+
+test('host rules come before cluster rules', () => {
+  const r = run({
+    cluster: '[RULES]\nIN ACCEPT -p tcp -dport 3128\n',
+    host: '[RULES]\nIN DROP -p tcp -dport 3128\n',
+  });
+  assert.deepEqual(codes(r), ['cluster.fw:4 shadowed-rule']);
+});
+
+test('names Proxmox cannot resolve at compile time are skipped rules', () => {
+  const cluster = '[IPSET dcset]\n10.0.0.0/8\n[ALIASES]\ndcalias 192.168.1.1\n';
+  const guest =
+    '[RULES]\nIN ACCEPT -source +guest/dcset -p tcp -dport 1\nIN ACCEPT -source guest/dcalias -p tcp -dport 2\nIN ACCEPT -p icmp -dport 300\nGROUP MyMissing\n';
+  const r = run({ cluster, guests: { 100: guest } });
+  assert.deepEqual(codes(r), [
+    '100.fw:4 skipped-by-proxmox',
+    '100.fw:5 skipped-by-proxmox',
+    '100.fw:6 skipped-by-proxmox',
+    '100.fw:7 skipped-by-proxmox',
+  ]);
+  assert.match(r[0]!.finding.message, /no such ipset 'dcset'/);
+});
+
+test('dropping the web UI before the management allowances is a lockout risk', () => {
+  const r = run({
+    cluster:
+      '[RULES]\nIN DROP -p tcp -dport 8006\nIN REJECT -p tcp -dport 22 -source 203.0.113.0/24\n',
+  });
+  assert.deepEqual(codes(r), ['cluster.fw:4 lockout-risk']);
+  const withSet = run({
+    cluster:
+      '[IPSET management]\n198.51.100.0/24\n[RULES]\nIN REJECT -p tcp -dport 22 -source 198.51.100.7\n',
+  });
+  assert.deepEqual(codes(withSet), ['cluster.fw:6 lockout-risk']);
+  assert.match(withSet[0]!.finding.message, /198\.51\.100\.7/);
+});
