@@ -14,6 +14,7 @@ import {
   type FileResult,
 } from './format';
 import type { CliIo } from './io';
+import { reachabilityFindings } from './reachability';
 import { SourceReader } from './sources';
 
 /**
@@ -26,16 +27,26 @@ export function runCheck(args: CheckArgs, io: CliIo): ExitCode {
   const explicitCluster =
     args.cluster === undefined
       ? undefined
-      : reader.read(resolve(io.cwd, args.cluster), args.cluster, '--cluster file ');
-  const jobs = files.map((file) => ({ ...file, source: reader.read(file.absolute, file.path) }));
+      : {
+          ...reader.read(resolve(io.cwd, args.cluster), args.cluster, '--cluster file '),
+          absolute: resolve(io.cwd, args.cluster),
+        };
+  const jobs = files.map((file) => {
+    const source = reader.read(file.absolute, file.path);
+    const cluster = clusterFor(file, explicitCluster, reader, io.cwd);
+    const own = file.kind === 'cluster' ? { ...source, absolute: file.absolute } : cluster;
+    return { ...file, source, cluster, clusterFile: own };
+  });
+  const reachability = reachabilityFindings(
+    jobs.map((job) => ({ ...job, cluster: job.clusterFile })),
+  );
   const results: FileResult[] = jobs.map((job) => {
-    const cluster = clusterFor(job, explicitCluster, reader, io.cwd);
-    const findings = checkFile(job.source, job.kind, cluster ? { cluster } : {});
+    const findings = checkFile(job.source, job.kind, job.cluster ? { cluster: job.cluster } : {});
     return {
       path: job.path,
       kind: job.kind,
       text: job.source.text,
-      findings: sortFindings(findings),
+      findings: sortFindings([...findings, ...(reachability.get(job.path) ?? [])]),
     };
   });
 

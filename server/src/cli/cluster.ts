@@ -2,6 +2,9 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { clusterFileCandidates, type FileKind, type SourceFile } from '../core';
 import type { SourceReader } from './sources';
 
+/** A file's text and the absolute path it was read from. */
+export type LocatedSource = SourceFile & { readonly absolute: string };
+
 /**
  * The cluster.fw a host, guest or vnet file is checked against: the `--cluster` file when given,
  * else the first existing of `clusterFileCandidates` (the same folder, then
@@ -9,16 +12,17 @@ import type { SourceReader } from './sources';
  */
 export function clusterFor(
   file: { readonly absolute: string; readonly kind: FileKind },
-  explicit: SourceFile | undefined,
+  explicit: LocatedSource | undefined,
   reader: SourceReader,
   cwd: string,
-): SourceFile | undefined {
+): LocatedSource | undefined {
   if (file.kind === 'cluster') return undefined;
   if (explicit) return explicit;
   for (const candidate of clusterFileCandidates(file.absolute)) {
     const absolute = resolve(cwd, candidate);
-    if (reader.isFile(absolute))
-      return reader.read(absolute, shownPath(absolute, cwd), 'cluster file ');
+    if (reader.isFile(absolute)) {
+      return { ...reader.read(absolute, shownPath(absolute, cwd), 'cluster file '), absolute };
+    }
   }
   return undefined;
 }
