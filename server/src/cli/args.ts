@@ -10,6 +10,8 @@ export interface CheckArgs {
   readonly kind?: FileKind;
   /** The cluster.fw every host, guest and vnet file resolves against. */
   readonly cluster?: string;
+  /** Also report partial overlaps with another verdict (rule-overlap hints). */
+  readonly overlapHints?: boolean;
   readonly paths: readonly string[];
 }
 
@@ -60,6 +62,7 @@ function parseCheckArgs(argv: readonly string[]): Invocation {
   let format: OutputFormat = 'text';
   let kind: FileKind | undefined;
   let cluster: string | undefined;
+  let overlapHints = false;
   const paths: string[] = [];
 
   for (let i = 0; i < argv.length; i++) {
@@ -70,6 +73,10 @@ function parseCheckArgs(argv: readonly string[]): Invocation {
     }
     if (!arg.startsWith('-') || arg === '-') {
       paths.push(arg);
+      continue;
+    }
+    if (arg === '--overlap-hints') {
+      overlapHints = true;
       continue;
     }
     const eq = arg.indexOf('=');
@@ -115,6 +122,7 @@ function parseCheckArgs(argv: readonly string[]): Invocation {
       paths,
       ...(kind !== undefined ? { kind } : {}),
       ...(cluster !== undefined ? { cluster } : {}),
+      ...(overlapHints ? { overlapHints } : {}),
     },
   };
 }

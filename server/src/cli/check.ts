@@ -39,6 +39,7 @@ export function runCheck(args: CheckArgs, io: CliIo): ExitCode {
   });
   const reachability = reachabilityFindings(
     jobs.map((job) => ({ ...job, cluster: job.clusterFile })),
+    args.overlapHints === true,
   );
   const results: FileResult[] = jobs.map((job) => {
     const findings = checkFile(job.source, job.kind, job.cluster ? { cluster: job.cluster } : {});

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 export const MAIN_HELP = `pvefw: checks Proxmox VE firewall files with Proxmox's own rules
 
 Usage:
-  pvefw check [--format text|json] [--kind cluster|host|guest|vnet] [--cluster FILE] PATH...
+  pvefw check [--format text|json] [--kind cluster|host|guest|vnet] [--cluster FILE] [--overlap-hints] PATH...
   pvefw simulate DIR --from ZONE|IP --to ZONE|IP [--proto P] [--dport N] [--sport N]
                  [--source IP] [--dest IP] [--topology FILE|default]
   pvefw test DIR... [--topology FILE|default] [--id NAME]
@@ -21,12 +21,18 @@ Checks each PATH: a .fw file, or a folder (every *.fw below it, recursively, ski
 node_modules and dot-folders). The kind comes from the name: cluster.fw, host.fw, <vmid>.fw,
 sdn/firewall/<vnet>.fw. Host, guest and vnet files are checked against their cluster.fw: the
 one in the same folder, else firewall/cluster.fw two levels up (the /etc/pve layout).
+Each cluster is also compiled as pve-firewall would (per node, with topology.json beside
+cluster.fw or at the layout's root when present) to find rules that can never match
+(shadowed-rule, redundant-rule, disabled-rule, with a witness packet), rules Proxmox skips
+when compiling (skipped-by-proxmox) and rules that lock you out (lockout-risk).
 
 Options:
   --format text|json   text (default): one line per finding, path:line:column: severity code: message
                        json: one object {"files":[{"path","kind","diagnostics":[...]}]} on stdout
   --kind KIND          treat every PATH as this kind: cluster, host, guest or vnet
   --cluster FILE       check host, guest and vnet files against this cluster.fw
+  --overlap-hints      also report rules that partly overlap an earlier rule with another
+                       verdict (rule-overlap hints: correlation and generalization)
   -h, --help           show this help
 
 Exit codes: 0 no errors, 1 at least one error, 2 bad usage or unreadable input.

@@ -44,7 +44,10 @@ interface ClusterGroup {
  * Reachability findings for every checked file, one analysis per cluster.fw: its host files
  * (node = the folder above host.fw) and guests compiled together, with topology.json if found.
  */
-export function reachabilityFindings(files: readonly CheckedFile[]): Map<string, Finding[]> {
+export function reachabilityFindings(
+  files: readonly CheckedFile[],
+  overlapHints = false,
+): Map<string, Finding[]> {
   const byCluster = new Map<string, ClusterGroup>();
   for (const file of files) {
     if (!file.cluster || file.kind === 'vnet') continue;
@@ -65,7 +68,13 @@ export function reachabilityFindings(files: readonly CheckedFile[]): Map<string,
       .filter((m) => m.kind === 'guest' && /^[0-9]+$/.test(fileStem(m.path)))
       .map((m) => ({ vmid: Number(fileStem(m.path)), file: m.source }));
     const topology = topologyNear(cluster.absolute);
-    const found = checkReachability({ cluster, hosts, guests, ...(topology ? { topology } : {}) });
+    const found = checkReachability({
+      cluster,
+      hosts,
+      guests,
+      overlapHints,
+      ...(topology ? { topology } : {}),
+    });
     for (const [path, findings] of found) {
       if (checked.has(path)) out.set(path, [...(out.get(path) ?? []), ...findings]);
     }

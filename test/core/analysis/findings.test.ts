@@ -156,3 +156,24 @@ test('dropping the web UI before the management allowances is a lockout risk', (
   assert.deepEqual(codes(withSet), ['cluster.fw:6 lockout-risk']);
   assert.match(withSet[0]!.finding.message, /198\.51\.100\.7/);
 });
+
+test('partial overlaps with another verdict are hints only when asked for', () => {
+  const cluster =
+    '[OPTIONS]\nenable: 1\n[RULES]\nIN DROP -p tcp -dport 80 -source 10.0.0.0/8\nIN ACCEPT -p tcp -dport 80\nIN ACCEPT -p tcp -dport 81:90 -source 10.0.0.0/7\nIN DROP -p tcp -dport 85:95\n';
+  const files = {
+    cluster: { path: 'cluster.fw', text: cluster },
+    hosts: [],
+    guests: [],
+    sdnIpSets: [],
+  };
+  assert.deepEqual(checkReachability(files).get('cluster.fw') ?? [], []);
+  const hints = checkReachability({ ...files, overlapHints: true }).get('cluster.fw') ?? [];
+  assert.deepEqual(
+    hints.map((h) => [h.code, h.message.split(' rule ')[1]!.split(' ')[0]]),
+    [
+      ['rule-overlap', 'is'],
+      ['rule-overlap', 'partly'],
+    ],
+  );
+  assert.match(hints[0]!.message, /more general than cluster\.fw line 4/);
+});

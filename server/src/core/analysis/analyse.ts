@@ -12,7 +12,7 @@ import { ChainIndex } from './chain-index';
 import { setMembership } from './ipset-membership';
 import { convertRule, InterfaceNames } from './ipt-to-box';
 import type { IntervalSet } from './intervals';
-import type { Box, Family } from './packet-space';
+import { isBoxSubset, type Box, type Family } from './packet-space';
 import { reachInstance, witnessBoxes, type InstanceReach } from './reachability';
 import { lineKey, whatIfInput } from './what-if';
 import { describePacket, pickPacketFrom } from './witness';
@@ -47,6 +47,8 @@ export interface ReachabilityReport {
   readonly liveIfEnabled: ReadonlySet<string>;
   /** Compile-time failures of enabled rules, one per line and message. */
   readonly skipped: readonly SkippedRule[];
+  /** Live rules some of whose packets an earlier rule decides differently. */
+  readonly overlaps: readonly Overlap[];
   /** Per family, what analysis needs to answer further questions (lockout, hover). */
   readonly families: readonly FamilyModel[];
 }
@@ -146,6 +148,50 @@ interface Reached {
   readonly reach: InstanceReach;
 }
 
+/**
+ * Al-Shaer's anomalies between a live rule and an earlier one with another verdict:
+ * generalization when the later rule also matches every packet of the earlier one (the earlier
+ * is an exception carved out of it), correlation when each matches packets the other does not.
+ */
+export interface Overlap {
+  readonly origin: RuleOrigin;
+  readonly ownVerdict: Verdict;
+  readonly earlier: RuleOrigin;
+  readonly earlierVerdict: Verdict;
+  readonly kind: 'generalization' | 'correlation';
+  readonly witness: string;
+}
+
+function overlapsOf(origin: RuleOrigin, own: Verdict, reached: Reached[]): Overlap[] {
+  const out: Overlap[] = [];
+  for (const { model, d, reach } of explainingDecisions(reached)) {
+    const rule = model.compiled.get(d.by.chain)?.[d.by.index];
+    const earlier = rule?.origin;
+    if (!earlier || d.verdict === own) continue;
+    if (
+      out.some(
+        (o) => o.earlier.path === earlier.path && o.earlier.lineNumber === earlier.lineNumber,
+      )
+    )
+      continue;
+    const earlierMatch = model.chains.rules.get(d.by.chain)?.[d.by.index]?.match;
+    const general = earlierMatch !== undefined && isBoxSubset(earlierMatch, reach.instance.match);
+    const boxes = witnessBoxes(reach, d);
+    const witness = describePacket(
+      pickPacketFrom(boxes.length > 0 ? boxes : [reach.instance.match], model.family, model.names),
+    );
+    out.push({
+      origin,
+      ownVerdict: own,
+      earlier,
+      earlierVerdict: d.verdict,
+      kind: general ? 'generalization' : 'correlation',
+      witness,
+    });
+  }
+  return out;
+}
+
 function isUserDecision(model: FamilyModel, d: Decision): boolean {
   return model.compiled.get(d.by.chain)?.[d.by.index]?.origin !== undefined;
 }
@@ -204,7 +250,13 @@ function deadRule(
 export function analyseReachability(input: CompileInput): ReachabilityReport {
   const whatIf = whatIfInput(input);
   const compiled = compileRuleset(whatIf.input);
-  const empty = { dead: [], liveIfEnabled: new Set<string>(), skipped: [], families: [] };
+  const empty = {
+    dead: [],
+    liveIfEnabled: new Set<string>(),
+    skipped: [],
+    families: [],
+    overlaps: [],
+  };
   if (!compiled.enabled) return { analysed: false, ...empty };
   const families = [
     buildFamily(compiled.v4, 4, whatIf.disabled),
@@ -213,6 +265,7 @@ export function analyseReachability(input: CompileInput): ReachabilityReport {
   const defs = ruleDefs(input);
   const dead: DeadRule[] = [];
   const liveIfEnabled = new Set<string>();
+  const overlaps: Overlap[] = [];
   const keys = new Set(families.flatMap((f) => [...f.instances.keys()]));
   for (const key of keys) {
     const def = defs.get(key);
@@ -236,10 +289,12 @@ export function analyseReachability(input: CompileInput): ReachabilityReport {
       dead.push(deadRule(origin, action, reached, isDisabled));
     } else if (isDisabled) {
       liveIfEnabled.add(key);
+    } else if (origin) {
+      overlaps.push(...overlapsOf(origin, action, reached));
     }
   }
   const skipped = compiled.skipped.filter(
     (s) => !s.origin || !whatIf.disabled.has(lineKey(s.origin.path, s.origin.lineNumber)),
   );
-  return { analysed: true, dead, liveIfEnabled, skipped, families };
+  return { analysed: true, dead, liveIfEnabled, skipped, families, overlaps };
 }

@@ -5,7 +5,7 @@ const BUCKET = 64n;
 const WIDE_PORTS = 4096n;
 
 interface ChainEntry {
-  readonly byProto: Map<string, { wide: number[]; buckets: Map<bigint, number[]> }>;
+  readonly byProto: Map<string, { wide: number[]; buckets: Map<number, number[]> }>;
   /** A rule testing the accept mark, by the jump just before it that can set the mark. */
   readonly markCheckAfter: Map<number, number>;
   /** What each rule can do to packets at all (its match cut down to what it jumps into). */
@@ -102,14 +102,17 @@ export class ChainIndex {
         reach.proto.length === 1 && reach.proto[0]![0] === reach.proto[0]![1]
           ? String(reach.proto[0]![0])
           : 'any';
-      const slot = entry.byProto.get(proto) ?? { wide: [], buckets: new Map<bigint, number[]>() };
+      const slot = entry.byProto.get(proto) ?? { wide: [], buckets: new Map<number, number[]>() };
       entry.byProto.set(proto, slot);
       const lo = reach.dport[0]![0];
       const hi = reach.dport[reach.dport.length - 1]![1];
       if (hi - lo >= WIDE_PORTS) slot.wide.push(index);
       else
-        for (let b = lo / BUCKET; b <= hi / BUCKET; b++)
-          slot.buckets.set(b, [...(slot.buckets.get(b) ?? []), index]);
+        for (let b = Number(lo / BUCKET); b <= Number(hi / BUCKET); b++) {
+          const list = slot.buckets.get(b);
+          if (list) list.push(index);
+          else slot.buckets.set(b, [index]);
+        }
     });
     return entry;
   }
@@ -128,8 +131,9 @@ export class ChainIndex {
       if (!slot) continue;
       for (const i of slot.wide) found.add(i);
       if (narrow) {
-        for (let b = lo / BUCKET; b <= hi / BUCKET; b++)
+        for (let b = Number(lo / BUCKET); b <= Number(hi / BUCKET); b++) {
           for (const i of slot.buckets.get(b) ?? []) found.add(i);
+        }
       } else {
         for (const list of slot.buckets.values()) for (const i of list) found.add(i);
       }

@@ -1,4 +1,4 @@
-import { intersect, isEmpty, subtract, type IntervalSet } from './intervals';
+import { intersect, isSubset, isEmpty, subtract, type IntervalSet } from './intervals';
 
 export type Family = 4 | 6;
 
@@ -112,4 +112,9 @@ export function pickPoint(box: Box): Record<Dimension, bigint> {
 
 export function pointInBox(point: Record<Dimension, bigint>, box: Box): boolean {
   return DIMENSIONS.every((d) => box[d].some(([lo, hi]) => point[d] >= lo && point[d] <= hi));
+}
+
+/** Whether every packet of `a` is in `b`. */
+export function isBoxSubset(a: Box, b: Box): boolean {
+  return DIMENSIONS.filter((d) => d !== 'mark').every((d) => isSubset(a[d], b[d]));
 }

@@ -2,6 +2,7 @@ import {
   analyseReachability,
   type Blocker,
   type DeadRule,
+  type Overlap,
   type ReachabilityReport,
 } from '../analysis/analyse';
 import { findLockouts, type Lockout } from '../analysis/lockout';
@@ -23,6 +24,8 @@ export interface ReachabilityFiles {
   /** Nodes, guests and NICs; without it every guest sits on one node with the NICs its rules name. */
   readonly topology?: Topology;
   readonly sdnIpSets?: readonly string[];
+  /** Also report partial overlaps with another verdict (rule-overlap hints); off by default. */
+  readonly overlapHints?: boolean;
 }
 
 function load(
@@ -105,6 +108,18 @@ function skippedFinding(s: SkippedRule & { origin: RuleOrigin }): Finding {
   );
 }
 
+function overlapFinding(o: Overlap): Finding {
+  const verb =
+    o.earlierVerdict === 'ACCEPT' ? 'accepts' : o.earlierVerdict === 'DROP' ? 'drops' : 'rejects';
+  const what =
+    o.kind === 'generalization'
+      ? `this ${o.ownVerdict} rule is more general than ${where(o.earlier, undefined)}, which ${verb} part of its packets first (an exception, if that is what you meant)`
+      : `this ${o.ownVerdict} rule partly overlaps ${where(o.earlier, undefined)}, which ${verb} the shared packets first`;
+  return finding('rule-overlap', o.origin, `${what} — e.g. ${o.witness}`, [
+    { path: o.earlier.path, span: o.earlier.span, message: `${o.earlierVerdict} rule it overlaps` },
+  ]);
+}
+
 function lockoutFinding(l: Lockout): Finding {
   const who = l.fromManagement ? 'addresses in the management ipset' : 'every address';
   return finding(
@@ -119,6 +134,7 @@ function nodeFindings(
   report: ReachabilityReport,
   disabledLines: ReadonlyMap<string, RuleOrigin>,
   sdnKnown: boolean,
+  overlapHints: boolean,
 ): Map<string, Finding[]> {
   const out = new Map<string, Finding[]>();
   const push = (f: Finding, path: string): void =>
@@ -140,6 +156,7 @@ function nodeFindings(
     seen.add(key);
     push(skippedFinding(s as SkippedRule & { origin: RuleOrigin }), s.origin.path);
   }
+  if (overlapHints) for (const o of report.overlaps) push(overlapFinding(o), o.origin.path);
   const locked = new Set<string>();
   for (const model of report.families) {
     for (const l of findLockouts(model)) {
@@ -215,7 +232,12 @@ export function checkReachability(files: ReachabilityFiles): Map<string, Finding
       topology: { ...fixedGuests, localNode: node },
     });
     const sources = [cluster, ...(host ? [host] : []), ...nodeGuests.values()];
-    return nodeFindings(report, disabledOrigins(sources), sdn !== undefined);
+    return nodeFindings(
+      report,
+      disabledOrigins(sources),
+      sdn !== undefined,
+      files.overlapHints === true,
+    );
   });
   return mergeNodes(perNode, cluster.path);
 }

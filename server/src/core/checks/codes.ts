@@ -136,6 +136,10 @@ export const DIAGNOSTIC_CODES: Readonly<Record<string, CodeInfo>> = {
     'warning',
     "A host rule that drops or rejects the web UI (8006) or SSH (22) before Proxmox's management allowances apply.",
   ),
+  'rule-overlap': lint(
+    'hint',
+    'A rule that partly overlaps an earlier rule with another verdict (correlation or generalization); off unless asked for.',
+  ),
   'internal-error': lint(
     'error',
     'pvefw itself failed on this file; please report it with the file.',
