@@ -19,3 +19,6 @@ export type { CodeInfo } from './checks/codes';
 export type { ReachabilityFiles } from './checks/check-reachability';
 export { checkReachability } from './checks/check-reachability';
 export type { Topology, TopologyGuest, TopologyNic, TopologyNode } from './model/topology';
+export { checkReachabilityAsync } from './checks/check-reachability';
+export { AnalysisCancelled } from './analysis/steps';
+export type { SliceOptions } from './analysis/steps';

@@ -1,7 +1,13 @@
 // Reachability findings on small workspaces: which lines, which codes, and what the witness says.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkReachability, LineIndex, type Finding } from '../../../server/src/core';
+import {
+  AnalysisCancelled,
+  checkReachability,
+  checkReachabilityAsync,
+  LineIndex,
+  type Finding,
+} from '../../../server/src/core';
 
 interface Files {
   readonly cluster: string;
@@ -176,4 +182,35 @@ test('partial overlaps with another verdict are hints only when asked for', () =
     ],
   );
   assert.match(hints[0]!.message, /more general than cluster\.fw line 4/);
+});
+
+test('the sliced analysis yields, gives the same findings, and stops when cancelled', async () => {
+  const rules = Array.from(
+    { length: 300 },
+    (_, i) => `IN ACCEPT -p tcp -dport ${1000 + (i % 150)}`,
+  ).join('\n');
+  const files = {
+    cluster: { path: 'cluster.fw', text: `[OPTIONS]\nenable: 1\n[RULES]\n${rules}\n` },
+    hosts: [],
+    guests: [],
+    sdnIpSets: [],
+  };
+  let yields = 0;
+  const sliced = await checkReachabilityAsync(files, {
+    sliceMs: 0,
+    yieldNow: () => {
+      yields++;
+      return Promise.resolve();
+    },
+  });
+  assert.ok(yields > 100, `yielded ${yields} times`);
+  assert.deepEqual(sliced, checkReachability(files));
+  let calls = 0;
+  await assert.rejects(
+    checkReachabilityAsync(files, {
+      yieldNow: () => Promise.resolve(),
+      isCancelled: () => ++calls > 5,
+    }),
+    AnalysisCancelled,
+  );
 });

@@ -13,6 +13,7 @@ import { setMembership } from './ipset-membership';
 import { convertRule, InterfaceNames } from './ipt-to-box';
 import type { IntervalSet } from './intervals';
 import { isBoxSubset, type Box, type Family } from './packet-space';
+import { runToEnd, type Steps } from './steps';
 import { reachInstance, witnessBoxes, type InstanceReach } from './reachability';
 import { lineKey, whatIfInput } from './what-if';
 import { describePacket, pickPacketFrom } from './witness';
@@ -248,6 +249,11 @@ function deadRule(
  * as if enabled, without ever blocking other rules.
  */
 export function analyseReachability(input: CompileInput): ReachabilityReport {
+  return runToEnd(analyseReachabilitySteps(input));
+}
+
+/** analyseReachability, pausing after the compile and after each rule (see steps.ts). */
+export function* analyseReachabilitySteps(input: CompileInput): Steps<ReachabilityReport> {
   const whatIf = whatIfInput(input);
   const compiled = compileRuleset(whatIf.input);
   const empty = {
@@ -258,16 +264,19 @@ export function analyseReachability(input: CompileInput): ReachabilityReport {
     overlaps: [],
   };
   if (!compiled.enabled) return { analysed: false, ...empty };
+  yield;
   const families = [
     buildFamily(compiled.v4, 4, whatIf.disabled),
     buildFamily(compiled.v6, 6, whatIf.disabled),
   ];
+  yield;
   const defs = ruleDefs(input);
   const dead: DeadRule[] = [];
   const liveIfEnabled = new Set<string>();
   const overlaps: Overlap[] = [];
   const keys = new Set(families.flatMap((f) => [...f.instances.keys()]));
   for (const key of keys) {
+    yield;
     const def = defs.get(key);
     const action = def?.line.rule.action;
     if (

@@ -1,11 +1,12 @@
 import {
-  analyseReachability,
+  analyseReachabilitySteps,
   type Blocker,
   type DeadRule,
   type Overlap,
   type ReachabilityReport,
 } from '../analysis/analyse';
 import { findLockouts, type Lockout } from '../analysis/lockout';
+import { runSliced, runToEnd, type SliceOptions, type Steps } from '../analysis/steps';
 import { defaultTopology, lineKey } from '../analysis/what-if';
 import type { RuleOrigin, SkippedRule, SourcedConfig } from '../compile/types';
 import { loadFwConfig } from '../model/load-config';
@@ -199,6 +200,18 @@ function disabledOrigins(sources: readonly SourcedConfig[]): Map<string, RuleOri
  * on every node.
  */
 export function checkReachability(files: ReachabilityFiles): Map<string, Finding[]> {
+  return runToEnd(checkReachabilitySteps(files));
+}
+
+/** checkReachability for an editor: works in time slices and stops when cancelled. */
+export function checkReachabilityAsync(
+  files: ReachabilityFiles,
+  options: SliceOptions,
+): Promise<Map<string, Finding[]>> {
+  return runSliced(checkReachabilitySteps(files), options);
+}
+
+function* checkReachabilitySteps(files: ReachabilityFiles): Steps<Map<string, Finding[]>> {
   const sdn = files.sdnIpSets ? new Set(files.sdnIpSets) : undefined;
   const cluster = load(files.cluster, 'cluster', undefined, sdn);
   const guests = new Map(files.guests.map((g) => [g.vmid, load(g.file, 'guest', cluster, sdn)]));
@@ -219,26 +232,29 @@ export function checkReachability(files: ReachabilityFiles): Map<string, Finding
     );
   };
   const nodes = hosts.length > 0 ? hosts.map((h) => h.node) : [topology.localNode];
-  const perNode = nodes.map((node) => {
+  const perNode: Map<string, Finding[]>[] = [];
+  for (const node of nodes) {
     const host = hosts.find((h) => h.node === node)?.config;
     const nodeGuests = guestsOn(node);
     const fixedGuests = files.topology
       ? topology
       : { ...defaultTopology(nodeGuests), localNode: node };
-    const report = analyseReachability({
+    const report = yield* analyseReachabilitySteps({
       cluster,
       ...(host ? { host } : {}),
       guests: nodeGuests,
       topology: { ...fixedGuests, localNode: node },
     });
     const sources = [cluster, ...(host ? [host] : []), ...nodeGuests.values()];
-    return nodeFindings(
-      report,
-      disabledOrigins(sources),
-      sdn !== undefined,
-      files.overlapHints === true,
+    perNode.push(
+      nodeFindings(
+        report,
+        disabledOrigins(sources),
+        sdn !== undefined,
+        files.overlapHints === true,
+      ),
     );
-  });
+  }
   return mergeNodes(perNode, cluster.path);
 }
 
