@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Lists the files inside a .vsix (a zip) and fails when it holds anything besides what VS Code
-// needs: dist/, syntaxes/, language-configuration.json, package.json, the readme, changelog,
+// needs: dist/, syntaxes/, docs/, language-configuration.json, package.json, the readme, changelog,
 // license and icon (plus vsce's own manifest files). Reads the zip's central directory itself,
 // so CI needs no unzip. Usage: node scripts/list-vsix.mjs [pvefw.vsix]
 import { readFileSync } from 'node:fs';
@@ -42,6 +42,7 @@ const ALLOWED = [
   /^\[Content_Types\]\.xml$/,
   /^extension\/dist\/.+/,
   /^extension\/syntaxes\/.+/,
+  /^extension\/docs\/.+/,
   /^extension\/language-configuration\.json$/,
   /^extension\/package\.json$/,
   /^extension\/readme\.md$/i,

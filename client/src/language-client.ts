@@ -1,10 +1,11 @@
 // The language client: starts dist/server.js over Node IPC (with an inspector on port 6009
 // when the extension host itself is being debugged) and connects it to `.fw` documents.
 import * as path from 'node:path';
-import { workspace } from 'vscode';
+import { Uri, workspace } from 'vscode';
 import type { ExtensionContext, LogOutputChannel } from 'vscode';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
+import { USE_LF_LINE_ENDS } from './commands';
 
 export const LANGUAGE_ID = 'pve-firewall';
 /** Also the settings prefix: vscode-languageclient reads `pvefw.trace.server`. */
@@ -36,6 +37,13 @@ export function createLanguageClient(
     synchronize: { fileEvents: watcher },
     diagnosticPullOptions: { onChange: true, onSave: true },
     outputChannel: output,
+    // The server links each diagnostic code to its page in the installed extension, may ask
+    // VS Code to show the next suggestions, and leaves line-end changes to our command.
+    initializationOptions: {
+      docsUri: Uri.joinPath(context.extensionUri, 'docs', 'diagnostics').toString(),
+      retriggerSuggest: true,
+      lineEndsCommand: USE_LF_LINE_ENDS,
+    },
   };
   return new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
 }

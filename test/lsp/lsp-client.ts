@@ -209,17 +209,22 @@ export class LspClient {
   async nextDiagnostics(
     uri: string,
     accept: (params: PublishDiagnosticsParams) => boolean = () => true,
+    deadlineMs = DEFAULT_DEADLINE_MS,
   ): Promise<PublishDiagnosticsParams> {
-    return this.waitFor(`publishDiagnostics for ${uri}`, () => {
-      for (let i = this.consumed.get(uri) ?? 0; i < this.published.length; i++) {
-        const params = this.published[i]!;
-        if (params.uri !== uri) continue;
-        this.consumed.set(uri, i + 1);
-        if (accept(params)) return params;
-      }
-      this.consumed.set(uri, this.published.length);
-      return undefined;
-    });
+    return this.waitFor(
+      `publishDiagnostics for ${uri}`,
+      () => {
+        for (let i = this.consumed.get(uri) ?? 0; i < this.published.length; i++) {
+          const params = this.published[i]!;
+          if (params.uri !== uri) continue;
+          this.consumed.set(uri, i + 1);
+          if (accept(params)) return params;
+        }
+        this.consumed.set(uri, this.published.length);
+        return undefined;
+      },
+      deadlineMs,
+    );
   }
 
   /** Waits until at least `count` refresh requests have arrived. */

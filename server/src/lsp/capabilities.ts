@@ -1,6 +1,9 @@
 // What the client can do (read once from `initialize`) and what the server offers in return.
-import { TextDocumentSyncKind } from 'vscode-languageserver/node';
+import { CodeActionKind, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import type { InitializeParams, ServerCapabilities } from 'vscode-languageserver/node';
+import { COMPLETION_TRIGGERS } from './features/completion';
+import { NORMALISE_COMMAND } from './features/normalise';
+import { SEMANTIC_LEGEND } from './features/semantic-tokens';
 
 export interface ClientSupport {
   /** `textDocument/diagnostic`: the client pulls; otherwise the server pushes. */
@@ -10,6 +13,12 @@ export interface ClientSupport {
   /** The server may register a `**\/*.fw` file watcher itself. */
   readonly watchedFilesRegistration: boolean;
   readonly workspaceFolderChanges: boolean;
+  /** `workspace/configuration`: the server may ask for settings. */
+  readonly configuration: boolean;
+  /** The server may register for `workspace/didChangeConfiguration` itself. */
+  readonly configurationChangeRegistration: boolean;
+  /** `workspace/applyEdit`: the server may ask the client to apply an edit. */
+  readonly applyEdit: boolean;
 }
 
 export function clientSupport(params: InitializeParams): ClientSupport {
@@ -20,6 +29,10 @@ export function clientSupport(params: InitializeParams): ClientSupport {
     watchedFilesRegistration:
       capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
     workspaceFolderChanges: capabilities.workspace?.workspaceFolders === true,
+    configuration: capabilities.workspace?.configuration === true,
+    configurationChangeRegistration:
+      capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true,
+    applyEdit: capabilities.workspace?.applyEdit === true,
   };
 }
 
@@ -47,5 +60,25 @@ export function serverCapabilities(support: ClientSupport): ServerCapabilities {
   if (support.workspaceFolderChanges) {
     capabilities.workspace = { workspaceFolders: { supported: true, changeNotifications: true } };
   }
-  return capabilities;
+  return { ...capabilities, ...editorCapabilities() };
+}
+
+/** The editor features of server/src/lsp/features. */
+function editorCapabilities(): ServerCapabilities {
+  return {
+    completionProvider: { triggerCharacters: COMPLETION_TRIGGERS },
+    hoverProvider: true,
+    definitionProvider: true,
+    referencesProvider: true,
+    renameProvider: { prepareProvider: true },
+    documentHighlightProvider: true,
+    documentSymbolProvider: { label: 'Proxmox VE firewall' },
+    workspaceSymbolProvider: true,
+    foldingRangeProvider: true,
+    semanticTokensProvider: { legend: SEMANTIC_LEGEND, full: true },
+    documentFormattingProvider: true,
+    documentRangeFormattingProvider: true,
+    codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+    executeCommandProvider: { commands: [NORMALISE_COMMAND] },
+  };
 }

@@ -33,11 +33,15 @@ function rangeOf(index: LineIndex, span: Span): Range {
   return { start, end };
 }
 
+/** The page documenting a diagnostic code, if the server knows where the docs are. */
+export type DescribeCode = (code: string) => string | undefined;
+
 /** Converts the findings of the file `here`; related locations in unknown files are left out. */
 export function findingsToDiagnostics(
   findings: readonly Finding[],
   here: LocatedText,
   locate: LocateFile = () => undefined,
+  describe: DescribeCode = () => undefined,
 ): Diagnostic[] {
   const indexes = new Map<string, LineIndex>();
   const indexOf = (file: LocatedText): LineIndex => {
@@ -68,6 +72,8 @@ export function findingsToDiagnostics(
       data,
     };
     if (related.length > 0) diagnostic.relatedInformation = related;
+    const href = describe(finding.code);
+    if (href !== undefined) diagnostic.codeDescription = { href };
     return diagnostic;
   });
 }

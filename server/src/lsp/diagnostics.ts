@@ -13,7 +13,7 @@ import type {
 } from 'vscode-languageserver/node';
 import type { ClientSupport } from './capabilities';
 import { findingsToDiagnostics } from './diagnostic-conversion';
-import type { LocatedText } from './diagnostic-conversion';
+import type { DescribeCode, LocatedText } from './diagnostic-conversion';
 import type { Analyzer, FileAnalysis } from './file-analysis';
 import { background, guarded } from './guard';
 import type { Logger } from './guard';
@@ -42,7 +42,15 @@ export class DiagnosticsService {
     private readonly analyzer: Analyzer,
     private readonly support: ClientSupport,
     private readonly log: Logger,
+    private readonly describe?: DescribeCode,
   ) {}
+
+  /** Settings changed what findings look like: every open document is checked again. */
+  recheckOpen(): void {
+    for (const key of this.state.openKeys()) this.dirty.add(key);
+    this.refreshWanted = true;
+    this.scheduleFlush();
+  }
 
   listen(): void {
     this.state.onDidChange(
@@ -157,8 +165,11 @@ export class DiagnosticsService {
   private diagnosticsOf(analysis: FileAnalysis): Diagnostic[] {
     let diagnostics = this.converted.get(analysis);
     if (diagnostics === undefined) {
-      diagnostics = findingsToDiagnostics(analysis.findings, analysis.file, (path) =>
-        this.locate(analysis, path),
+      diagnostics = findingsToDiagnostics(
+        analysis.findings,
+        analysis.file,
+        (path) => this.locate(analysis, path),
+        this.describe,
       );
       this.converted.set(analysis, diagnostics);
     }

@@ -1,9 +1,9 @@
 // Runs the core's checks on one file against the cluster.fw it resolves to, caching the result
-// by a fingerprint of exactly the contents it read (own revision + cluster revision).
-import { checkFile } from '../core/index';
-import type { CheckOptions, FileKind, Finding } from '../core/index';
+// by a fingerprint of exactly the contents it read (own revision + cluster revision + settings).
+// The checker reads the shared snapshot (snapshot.ts), so nothing is parsed twice.
+import type { FileKind, Finding } from '../core/index';
 import type { Logger } from './guard';
-import { clusterCandidateKeys, corePathOf, displayName, fileKindOf } from './uris';
+import { clusterCandidateKeys, displayName, fileKindOf } from './uris';
 import type { FileKey } from './uris';
 import type { FileSnapshot, WorkspaceState } from './workspace-state';
 
@@ -18,6 +18,19 @@ export interface FileAnalysis {
   readonly findings: readonly Finding[];
 }
 
+/** Checks one file of a known kind against the cluster.fw it resolves to. */
+export type FileChecker = (
+  file: FileSnapshot,
+  kind: FileKind,
+  cluster: FileSnapshot | undefined,
+) => Finding[];
+
+/** What the user's settings do to findings; a new generation invalidates every result. */
+export interface FindingPolicy {
+  readonly generation: number;
+  apply(findings: readonly Finding[]): Finding[];
+}
+
 export class Analyzer {
   private readonly cache = new Map<FileKey, FileAnalysis>();
   private readonly unknownKindLogged = new Set<FileKey>();
@@ -25,6 +38,8 @@ export class Analyzer {
   constructor(
     private readonly state: WorkspaceState,
     private readonly log: Logger,
+    private readonly checker: FileChecker,
+    private readonly policy?: FindingPolicy,
   ) {}
 
   /** The findings for a file's current contents; undefined when the file does not exist. */
@@ -33,7 +48,8 @@ export class Analyzer {
     if (file === undefined) return undefined;
     const kind = fileKindOf(key);
     const cluster = kind === undefined || kind === 'cluster' ? undefined : this.clusterFor(key);
-    const fingerprint = `${file.revision}/${cluster ? `${cluster.revision}` : '-'}`;
+    const settings = this.policy ? `/${this.policy.generation}` : '';
+    const fingerprint = `${file.revision}/${cluster ? `${cluster.revision}` : '-'}${settings}`;
     const cached = this.cache.get(key);
     if (
       cached !== undefined &&
@@ -91,9 +107,7 @@ export class Analyzer {
       }
       return [];
     }
-    const options: CheckOptions = cluster
-      ? { cluster: { path: corePathOf(cluster.key), text: cluster.text } }
-      : {};
-    return checkFile({ path: corePathOf(file.key), text: file.text }, kind, options);
+    const findings = this.checker(file, kind, cluster);
+    return this.policy ? this.policy.apply(findings) : findings;
   }
 }

@@ -8,13 +8,49 @@ import { DiskFiles } from './disk-files';
 import { Analyzer } from './file-analysis';
 import { background, consoleLogger, guarded } from './guard';
 import type { Logger } from './guard';
+import type { Finding } from '../core/index';
 import { WorkspaceState } from './workspace-state';
+import { WorkspaceSnapshots } from './snapshot';
+import type { FeatureContext } from './features/context';
+import { registerCodeActions } from './features/code-actions';
+import { registerCompletion } from './features/completion';
+import { registerDefinition } from './features/definition';
+import { registerFolding } from './features/folding';
+import { registerFormatting } from './features/formatting';
+import { registerHighlights } from './features/highlights';
+import { registerHover } from './features/hover';
+import { registerNormalise } from './features/normalise';
+import { registerReferences } from './features/references';
+import { registerRename } from './features/rename';
+import { registerSemanticTokens } from './features/semantic-tokens';
+import { ServerSettings, watchSettings } from './features/settings';
+import { registerSymbols } from './features/symbols';
 
 interface Services {
   readonly support: ClientSupport;
   readonly folders: readonly string[];
   readonly disk: DiskFiles;
   readonly state: WorkspaceState;
+  readonly settingsReady: () => void;
+}
+
+function registerEditorFeatures(
+  ctx: FeatureContext,
+  analyzer: Analyzer,
+  support: ClientSupport,
+): void {
+  registerCompletion(ctx);
+  registerHover(ctx);
+  registerDefinition(ctx);
+  registerReferences(ctx);
+  registerHighlights(ctx);
+  registerRename(ctx);
+  registerSymbols(ctx);
+  registerFolding(ctx);
+  registerSemanticTokens(ctx);
+  registerFormatting(ctx);
+  registerCodeActions(ctx, (key) => analyzer.analyse(key)?.findings ?? []);
+  registerNormalise(ctx, support.applyEdit);
 }
 
 export function startServer(connection: Connection): Logger {
@@ -30,10 +66,31 @@ export function startServer(connection: Connection): Logger {
         const support = clientSupport(params);
         const disk = new DiskFiles(log, support.watchedFilesRegistration);
         const state = new WorkspaceState(disk);
-        const analyzer = new Analyzer(state, log);
-        new DiagnosticsService(connection, state, analyzer, support, log).listen();
+        const settings = new ServerSettings(params.initializationOptions);
+        const snapshots = new WorkspaceSnapshots(state);
+        const check = (file: { key: string }): Finding[] => snapshots.findings(file.key);
+        const analyzer = new Analyzer(state, log, check, settings);
+        const diagnostics = new DiagnosticsService(
+          connection,
+          state,
+          analyzer,
+          support,
+          log,
+          settings.describe,
+        );
+        diagnostics.listen();
+        const watch = watchSettings(connection, settings, support, log, () =>
+          diagnostics.recheckOpen(),
+        );
+        registerEditorFeatures({ connection, snapshots, settings, log }, analyzer, support);
         state.documents.listen(connection);
-        services = { support, folders: initialFolders(params), disk, state };
+        services = {
+          support,
+          folders: initialFolders(params),
+          disk,
+          state,
+          settingsReady: () => watch.initialized(),
+        };
         return { capabilities: serverCapabilities(support), serverInfo: { name: 'pvefw' } };
       },
     ),
@@ -47,6 +104,7 @@ export function startServer(connection: Connection): Logger {
       () => {
         if (services === undefined) return;
         const { support, folders, disk, state } = services;
+        services.settingsReady();
         log.info(
           `pvefw: diagnostics are ${support.pullDiagnostics ? 'pulled by the client' : 'pushed by the server'}`,
         );

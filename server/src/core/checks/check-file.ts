@@ -1,6 +1,6 @@
 import type { FileKind } from '../model/file-kind';
 import type { FwConfig } from '../model/fw-config';
-import { loadFwConfig, type LineVerdict } from '../model/load-config';
+import { loadFwConfig, type LineVerdict, type LoadResult } from '../model/load-config';
 import { parseFwSyntax } from '../syntax/parse-file';
 import { DIAGNOSTIC_CODES } from './codes';
 import type { Finding, ProxmoxVerdict, Severity } from './finding';
@@ -81,11 +81,20 @@ function checkFileUnguarded(file: SourceFile, kind: FileKind, options: CheckOpti
   const sdnIpSets = options.sdnIpSets ? new Set(options.sdnIpSets) : undefined;
   const cluster = kind === 'cluster' ? undefined : loadCluster(options, sdnIpSets);
   const tree = parseFwSyntax(file.text, kind);
-  const { config, verdicts, unverified } = loadFwConfig(tree, kind, {
+  const loaded = loadFwConfig(tree, kind, {
     ...(cluster ? { cluster } : {}),
     ...(sdnIpSets ? { sdnIpSets } : {}),
     ...(options.guestEnv ? { guestEnv: options.guestEnv } : {}),
   });
+  return findingsOfLoaded(loaded, kind, cluster, options.nowSeconds);
+}
+
+function findingsOfLoaded(
+  { config, verdicts, unverified }: LoadResult,
+  kind: FileKind,
+  cluster: FwConfig | undefined,
+  now: number | undefined,
+): Finding[] {
   const findings: Finding[] = verdicts.map((v) => verdictFinding(v, kind, config, cluster));
   for (const ref of unverified) {
     const missing =
@@ -101,7 +110,7 @@ function checkFileUnguarded(file: SourceFile, kind: FileKind, options: CheckOpti
       related: [],
     });
   }
-  const nowSeconds = options.nowSeconds ?? Math.floor(Date.now() / 1000);
+  const nowSeconds = now ?? Math.floor(Date.now() / 1000);
   for (const lint of lintConfig(config, nowSeconds)) {
     findings.push({ ...lint, severity: severityOf(lint.code), proxmox: null });
   }
@@ -113,17 +122,44 @@ export function checkFile(file: SourceFile, kind: FileKind, options: CheckOption
   try {
     return checkFileUnguarded(file, kind, options);
   } catch (err) {
-    // A bug of ours must not take the editor or the CLI down; say so on the first line.
-    const detail = err instanceof Error ? err.message : String(err);
-    return [
-      {
-        code: 'internal-error',
-        severity: 'error',
-        message: `pvefw could not check this file (internal error: ${detail}); please report it`,
-        span: { start: 0, end: 0 },
-        proxmox: null,
-        related: [],
-      },
-    ];
+    return internalError(err);
   }
+}
+
+export interface LoadedCheckOptions {
+  /** The loaded cluster.fw the file was loaded against (for hints that look into it). */
+  readonly cluster?: FwConfig;
+  readonly nowSeconds?: number;
+}
+
+/**
+ * checkFile's findings for a file the caller has already parsed and loaded (with
+ * loadFwConfig, against `options.cluster`), so a cluster shared by many files is loaded once.
+ * Never throws.
+ */
+export function checkLoadedFile(
+  loaded: LoadResult,
+  kind: FileKind,
+  options: LoadedCheckOptions = {},
+): Finding[] {
+  try {
+    return findingsOfLoaded(loaded, kind, options.cluster, options.nowSeconds);
+  } catch (err) {
+    return internalError(err);
+  }
+}
+
+function internalError(err: unknown): Finding[] {
+  // A bug of ours must not take the editor or the CLI down; say so on the first line.
+  const detail = err instanceof Error ? err.message : String(err);
+  return [
+    {
+      code: 'internal-error',
+      severity: 'error',
+      message: `pvefw could not check this file (internal error: ${detail}); please report it`,
+      span: { start: 0, end: 0 },
+      proxmox: null,
+      related: [],
+    },
+  ];
 }

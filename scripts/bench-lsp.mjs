@@ -1,0 +1,225 @@
+#!/usr/bin/env node
+// Editor latency through a real stdio LSP connection (dist/server.js), on the generated
+// workspace of the benchmarks (test/bench/generate.ts): a guest with 1,000 rules and a
+// cluster.fw with large ipsets and groups. Prints figures; asserts nothing.
+// Needs a build: `npm run bench:lsp` (or `npm run build` first, then node scripts/bench-lsp.mjs).
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const server = join(root, 'dist', 'server.js');
+const generator = join(root, 'out', 'test', 'bench', 'generate.js');
+if (!existsSync(server) || !existsSync(generator)) {
+  console.error('bench-lsp: build first (npm run build)');
+  process.exit(1);
+}
+const {
+  createMessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+} = require('vscode-jsonrpc/node');
+const { generateWorkspace } = require(generator);
+
+const RULES = 1000;
+const RUNS = 100;
+const { cluster, guest } = generateWorkspace(RULES);
+const folder = mkdtempSync(join(tmpdir(), 'pvefw-bench-lsp-'));
+mkdirSync(join(folder, 'firewall'));
+writeFileSync(join(folder, 'firewall', 'cluster.fw'), cluster);
+writeFileSync(join(folder, 'firewall', '100.fw'), guest);
+const clusterUri = pathToFileURL(join(folder, 'firewall', 'cluster.fw')).href;
+const guestUri = pathToFileURL(join(folder, 'firewall', '100.fw')).href;
+
+const child = spawn(process.execPath, [server, '--stdio'], { stdio: 'pipe' });
+const connection = createMessageConnection(
+  new StreamMessageReader(child.stdout),
+  new StreamMessageWriter(child.stdin),
+);
+connection.onRequest(() => null);
+connection.onNotification(() => undefined);
+connection.listen();
+
+async function timed(runs, request) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    await request(i);
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  const at = (q) => times[Math.min(times.length - 1, Math.floor(q * times.length))];
+  return { median: at(0.5), p95: at(0.95), max: times[times.length - 1] };
+}
+
+function print(name, { median, p95, max }) {
+  const ms = (v) => `${v.toFixed(1).padStart(7)} ms`;
+  console.log(`${name.padEnd(58)} median ${ms(median)}  p95 ${ms(p95)}  max ${ms(max)}`);
+}
+
+/** Positions (0-based line, character) of every occurrence of `needle` in `text`, offset by `delta`. */
+function positions(text, needle, delta) {
+  const found = [];
+  text.split('\n').forEach((line, n) => {
+    for (let at = line.indexOf(needle); at !== -1; at = line.indexOf(needle, at + 1))
+      found.push({ line: n, character: at + delta });
+  });
+  return found;
+}
+
+const position = (list, i) => list[i % list.length];
+const textDocument = { uri: guestUri };
+
+try {
+  await connection.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: null,
+    workspaceFolders: [{ uri: pathToFileURL(folder).href, name: 'bench' }],
+    capabilities: {
+      textDocument: { diagnostic: {} },
+      workspace: { diagnostics: { refreshSupport: true } },
+    },
+  });
+  await connection.sendNotification('initialized', {});
+  let version = 1;
+  await connection.sendNotification('textDocument/didOpen', {
+    textDocument: { uri: clusterUri, languageId: 'pve-firewall', version: 1, text: cluster },
+  });
+  await connection.sendNotification('textDocument/didOpen', {
+    textDocument: { ...textDocument, languageId: 'pve-firewall', version, text: guest },
+  });
+  const first = performance.now();
+  const report = await connection.sendRequest('textDocument/diagnostic', { textDocument });
+  console.log(
+    `workspace: guest with ${RULES} rules (${guest.length} bytes), cluster.fw ${cluster.length} bytes`,
+  );
+  console.log(
+    `first diagnostics of the guest (parse + load both files): ${(performance.now() - first).toFixed(1)} ms, ${report.items.length} diagnostics`,
+  );
+  console.log('');
+
+  const sets = positions(guest, '-source +set', 10);
+  const rules = positions(guest, '-dport', 2);
+  const macros = positions(guest, '(ACCEPT)', -2);
+  print(
+    'hover on +setN references (sets of 10 to 5,000 entries)',
+    await timed(RUNS, (i) =>
+      connection.sendRequest('textDocument/hover', { textDocument, position: position(sets, i) }),
+    ),
+  );
+  const bigSet = positions(guest, '+set0', 3);
+  print(
+    'hover on +set0 (5,000 entries, nomatch holes)',
+    await timed(20, (i) =>
+      connection.sendRequest('textDocument/hover', { textDocument, position: position(bigSet, i) }),
+    ),
+  );
+  print(
+    'hover on a rule (plain summary)',
+    await timed(RUNS, (i) =>
+      connection.sendRequest('textDocument/hover', { textDocument, position: position(rules, i) }),
+    ),
+  );
+  print(
+    'hover on a macro',
+    await timed(RUNS, (i) =>
+      connection.sendRequest('textDocument/hover', { textDocument, position: position(macros, i) }),
+    ),
+  );
+  print(
+    'completion after -source (ipsets and aliases)',
+    await timed(RUNS, (i) =>
+      connection.sendRequest('textDocument/completion', {
+        textDocument,
+        position: position(sets, i),
+      }),
+    ),
+  );
+  print(
+    'completion after -dport (service names)',
+    await timed(RUNS, (i) =>
+      connection.sendRequest('textDocument/completion', {
+        textDocument,
+        position: { ...position(rules, i), character: position(rules, i).character + 5 },
+      }),
+    ),
+  );
+  print(
+    'completion at a line start (directions, headers)',
+    await timed(RUNS, (i) =>
+      connection.sendRequest('textDocument/completion', {
+        textDocument,
+        position: { line: position(rules, i).line, character: 0 },
+      }),
+    ),
+  );
+
+  const lines = guest.split('\n');
+  print(
+    `diagnostics after a keystroke in the ${RULES}-rule guest`,
+    await timed(RUNS, async (i) => {
+      version++;
+      const line = 4 + (i % RULES);
+      const range = {
+        start: { line, character: lines[line].length },
+        end: { line, character: lines[line].length },
+      };
+      await connection.sendNotification('textDocument/didChange', {
+        textDocument: { uri: guestUri, version },
+        contentChanges: [{ range, text: i % 2 ? '' : ' ' }],
+      });
+      await connection.sendRequest('textDocument/diagnostic', { textDocument });
+    }),
+  );
+  let clusterVersion = 1;
+  print(
+    'guest diagnostics after a keystroke in its cluster.fw',
+    await timed(20, async (i) => {
+      clusterVersion++;
+      const range = {
+        start: { line: 0, character: 0 },
+        end: { line: 0, character: i % 2 ? 1 : 0 },
+      };
+      await connection.sendNotification('textDocument/didChange', {
+        textDocument: { uri: clusterUri, version: clusterVersion },
+        contentChanges: [{ range, text: i % 2 ? '' : ' ' }],
+      });
+      await connection.sendRequest('textDocument/diagnostic', { textDocument });
+    }),
+  );
+  print(
+    'semantic tokens of the guest',
+    await timed(20, () =>
+      connection.sendRequest('textDocument/semanticTokens/full', { textDocument }),
+    ),
+  );
+  print(
+    'formatting the guest',
+    await timed(20, () =>
+      connection.sendRequest('textDocument/formatting', {
+        textDocument,
+        options: { tabSize: 2, insertSpaces: true },
+      }),
+    ),
+  );
+  print(
+    'references of set0 across the workspace',
+    await timed(20, (i) =>
+      connection.sendRequest('textDocument/references', {
+        textDocument,
+        position: position(bigSet, i),
+        context: { includeDeclaration: true },
+      }),
+    ),
+  );
+  await connection.sendRequest('shutdown');
+  await connection.sendNotification('exit');
+} finally {
+  connection.dispose();
+  child.kill();
+  rmSync(folder, { recursive: true, force: true });
+}

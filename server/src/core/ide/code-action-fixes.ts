@@ -1,0 +1,226 @@
+// One quick fix per finding code where the remedy is plain from what Proxmox said. Each fix
+// only proposes edits; code-actions.ts re-checks the edited file before offering it.
+import type { Finding } from '../checks/finding';
+import { ACCEPTED_PROTOCOL_NUMBERS, PROTOCOLS } from '../facts/generated/netbase';
+import { LOG_LEVELS } from '../facts/generated/options';
+import { asciiLower, perlSplitComma } from '../syntax/perl-text';
+import type { FwLine } from '../syntax/tree';
+import type { TextEdit } from './format';
+import { kernelEntry, networkText } from './ipset-membership';
+import { resolveRef } from './resolve';
+import { lineWithBreak } from './text-edits';
+import type { IdeFile, WorkspaceModel } from './workspace-model';
+
+export interface FixContext {
+  readonly ws: WorkspaceModel;
+  readonly file: IdeFile;
+  readonly text: string;
+  lineAt(offset: number): FwLine;
+}
+
+export interface Fix {
+  readonly title: string;
+  readonly edits: readonly TextEdit[];
+  readonly preferred?: boolean;
+  /** False where our checks cannot judge the result (reachability, line ends). */
+  readonly verify?: boolean;
+}
+
+export type FixProvider = (ctx: FixContext, finding: Finding) => Fix[];
+
+const KNOWN_PROTOCOLS = new Set([
+  ...PROTOCOLS.map((p) => p.name),
+  'icmpv6',
+  ...ACCEPTED_PROTOCOL_NUMBERS.map(String),
+]);
+const FLAG_BLANKS =
+  /(^|[ \t])(-i|-p|--?proto|--?dport|--?sport|--?source|--?dest|--?log|--?icmp-type)(\t[ \t]*| [ \t]+)(?=[^ \t])/g;
+
+function replace(finding: Finding, newText: string): TextEdit[] {
+  return [{ span: finding.span, newText }];
+}
+
+function written(ctx: FixContext, finding: Finding): string {
+  return ctx.text.slice(finding.span.start, finding.span.end);
+}
+
+const hostBits: FixProvider = (ctx, finding) => {
+  if (!finding.message.startsWith('invalid IP address: Invalid prefix')) return [];
+  const items = perlSplitComma(written(ctx, finding));
+  const networks = items.map((item) => {
+    const entry = item.includes('/') ? kernelEntry(item, false) : undefined;
+    return entry && typeof entry !== 'string' ? networkText(entry) : item;
+  });
+  const fixes: Fix[] = [
+    {
+      title: `Use the network address: ${networks.join(',')}`,
+      edits: replace(finding, networks.join(',')),
+      preferred: true,
+    },
+  ];
+  if (items.length === 1 && items[0]!.includes('/'))
+    fixes.push({
+      title: `Use the single address ${items[0]!.replace(/\/.*/, '')}`,
+      edits: replace(finding, items[0]!.replace(/\/.*/, '')),
+    });
+  return fixes;
+};
+
+const ipsetCase: FixProvider = (ctx, finding) => {
+  const ref = ctx.file.parsed.names.refs.find(
+    (r) =>
+      r.kind === 'ipset' && r.span.start >= finding.span.start && r.span.end <= finding.span.end,
+  );
+  if (!ref || asciiLower(ref.written) === ref.written) return [];
+  const lower = asciiLower(ref.written);
+  if (!resolveRef(ctx.ws, ctx.file, { ...ref, key: lower })) return [];
+  return [
+    {
+      title: `Write '+${ref.scope}${lower}' (Proxmox stores ipset names in lower case)`,
+      edits: [{ span: ref.span, newText: lower }],
+      preferred: true,
+    },
+  ];
+};
+
+const actionCase: FixProvider = (ctx, finding) => {
+  const match = /^(?:([^(]+)\()?(accept|drop|reject)(\))?$/i.exec(written(ctx, finding));
+  if (!match || (match[1] === undefined) !== (match[3] === undefined)) return [];
+  const action = match[2]!.toUpperCase();
+  const newText = match[1] === undefined ? action : `${match[1]}(${action})`;
+  return [
+    {
+      title: `Write ${newText} (actions are case-sensitive)`,
+      edits: replace(finding, newText),
+      preferred: true,
+    },
+  ];
+};
+
+const ruleParameters: FixProvider = (ctx, finding) => {
+  const line = ctx.lineAt(finding.span.start);
+  if (line.kind !== 'rule') return [];
+  const { start } = line.line;
+  const hash = line.line.content.indexOf('#');
+  const body = hash === -1 ? line.line.content : line.line.content.slice(0, hash);
+  const spaced = body.replace(FLAG_BLANKS, '$1$2 ');
+  if (spaced !== body)
+    return [
+      {
+        title: 'Use exactly one space between each option and its value',
+        edits: [{ span: { start, end: start + body.length }, newText: spaced }],
+        preferred: true,
+      },
+    ];
+  const log = /(^|[ \t])(--?log) ([A-Za-z]+)(?=[ \t]|$)/.exec(body);
+  const level = log && asciiLower(log[3]!);
+  if (!log || !level || level === log[3] || !LOG_LEVELS.includes(level)) return [];
+  const at = start + log.index + log[1]!.length + log[2]!.length + 1;
+  return [
+    {
+      title: `Write ${log[2]} ${level} (log levels are lower case)`,
+      edits: [{ span: { start: at, end: at + log[3]!.length }, newText: level }],
+      preferred: true,
+    },
+  ];
+};
+
+const blankAfterBar: FixProvider = (ctx, finding) => {
+  const line = ctx.lineAt(finding.span.start);
+  const blanks = /^\|([ \t]+)/.exec(line.line.content);
+  if (!blanks) return [];
+  const at = line.line.start + 1;
+  return [
+    {
+      title: "Remove the blank after '|'",
+      edits: [{ span: { start: at, end: at + blanks[1]!.length }, newText: '' }],
+      preferred: true,
+    },
+  ];
+};
+
+const protocolCase: FixProvider = (ctx, finding) => {
+  const lower = asciiLower(written(ctx, finding));
+  if (lower === written(ctx, finding) || !KNOWN_PROTOCOLS.has(lower)) return [];
+  return [
+    {
+      title: `Write ${lower} (protocol names are lower case)`,
+      edits: replace(finding, lower),
+      preferred: true,
+    },
+  ];
+};
+
+const backwardsRange: FixProvider = (ctx, finding) => {
+  const match = /^backwards range '([0-9]+):([0-9]+)'/.exec(finding.message);
+  if (!match) return [];
+  const items = written(ctx, finding).split(',');
+  const swapped = items
+    .map((item) => (item === `${match[1]}:${match[2]}` ? `${match[2]}:${match[1]}` : item))
+    .join(',');
+  return [
+    { title: `Write ${match[2]}:${match[1]}`, edits: replace(finding, swapped), preferred: true },
+  ];
+};
+
+const optionComment: FixProvider = (ctx, finding) => {
+  const line = ctx.lineAt(finding.span.start);
+  const { content, start } = line.line;
+  const hash = content.indexOf('#');
+  if (hash <= 0) return [];
+  const body = content.slice(0, hash).replace(/[ \t]+$/, '');
+  const newText = `${content.slice(hash).replace(/^#[ \t]*/, '# ')}\n${body}`;
+  return [
+    {
+      title: 'Move the comment to a line of its own',
+      edits: [{ span: { start, end: start + content.length }, newText }],
+      preferred: true,
+    },
+  ];
+};
+
+const deleteLine =
+  (title: string): FixProvider =>
+  (ctx, finding) => [
+    {
+      title,
+      edits: [{ span: lineWithBreak(ctx.text, ctx.lineAt(finding.span.start)), newText: '' }],
+      preferred: true,
+    },
+  ];
+
+const duplicateOption: FixProvider = (ctx, finding) => {
+  const earlier = finding.related[0];
+  if (!earlier || earlier.path !== undefined) return [];
+  const line = ctx.lineAt(earlier.span.start);
+  return [
+    {
+      title: `Remove the earlier, overridden '${line.line.content}'`,
+      edits: [{ span: lineWithBreak(ctx.text, line), newText: '' }],
+    },
+  ];
+};
+
+const repeatedOption: FixProvider = (ctx, finding) => {
+  const blanks = /^[ \t]*/.exec(ctx.text.slice(finding.span.end))![0].length;
+  return [
+    {
+      title: `Remove the overridden '${written(ctx, finding)}'`,
+      edits: [{ span: { start: finding.span.start, end: finding.span.end + blanks }, newText: '' }],
+    },
+  ];
+};
+
+export const FIXES: Readonly<Record<string, readonly FixProvider[]>> = {
+  'invalid-address': [hostBits],
+  'undefined-ipset': [ipsetCase],
+  'invalid-action': [actionCase],
+  'unparsable-rule-parameters': [ruleParameters],
+  'unparsable-rule': [blankAfterBar],
+  'unknown-protocol': [protocolCase],
+  'invalid-port': [backwardsRange],
+  'invalid-option': [optionComment],
+  'duplicate-ipset-entry': [deleteLine('Remove the duplicate entry')],
+  'duplicate-option': [duplicateOption],
+  'repeated-rule-option': [repeatedOption],
+};

@@ -1,0 +1,166 @@
+// Where the cursor stands, read from the raw text of its line the way Proxmox's parser would
+// read that line: which section, which token of a rule, after which option flag. The line
+// being typed is usually broken, so this looks at the text, not at the parsed line.
+import type { SectionKind, FwSyntaxTree, RuleField, RuleSyntax } from '../syntax/tree';
+import { parseRuleSyntax } from '../syntax/parse-rule';
+import type { Span } from '../text/span';
+
+export interface SectionState {
+  readonly section: SectionKind | undefined;
+  /** The group of a [group x] section. */
+  readonly group?: string;
+}
+
+export type CompletionSite =
+  | { readonly kind: 'line-start'; readonly disabled: boolean }
+  | { readonly kind: 'option-value'; readonly key: string }
+  | { readonly kind: 'action'; readonly direction: string }
+  | { readonly kind: 'macro-action'; readonly direction: string }
+  | { readonly kind: 'flag'; readonly rule: RuleSyntax }
+  | { readonly kind: 'flag-value'; readonly field: RuleField; readonly rule: RuleSyntax }
+  | { readonly kind: 'ipset-entry' };
+
+export interface CompletionContext {
+  readonly site: CompletionSite;
+  readonly state: SectionState;
+  /** 1-based line number of the cursor, as the tree counts lines. */
+  readonly lineNumber: number;
+  /** The text being replaced: the partial word before the cursor and its rest after it. */
+  readonly span: Span;
+  readonly partial: string;
+}
+
+const FLAG_FIELD: Record<string, RuleField> = {
+  '-i': 'iface',
+  '-p': 'proto',
+  '-proto': 'proto',
+  '--proto': 'proto',
+  '-dport': 'dport',
+  '--dport': 'dport',
+  '-sport': 'sport',
+  '--sport': 'sport',
+  '-source': 'source',
+  '--source': 'source',
+  '-dest': 'dest',
+  '--dest': 'dest',
+  '-log': 'log',
+  '--log': 'log',
+  '-icmp-type': 'icmp-type',
+  '--icmp-type': 'icmp-type',
+};
+// The flag, exactly one space (Proxmox's rule), then the value being typed.
+const FLAG_VALUE = /(?:^|[ \t])(-[-a-z]+) ([^ \t]*)$/;
+const LIST_FIELDS: ReadonlySet<RuleField> = new Set(['dport', 'sport']);
+
+function sectionAt(tree: FwSyntaxTree, lineIndex: number): SectionState {
+  for (let i = lineIndex - 1; i >= 0; i--) {
+    const line = tree.lines[i]!;
+    if (line.kind !== 'header') continue;
+    if (line.error) return { section: undefined };
+    return line.section === 'group'
+      ? { section: 'group', group: line.name! }
+      : { section: line.section };
+  }
+  return { section: undefined };
+}
+
+function ruleSite(body: string, content: string, start: number): CompletionSite | undefined {
+  const rule = parseRuleSyntax(content, start);
+  const disabled = body.startsWith('|');
+  const rest = disabled ? body.slice(1) : body;
+  const head = /^([^ \t]+)[ \t]+/.exec(rest);
+  if (!head) return { kind: 'line-start', disabled };
+  const afterType = rest.slice(head[0].length);
+  const action = /^[^ \t]+[ \t]+/.exec(afterType);
+  const direction = head[1]!.toLowerCase();
+  if (!action) {
+    return afterType.includes('(')
+      ? { kind: 'macro-action', direction }
+      : { kind: 'action', direction };
+  }
+  const options = afterType.slice(action[0].length);
+  const value = FLAG_VALUE.exec(options);
+  if (value) {
+    const field = FLAG_FIELD[value[1]!];
+    return field ? { kind: 'flag-value', field, rule } : undefined;
+  }
+  const last = /[^ \t]*$/.exec(options)![0];
+  // A flag followed by more than one blank has lost its value: Proxmox drops such a line.
+  const previous = /([^ \t]+)[ \t]+$/.exec(options)?.[1];
+  if (last === '' && previous !== undefined && FLAG_FIELD[previous]) return undefined;
+  return last === '' || last.startsWith('-') ? { kind: 'flag', rule } : undefined;
+}
+
+const ONE_WORD = /^[^ \t]*$/;
+
+function siteFor(
+  state: SectionState,
+  body: string,
+  content: string,
+  contentStart: number,
+): CompletionSite | undefined {
+  const lineStart: CompletionSite = { kind: 'line-start', disabled: false };
+  if (body.startsWith('[') || state.section === undefined || state.section === 'aliases')
+    return ONE_WORD.test(body) ? lineStart : undefined;
+  if (state.section === 'options') {
+    const key = /^([A-Za-z0-9_]+):/.exec(body);
+    if (key) return { kind: 'option-value', key: key[1]!.toLowerCase() };
+    return ONE_WORD.test(body) ? lineStart : undefined;
+  }
+  if (state.section === 'ipset') {
+    if (ONE_WORD.test(body) && !body.startsWith('!')) return lineStart;
+    return /^![ \t]*[^ \t]*$/.test(body) ? { kind: 'ipset-entry' } : undefined;
+  }
+  return ruleSite(body, content, contentStart);
+}
+
+/** What ends the word being completed, looking back from the cursor. */
+function separatorsFor(site: CompletionSite): RegExp {
+  switch (site.kind) {
+    case 'option-value':
+      return /[ \t,:]/;
+    case 'flag-value':
+      return LIST_FIELDS.has(site.field) ? /[ \t,]/ : /[ \t]/;
+    case 'macro-action':
+      return /[ \t(]/;
+    case 'ipset-entry':
+      return /[ \t!]/;
+    case 'line-start':
+      return site.disabled ? /[ \t|]/ : /[ \t]/;
+    default:
+      return /[ \t]/;
+  }
+}
+
+/** Undefined where nothing can be completed (a comment, a value we know nothing about). */
+export function completionContext(
+  tree: FwSyntaxTree,
+  lineIndex: number,
+  offset: number,
+): CompletionContext | undefined {
+  const line = tree.lines[lineIndex];
+  if (!line) return undefined;
+  const { full } = line.line;
+  const lineText = tree.text.slice(full.start, full.end);
+  const column = offset - full.start;
+  const body = lineText.slice(0, column).replace(/^[ \t]+/, '');
+  if (body.includes('#')) return undefined;
+  const state = sectionAt(tree, lineIndex);
+  const lineNumber = line.line.number;
+  const contentStart = full.start + (column - body.length);
+  const content = body + lineText.slice(column).replace(/[ \t]+$/, '');
+  const site = siteFor(state, body, content, contentStart);
+  if (!site) return undefined;
+  const separators = separatorsFor(site);
+  let start = column;
+  while (start > 0 && !separators.test(lineText[start - 1]!)) start--;
+  let end = column;
+  while (end < lineText.length && !/[ \t,\r]/.test(lineText[end]!)) end++;
+  return {
+    site,
+    state,
+    lineNumber,
+    span: { start: full.start + start, end: full.start + end },
+    partial: lineText.slice(start, column),
+  };
+}

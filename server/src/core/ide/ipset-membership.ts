@@ -1,0 +1,128 @@
+// What an ipset matches, for hover. Same semantics as analysis/ipset-membership.ts (kernel
+// hash:net: the most specific entry containing an address decides, `!` makes it a non-member),
+// but hover must answer in milliseconds for sets of thousands of entries: CIDR blocks either
+// nest or are disjoint, so one sorted sweep with a stack of open blocks does it in n log n.
+// test/core/ide/ipset-membership.test.ts checks both give the same intervals.
+import { Address4, Address6 } from 'ip-address';
+import type { Interval, IntervalSet } from '../analysis/intervals';
+
+export interface KernelEntry {
+  readonly version: 4 | 6;
+  readonly first: bigint;
+  readonly last: bigint;
+  readonly prefix: number;
+  readonly nomatch: boolean;
+}
+
+/** 2^n - 1 for n = 0…128: the host part of a prefix, computed once. */
+const HOST_BITS: readonly bigint[] = Array.from({ length: 129 }, (_, n) => (1n << BigInt(n)) - 1n);
+const IPV4 = /^([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})$/;
+
+function ipv4Number(text: string): number | undefined {
+  const m = IPV4.exec(text);
+  if (!m) return undefined;
+  let n = 0;
+  for (let i = 1; i <= 4; i++) {
+    const octet = Number(m[i]);
+    if (octet > 255) return undefined;
+    n = n * 256 + octet;
+  }
+  return n;
+}
+
+/** Sixteen-bit groups as hex digits; "::" expanded, an IPv4 tail as two groups. */
+function ipv6Hex(text: string): string | undefined {
+  const halves = text.split('::');
+  if (halves.length > 2) return undefined;
+  const groups = (half: string): string[] | undefined => {
+    const out: string[] = [];
+    for (const piece of half === '' ? [] : half.split(':')) {
+      if (piece.includes('.')) {
+        const v4 = ipv4Number(piece);
+        if (v4 === undefined) return undefined;
+        out.push(v4.toString(16).padStart(8, '0'));
+      } else if (/^[0-9a-fA-F]{1,4}$/.test(piece)) out.push(piece.padStart(4, '0'));
+      else return undefined;
+    }
+    return out;
+  };
+  const head = groups(halves[0]!);
+  const tail = halves.length === 2 ? groups(halves[1]!) : [];
+  if (!head || !tail) return undefined;
+  const hex = head.join('') + tail.join('');
+  const missing = 32 - hex.length;
+  if (missing < 0 || (halves.length === 1 && missing !== 0)) return undefined;
+  return head.join('') + '0'.repeat(missing) + tail.join('');
+}
+
+/**
+ * The entry as the kernel stores it: Proxmox does not check host bits in ipset entries
+ * (`10.0.0.5/24` loads as `10.0.0.0/24`); a prefix longer than the address cannot be loaded.
+ */
+export function kernelEntry(cidr: string, nomatch: boolean): KernelEntry | string {
+  const slash = cidr.indexOf('/');
+  const address = slash === -1 ? cidr : cidr.slice(0, slash);
+  const version = address.includes(':') ? 6 : 4;
+  const width = version === 4 ? 32 : 128;
+  const prefix = slash === -1 ? width : Number(cidr.slice(slash + 1));
+  if (!Number.isInteger(prefix) || prefix > width) return 'the prefix is longer than the address';
+  const digits = version === 4 ? ipv4Number(address)?.toString(16) : ipv6Hex(address);
+  if (digits === undefined) return 'not an address the kernel accepts';
+  const value = BigInt(`0x${digits}`);
+  const host = HOST_BITS[width - prefix]!;
+  const first = value - (value & host);
+  return { version, first, last: first + host, prefix, nomatch };
+}
+
+/** The member intervals of one family, merged and sorted. */
+export function familyMembers(entries: readonly KernelEntry[], version: 4 | 6): IntervalSet {
+  const sorted = entries
+    .filter((e) => e.version === version)
+    .sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : a.prefix - b.prefix));
+  const out: [bigint, bigint][] = [];
+  const emit = (from: bigint, to: bigint, member: boolean): void => {
+    if (!member || from > to) return;
+    const previous = out[out.length - 1];
+    if (previous && previous[1] + 1n === from) previous[1] = to;
+    else out.push([from, to]);
+  };
+  const stack: KernelEntry[] = [];
+  let position = 0n;
+  const close = (): void => {
+    const top = stack.pop()!;
+    emit(position, top.last, !top.nomatch);
+    position = top.last + 1n;
+  };
+  for (const entry of sorted) {
+    while (stack.length > 0 && stack[stack.length - 1]!.last < entry.first) close();
+    const top = stack[stack.length - 1];
+    if (top) emit(position, entry.first - 1n, !top.nomatch);
+    stack.push(entry);
+    position = entry.first;
+  }
+  while (stack.length > 0) close();
+  return out;
+}
+
+function addressText(version: 4 | 6, value: bigint): string {
+  return version === 4
+    ? Address4.fromBigInt(value).correctForm()
+    : Address6.fromBigInt(value).correctForm();
+}
+
+/** `a.b.c.d/n` when the interval is one CIDR block, else `first – last`. */
+export function intervalText(version: 4 | 6, [first, last]: Interval): string {
+  const size = last - first + 1n;
+  const width = version === 4 ? 32 : 128;
+  const isBlock = (size & (size - 1n)) === 0n && first % size === 0n;
+  if (!isBlock) return `${addressText(version, first)} – ${addressText(version, last)}`;
+  const prefix = width - (size.toString(2).length - 1);
+  return prefix === width
+    ? addressText(version, first)
+    : `${addressText(version, first)}/${prefix}`;
+}
+
+/** The entry's network as Proxmox would accept it in a rule: `10.0.0.0/24`. */
+export function networkText(entry: KernelEntry): string {
+  return `${addressText(entry.version, entry.first)}/${entry.prefix}`;
+}

@@ -1,0 +1,121 @@
+// Every definition and reference of an ipset, alias or security group in one file, with the
+// span of the name itself (scope prefixes and "+" excluded), so rename can replace just that.
+import { ALIAS_REF, IPSET_NAME_REF } from '../model/address-list';
+import { asciiLower } from '../syntax/perl-text';
+import type { FwLine, FwSyntaxTree, Token } from '../syntax/tree';
+import type { Span } from '../text/span';
+
+export type NameKind = 'ipset' | 'alias' | 'group';
+export type NameScope = '' | 'dc/' | 'guest/' | 'sdn/';
+
+export interface NameDef {
+  readonly kind: NameKind;
+  /** The name as Proxmox stores and looks it up: lower-cased for all three kinds. */
+  readonly key: string;
+  readonly span: Span;
+  readonly line: FwLine;
+}
+
+export interface NameRef {
+  readonly kind: NameKind;
+  /** The name as written, without scope. */
+  readonly written: string;
+  /** What Proxmox looks up: ipset and group references as written, aliases lower-cased. */
+  readonly key: string;
+  readonly scope: NameScope;
+  readonly span: Span;
+  readonly line: FwLine;
+  /** Alias references in [IPSET] entries resolve scope-aware even at parse time. */
+  readonly inIpSetEntry: boolean;
+}
+
+export interface FileNames {
+  readonly defs: readonly NameDef[];
+  readonly refs: readonly NameRef[];
+}
+
+const ADDRESS_FLAG = /^--?(source|dest)$/;
+
+function addressRef(line: FwLine, token: Token, inIpSetEntry: boolean): NameRef | undefined {
+  const { text, span } = token;
+  const set = IPSET_NAME_REF.exec(text);
+  if (set && !inIpSetEntry) {
+    const scope = (set[1] ?? '') as NameScope;
+    const start = span.start + 1 + scope.length;
+    const written = set[2]!;
+    const nameSpan = { start, end: start + written.length };
+    return { kind: 'ipset', written, key: written, scope, span: nameSpan, line, inIpSetEntry };
+  }
+  const alias = ALIAS_REF.exec(text);
+  if (!alias) return undefined;
+  const scope = (alias[1] ?? '') as NameScope;
+  const written = alias[2]!;
+  const start = span.start + scope.length;
+  const nameSpan = { start, end: start + written.length };
+  const key = asciiLower(written);
+  return { kind: 'alias', written, key, scope, span: nameSpan, line, inIpSetEntry };
+}
+
+function collect(line: FwLine, defs: NameDef[], refs: NameRef[]): void {
+  switch (line.kind) {
+    case 'header':
+      if ((line.section === 'ipset' || line.section === 'group') && line.name && line.nameToken)
+        defs.push({ kind: line.section, key: line.name, span: line.nameToken.span, line });
+      return;
+    case 'alias':
+      if (line.nameToken && !line.error && !line.malformed) {
+        const { text, span } = line.nameToken;
+        defs.push({ kind: 'alias', key: asciiLower(text), span, line });
+      }
+      return;
+    case 'ipset-entry': {
+      const ref = line.entryToken && addressRef(line, line.entryToken, true);
+      if (ref) refs.push(ref);
+      return;
+    }
+    case 'rule': {
+      const { rule } = line;
+      if (rule.type === 'group' && rule.actionToken) {
+        const { text, span } = rule.actionToken;
+        refs.push({
+          kind: 'group',
+          written: text,
+          key: text,
+          scope: '',
+          span,
+          line,
+          inIpSetEntry: false,
+        });
+      }
+      // Earlier repeated -source/-dest are overridden but still written: rename must see them.
+      for (const option of [...rule.repeated, rule.options.source, rule.options.dest]) {
+        if (!option || !ADDRESS_FLAG.test(option.flag.text)) continue;
+        const ref = addressRef(line, option.value, false);
+        if (ref) refs.push(ref);
+      }
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+export function indexNames(tree: FwSyntaxTree): FileNames {
+  const defs: NameDef[] = [];
+  const refs: NameRef[] = [];
+  for (const line of tree.lines) collect(line, defs, refs);
+  refs.sort((a, b) => a.span.start - b.span.start);
+  return { defs, refs };
+}
+
+/** The definition or reference whose name touches `offset` (a cursor at either end counts). */
+export function nameAt(
+  names: FileNames,
+  offset: number,
+): { def: NameDef } | { ref: NameRef } | undefined {
+  const touches = (span: Span): boolean => span.start <= offset && offset <= span.end;
+  const def = names.defs.find((d) => touches(d.span));
+  if (def) return { def };
+  const ref = names.refs.find((r) => touches(r.span));
+  return ref ? { ref } : undefined;
+}

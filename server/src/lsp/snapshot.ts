@@ -1,0 +1,114 @@
+// The one owner of parsed and loaded files. Every query and the diagnostics read the workspace
+// through here: a file is parsed once per revision of its text, loaded once per revision of its
+// text and of its cluster.fw (so a cluster shared by a hundred guests is loaded once), and
+// nothing else ever parses.
+import { checkLoadedFile, loadIdeFile, ParsedFwFile } from '../core/index';
+import type { Finding, IdeFile, LineIndex, WorkspaceModel } from '../core/index';
+import { clusterCandidateKeys, corePathOf, fileKindOf } from './uris';
+import type { FileKey } from './uris';
+import type { FileSnapshot, WorkspaceState } from './workspace-state';
+
+interface Parsed {
+  readonly revision: number;
+  readonly parsed: ParsedFwFile;
+}
+
+interface Loaded {
+  readonly revision: number;
+  /** The cluster it was loaded against; a new cluster revision is a new object. */
+  readonly cluster: IdeFile | undefined;
+  readonly file: IdeFile;
+  findings?: Finding[];
+}
+
+/** Where a file of the model is, for the client. */
+export interface LocatedFile {
+  readonly uri: string;
+  readonly index: LineIndex;
+  readonly file: IdeFile;
+  /** The client's version of an open document. */
+  readonly version?: number;
+}
+
+export class WorkspaceSnapshots {
+  private readonly parsed = new Map<FileKey, Parsed>();
+  private readonly loaded = new Map<FileKey, Loaded>();
+
+  constructor(private readonly state: WorkspaceState) {}
+
+  /** The workspace as it is now. Cheap: a view over the caches. */
+  model(): WorkspaceModel {
+    return { file: (id) => this.file(id), files: () => this.files() };
+  }
+
+  file(key: FileKey): IdeFile | undefined {
+    return this.entry(key)?.file;
+  }
+
+  /** The file with the client's URI and a line index, for converting offsets. */
+  locate(key: FileKey): LocatedFile | undefined {
+    const snapshot = this.state.snapshot(key);
+    const file = snapshot && this.file(key);
+    if (!snapshot || !file) return undefined;
+    const version = snapshot.version === undefined ? {} : { version: snapshot.version };
+    return { uri: snapshot.uri, index: file.parsed.lineIndex, file, ...version };
+  }
+
+  /** checkFile's findings, from the cached load (the cluster loaded once for all dependants). */
+  findings(key: FileKey): Finding[] {
+    const entry = this.entry(key);
+    if (!entry) return [];
+    const cluster = entry.cluster ? { cluster: entry.cluster.load.config } : {};
+    return (entry.findings ??= checkLoadedFile(entry.file.load, entry.file.kind, cluster));
+  }
+
+  private files(): IdeFile[] {
+    const keys = new Set([...this.state.openKeys(), ...this.state.diskKeys()]);
+    const files: IdeFile[] = [];
+    for (const key of keys) {
+      const file = this.file(key);
+      if (file) files.push(file);
+    }
+    return files;
+  }
+
+  private entry(key: FileKey): Loaded | undefined {
+    const kind = fileKindOf(key);
+    const snapshot = kind === undefined ? undefined : this.state.snapshot(key);
+    if (kind === undefined || snapshot === undefined) {
+      this.parsed.delete(key);
+      this.loaded.delete(key);
+      return undefined;
+    }
+    const parsed = this.parsedOf(key, snapshot, kind);
+    const cluster = kind === 'cluster' ? undefined : this.clusterOf(key);
+    const cached = this.loaded.get(key);
+    if (cached && cached.revision === snapshot.revision && cached.cluster === cluster)
+      return cached;
+    const file = loadIdeFile(key, corePathOf(key), parsed, cluster);
+    const entry: Loaded = { revision: snapshot.revision, cluster, file };
+    this.loaded.set(key, entry);
+    return entry;
+  }
+
+  private parsedOf(
+    key: FileKey,
+    snapshot: FileSnapshot,
+    kind: NonNullable<ReturnType<typeof fileKindOf>>,
+  ): ParsedFwFile {
+    const cached = this.parsed.get(key);
+    if (cached && cached.revision === snapshot.revision) return cached.parsed;
+    const parsed = new ParsedFwFile(snapshot.text, kind);
+    this.parsed.set(key, { revision: snapshot.revision, parsed });
+    return parsed;
+  }
+
+  /** The first candidate cluster.fw that exists, as Analyzer.clusterFor finds it. */
+  private clusterOf(key: FileKey): IdeFile | undefined {
+    for (const candidate of clusterCandidateKeys(key)) {
+      const file = this.file(candidate);
+      if (file) return file;
+    }
+    return undefined;
+  }
+}
