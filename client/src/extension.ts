@@ -2,7 +2,9 @@
 import { window } from 'vscode';
 import type { ExtensionContext } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { registerCommands } from './commands';
 import { CLIENT_NAME, createLanguageClient } from './language-client';
+import { registerSyncCommands } from './sync/sync-commands';
 
 let client: LanguageClient | undefined;
 
@@ -10,6 +12,8 @@ export async function activate(context: ExtensionContext): Promise<void> {
   const output = window.createOutputChannel(CLIENT_NAME, { log: true });
   context.subscriptions.push(output);
   client = createLanguageClient(context, output);
+  context.subscriptions.push(...registerCommands(client));
+  context.subscriptions.push(...registerSyncCommands(context, output));
   try {
     await client.start();
   } catch (error) {

@@ -1,15 +1,34 @@
 // The `pvefw` command. The bundler adds the `#!/usr/bin/env node` line (scripts/bundle.mjs).
 import { ExitCode } from './exit-codes';
-import { runCli } from './run';
+import { createInterface } from 'node:readline/promises';
+import { runCliAsync } from './run';
 
 // `pvefw check … | head` closes stdout early: finish quietly instead of crashing on EPIPE.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   process.exit(error.code === 'EPIPE' ? (process.exitCode ?? ExitCode.Ok) : ExitCode.Usage);
 });
 
-process.exitCode = runCli(process.argv.slice(2), {
-  cwd: process.cwd(),
-  env: process.env,
-  out: (text) => void process.stdout.write(text),
-  err: (text) => void process.stderr.write(text),
+// push asks for confirmation on a terminal; without one it needs --yes.
+const ask = process.stdin.isTTY
+  ? async (question: string): Promise<string> => {
+      const terminal = createInterface({ input: process.stdin, output: process.stdout });
+      try {
+        return await terminal.question(question);
+      } finally {
+        terminal.close();
+      }
+    }
+  : undefined;
+
+void runCliAsync(
+  process.argv.slice(2),
+  {
+    cwd: process.cwd(),
+    env: process.env,
+    out: (text) => void process.stdout.write(text),
+    err: (text) => void process.stderr.write(text),
+  },
+  ask,
+).then((code) => {
+  process.exitCode = code;
 });

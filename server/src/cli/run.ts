@@ -7,6 +7,9 @@ import type { CliIo } from './io';
 import { SIMULATE_HELP, TEST_HELP } from './sim-help';
 import { runSimulate } from './simulate';
 import { runTest } from './test-command';
+import { parseSyncArgs, SYNC_COMMANDS, type SyncCommand } from './sync-args';
+import { PLAN_HELP, PULL_HELP, PUSH_HELP, TRUST_HELP } from './sync-help';
+import { runSync, type Ask } from './sync-run';
 
 /**
  * Runs one `pvefw` command line and returns its exit code. Never throws: user errors become one
@@ -39,10 +42,41 @@ export function runCli(argv: readonly string[], io: CliIo): ExitCode {
   }
 }
 
+const SYNC_HELP: Record<SyncCommand, string> = {
+  pull: PULL_HELP,
+  plan: PLAN_HELP,
+  push: PUSH_HELP,
+  trust: TRUST_HELP,
+};
+
+/**
+ * runCli for every command, including those that talk to a cluster (pull, plan, push, trust),
+ * which are asynchronous. `ask` prompts on the terminal (push's confirmation).
+ */
+export async function runCliAsync(
+  argv: readonly string[],
+  io: CliIo,
+  ask?: Ask,
+): Promise<ExitCode> {
+  const [first, second] = argv;
+  const command = (first === 'help' && argv.length === 2 ? second : first) as SyncCommand;
+  if (!SYNC_COMMANDS.includes(command)) return runCli(argv, io);
+  try {
+    const args = first === 'help' ? 'help' : parseSyncArgs(command, argv.slice(1));
+    if (args === 'help') {
+      io.out(SYNC_HELP[command]);
+      return ExitCode.Ok;
+    }
+    return await runSync(args, io, ask);
+  } catch (error) {
+    return reportError(error, argv, io);
+  }
+}
+
 function reportError(error: unknown, argv: readonly string[], io: CliIo): ExitCode {
   if (error instanceof CliError) {
     const command = argv[0] ?? '';
-    const help = ['check', 'simulate', 'test'].includes(command)
+    const help = ['check', 'simulate', 'test', ...SYNC_COMMANDS].includes(command)
       ? `pvefw ${command} --help`
       : 'pvefw --help';
     const suffix = error.kind === 'usage' ? ` (see '${help}')` : '';

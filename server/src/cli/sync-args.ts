@@ -1,0 +1,70 @@
+// Command lines of pvefw pull, plan, push and trust (the commands that talk to a cluster).
+import { usageError } from './errors';
+
+export type SyncCommand = 'pull' | 'plan' | 'push' | 'trust';
+export const SYNC_COMMANDS: readonly SyncCommand[] = ['pull', 'plan', 'push', 'trust'];
+
+export interface SyncArgs {
+  readonly command: SyncCommand;
+  /** The workspace folder (default: the working folder). */
+  readonly dir?: string;
+  readonly host?: string;
+  readonly format: 'text' | 'json';
+  readonly force: boolean;
+  readonly yes: boolean;
+  readonly allowLockout: boolean;
+  /** trust: the fingerprint the certificate must have (checked before it is stored). */
+  readonly fingerprint?: string;
+}
+
+const FLAGS: Record<SyncCommand, readonly string[]> = {
+  pull: ['--force'],
+  plan: [],
+  push: ['--force', '--yes', '--allow-lockout'],
+  trust: [],
+};
+const VALUES: Record<SyncCommand, readonly string[]> = {
+  pull: ['--host', '--dir', '--format'],
+  plan: ['--host', '--dir', '--format'],
+  push: ['--host', '--dir', '--format'],
+  trust: ['--dir', '--fingerprint'],
+};
+
+/** Parses the arguments after the command name; 'help' for -h/--help. */
+export function parseSyncArgs(command: SyncCommand, argv: readonly string[]): SyncArgs | 'help' {
+  if (argv.some((a) => a === '-h' || a === '--help')) return 'help';
+  const values: Record<string, string> = {};
+  const flags = new Set<string>();
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq === -1 ? arg : arg.slice(0, eq);
+    if (FLAGS[command].includes(name) && eq === -1) flags.add(name);
+    else if (VALUES[command].includes(name)) {
+      const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
+      if (value === undefined || value === '') throw usageError(`option '${name}' needs a value`);
+      values[name] = value;
+    } else throw usageError(`unknown option '${name}' for '${command}'`);
+  }
+  const format = values['--format'] ?? 'text';
+  if (format !== 'text' && format !== 'json')
+    throw usageError(`invalid --format '${format}' (expected text or json)`);
+  if (command === 'trust' ? positional.length > 1 : positional.length > 0)
+    throw usageError(`unexpected argument '${positional[command === 'trust' ? 1 : 0]}'`);
+  const host = command === 'trust' ? positional[0] : values['--host'];
+  return {
+    command,
+    format,
+    force: flags.has('--force'),
+    yes: flags.has('--yes'),
+    allowLockout: flags.has('--allow-lockout'),
+    ...(values['--dir'] !== undefined ? { dir: values['--dir'] } : {}),
+    ...(host !== undefined ? { host } : {}),
+    ...(values['--fingerprint'] !== undefined ? { fingerprint: values['--fingerprint'] } : {}),
+  };
+}

@@ -1,0 +1,54 @@
+// Help texts of the cluster commands.
+
+const TOKEN = `The API token is read from the environment variable PVEFW_TOKEN only
+(USER@REALM!TOKENID=SECRET); it is never printed. The cluster's certificate must be valid
+for the host, or pinned with 'pvefw trust HOST'.`;
+
+export const TRUST_HELP = `Usage: pvefw trust HOST [--fingerprint FP] [--dir DIR]
+
+Reads the TLS certificate HOST presents (https, port 8006 unless given), prints its SHA-256
+fingerprint and stores it with the host in DIR/.pvefw.json. From then on pvefw connects to
+HOST only if it presents exactly that certificate. Compare the fingerprint with the one in
+the Proxmox web interface (node > System > Certificates) before you rely on it, or pass
+--fingerprint to have it checked for you.
+`;
+
+export const PULL_HELP = `Usage: pvefw pull [--host URL] [--dir DIR] [--force]
+
+Writes the whole cluster's firewall into DIR (default: the working folder) in the /etc/pve
+layout, as Proxmox's own writer would write the files: firewall/cluster.fw,
+firewall/<vmid>.fw, nodes/<node>/host.fw, sdn/firewall/<vnet>.fw; plus topology.json (guests,
+NICs, node addresses; see docs/topology.md) and .pvefw/state.json (what was pulled, with each
+list's digest). Files of guests or nodes the cluster no longer has are deleted.
+
+A pull refuses to overwrite changes that are not on the cluster yet; --force overwrites them.
+The host comes from --host or .pvefw.json. ${TOKEN}
+`;
+
+export const PLAN_HELP = `Usage: pvefw plan [--host URL] [--dir DIR] [--format text|json]
+
+Compares DIR with the live cluster and prints the API calls a push would make, in order:
+aliases, ipset entries (added and removed one by one), security groups, rules (created
+disabled, moved into place, then enabled; identified by content, not position), options, and
+removals last. Warns when the cluster changed since the last pull and lists anything Proxmox
+would refuse. Nothing is changed.
+
+Exit codes: 0 the plan can be pushed (with or without changes), 1 it cannot (problems),
+2 bad usage, configuration or connection. ${TOKEN}
+`;
+
+export const PUSH_HELP = `Usage: pvefw push [--host URL] [--dir DIR] [--yes] [--force] [--allow-lockout]
+
+Makes the cluster hold DIR: plans as 'pvefw plan' does, asks for confirmation (or --yes),
+then makes the calls one by one, each with the digest Proxmox will compute at that moment.
+The first refused call stops the push with a report of what was and was not applied; every
+call is atomic, so the cluster stays consistent, and a new push continues where it stopped.
+Afterwards the cluster is read back and the push is only reported complete if it holds DIR.
+
+  --yes            do not ask (needed when stdin is not a terminal)
+  --force          push although the cluster changed since the last pull (undoing that change)
+  --allow-lockout  push although this machine would lose access to port 8006 of a node
+
+Exit codes: 0 pushed (or nothing to do), 1 refused or stopped, 2 bad usage, configuration or
+connection. ${TOKEN}
+`;

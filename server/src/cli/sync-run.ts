@@ -1,0 +1,98 @@
+// Runs pvefw trust, pull, plan and push: connects (token from PVEFW_TOKEN only), does the work
+// in server/src/cluster, prints. A ClusterError is one line on stderr and exit code 2.
+import { resolve } from 'node:path';
+import { ClusterError } from '../cluster/errors';
+import { connect, resolveTarget, trustHost } from '../cluster/connect';
+import { planWorkspace } from '../cluster/plan-workspace';
+import { pull } from '../cluster/pull';
+import { pushWorkspace } from '../cluster/push-workspace';
+import { ExitCode } from './exit-codes';
+import type { CliIo } from './io';
+import type { SyncArgs } from './sync-args';
+import { planJson, planText, pushJson, pushText } from '../cluster/report-text';
+
+/** Asks the user a question on the terminal; undefined when there is no terminal. */
+export type Ask = ((question: string) => Promise<string>) | undefined;
+
+async function trust(args: SyncArgs, root: string, io: CliIo): Promise<ExitCode> {
+  const host = args.host ?? resolveTarget(root, undefined).baseUrl;
+  const result = await trustHost(root, host, args.fingerprint);
+  io.out(
+    `${result.host} presents a certificate for '${result.subject}', valid until ${result.validTo}\n`,
+  );
+  io.out(`SHA-256 fingerprint: ${result.fingerprint}\n`);
+  if (result.previous) io.out(`(it replaces the earlier trusted fingerprint ${result.previous})\n`);
+  io.out(
+    args.fingerprint
+      ? `It matches --fingerprint and is stored in .pvefw.json.\n`
+      : `Stored in .pvefw.json. Compare it with the fingerprint the Proxmox web interface shows (node > System > Certificates).\n`,
+  );
+  return ExitCode.Ok;
+}
+
+async function run(args: SyncArgs, io: CliIo, ask: Ask): Promise<ExitCode> {
+  const root = resolve(io.cwd, args.dir ?? '.');
+  if (args.command === 'trust') return trust(args, root, io);
+  const target = resolveTarget(root, args.host);
+  const client = connect(target, io.env);
+  const nodes = target.config.nodes ? { nodes: target.config.nodes } : {};
+  const json = (value: object): void => io.out(`${JSON.stringify(value, null, 2)}\n`);
+  try {
+    if (args.command === 'pull') {
+      const report = await pull(root, client, { force: args.force, ...nodes });
+      if (args.format === 'json') json({ host: target.baseUrl, ...report });
+      else {
+        io.out(
+          `Pulled ${target.baseUrl}: ${report.written.length} files written, ${report.unchanged.length} unchanged, ${report.deleted.length} deleted.\n`,
+        );
+        for (const w of report.warnings) io.err(`pvefw: warning: ${w}\n`);
+      }
+      return ExitCode.Ok;
+    }
+    if (args.command === 'plan') {
+      const planned = await planWorkspace(root, client, nodes);
+      if (args.format === 'json') json(planJson(target.baseUrl, planned));
+      else io.out(planText(target.baseUrl, planned));
+      return planned.local.problems.length + planned.plan.problems.length > 0
+        ? ExitCode.Findings
+        : ExitCode.Ok;
+    }
+    const report = await pushWorkspace(root, client, {
+      ...nodes,
+      force: args.force,
+      allowLockout: args.allowLockout,
+      confirm: async (planned) => {
+        if (args.yes) return true;
+        if (!ask)
+          throw new ClusterError(
+            'config',
+            'refusing to push without confirmation: stdin is not a terminal (pass --yes)',
+          );
+        io.out(planText(target.baseUrl, planned));
+        return /^y(es)?$/i.test(
+          (await ask(`Make these ${planned.plan.operations.length} calls? [y/N] `)).trim(),
+        );
+      },
+    });
+    if (args.format === 'json') json(pushJson(target.baseUrl, report));
+    else io.out(pushText(target.baseUrl, report));
+    if (!report.lockout.checked && report.outcome === 'complete')
+      io.err(`pvefw: note: ${report.lockout.reason}\n`);
+    return report.outcome === 'complete' || report.outcome === 'nothing-to-do'
+      ? ExitCode.Ok
+      : ExitCode.Findings;
+  } finally {
+    client.close();
+  }
+}
+
+/** One cluster command; connection and configuration failures are one line and exit 2. */
+export async function runSync(args: SyncArgs, io: CliIo, ask: Ask): Promise<ExitCode> {
+  try {
+    return await run(args, io, ask);
+  } catch (error) {
+    if (!(error instanceof ClusterError)) throw error;
+    io.err(`pvefw: ${error.message.replace(/\s*\n\s*/g, ' ')}\n`);
+    return ExitCode.Usage;
+  }
+}

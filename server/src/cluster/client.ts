@@ -1,0 +1,185 @@
+// The Proxmox VE API over HTTPS: form-encoded parameters, the {"data": …} envelope, and every
+// failure mapped to a ClusterError. Credentials live only in the Authorization (or cookie)
+// header built per request; nothing that describes a request or an error contains them.
+import { request } from 'node:https';
+import { ClusterError, networkError } from './errors';
+import { interpretReply, type Reply } from './replies';
+import { TrustingAgent } from './tls';
+
+export type Credentials =
+  | { readonly kind: 'token'; readonly token: string }
+  | { readonly kind: 'ticket'; readonly ticket: string; readonly csrf: string };
+
+export interface ClientOptions {
+  /** `https://host:8006` */
+  readonly baseUrl: string;
+  readonly fingerprint?: string;
+  readonly credentials?: Credentials;
+  readonly timeoutMs?: number;
+  /** Extra attempts for reads after a network error or a 5xx (writes are never retried). */
+  readonly readRetries?: number;
+}
+
+export type Params = Readonly<Record<string, string | number>>;
+
+const TOKEN_FORM = /^[^\s@!]+@[^\s@!]+![A-Za-z][A-Za-z0-9._-]*=\S+$/;
+
+/** Checks the form of an API token without ever echoing it. */
+export function checkToken(token: string | undefined, source: string): string {
+  if (!token)
+    throw new ClusterError('config', `no API token: set ${source} to USER@REALM!TOKENID=SECRET`);
+  if (!TOKEN_FORM.test(token.trim()))
+    throw new ClusterError(
+      'config',
+      `${source} is not an API token of the form USER@REALM!TOKENID=SECRET`,
+    );
+  return token.trim();
+}
+
+export class PveClient {
+  readonly stats = { reads: 0, writes: 0 };
+  /** Reads reuse connections; each write gets a fresh one, so that a pooled connection the
+   *  server has just closed can never make a write look lost when it was never sent. */
+  private readonly agent: TrustingAgent;
+  private readonly writeAgent: TrustingAgent;
+  private readonly url: URL;
+  private credentials: Credentials | undefined;
+
+  constructor(private readonly options: ClientOptions) {
+    this.url = new URL(options.baseUrl);
+    this.credentials = options.credentials;
+    const target = {
+      host: this.url.hostname.replace(/^\[|\]$/g, ''),
+      port: Number(this.url.port || 8006),
+      ...(options.fingerprint ? { fingerprint: options.fingerprint } : {}),
+      timeoutMs: options.timeoutMs ?? 30_000,
+    };
+    this.agent = new TrustingAgent(target);
+    this.writeAgent = new TrustingAgent(target, { keepAlive: false });
+  }
+
+  get host(): string {
+    return this.url.host;
+  }
+
+  /** The address the cluster sees this machine as (known after the first call). */
+  get localAddress(): string | undefined {
+    return this.agent.localAddress ?? this.writeAgent.localAddress;
+  }
+
+  /** Ticket login (POST /access/ticket); later writes send the CSRF token. */
+  async login(username: string, password: string): Promise<void> {
+    const data = (await this.call('POST', '/access/ticket', { username, password })) as {
+      ticket: string;
+      CSRFPreventionToken: string;
+    };
+    this.credentials = { kind: 'ticket', ticket: data.ticket, csrf: data.CSRFPreventionToken };
+  }
+
+  get<T = unknown>(path: string, params: Params = {}, signal?: AbortSignal): Promise<T> {
+    return this.call('GET', path, params, signal) as Promise<T>;
+  }
+
+  async call(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    params: Params = {},
+    signal?: AbortSignal,
+  ): Promise<unknown> {
+    const attempts = method === 'GET' ? 1 + (this.options.readRetries ?? 2) : 1;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.once(method, path, params, signal);
+      } catch (error) {
+        const retry =
+          error instanceof ClusterError &&
+          attempt < attempts &&
+          (error.kind === 'connection-lost' ||
+            error.kind === 'unreachable' ||
+            error.kind === 'timeout' ||
+            (error.kind === 'server' && (error.details.status ?? 0) >= 500));
+        if (!retry) throw error;
+      }
+    }
+  }
+
+  close(): void {
+    this.agent.destroy();
+    this.writeAgent.destroy();
+  }
+
+  private headers(method: string, body: string | undefined): Record<string, string> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (body !== undefined) {
+      headers['Content-Type'] = 'application/x-www-form-urlencoded';
+      headers['Content-Length'] = String(Buffer.byteLength(body));
+    }
+    const credentials = this.credentials;
+    if (credentials?.kind === 'token')
+      headers['Authorization'] = `PVEAPIToken=${credentials.token}`;
+    if (credentials?.kind === 'ticket') {
+      headers['Cookie'] = `PVEAuthCookie=${encodeURIComponent(credentials.ticket)}`;
+      if (method !== 'GET') headers['CSRFPreventionToken'] = credentials.csrf;
+    }
+    return headers;
+  }
+
+  private async once(
+    method: string,
+    path: string,
+    params: Params,
+    signal?: AbortSignal,
+  ): Promise<unknown> {
+    const call = `${method} ${path}`;
+    const form = new URLSearchParams(
+      Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]),
+    ).toString();
+    const withBody = method === 'POST' || method === 'PUT';
+    const target = new URL(`/api2/json${path}${!withBody && form ? `?${form}` : ''}`, this.url);
+    if (method === 'GET') this.stats.reads++;
+    else this.stats.writes++;
+    const reply = await new Promise<Reply>((resolve, reject) => {
+      let sent = false;
+      const agent = method === 'GET' ? this.agent : this.writeAgent;
+      const req = request(target, {
+        method,
+        agent,
+        headers: this.headers(method, withBody ? form : undefined),
+        signal,
+      });
+      let timedOut = false;
+      req.setTimeout(this.options.timeoutMs ?? 30_000, () => {
+        timedOut = true;
+        req.destroy();
+      });
+      req.on('finish', () => (sent = true));
+      req.on('error', (error) => {
+        if (timedOut) {
+          const effect = method === 'GET' ? '' : '; it is unknown whether the call took effect';
+          reject(
+            new ClusterError('timeout', `${this.host} did not answer ${call} in time${effect}`, {
+              call,
+            }),
+          );
+        } else if (error instanceof ClusterError) reject(error);
+        else if (error.name === 'AbortError')
+          reject(new ClusterError('cancelled', `cancelled during ${call}`, { call }));
+        else reject(networkError(error, this.host, call, sent));
+      });
+      req.on('response', (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', (error) => reject(networkError(error, this.host, call, true)));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            reason: res.statusMessage ?? '',
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+      });
+      req.end(withBody ? form : undefined);
+    });
+    return interpretReply(reply, call, this.host);
+  }
+}

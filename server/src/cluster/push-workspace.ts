@@ -1,0 +1,110 @@
+// The whole push: plan against the live cluster, refuse what is unsafe (problems, changes on the
+// cluster since the last pull, a lock-out), run the calls, read the cluster back to prove it
+// now holds the workspace, and record that as the new pulled state.
+import { lockoutNotChecked, type LockoutCheck, type LockoutVerdict } from '../core/plan/impact';
+import { planPush } from '../core/plan/plan-push';
+import type { Operation } from '../core/plan/operations';
+import type { PveClient } from './client';
+import { fetchCluster } from './fetch-state';
+import { planWorkspace, restrictNodes, type WorkspacePlan } from './plan-workspace';
+import { pulledState } from './pull';
+import { executePlan, type ExecutionReport, type PushProgress } from './push';
+import { writeState } from './workspace';
+
+export interface PushOptions {
+  readonly nodes?: readonly string[];
+  /** Push although the cluster changed since the last pull (its changes are then undone). */
+  readonly force?: boolean;
+  readonly allowLockout?: boolean;
+  /** The address the cluster sees this machine as; the lock-out check protects it. */
+  readonly clientAddress?: string;
+  /** Replaced by the packet evaluator's check once it exists (see core/plan/impact.ts). */
+  readonly lockoutCheck?: LockoutCheck;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: PushProgress) => void;
+  /** Called with the plan before any write; returning false cancels (the editor's confirmation). */
+  readonly confirm?: (plan: WorkspacePlan) => Promise<boolean>;
+}
+
+export type PushOutcome = 'nothing-to-do' | 'complete' | 'aborted' | 'refused' | 'cancelled';
+
+export interface PushReport {
+  readonly outcome: PushOutcome;
+  readonly planned: WorkspacePlan;
+  readonly execution?: ExecutionReport;
+  /** Why nothing was sent (refused). */
+  readonly reason?: string;
+  readonly lockout: LockoutVerdict;
+  /** After a complete push: lists where the cluster still differs from the workspace (none). */
+  readonly remaining?: readonly Operation[];
+  readonly calls: { readonly reads: number; readonly writes: number };
+}
+
+export async function pushWorkspace(
+  root: string,
+  client: PveClient,
+  options: PushOptions = {},
+): Promise<PushReport> {
+  const planned = await planWorkspace(root, client, {
+    ...(options.nodes ? { nodes: options.nodes } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  const { plan } = planned;
+  // The lock-out call site: the packet evaluator (issue 3) decides whether the new configuration
+  // still lets this machine reach port 8006 of every node. Until then it reports "not checked".
+  const lockout = (options.lockoutCheck ?? lockoutNotChecked)(plan.target, {
+    clientAddress: options.clientAddress ?? client.localAddress ?? '',
+    nodeAddresses: planned.snapshot.topology.nodes.flatMap((n) =>
+      [n.address, ...(n.addresses ?? []).map((a) => a.split('/')[0])]
+        .filter((a): a is string => !!a)
+        .map((address) => ({ node: n.name, address })),
+    ),
+  });
+  const report = (outcome: PushOutcome, extra: Partial<PushReport> = {}): PushReport => ({
+    outcome,
+    planned,
+    lockout,
+    calls: { ...client.stats },
+    ...extra,
+  });
+  const problems = [...planned.local.problems, ...plan.problems];
+  if (problems.length > 0)
+    return report('refused', { reason: problems.map((p) => p.message).join('\n') });
+  if (plan.operations.length === 0) return report('nothing-to-do');
+  if (planned.remoteChanged.length > 0 && !options.force) {
+    return report('refused', {
+      reason:
+        `the cluster changed since the last pull (${planned.remoteChanged.slice(0, 5).join(', ')}${planned.remoteChanged.length > 5 ? ', …' : ''}); ` +
+        `pushing would undo those changes. Pull (and merge your edits) first, or push with --force to overwrite them.`,
+    });
+  }
+  if (lockout.checked && lockout.lockedOut.length > 0 && !options.allowLockout) {
+    const cut = lockout.lockedOut.map((l) => `${l.node} (${l.address})`).join(', ');
+    return report('refused', {
+      reason: `the new configuration would cut this machine off port 8006 of ${cut}; push with --allow-lockout if that is intended`,
+    });
+  }
+  if (options.confirm && !(await options.confirm(planned))) return report('cancelled');
+  const execution = await executePlan(client, plan.operations, {
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  if (execution.failed || execution.cancelled)
+    return report(execution.cancelled && !execution.failed ? 'cancelled' : 'aborted', {
+      execution,
+    });
+  const after = await fetchCluster(client, options.signal);
+  const remaining = planPush(
+    planned.local.state,
+    restrictNodes(after.state, options.nodes),
+  ).operations;
+  if (remaining.length > 0) {
+    return report('aborted', {
+      execution,
+      remaining,
+      reason: `every call succeeded, yet the cluster does not hold the workspace (${remaining.length} calls would still be needed); run 'pvefw plan'`,
+    });
+  }
+  writeState(root, pulledState(client.host, after));
+  return report('complete', { execution, remaining });
+}

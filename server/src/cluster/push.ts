@@ -1,0 +1,125 @@
+// pvefw push: the plan's calls one by one, each with the digest predicted for that moment. The
+// first refused or failed call stops the push; the report says what was applied, what was not,
+// and whether the failing call may have taken effect. Every call is atomic on the server, so
+// the cluster is always in a consistent state: created rules stay disabled until enabled.
+import type { Operation } from '../core/plan/operations';
+import { parseListKey } from '../core/plan/lists';
+import { listDigest, objectDigest } from '../core/plan/digest';
+import { apiBase } from '../core/plan/fw-files';
+import type { PveClient } from './client';
+import { strip, type Row } from './api-rows';
+import { ClusterError } from './errors';
+
+export interface PushProgress {
+  readonly done: number;
+  readonly total: number;
+  readonly operation: Operation;
+}
+
+export interface ExecutionReport {
+  readonly applied: readonly Operation[];
+  /**
+   * What stopped the push: a call that failed (`stage: 'call'`; with a lost connection it may
+   * still have taken effect), or the read-back after calls Proxmox does not check
+   * (`stage: 'verify'`: those calls were applied, but the list is not what was predicted).
+   */
+  readonly failed?: {
+    readonly operation: Operation;
+    readonly error: ClusterError;
+    readonly stage: 'call' | 'verify';
+  };
+  readonly notApplied: readonly Operation[];
+  readonly cancelled: boolean;
+}
+
+/** The digest the cluster reports now for the list an operation changed. */
+async function liveDigest(client: PveClient, op: Operation, signal?: AbortSignal): Promise<string> {
+  const { name } = parseListKey(op.list);
+  const base =
+    name.list === 'group' || name.list === 'groups' ? '/cluster/firewall' : apiBase(op.ref);
+  const rows = (path: string): Promise<Row[]> => client.get<Row[]>(`${base}${path}`, {}, signal);
+  const stripAll = (list: Row[]): Row[] => list.map((row) => strip(row));
+  switch (name.list) {
+    case 'options': {
+      return objectDigest(strip(await client.get<Row>(`${base}/options`, {}, signal)));
+    }
+    case 'rules':
+      return listDigest(stripAll(await rows('/rules')));
+    case 'group':
+      return listDigest(stripAll(await rows(`/groups/${encodeURIComponent(name.name)}`)));
+    case 'ipset':
+      return listDigest(stripAll(await rows(`/ipset/${encodeURIComponent(name.name)}`)));
+    case 'aliases':
+      // The API lists aliases in the order the digest is taken (sorted by lower-cased name).
+      return listDigest(stripAll(await rows('/aliases')));
+    case 'ipsets':
+      return listDigest(stripAll(await rows('/ipset')));
+    case 'groups':
+      return listDigest(stripAll(await rows('/groups')));
+  }
+}
+
+function asClusterError(error: unknown): ClusterError {
+  return error instanceof ClusterError
+    ? error
+    : new ClusterError('server', error instanceof Error ? error.message : String(error));
+}
+
+/**
+ * Runs `operations` in order. Calls whose digest Proxmox does not check (adding ipset entries,
+ * creating rules) are followed by a read of the list's digest before the push moves on to
+ * another list, so a concurrent change is caught there too.
+ */
+export async function executePlan(
+  client: PveClient,
+  operations: readonly Operation[],
+  options: { signal?: AbortSignal; onProgress?: (progress: PushProgress) => void } = {},
+): Promise<ExecutionReport> {
+  const applied: Operation[] = [];
+  let pending: Operation | undefined;
+  for (let i = 0; i <= operations.length; i++) {
+    const op = operations[i];
+    if (pending && pending.list !== op?.list) {
+      try {
+        await verify(client, pending, options.signal);
+      } catch (error) {
+        return {
+          applied,
+          failed: { operation: pending, error: asClusterError(error), stage: 'verify' },
+          notApplied: operations.slice(i),
+          cancelled: false,
+        };
+      }
+    }
+    // Past this point `pending` is reassigned below before it is read again.
+    if (!op) break;
+    if (options.signal?.aborted)
+      return { applied, notApplied: operations.slice(i), cancelled: true };
+    options.onProgress?.({ done: i, total: operations.length, operation: op });
+    try {
+      await client.call(op.request.method, op.request.path, op.request.params, options.signal);
+    } catch (error) {
+      const failure = asClusterError(error);
+      return {
+        applied,
+        failed: { operation: op, error: failure, stage: 'call' },
+        notApplied: operations.slice(i + 1),
+        cancelled: failure.kind === 'cancelled',
+      };
+    }
+    applied.push(op);
+    pending = op.digestChecked ? undefined : op;
+  }
+  return { applied, notApplied: [], cancelled: false };
+}
+
+async function verify(client: PveClient, op: Operation, signal?: AbortSignal): Promise<void> {
+  const digest = await liveDigest(client, op, signal);
+  if (digest !== op.digestAfter) {
+    throw new ClusterError(
+      'conflict',
+      `someone else changed ${op.list} on the cluster during the push (its digest is ${digest}, expected ${op.digestAfter})`,
+      { call: `GET ${op.request.path}` },
+    );
+  }
+}

@@ -1,0 +1,146 @@
+// What plan and push report (the CLI prints it, the editor shows it): the calls in order, problems, warnings, and after a push exactly
+// what was applied and what was not. JSON output carries the same facts for scripts.
+import type { Operation } from '../core/plan/operations';
+import type { WorkspacePlan } from './plan-workspace';
+import type { PushReport } from './push-workspace';
+
+function line(op: Operation, index: number): string {
+  return `  ${String(index + 1).padStart(4)}. ${op.request.method.padEnd(6)} ${op.summary}\n`;
+}
+
+function noteLines(planned: WorkspacePlan): string {
+  let text = '';
+  const { plan, local, remoteChanged } = planned;
+  if (!planned.pulled)
+    text += `note: no earlier pull in this folder, so changes made on the cluster meanwhile cannot be told apart\n`;
+  if (remoteChanged.length > 0) {
+    text += `warning: the cluster changed since the last pull; pushing would undo these changes:\n`;
+    for (const key of remoteChanged) text += `  ${key}\n`;
+  }
+  for (const warning of [...planned.snapshot.warnings, ...plan.warnings])
+    text += `warning: ${warning}\n`;
+  for (const drop of local.dropped)
+    text += `warning: ${drop.file}:${drop.line}: Proxmox drops this line, so it is not pushed: ${drop.message}\n`;
+  const problems = [...local.problems, ...plan.problems];
+  if (problems.length > 0) {
+    text += `problems (nothing is pushed until they are fixed):\n`;
+    for (const p of problems)
+      text += `  ${p.message.startsWith(p.file) ? p.message : `${p.file}: ${p.message}`}\n`;
+  }
+  return text;
+}
+
+export function planText(host: string, planned: WorkspacePlan): string {
+  const ops = planned.plan.operations;
+  let text =
+    ops.length === 0
+      ? `No changes: ${host} already holds the workspace.\n`
+      : `Plan: ${ops.length} calls to ${host}\n`;
+  ops.forEach((op, i) => (text += line(op, i)));
+  text += noteLines(planned);
+  // Where the packet evaluator's verdict changes (issue 3) will be listed once it exists.
+  text += planned.plan.impact
+    ? planned.plan.impact.changes
+        .map((c) => `impact: ${c.where}: ${c.flow}: ${c.before} -> ${c.after}\n`)
+        .join('')
+    : ops.length > 0
+      ? `impact: which flows change verdict is not computed yet (needs the packet evaluator)\n`
+      : '';
+  return text;
+}
+
+function operationJson(op: Operation): object {
+  return {
+    file: op.file,
+    phase: op.phase,
+    method: op.request.method,
+    path: op.request.path,
+    params: op.request.params,
+    summary: op.summary,
+    list: op.list,
+    digestChecked: op.digestChecked,
+    digestBefore: op.digestBefore,
+    digestAfter: op.digestAfter,
+  };
+}
+
+export function planJson(host: string, planned: WorkspacePlan): object {
+  return {
+    host,
+    operations: planned.plan.operations.map(operationJson),
+    problems: [...planned.local.problems, ...planned.plan.problems],
+    warnings: [...planned.snapshot.warnings, ...planned.plan.warnings],
+    dropped: planned.local.dropped,
+    remoteChanged: planned.remoteChanged,
+    pulled: planned.pulled,
+    impact: planned.plan.impact ?? null,
+  };
+}
+
+const CONSISTENT =
+  'The cluster is consistent: each applied call completed on its own, and rules this push created ' +
+  "but did not enable yet are disabled, so they have no effect. Run 'pvefw plan' to see what is " +
+  "left; 'pvefw push' continues from there.\n";
+
+export function pushText(host: string, report: PushReport): string {
+  const all = report.planned.plan.operations;
+  switch (report.outcome) {
+    case 'nothing-to-do':
+      return `No changes: ${host} already holds the workspace; nothing was sent.\n`;
+    case 'refused':
+      return `${planText(host, report.planned)}Push refused, nothing was sent: ${report.reason}\n`;
+    case 'cancelled':
+      if (!report.execution) return 'Push cancelled, nothing was sent.\n';
+      break;
+    case 'complete':
+      return `Pushed ${all.length} calls to ${host}; read back, the cluster holds the workspace.\n`;
+    case 'aborted':
+      break;
+  }
+  const execution = report.execution!;
+  const failed = execution.failed;
+  let text = `Push stopped after ${execution.applied.length} of ${all.length} calls`;
+  text += failed
+    ? `: ${failed.error.message}\n`
+    : report.reason
+      ? `: ${report.reason}\n`
+      : ' (cancelled)\n';
+  const index = (op: Operation): number => all.indexOf(op);
+  if (execution.applied.length > 0)
+    text += 'applied:\n' + execution.applied.map((op) => line(op, index(op))).join('');
+  if (failed) {
+    const effect =
+      failed.stage === 'verify'
+        ? 'applied, but the list it changed is not what was predicted'
+        : failed.error.outcomeUnknown
+          ? 'unknown whether it took effect'
+          : 'not applied';
+    text += `failed (${effect}):\n${line(failed.operation, index(failed.operation))}`;
+  }
+  if (execution.notApplied.length > 0)
+    text += 'not applied:\n' + execution.notApplied.map((op) => line(op, index(op))).join('');
+  return text + CONSISTENT;
+}
+
+export function pushJson(host: string, report: PushReport): object {
+  const execution = report.execution;
+  return {
+    host,
+    outcome: report.outcome,
+    reason: report.reason ?? null,
+    lockout: report.lockout,
+    calls: report.calls,
+    applied: execution?.applied.map(operationJson) ?? [],
+    failed: execution?.failed
+      ? {
+          ...operationJson(execution.failed.operation),
+          stage: execution.failed.stage,
+          kind: execution.failed.error.kind,
+          message: execution.failed.error.message,
+          outcomeUnknown: execution.failed.error.outcomeUnknown,
+        }
+      : null,
+    notApplied: execution?.notApplied.map(operationJson) ?? [],
+    plan: planJson(host, report.planned),
+  };
+}

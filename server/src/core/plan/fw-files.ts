@@ -1,0 +1,79 @@
+// Where each firewall file lives: in the workspace (the /etc/pve layout) and in the API.
+import type { FileKind } from '../model/file-kind';
+import type { RuleEnv } from '../model/verify-rule';
+
+export type GuestType = 'qemu' | 'lxc';
+
+export type FwFileRef =
+  | { readonly kind: 'cluster' }
+  | { readonly kind: 'host'; readonly node: string }
+  | {
+      readonly kind: 'guest';
+      readonly vmid: string;
+      readonly node: string;
+      readonly type: GuestType;
+    }
+  | { readonly kind: 'vnet'; readonly vnet: string };
+
+export const CLUSTER_FILE = 'firewall/cluster.fw';
+
+/** The path below the workspace root, as below /etc/pve. */
+export function workspacePath(ref: FwFileRef): string {
+  switch (ref.kind) {
+    case 'cluster':
+      return CLUSTER_FILE;
+    case 'host':
+      return `nodes/${ref.node}/host.fw`;
+    case 'guest':
+      return `firewall/${ref.vmid}.fw`;
+    case 'vnet':
+      return `sdn/firewall/${ref.vnet}.fw`;
+  }
+}
+
+/** The API folder of the file, below /api2/json. */
+export function apiBase(ref: FwFileRef): string {
+  switch (ref.kind) {
+    case 'cluster':
+      return '/cluster/firewall';
+    case 'host':
+      return `/nodes/${ref.node}/firewall`;
+    case 'guest':
+      return `/nodes/${ref.node}/${ref.type}/${ref.vmid}/firewall`;
+    case 'vnet':
+      return `/cluster/sdn/vnets/${ref.vnet}/firewall`;
+  }
+}
+
+export function ruleEnvOf(ref: FwFileRef): RuleEnv {
+  if (ref.kind === 'guest') return ref.type === 'lxc' ? 'ct' : 'vm';
+  return ref.kind;
+}
+
+export function fileKindOf(ref: FwFileRef): FileKind {
+  return ref.kind;
+}
+
+/** What a workspace path names, before the topology says which node a guest runs on. */
+export type PathName =
+  | { readonly kind: 'cluster' }
+  | { readonly kind: 'host'; readonly node: string }
+  | { readonly kind: 'guest'; readonly vmid: string }
+  | { readonly kind: 'vnet'; readonly vnet: string };
+
+/** Reads a workspace path in the /etc/pve layout; undefined for anything else. */
+export function parseWorkspacePath(path: string): PathName | undefined {
+  const parts = path.replace(/\\/g, '/').split('/');
+  if (path === CLUSTER_FILE) return { kind: 'cluster' };
+  if (parts.length === 2 && parts[0] === 'firewall') {
+    const guest = /^([1-9][0-9]{2,8})\.fw$/.exec(parts[1]!);
+    if (guest) return { kind: 'guest', vmid: guest[1]! };
+  }
+  if (parts.length === 3 && parts[0] === 'nodes' && parts[2] === 'host.fw' && parts[1] !== '')
+    return { kind: 'host', node: parts[1]! };
+  if (parts.length === 3 && parts[0] === 'sdn' && parts[1] === 'firewall') {
+    const vnet = /^(.+)\.fw$/.exec(parts[2]!);
+    if (vnet) return { kind: 'vnet', vnet: vnet[1]! };
+  }
+  return undefined;
+}

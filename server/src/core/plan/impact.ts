@@ -1,0 +1,46 @@
+// Where the packet evaluator (issue 3) plugs into plan and push. Until it exists these are the
+// only two call sites that need it, each behind one function type, so wiring it in is one call.
+import type { FirewallState } from './firewall-state';
+
+/** One flow (per host or guest) whose verdict differs between the cluster now and after a push. */
+export interface FlowChange {
+  /** `host <node>` or `guest <vmid>`. */
+  readonly where: string;
+  /** The packets, e.g. `IN tcp from 192.0.2.0/24 to port 22`. */
+  readonly flow: string;
+  readonly before: 'ACCEPT' | 'DROP' | 'REJECT';
+  readonly after: 'ACCEPT' | 'DROP' | 'REJECT';
+}
+
+export interface ImpactSummary {
+  readonly changes: readonly FlowChange[];
+}
+
+/** Compares the effective filtering of two whole-cluster states. */
+export type ImpactAnalyzer = (before: FirewallState, after: FirewallState) => ImpactSummary;
+
+export interface LockoutQuestion {
+  /** The address the pushing machine is seen from (its source address towards the cluster). */
+  readonly clientAddress: string;
+  /** Every address of every node, from topology.json. */
+  readonly nodeAddresses: readonly { readonly node: string; readonly address: string }[];
+}
+
+export type LockoutVerdict =
+  | { readonly checked: false; readonly reason: string }
+  | {
+      readonly checked: true;
+      readonly lockedOut: readonly { readonly node: string; readonly address: string }[];
+    };
+
+/**
+ * Would `after` cut the pushing machine off port 8006 of any node? Needs the packet evaluator:
+ * walk PVEFW-HOST-IN of each node for tcp from `clientAddress` to each node address, port 8006.
+ */
+export type LockoutCheck = (after: FirewallState, question: LockoutQuestion) => LockoutVerdict;
+
+/** The stand-in until the evaluator lands: says plainly that nothing was checked. */
+export const lockoutNotChecked: LockoutCheck = () => ({
+  checked: false,
+  reason: 'the packet evaluator is not available yet, so the lock-out check could not run',
+});

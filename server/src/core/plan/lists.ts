@@ -1,0 +1,107 @@
+// The lists a digest covers (spec 14.2): each is one API collection of one file. Edits elsewhere
+// in the same file leave a list's digest alone, so concurrency is detected per list.
+import type { ProxmoxConf, ProxmoxIpSetEntry, ProxmoxRule } from '../model/proxmox-conf';
+import { perlSorted } from '../writer/perl-sort';
+import { perlTrue } from '../syntax/perl-text';
+import { listDigest, objectDigest, type DigestRecord } from './digest';
+import type { FirewallState } from './firewall-state';
+
+export type ListName =
+  | { readonly list: 'options' }
+  | { readonly list: 'rules' }
+  | { readonly list: 'aliases' }
+  | { readonly list: 'ipsets' }
+  | { readonly list: 'ipset'; readonly name: string }
+  | { readonly list: 'groups' }
+  | { readonly list: 'group'; readonly name: string };
+
+/** `firewall/cluster.fw#rules`, `firewall/100.fw#ipset:web`, … */
+export function listKey(path: string, name: ListName): string {
+  const suffix =
+    name.list === 'ipset' || name.list === 'group' ? `${name.list}:${name.name}` : name.list;
+  return `${path}#${suffix}`;
+}
+
+export function parseListKey(key: string): { path: string; name: ListName } {
+  const hash = key.lastIndexOf('#');
+  const path = key.slice(0, hash);
+  const suffix = key.slice(hash + 1);
+  const colon = suffix.indexOf(':');
+  if (colon !== -1) {
+    const list = suffix.slice(0, colon) as 'ipset' | 'group';
+    return { path, name: { list, name: suffix.slice(colon + 1) } };
+  }
+  return { path, name: { list: suffix } as ListName };
+}
+
+/** The alias list as the API lists it: sorted by lower-cased name (Aliases.pm aliases_to_list). */
+export function aliasList(conf: ProxmoxConf): DigestRecord[] {
+  const aliases = conf.aliases ?? {};
+  return perlSorted(Object.keys(aliases)).map((key) => ({ ...aliases[key] }));
+}
+
+/** The ipset or group name list (IPSet.pm get_ipset_list, Groups.pm get_security_group_list). */
+export function nameList(conf: ProxmoxConf, kind: 'ipsets' | 'groups'): DigestRecord[] {
+  const names = Object.keys((kind === 'ipsets' ? conf.ipset : conf.groups) ?? {});
+  const comments = (kind === 'ipsets' ? conf.ipset_comments : conf.group_comments) ?? {};
+  const field = kind === 'ipsets' ? 'name' : 'group';
+  return perlSorted(names).map((name) => {
+    const comment = comments[name];
+    return perlTrue(comment) ? { [field]: name, comment } : { [field]: name };
+  });
+}
+
+export function ruleRecords(rules: readonly ProxmoxRule[] | undefined): DigestRecord[] {
+  return (rules ?? []) as unknown as DigestRecord[];
+}
+
+export function entryRecords(entries: readonly ProxmoxIpSetEntry[] | undefined): DigestRecord[] {
+  return (entries ?? []) as unknown as DigestRecord[];
+}
+
+/** The digest the API reports for this list of this configuration. */
+export function digestOfList(conf: ProxmoxConf, name: ListName): string {
+  switch (name.list) {
+    case 'options':
+      return objectDigest(conf.options ?? {});
+    case 'rules':
+      return listDigest(ruleRecords(conf.rules));
+    case 'aliases':
+      return listDigest(aliasList(conf));
+    case 'ipsets':
+    case 'groups':
+      return listDigest(nameList(conf, name.list));
+    case 'ipset':
+      return listDigest(entryRecords(conf.ipset?.[name.name]));
+    case 'group':
+      return listDigest(ruleRecords(conf.groups?.[name.name]));
+  }
+}
+
+/** The lists a file of this kind has through the API. */
+export function listsOf(conf: ProxmoxConf, kind: string): ListName[] {
+  const lists: ListName[] = [{ list: 'options' }, { list: 'rules' }];
+  if (kind === 'cluster' || kind === 'guest') {
+    lists.push({ list: 'aliases' }, { list: 'ipsets' });
+    for (const name of perlSorted(Object.keys(conf.ipset ?? {})))
+      lists.push({ list: 'ipset', name });
+  }
+  if (kind === 'cluster') {
+    lists.push({ list: 'groups' });
+    for (const name of perlSorted(Object.keys(conf.groups ?? {})))
+      lists.push({ list: 'group', name });
+  }
+  return lists;
+}
+
+/** Every list's digest, keyed by listKey: what a pull records and a later plan compares. */
+export function allDigests(state: FirewallState): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const path of perlSorted(state.files.keys())) {
+    const file = state.files.get(path)!;
+    for (const name of listsOf(file.conf, file.ref.kind)) {
+      out[listKey(path, name)] = digestOfList(file.conf, name);
+    }
+  }
+  return out;
+}

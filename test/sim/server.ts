@@ -1,0 +1,202 @@
+// The simulator's HTTPS front: Proxmox's request handling order (auth, route, parameters,
+// permissions, handler) and its response shapes: {"data": …} on success, 400 with "errors",
+// 403/500 with "message", 501 for unknown paths, 401 with only a status line.
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ProxmoxDies } from '../../server/src/core/model/proxmox-dies';
+import { Auth, checkAll, type Caller } from './auth';
+import { ApiError, AuthError, paramError } from './errors';
+import { Faults, type RequestInfo } from './faults';
+import { Paged } from './handlers/context';
+import { INVENTORY_ROUTES } from './handlers/inventory';
+import { findRoute } from './routes';
+import type { SimStore } from './store';
+import { validateParams, type ParamValue } from './validate';
+
+export interface RequestRecord extends RequestInfo {
+  readonly status: number;
+}
+
+export interface SimServerOptions {
+  readonly store: SimStore;
+  readonly key: string;
+  readonly cert: string;
+  /** Delay of a 401 (Proxmox waits 3 s); tests shorten it. */
+  readonly authFailureDelayMs: number;
+}
+
+function parseForm(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of new URLSearchParams(text)) out[key] = value;
+  return out;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class SimServer {
+  readonly faults = new Faults();
+  readonly requests: RequestRecord[] = [];
+  readonly server: Server;
+  private readonly auth: Auth;
+
+  constructor(private readonly options: SimServerOptions) {
+    this.auth = new Auth(options.store.config.auth);
+    this.server = createServer({ key: options.key, cert: options.cert }, (req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        if (!res.headersSent) this.send(res, 500, { data: null, message: `${String(error)}\n` });
+      });
+    });
+  }
+
+  private send(
+    res: ServerResponse,
+    status: number,
+    body: object | undefined,
+    reason?: string,
+  ): void {
+    const text = body === undefined ? '' : JSON.stringify(body);
+    res.writeHead(status, reason ?? '', {
+      'Content-Type': 'application/json;charset=UTF-8',
+      'Content-Length': Buffer.byteLength(text),
+    });
+    res.end(text);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'https://sim');
+    const method = req.method ?? 'GET';
+    const prefix = '/api2/json';
+    const path = decodeURIComponent(
+      url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : url.pathname,
+    );
+    const body = await readBody(req);
+    const params: Record<string, ParamValue> =
+      method === 'POST' || method === 'PUT'
+        ? /application\/json/.test(req.headers['content-type'] ?? '')
+          ? (JSON.parse(body || '{}') as Record<string, ParamValue>)
+          : parseForm(body)
+        : {};
+    Object.assign(params, parseForm(url.search.slice(1)));
+    const info: RequestInfo = { method, path, params };
+    const record = (status: number): void => void this.requests.push({ ...info, status });
+
+    if (!url.pathname.startsWith(`${prefix}/`)) {
+      record(501);
+      return this.send(res, 501, undefined, 'no such uri');
+    }
+    const faults = this.faults.take(info);
+    const delay = faults.reduce(
+      (ms, f) => ms + (f.kind === 'delay' ? f.ms : 0),
+      this.faults.latencyMs,
+    );
+    if (delay > 0) await sleep(delay);
+    if (faults.some((f) => f.kind === 'drop-before')) {
+      record(0);
+      return void req.socket.destroy();
+    }
+    const error = faults.find((f) => f.kind === 'error');
+    if (error?.kind === 'error') {
+      record(error.status ?? 500);
+      const message = error.message ?? 'simulated failure\n';
+      return this.send(res, error.status ?? 500, { data: null, message }, message.split('\n')[0]);
+    }
+    for (const fault of faults)
+      if (fault.kind === 'concurrent-write') fault.edit(this.options.store);
+
+    const { status, payload, reason } = this.dispatch(method, path, params, req);
+    if (status === 401) await sleep(this.options.authFailureDelayMs);
+    record(status);
+    if (faults.some((f) => f.kind === 'drop-after')) return void req.socket.destroy();
+    this.send(res, status, payload, reason);
+  }
+
+  private dispatch(
+    method: string,
+    path: string,
+    params: Record<string, ParamValue>,
+    req: IncomingMessage,
+  ): { status: number; payload: object | undefined; reason?: string } {
+    try {
+      if (path.replace(/\/+$/, '') === '/access/ticket' && method === 'POST') {
+        const data = this.auth.login(text(params['username']), text(params['password']));
+        return { status: 200, payload: { data } };
+      }
+      const caller = this.auth.authenticate(
+        method,
+        req.headers as Record<string, string | undefined>,
+      );
+      const data = this.route(method, path, params, caller);
+      if (data instanceof Paged)
+        return { status: 200, payload: { data: data.data, total: data.total } };
+      return { status: 200, payload: { data: data ?? null } };
+    } catch (error) {
+      if (error instanceof AuthError)
+        return { status: 401, payload: undefined, reason: error.message };
+      if (error instanceof ApiError) {
+        const payload = {
+          data: null,
+          message: error.message,
+          ...(error.errors ? { errors: error.errors } : {}),
+        };
+        return { status: error.status, payload, reason: error.message.split('\n')[0] };
+      }
+      const message = error instanceof ProxmoxDies ? `${error.message}\n` : `${String(error)}\n`;
+      return { status: 500, payload: { data: null, message }, reason: message.split('\n')[0] };
+    }
+  }
+
+  private route(
+    method: string,
+    path: string,
+    params: Record<string, ParamValue>,
+    caller: Caller,
+  ): unknown {
+    for (const route of INVENTORY_ROUTES) {
+      const match = route.method === method ? route.pattern.exec(path.replace(/\/+$/, '')) : null;
+      if (match)
+        return route.handle(this.options.store, caller, match, params as Record<string, string>);
+    }
+    const found = findRoute(method, path);
+    if (!found) throw new ApiError(501, `Method '${method} ${path}' not implemented`);
+    for (const [key, value] of Object.entries(found.uriParams)) {
+      if (params[key] !== undefined && text(params[key]) !== value)
+        throw paramError({
+          [key]: 'duplicate parameter (already defined in URI) with conflicting values!',
+        });
+      params[key] = value;
+    }
+    const { errors, values } = validateParams(found.method.properties, params);
+    if (Object.keys(errors).length > 0) throw paramError(errors);
+    const permissions = found.method.permissions;
+    if (permissions && 'check' in permissions) {
+      const [, template, privs] = permissions.check;
+      const aclPath = template.replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? '');
+      checkAll(caller, aclPath, privs);
+    }
+    if (found.method.proxyto && !this.options.store.config.nodes[values['node'] ?? '']) {
+      const node = values['node'];
+      throw new ApiError(
+        500,
+        `hostname lookup '${node}' failed - failed to get address info for: ${node}: Name or service not known\n`,
+      );
+    }
+    return found.handler({
+      store: this.options.store,
+      params: values,
+      caller,
+      ref: found.ref,
+      declared: Object.keys(found.method.properties),
+      now: () => Math.floor(Date.now() / 1000),
+    });
+  }
+}

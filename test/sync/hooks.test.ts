@@ -1,0 +1,91 @@
+// The two places the packet evaluator (issue 3) plugs in: the lock-out check before a push and
+// the impact summary of a plan. Stand-ins prove the wiring: a lock-out refuses the push unless
+// allowed, and an analyzer's verdict changes reach the plan and its text.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { planWorkspace } from '../../server/src/cluster/plan-workspace';
+import { pull } from '../../server/src/cluster/pull';
+import { pushWorkspace } from '../../server/src/cluster/push-workspace';
+import { planText } from '../../server/src/cluster/report-text';
+import type { LockoutCheck } from '../../server/src/core/plan/impact';
+import { syncHarness } from './harness';
+
+const FIXTURE = {
+  files: {
+    'firewall/cluster.fw': '[OPTIONS]\nenable: 1\n\n[RULES]\nIN ACCEPT -p tcp -dport 8006\n',
+  },
+};
+
+test('the lock-out call site: asked with our address and the nodes, obeyed, overridable', async () => {
+  const h = await syncHarness(FIXTURE);
+  try {
+    await pull(h.ws, h.client);
+    h.write(
+      'firewall/cluster.fw',
+      '[OPTIONS]\n\nenable: 1\n\n[RULES]\n\nIN DROP -p tcp -dport 8006\n\n',
+    );
+    const asked: Parameters<LockoutCheck>[1][] = [];
+    const lockoutCheck: LockoutCheck = (_after, question) => {
+      asked.push(question);
+      return { checked: true, lockedOut: [{ node: 'pve1', address: '192.0.2.11' }] };
+    };
+    const refused = await pushWorkspace(h.ws, h.client, { lockoutCheck });
+    assert.equal(refused.outcome, 'refused');
+    assert.match(refused.reason ?? '', /cut this machine off port 8006 of pve1 \(192\.0\.2\.11\)/);
+    assert.equal(h.writes(), 0);
+    assert.equal(asked[0]!.clientAddress, '127.0.0.1');
+    assert.deepEqual(asked[0]!.nodeAddresses, [{ node: 'pve1', address: '192.0.2.11' }]);
+    const allowed = await pushWorkspace(h.ws, h.client, { lockoutCheck, allowLockout: true });
+    assert.equal(allowed.outcome, 'complete');
+  } finally {
+    await h.close();
+  }
+});
+
+test('without the evaluator the push says plainly that nothing was checked', async () => {
+  const h = await syncHarness(FIXTURE);
+  try {
+    await pull(h.ws, h.client);
+    h.write(
+      'firewall/cluster.fw',
+      '[OPTIONS]\n\nenable: 1\n\n[RULES]\n\nIN ACCEPT -p tcp -dport 22\n\n',
+    );
+    const report = await pushWorkspace(h.ws, h.client);
+    assert.equal(report.outcome, 'complete');
+    assert.deepEqual(report.lockout, {
+      checked: false,
+      reason: 'the packet evaluator is not available yet, so the lock-out check could not run',
+    });
+  } finally {
+    await h.close();
+  }
+});
+
+test('the impact summary is one call, and the plan shows its verdict changes', async () => {
+  const h = await syncHarness(FIXTURE);
+  try {
+    await pull(h.ws, h.client);
+    h.write(
+      'firewall/cluster.fw',
+      '[OPTIONS]\n\nenable: 1\n\n[RULES]\n\nIN DROP -p tcp -dport 8006\n\n',
+    );
+    const planned = await planWorkspace(h.ws, h.client, {
+      impact: (before, after) => {
+        assert.ok(
+          before.files.has('firewall/cluster.fw') && after.files.has('firewall/cluster.fw'),
+        );
+        return {
+          changes: [
+            { where: 'host pve1', flow: 'IN tcp to port 8006', before: 'ACCEPT', after: 'DROP' },
+          ],
+        };
+      },
+    });
+    assert.match(
+      planText('https://pve1:8006', planned),
+      /^impact: host pve1: IN tcp to port 8006: ACCEPT -> DROP$/m,
+    );
+  } finally {
+    await h.close();
+  }
+});
