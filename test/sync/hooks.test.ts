@@ -1,6 +1,5 @@
-// The two places the packet evaluator (issue 3) plugs in: the lock-out check before a push and
-// the impact summary of a plan. Stand-ins prove the wiring: a lock-out refuses the push unless
-// allowed, and an analyzer's verdict changes reach the plan and its text.
+// The two places the packet evaluator plugs in: the lock-out check before a push and the impact
+// summary of a plan. Stand-ins prove the wiring; the real lock-out check is tested end to end.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { planWorkspace } from '../../server/src/cluster/plan-workspace';
@@ -42,20 +41,37 @@ test('the lock-out call site: asked with our address and the nodes, obeyed, over
   }
 });
 
-test('without the evaluator the push says plainly that nothing was checked', async () => {
+test('the real check compiles each node and refuses a push that drops our web UI access', async () => {
   const h = await syncHarness(FIXTURE);
   try {
     await pull(h.ws, h.client);
     h.write(
       'firewall/cluster.fw',
-      '[OPTIONS]\n\nenable: 1\n\n[RULES]\n\nIN ACCEPT -p tcp -dport 22\n\n',
+      '[OPTIONS]\n\nenable: 1\n\n[RULES]\n\nIN DROP -p tcp -dport 8006\n\n',
+    );
+    const refused = await pushWorkspace(h.ws, h.client);
+    assert.equal(refused.outcome, 'refused');
+    assert.deepEqual(refused.lockout, {
+      checked: true,
+      lockedOut: [{ node: 'pve1', address: '192.0.2.11' }],
+    });
+    assert.equal(h.writes(), 0);
+  } finally {
+    await h.close();
+  }
+});
+
+test('the real check lets a push through when 8006 stays open to us', async () => {
+  const h = await syncHarness(FIXTURE);
+  try {
+    await pull(h.ws, h.client);
+    h.write(
+      'firewall/cluster.fw',
+      '[OPTIONS]\n\nenable: 1\n\n[RULES]\n\nIN ACCEPT -p tcp -dport 8006\nIN ACCEPT -p tcp -dport 22\n\n',
     );
     const report = await pushWorkspace(h.ws, h.client);
     assert.equal(report.outcome, 'complete');
-    assert.deepEqual(report.lockout, {
-      checked: false,
-      reason: 'the packet evaluator is not available yet, so the lock-out check could not run',
-    });
+    assert.deepEqual(report.lockout, { checked: true, lockedOut: [] });
   } finally {
     await h.close();
   }

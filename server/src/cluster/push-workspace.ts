@@ -1,7 +1,8 @@
 // The whole push: plan against the live cluster, refuse what is unsafe (problems, changes on the
 // cluster since the last pull, a lock-out), run the calls, read the cluster back to prove it
 // now holds the workspace, and record that as the new pulled state.
-import { lockoutNotChecked, type LockoutCheck, type LockoutVerdict } from '../core/plan/impact';
+import type { LockoutCheck, LockoutVerdict } from '../core/plan/impact';
+import { checkLockout } from '../core/plan/lockout-check';
 import { planPush } from '../core/plan/plan-push';
 import type { Operation } from '../core/plan/operations';
 import type { PveClient } from './client';
@@ -50,9 +51,10 @@ export async function pushWorkspace(
     ...(options.signal ? { signal: options.signal } : {}),
   });
   const { plan } = planned;
-  // The lock-out call site: the packet evaluator (issue 3) decides whether the new configuration
-  // still lets this machine reach port 8006 of every node. Until then it reports "not checked".
-  const lockout = (options.lockoutCheck ?? lockoutNotChecked)(plan.target, {
+  // The packet evaluator decides whether the new configuration still lets this machine reach
+  // port 8006 of every node.
+  const lockout = (options.lockoutCheck ?? checkLockout)(plan.target, {
+    topology: planned.snapshot.topology,
     clientAddress: options.clientAddress ?? client.localAddress ?? '',
     nodeAddresses: planned.snapshot.topology.nodes.flatMap((n) =>
       [n.address, ...(n.addresses ?? []).map((a) => a.split('/')[0])]

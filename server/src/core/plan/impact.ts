@@ -1,6 +1,6 @@
-// Where the packet evaluator (issue 3) plugs into plan and push. Until it exists these are the
-// only two call sites that need it, each behind one function type, so wiring it in is one call.
+// Where the packet evaluator plugs into plan and push: each use is behind one function type.
 import type { FirewallState } from './firewall-state';
+import type { PulledTopology } from './topology';
 
 /** One flow (per host or guest) whose verdict differs between the cluster now and after a push. */
 export interface FlowChange {
@@ -24,6 +24,8 @@ export interface LockoutQuestion {
   readonly clientAddress: string;
   /** Every address of every node, from topology.json. */
   readonly nodeAddresses: readonly { readonly node: string; readonly address: string }[];
+  /** The pulled topology, for each node's own subnet (its management allowances). */
+  readonly topology?: PulledTopology;
 }
 
 export type LockoutVerdict =
@@ -38,9 +40,3 @@ export type LockoutVerdict =
  * walk PVEFW-HOST-IN of each node for tcp from `clientAddress` to each node address, port 8006.
  */
 export type LockoutCheck = (after: FirewallState, question: LockoutQuestion) => LockoutVerdict;
-
-/** The stand-in until the evaluator lands: says plainly that nothing was checked. */
-export const lockoutNotChecked: LockoutCheck = () => ({
-  checked: false,
-  reason: 'the packet evaluator is not available yet, so the lock-out check could not run',
-});

@@ -1,0 +1,80 @@
+// The push lock-out check: would the new configuration cut the pushing machine off the web UI
+// (port 8006) of a node? Each node is compiled with its own host.fw exactly as pve-firewall would,
+// and one packet from the client's address to each of the node's addresses is walked through the
+// generated chains by the simulator.
+import { compileRuleset } from '../compile/compile-ruleset';
+import { loadCompileInput } from '../compile/load-input';
+import type { Topology } from '../model/topology';
+import { prepareSimulation, simulatePacket } from '../simulate/simulate';
+import { formatFirewallState } from './firewall-state';
+import type { LockoutCheck, LockoutVerdict } from './impact';
+import { ipv4Network, type PulledTopology } from './topology';
+
+const CLUSTER = 'firewall/cluster.fw';
+
+function nodeTopology(node: string, address: string, pulled: PulledTopology | undefined): Topology {
+  const known = pulled?.nodes.find((n) => n.name === node);
+  // pve-firewall's local network is the node's own subnet: it feeds the management allowances.
+  const own = known?.addresses?.find((a) => a.split('/')[0] === address);
+  const localNetwork = own ? ipv4Network(own) : undefined;
+  const nodes = pulled
+    ? pulled.nodes.map((n) => (n.name === node ? { ...n, address } : n))
+    : [{ name: node, address }];
+  return {
+    localNode: node,
+    nodes,
+    guests: [],
+    ...(localNetwork ? { localNetwork } : {}),
+    ...(pulled?.corosyncTransport ? { corosyncTransport: pulled.corosyncTransport } : {}),
+  };
+}
+
+export const checkLockout: LockoutCheck = (after, question): LockoutVerdict => {
+  if (question.clientAddress === '') {
+    return {
+      checked: false,
+      reason: 'the address this machine reaches the cluster from is unknown',
+    };
+  }
+  if (question.nodeAddresses.length === 0) {
+    return {
+      checked: false,
+      reason: 'no node addresses are known (pull first, so topology.json has them)',
+    };
+  }
+  const texts = formatFirewallState(after);
+  const clusterText = texts.get(CLUSTER);
+  const lockedOut: { node: string; address: string }[] = [];
+  try {
+    for (const { node, address } of question.nodeAddresses) {
+      const topology = nodeTopology(node, address, question.topology);
+      const hostPath = `nodes/${node}/host.fw`;
+      const hostText = texts.get(hostPath);
+      const input = loadCompileInput(
+        {
+          ...(clusterText !== undefined ? { cluster: { path: CLUSTER, text: clusterText } } : {}),
+          ...(hostText !== undefined ? { host: { path: hostPath, text: hostText } } : {}),
+        },
+        topology,
+      );
+      const compiled = compileRuleset(input);
+      // With the cluster firewall off nothing is filtered, so nobody is locked out.
+      if (!compiled.enabled) continue;
+      const result = simulatePacket(prepareSimulation(compiled), topology, {
+        from: 'outside',
+        to: 'host',
+        proto: 'tcp',
+        dport: '8006',
+        source: question.clientAddress,
+        dest: address,
+      });
+      if (result.verdict !== 'ACCEPT') lockedOut.push({ node, address });
+    }
+  } catch (error) {
+    return {
+      checked: false,
+      reason: `the lock-out check failed: ${error instanceof Error ? error.message : String(error)}`,
+    };
+  }
+  return { checked: true, lockedOut };
+};
