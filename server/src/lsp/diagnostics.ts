@@ -52,6 +52,15 @@ export class DiagnosticsService {
     this.scheduleFlush();
   }
 
+  /** Findings of these files changed without their text changing (a background analysis). */
+  recheck(keys: readonly FileKey[]): void {
+    const open = keys.filter((key) => this.state.isOpen(key));
+    if (open.length === 0) return;
+    for (const key of open) this.dirty.add(key);
+    this.refreshWanted = true;
+    this.scheduleFlush();
+  }
+
   listen(): void {
     this.state.onDidChange(
       guarded(

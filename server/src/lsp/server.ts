@@ -25,6 +25,7 @@ import { registerRename } from './features/rename';
 import { registerSemanticTokens } from './features/semantic-tokens';
 import { ServerSettings, watchSettings } from './features/settings';
 import { registerSymbols } from './features/symbols';
+import { ReachabilityService } from './reachability';
 
 interface Services {
   readonly support: ClientSupport;
@@ -38,9 +39,10 @@ function registerEditorFeatures(
   ctx: FeatureContext,
   analyzer: Analyzer,
   support: ClientSupport,
+  reachability: ReachabilityService,
 ): void {
   registerCompletion(ctx);
-  registerHover(ctx);
+  registerHover(ctx, [reachability.hoverProvider]);
   registerDefinition(ctx);
   registerReferences(ctx);
   registerHighlights(ctx);
@@ -68,7 +70,16 @@ export function startServer(connection: Connection): Logger {
         const state = new WorkspaceState(disk);
         const settings = new ServerSettings(params.initializationOptions);
         const snapshots = new WorkspaceSnapshots(state);
-        const check = (file: { key: string }): Finding[] => snapshots.findings(file.key);
+        // Reachability results arrive in the background; they invalidate what was shown.
+        const reachability = new ReachabilityService(state, log, (keys) => {
+          for (const key of keys) analyzer.forget(key);
+          diagnostics.recheck(keys);
+        });
+        reachability.listen();
+        const check = (file: { key: string }): Finding[] => [
+          ...snapshots.findings(file.key),
+          ...reachability.findings(file.key),
+        ];
         const analyzer = new Analyzer(state, log, check, settings);
         const diagnostics = new DiagnosticsService(
           connection,
@@ -82,7 +93,12 @@ export function startServer(connection: Connection): Logger {
         const watch = watchSettings(connection, settings, support, log, () =>
           diagnostics.recheckOpen(),
         );
-        registerEditorFeatures({ connection, snapshots, settings, log }, analyzer, support);
+        registerEditorFeatures(
+          { connection, snapshots, settings, log },
+          analyzer,
+          support,
+          reachability,
+        );
         state.documents.listen(connection);
         services = {
           support,

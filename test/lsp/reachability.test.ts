@@ -1,0 +1,73 @@
+// Reachability findings reach the editor: computed in the background per cluster, then
+// published (push) or offered with a refresh (pull), and shown in the hover of the dead rule.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { FullDocumentDiagnosticReport, Hover } from 'vscode-languageserver/node';
+import { withFolder, withServer } from './lsp-client';
+
+const CLUSTER =
+  '[OPTIONS]\nenable: 1\n\n[RULES]\nIN ACCEPT -p tcp -dport 22\nIN DROP -p tcp -dport 22 -source 10.0.0.5\n';
+const GUEST =
+  '[OPTIONS]\nenable: 1\n\n[RULES]\nIN SSH(ACCEPT)\nIN ACCEPT -p tcp -dport 22 -i net0\n';
+
+test('push: a shadowed rule is published once the background analysis is done', async () => {
+  await withFolder({ 'firewall/cluster.fw': CLUSTER, 'firewall/100.fw': GUEST }, async (folder) => {
+    await withServer({ pull: false, folders: [folder.root] }, async (client) => {
+      const cluster = folder.uri('firewall/cluster.fw');
+      await client.open(cluster, CLUSTER);
+      const published = await client.nextDiagnostics(cluster, (p) =>
+        p.diagnostics.some((d) => d.code === 'shadowed-rule'),
+      );
+      const shadowed = published.diagnostics.find((d) => d.code === 'shadowed-rule')!;
+      assert.equal(shadowed.range.start.line, 5);
+      assert.match(
+        typeof shadowed.message === 'string' ? shadowed.message : shadowed.message.value,
+        /10\.0\.0\.5.* is accepted by cluster\.fw line 5 instead of dropped/,
+      );
+      assert.equal(shadowed.relatedInformation?.[0]?.location.range.start.line, 4);
+
+      // The hover reads the latest finished analysis; the workspace scan may start a new one.
+      const hoverText = async (): Promise<string> => {
+        const hover = await client.request<Hover | null>('textDocument/hover', {
+          textDocument: { uri: cluster },
+          position: { line: 5, character: 1 },
+        });
+        const contents = hover?.contents;
+        return contents !== undefined && typeof contents === 'object' && 'value' in contents
+          ? String(contents.value)
+          : '';
+      };
+      let text = await hoverText();
+      for (
+        const started = Date.now();
+        !/Reachability/.test(text) && Date.now() - started < 10_000;
+      ) {
+        text = await hoverText();
+      }
+      assert.match(text, /Reachability.*shadowed-rule/);
+
+      const guest = folder.uri('firewall/100.fw');
+      await client.open(guest, GUEST);
+      const guestPublished = await client.nextDiagnostics(guest, (p) =>
+        p.diagnostics.some((d) => d.code === 'redundant-rule'),
+      );
+      assert.equal(
+        guestPublished.diagnostics.find((d) => d.code === 'redundant-rule')!.range.start.line,
+        5,
+      );
+    });
+  });
+});
+
+test('pull: the client is asked to pull again, and then gets the finding', async () => {
+  await withFolder({ 'firewall/cluster.fw': CLUSTER }, async (folder) => {
+    await withServer({ pull: true, folders: [folder.root] }, async (client) => {
+      const cluster = folder.uri('firewall/cluster.fw');
+      await client.open(cluster, CLUSTER);
+      await client.pull(cluster);
+      await client.refreshes(1);
+      const report = (await client.pull(cluster)) as FullDocumentDiagnosticReport;
+      assert.ok(report.items.some((d) => d.code === 'shadowed-rule'));
+    });
+  });
+});
