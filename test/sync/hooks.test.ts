@@ -77,6 +77,26 @@ test('the real check lets a push through when 8006 stays open to us', async () =
   }
 });
 
+test('the real impact summary names the flows whose verdict changes', async () => {
+  const h = await syncHarness(FIXTURE);
+  try {
+    await pull(h.ws, h.client);
+    h.write(
+      'firewall/cluster.fw',
+      '[OPTIONS]\n\nenable: 1\n\n[RULES]\n\nIN ACCEPT -p tcp -dport 8006\nIN ACCEPT -p tcp -dport 22 -source 198.51.100.0/24\n\n',
+    );
+    const planned = await planWorkspace(h.ws, h.client);
+    const text = planText('https://pve1:8006', planned);
+    assert.match(
+      text,
+      /^impact: host: IN IPv4 tcp 198\.51\.100\.\d+:\d+ → [\d.]+:22: DROP -> ACCEPT$/m,
+    );
+    assert.doesNotMatch(text, /:8006: /);
+  } finally {
+    await h.close();
+  }
+});
+
 test('the impact summary is one call, and the plan shows its verdict changes', async () => {
   const h = await syncHarness(FIXTURE);
   try {

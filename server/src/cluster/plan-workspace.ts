@@ -5,6 +5,7 @@ import { EMPTY_DIGEST } from '../core/plan/digest';
 import { allDigests } from '../core/plan/lists';
 import { planPush, type PushPlan } from '../core/plan/plan-push';
 import type { ImpactAnalyzer } from '../core/plan/impact';
+import { analyseImpact } from '../core/plan/impact-analysis';
 import type { PveClient } from './client';
 import { fetchCluster, type ClusterSnapshot } from './fetch-state';
 import { loadLocal, type LocalState } from './local-state';
@@ -52,11 +53,7 @@ export async function planWorkspace(
   const remoteChanged = base
     ? [...new Set([...Object.keys(now), ...Object.keys(base.digests)])].filter(differs).sort()
     : [];
-  const plan = planPush(
-    localState,
-    snapshot.state,
-    options.impact ? { impact: options.impact } : {},
-  );
+  const plan = planPush(localState, snapshot.state, { impact: options.impact ?? analyseImpact });
   return {
     plan,
     snapshot,

@@ -55,6 +55,7 @@ export async function pushWorkspace(
   // port 8006 of every node.
   const lockout = (options.lockoutCheck ?? checkLockout)(plan.target, {
     topology: planned.snapshot.topology,
+    before: planned.snapshot.state,
     clientAddress: options.clientAddress ?? client.localAddress ?? '',
     nodeAddresses: planned.snapshot.topology.nodes.flatMap((n) =>
       [n.address, ...(n.addresses ?? []).map((a) => a.split('/')[0])]

@@ -68,8 +68,13 @@ function isGroupJump(rule: CompiledRule): boolean {
   return /(?:^| )-[jg] GROUP-/.test(rule.text) || / -m mark --mark /.test(rule.text);
 }
 
-function buildFamily(ruleset: Ruleset, family: Family, disabled: ReadonlySet<string>): FamilyModel {
-  const names = new InterfaceNames();
+/** The packet-space model of one family's compiled ruleset; `names` may be shared to compare two. */
+export function buildFamily(
+  ruleset: Ruleset,
+  family: Family,
+  disabled: ReadonlySet<string>,
+  names: InterfaceNames = new InterfaceNames(),
+): FamilyModel {
   for (const rules of ruleset.chains.values()) {
     for (const rule of rules) for (const m of rule.text.matchAll(/ -[io] (\S+)/g)) names.add(m[1]!);
   }

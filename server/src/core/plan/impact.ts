@@ -26,6 +26,8 @@ export interface LockoutQuestion {
   readonly nodeAddresses: readonly { readonly node: string; readonly address: string }[];
   /** The pulled topology, for each node's own subnet (its management allowances). */
   readonly topology?: PulledTopology;
+  /** The cluster as it is now: a lock-out is a change from reachable to unreachable. */
+  readonly before?: FirewallState;
 }
 
 export type LockoutVerdict =
