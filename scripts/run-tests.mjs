@@ -38,6 +38,8 @@ const result = spawnSync(
   process.execPath,
   [
     '--test',
+    // A test that hangs fails after two minutes instead of stalling CI.
+    '--test-timeout=120000',
     '--test-reporter=spec',
     '--test-reporter-destination=stdout',
     '--test-reporter=tap',
