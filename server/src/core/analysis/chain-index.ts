@@ -117,34 +117,49 @@ export class ChainIndex {
     return entry;
   }
 
-  /** Indices of the rules before `stopAt` that may touch packets in `focus`, in chain order. */
-  candidates(chain: string, focus: Box, stopAt: number): number[] {
+  /**
+   * Indices of the rules before `stopAt` that may touch packets in `focus`, in chain order, as
+   * they are needed: a walk that finds every packet decided early stops reading here too.
+   */
+  *candidates(chain: string, focus: Box, stopAt: number): Generator<number, void, void> {
     const entry = this.entry(chain);
     const single = focus.proto.length === 1 && focus.proto[0]![0] === focus.proto[0]![1];
     const keys = single ? [String(focus.proto[0]![0]), 'any'] : [...entry.byProto.keys()];
     const lo = focus.dport[0]![0];
     const hi = focus.dport[focus.dport.length - 1]![1];
     const narrow = hi - lo < WIDE_PORTS;
-    const found = new Set<number>();
+    // Every list is in chain order; merge them, smallest index first.
+    const lists: number[][] = [];
     for (const key of keys) {
       const slot = entry.byProto.get(key);
       if (!slot) continue;
-      for (const i of slot.wide) found.add(i);
+      lists.push(slot.wide);
       if (narrow) {
         for (let b = Number(lo / BUCKET); b <= Number(hi / BUCKET); b++) {
-          for (const i of slot.buckets.get(b) ?? []) found.add(i);
+          const list = slot.buckets.get(b);
+          if (list) lists.push(list);
         }
       } else {
-        for (const list of slot.buckets.values()) for (const i of list) found.add(i);
+        lists.push(...slot.buckets.values());
       }
     }
-    const out: number[] = [];
-    for (const i of found) {
-      if (i >= stopAt || !boxesOverlap(focus, entry.reach[i]!)) continue;
-      out.push(i);
+    const heads = lists.map(() => 0);
+    let last = -1;
+    for (;;) {
+      let best = -1;
+      for (let l = 0; l < lists.length; l++) {
+        const value = lists[l]![heads[l]!];
+        if (value !== undefined && (best < 0 || value < lists[best]![heads[best]!]!)) best = l;
+      }
+      if (best < 0) return;
+      const i = lists[best]![heads[best]!++]!;
+      if (i >= stopAt) return;
+      if (i === last) continue;
+      last = i;
+      if (!boxesOverlap(focus, entry.reach[i]!)) continue;
+      yield i;
       const check = entry.markCheckAfter.get(i);
-      if (check !== undefined && check < stopAt) out.push(check);
+      if (check !== undefined && check < stopAt) yield check;
     }
-    return out.sort((a, b) => a - b);
   }
 }

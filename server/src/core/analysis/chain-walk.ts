@@ -33,7 +33,7 @@ export interface AbstractRule {
 export interface AbstractChains {
   readonly rules: ReadonlyMap<string, readonly AbstractRule[]>;
   /** Finds the rules that can touch a region; without it every rule is looked at. */
-  readonly index?: { candidates(chain: string, focus: Box, stopAt: number): number[] };
+  readonly index?: { candidates(chain: string, focus: Box, stopAt: number): Iterable<number> };
   /**
    * Chains of Proxmox's own plumbing (PVEFW-reject, PVEFW-SET-ACCEPT-MARK, …): what they decide
    * is credited to the rule that jumped into them, which is the one a user can act on.
@@ -58,6 +58,10 @@ export interface WalkResult {
 }
 
 const MAX_DEPTH = 16;
+
+function* allIndices(end: number): Generator<number, void, void> {
+  for (let i = 0; i < end; i++) yield i;
+}
 
 function withMark(region: Region, value: bigint): Box[] {
   return region.map((box) => ({ ...box, mark: [[value, value]] as const }));
@@ -107,10 +111,11 @@ export function walkChain(
   let region: Box[] = [...start];
   const rules = chains.rules.get(chain) ?? [];
   const end = stopAt === undefined ? rules.length : Math.min(stopAt, rules.length);
-  const order = focus && chains.index ? chains.index.candidates(chain, focus, end) : undefined;
-  const count = order ? order.length : end;
-  for (let k = 0; k < count && region.length > 0; k++) {
-    const rule = rules[order ? order[k]! : k]!;
+  const order: Iterable<number> =
+    focus && chains.index ? chains.index.candidates(chain, focus, end) : allIndices(end);
+  for (const k of order) {
+    if (region.length === 0) break;
+    const rule = rules[k]!;
     if (!rule.match) continue;
     // Most rules share nothing with the packets followed: skip them without touching the region.
     if (focus && !boxesOverlap(focus, rule.match)) continue;
