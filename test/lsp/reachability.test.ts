@@ -71,3 +71,20 @@ test('pull: the client is asked to pull again, and then gets the finding', async
     });
   });
 });
+
+test('push: an edit keeps the last findings, moved, until the new analysis is done', async () => {
+  await withFolder({ 'firewall/cluster.fw': CLUSTER }, async (folder) => {
+    await withServer({ pull: false, folders: [folder.root] }, async (client) => {
+      const cluster = folder.uri('firewall/cluster.fw');
+      await client.open(cluster, CLUSTER);
+      await client.nextDiagnostics(cluster, (p) =>
+        p.diagnostics.some((d) => d.code === 'shadowed-rule'),
+      );
+      const version = await client.change(cluster, `# a comment line\n${CLUSTER}`);
+      // The first publish for the new text already has the finding, one line further down.
+      const next = await client.nextDiagnostics(cluster, (p) => p.version === version);
+      const shadowed = next.diagnostics.find((d) => d.code === 'shadowed-rule');
+      assert.equal(shadowed?.range.start.line, 6);
+    });
+  });
+});

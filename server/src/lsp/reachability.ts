@@ -16,6 +16,9 @@ import { clusterCandidateKeys, corePathOf, fileKindOf } from './uris';
 import type { FileKey } from './uris';
 import type { WorkspaceState } from './workspace-state';
 
+/** How long a cluster's files must stay unchanged before it is analysed again. */
+const QUIET_MS = 250;
+
 function signature(findings: readonly Finding[]): string {
   return JSON.stringify(findings.map((f) => [f.code, f.span.start, f.span.end, f.message]));
 }
@@ -24,6 +27,39 @@ interface GroupResult {
   readonly fingerprint: string;
   /** Findings by file key. */
   readonly findings: ReadonlyMap<FileKey, Finding[]>;
+  /** The texts they were computed from, to carry them over an edit until the next result. */
+  readonly texts: ReadonlyMap<FileKey, string>;
+}
+
+/**
+ * Last findings moved over an edit: the edit is the span between the texts' common prefix and
+ * suffix; findings after it shift, findings touching it are dropped until the fresh result.
+ */
+function carried(findings: readonly Finding[], before: string, after: string): Finding[] {
+  if (before === after) return [...findings];
+  let prefix = 0;
+  const max = Math.min(before.length, after.length);
+  while (prefix < max && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  while (
+    suffix < max - prefix &&
+    before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)
+  )
+    suffix++;
+  const editEnd = before.length - suffix;
+  const delta = after.length - before.length;
+  const out: Finding[] = [];
+  for (const f of findings) {
+    if (f.span.end <= prefix) out.push(f);
+    else if (f.span.start >= editEnd) {
+      out.push({
+        ...f,
+        span: { start: f.span.start + delta, end: f.span.end + delta },
+        related: [],
+      });
+    }
+  }
+  return out;
 }
 
 interface Group {
@@ -35,6 +71,7 @@ interface Group {
 export class ReachabilityService {
   private readonly results = new Map<FileKey, GroupResult>();
   private readonly running = new Map<FileKey, string>();
+  private readonly pending = new Map<FileKey, NodeJS.Timeout>();
   /** What findings() last answered per file, so only real changes cause a new publish. */
   private readonly served = new Map<FileKey, string>();
 
@@ -73,7 +110,11 @@ export class ReachabilityService {
     if (result?.fingerprint === group.fingerprint)
       return this.serve(key, result.findings.get(key) ?? []);
     this.start(group);
-    return this.serve(key, []);
+    // Until the new analysis is done, show the last one moved over the edit, not nothing.
+    const before = result?.texts.get(key);
+    const now = this.state.snapshot(key)?.text;
+    if (!result || before === undefined || now === undefined) return this.serve(key, []);
+    return this.serve(key, carried(result.findings.get(key) ?? [], before, now));
   }
 
   private serve(key: FileKey, findings: Finding[]): Finding[] {
@@ -126,9 +167,32 @@ export class ReachabilityService {
   private start(group: Group): void {
     if (this.running.get(group.cluster) === group.fingerprint) return;
     this.running.set(group.cluster, group.fingerprint);
+    // Compiling a big cluster holds the thread for a moment: wait until typing pauses, so the
+    // per-file diagnostics of each keystroke are never queued behind it.
+    clearTimeout(this.pending.get(group.cluster));
+    this.pending.set(
+      group.cluster,
+      setTimeout(() => {
+        this.pending.delete(group.cluster);
+        // Files may have come and gone meanwhile (a workspace scan): analyse what is there now.
+        const current = this.groupOf(group.cluster);
+        if (!current) {
+          this.running.delete(group.cluster);
+          return;
+        }
+        this.running.set(group.cluster, current.fingerprint);
+        this.run(current);
+      }, QUIET_MS),
+    );
+  }
+
+  private run(group: Group): void {
     const files = this.inputOf(group);
     if (!files) return;
     const byPath = new Map([group.cluster, ...group.members].map((k) => [corePathOf(k), k]));
+    const texts = new Map(
+      [group.cluster, ...group.members].map((k) => [k, this.state.snapshot(k)?.text ?? '']),
+    );
     const stale = (): boolean => this.groupOf(group.cluster)?.fingerprint !== group.fingerprint;
     checkReachabilityAsync(files, {
       yieldNow: () => new Promise<void>((resolve) => setImmediate(resolve)),
@@ -142,7 +206,7 @@ export class ReachabilityService {
           const key = byPath.get(path);
           if (key) findings.set(key, list);
         }
-        this.results.set(group.cluster, { fingerprint: group.fingerprint, findings });
+        this.results.set(group.cluster, { fingerprint: group.fingerprint, findings, texts });
         const changed = [group.cluster, ...group.members].filter(
           (key) =>
             this.served.has(key) && this.served.get(key) !== signature(findings.get(key) ?? []),

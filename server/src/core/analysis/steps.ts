@@ -30,6 +30,9 @@ export interface SliceOptions {
 
 export async function runSliced<T>(steps: Steps<T>, options: SliceOptions): Promise<T> {
   const slice = options.sliceMs ?? 8;
+  // Start on a later turn: the caller (an editor answering a request) is never held up.
+  await options.yieldNow();
+  if (options.isCancelled?.()) throw new AnalysisCancelled();
   let started = Date.now();
   for (;;) {
     const next = steps.next();

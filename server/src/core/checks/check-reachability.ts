@@ -213,12 +213,19 @@ export function checkReachabilityAsync(
 
 function* checkReachabilitySteps(files: ReachabilityFiles): Steps<Map<string, Finding[]>> {
   const sdn = files.sdnIpSets ? new Set(files.sdnIpSets) : undefined;
+  // A pause before each file, so an editor stays responsive while a big workspace loads.
+  yield;
   const cluster = load(files.cluster, 'cluster', undefined, sdn);
-  const guests = new Map(files.guests.map((g) => [g.vmid, load(g.file, 'guest', cluster, sdn)]));
-  const hosts = files.hosts.map((h) => ({
-    node: h.node,
-    config: load(h.file, 'host', cluster, sdn),
-  }));
+  const guests = new Map<number, SourcedConfig>();
+  for (const g of files.guests) {
+    yield;
+    guests.set(g.vmid, load(g.file, 'guest', cluster, sdn));
+  }
+  const hosts: { node: string; config: SourcedConfig }[] = [];
+  for (const h of files.hosts) {
+    yield;
+    hosts.push({ node: h.node, config: load(h.file, 'host', cluster, sdn) });
+  }
   const topology = files.topology ?? {
     ...defaultTopology(guests),
     ...(hosts[0] ? { localNode: hosts[0].node } : {}),
