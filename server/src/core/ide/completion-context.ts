@@ -2,6 +2,7 @@
 // read that line: which section, which token of a rule, after which option flag. The line
 // being typed is usually broken, so this looks at the text, not at the parsed line.
 import type { SectionKind, FwSyntaxTree, RuleField, RuleSyntax } from '../syntax/tree';
+import { FIELD_BY_FLAG } from '../syntax/parse-rule';
 import { parseRuleSyntax } from '../syntax/parse-rule';
 import type { Span } from '../text/span';
 
@@ -30,24 +31,6 @@ export interface CompletionContext {
   readonly partial: string;
 }
 
-const FLAG_FIELD: Record<string, RuleField> = {
-  '-i': 'iface',
-  '-p': 'proto',
-  '-proto': 'proto',
-  '--proto': 'proto',
-  '-dport': 'dport',
-  '--dport': 'dport',
-  '-sport': 'sport',
-  '--sport': 'sport',
-  '-source': 'source',
-  '--source': 'source',
-  '-dest': 'dest',
-  '--dest': 'dest',
-  '-log': 'log',
-  '--log': 'log',
-  '-icmp-type': 'icmp-type',
-  '--icmp-type': 'icmp-type',
-};
 // The flag, exactly one space (Proxmox's rule), then the value being typed.
 const FLAG_VALUE = /(?:^|[ \t])(-[-a-z]+) ([^ \t]*)$/;
 const LIST_FIELDS: ReadonlySet<RuleField> = new Set(['dport', 'sport']);
@@ -81,13 +64,13 @@ function ruleSite(body: string, content: string, start: number): CompletionSite 
   const options = afterType.slice(action[0].length);
   const value = FLAG_VALUE.exec(options);
   if (value) {
-    const field = FLAG_FIELD[value[1]!];
+    const field = FIELD_BY_FLAG[value[1]!];
     return field ? { kind: 'flag-value', field, rule } : undefined;
   }
   const last = /[^ \t]*$/.exec(options)![0];
   // A flag followed by more than one blank has lost its value: Proxmox drops such a line.
   const previous = /([^ \t]+)[ \t]+$/.exec(options)?.[1];
-  if (last === '' && previous !== undefined && FLAG_FIELD[previous]) return undefined;
+  if (last === '' && previous !== undefined && FIELD_BY_FLAG[previous]) return undefined;
   return last === '' || last.startsWith('-') ? { kind: 'flag', rule } : undefined;
 }
 

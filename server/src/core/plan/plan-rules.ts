@@ -3,6 +3,7 @@
 // most moved; new ones are created disabled (the API puts them at position 0), moved into place
 // and only then enabled; rules that go away are removed last, denials before allowances.
 import type { ProxmoxRule } from '../model/proxmox-conf';
+import { RULE_API_FIELDS } from './rule-fields';
 import type { RuleEnv } from '../model/verify-rule';
 import { canonicalRule } from './canonical';
 import type { FwFileRef } from './fw-files';
@@ -10,22 +11,6 @@ import type { RuleListName } from './operations';
 import { ruleText, type PlanContext } from './plan-context';
 import type { ModelRule } from './remote-model';
 import { matchRules } from './rule-matching';
-
-const UPDATABLE = [
-  'type',
-  'action',
-  'macro',
-  'iface',
-  'source',
-  'dest',
-  'proto',
-  'dport',
-  'sport',
-  'log',
-  'icmp-type',
-  'comment',
-  'enable',
-] as const;
 
 /** A call that takes a rule's effect away: denials go first, allowances (and groups) last. */
 function isDenial(rule: ProxmoxRule): boolean {
@@ -134,7 +119,7 @@ export class RuleListPlan {
   ): { set: Record<string, string | number>; delete: string[] } {
     const set: Record<string, string | number> = {};
     const del: string[] = [];
-    for (const field of UPDATABLE) {
+    for (const field of RULE_API_FIELDS) {
       const a = from?.[field];
       const b = to[field];
       if (b === undefined) {

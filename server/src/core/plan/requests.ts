@@ -2,28 +2,13 @@
 // and `digest` wherever the method takes one (spec 14.2; test/sim/schema.test.ts checks this
 // against the API schema).
 import type { ProxmoxIpSetEntry, ProxmoxRule } from '../model/proxmox-conf';
+import { RULE_API_FIELDS } from './rule-fields';
 import { apiBase, type FwFileRef } from './fw-files';
 import type { Action, ApiRequest, RuleListName } from './operations';
 
-const RULE_FIELDS = [
-  'type',
-  'action',
-  'macro',
-  'iface',
-  'source',
-  'dest',
-  'proto',
-  'dport',
-  'sport',
-  'log',
-  'icmp-type',
-  'comment',
-  'enable',
-] as const;
-
 export function ruleParams(rule: ProxmoxRule): Record<string, string | number> {
   const params: Record<string, string | number> = {};
-  for (const field of RULE_FIELDS) {
+  for (const field of RULE_API_FIELDS) {
     const value = rule[field];
     if (value !== undefined) params[field] = value;
   }

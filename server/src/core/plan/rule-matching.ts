@@ -3,21 +3,8 @@
 // order are kept in place (a longest increasing subsequence, so the fewest moves); between two
 // kept rules, a rule that goes and a rule that comes, of the same direction, become one update.
 import type { ProxmoxRule } from '../model/proxmox-conf';
+import { RULE_IDENTITY_FIELDS } from './rule-fields';
 import { longestIncreasing } from './lis';
-
-const KEY_FIELDS = [
-  'type',
-  'action',
-  'macro',
-  'iface',
-  'source',
-  'dest',
-  'proto',
-  'dport',
-  'sport',
-  'log',
-  'icmp-type',
-] as const;
 
 export interface RuleMatching {
   /** Target index → index of the current rule that becomes it (kept, moved or updated). */
@@ -33,7 +20,8 @@ export function matchRules(
   current: readonly (ProxmoxRule | undefined)[],
   target: readonly ProxmoxRule[],
 ): RuleMatching {
-  const key = (rule: ProxmoxRule): string => JSON.stringify(KEY_FIELDS.map((f) => rule[f] ?? null));
+  const key = (rule: ProxmoxRule): string =>
+    JSON.stringify(RULE_IDENTITY_FIELDS.map((f) => rule[f] ?? null));
   const queues = new Map<string, number[]>();
   current.forEach((rule, i) => {
     if (!rule) return;

@@ -10,7 +10,8 @@ const OPTION = new RegExp(
     `|(--?log) (${LOG_LEVELS.join('|')})${WS}*`,
   'ys',
 );
-const FIELD_BY_FLAG: Readonly<Record<string, RuleField>> = {
+/** Every option flag Proxmox reads, and the rule field it sets. */
+export const FIELD_BY_FLAG: Readonly<Record<string, RuleField>> = {
   '-i': 'iface',
   '-p': 'proto',
   '-proto': 'proto',
