@@ -6,7 +6,8 @@ export interface SetMember {
   readonly nomatch: boolean;
 }
 
-interface Entry {
+/** An entry as an address interval: a network, or a `nomatch` hole in one. */
+export interface MemberRange {
   readonly first: bigint;
   readonly last: bigint;
   readonly nomatch: boolean;
@@ -19,12 +20,17 @@ interface Entry {
  * networks that enclose the cursor, decides every address range in order.
  */
 export function setMembership(members: readonly SetMember[]): IntervalSet {
-  const entries: Entry[] = [];
+  const entries: MemberRange[] = [];
   for (const m of members) {
     const range = cidrRange(m.cidr);
     if (range) entries.push({ first: range[0], last: range[1], nomatch: m.nomatch });
   }
-  entries.sort((a, b) =>
+  return sweepMembership(entries);
+}
+
+/** The member intervals of nested-or-disjoint ranges (see setMembership). */
+export function sweepMembership(ranges: readonly MemberRange[]): IntervalSet {
+  const entries = [...ranges].sort((a, b) =>
     a.first !== b.first
       ? a.first < b.first
         ? -1
@@ -36,13 +42,13 @@ export function setMembership(members: readonly SetMember[]): IntervalSet {
           : 0,
   );
   const out: Interval[] = [];
-  const emit = (from: bigint, to: bigint, entry: Entry): void => {
+  const emit = (from: bigint, to: bigint, entry: MemberRange): void => {
     if (from > to || entry.nomatch) return;
     const last = out[out.length - 1];
     if (last && last[1] + 1n >= from) out[out.length - 1] = [last[0], to > last[1] ? to : last[1]];
     else out.push([from, to]);
   };
-  const stack: Entry[] = [];
+  const stack: MemberRange[] = [];
   let cursor = 0n;
   const closeUntil = (limit: bigint): void => {
     // Finish every enclosing network that ends before `limit`, innermost first.

@@ -1,10 +1,10 @@
-// What an ipset matches, for hover. Same semantics as analysis/ipset-membership.ts (kernel
-// hash:net: the most specific entry containing an address decides, `!` makes it a non-member),
-// but hover must answer in milliseconds for sets of thousands of entries: CIDR blocks either
-// nest or are disjoint, so one sorted sweep with a stack of open blocks does it in n log n.
-// test/core/ide/ipset-membership.test.ts checks both give the same intervals.
+// What an ipset matches, for hover: entries read as the kernel stores them (host bits cleared,
+// unloadable ones explained), then the analysis's own hash:net sweep. Hover parses entries its
+// own way to say why one cannot load; test/core/ide/ipset-membership.test.ts checks that both
+// readings give the same intervals.
 import { Address4, Address6 } from 'ip-address';
 import type { Interval, IntervalSet } from '../analysis/intervals';
+import { sweepMembership } from '../analysis/ipset-membership';
 
 export interface KernelEntry {
   readonly version: 4 | 6;
@@ -76,32 +76,7 @@ export function kernelEntry(cidr: string, nomatch: boolean): KernelEntry | strin
 
 /** The member intervals of one family, merged and sorted. */
 export function familyMembers(entries: readonly KernelEntry[], version: 4 | 6): IntervalSet {
-  const sorted = entries
-    .filter((e) => e.version === version)
-    .sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : a.prefix - b.prefix));
-  const out: [bigint, bigint][] = [];
-  const emit = (from: bigint, to: bigint, member: boolean): void => {
-    if (!member || from > to) return;
-    const previous = out[out.length - 1];
-    if (previous && previous[1] + 1n === from) previous[1] = to;
-    else out.push([from, to]);
-  };
-  const stack: KernelEntry[] = [];
-  let position = 0n;
-  const close = (): void => {
-    const top = stack.pop()!;
-    emit(position, top.last, !top.nomatch);
-    position = top.last + 1n;
-  };
-  for (const entry of sorted) {
-    while (stack.length > 0 && stack[stack.length - 1]!.last < entry.first) close();
-    const top = stack[stack.length - 1];
-    if (top) emit(position, entry.first - 1n, !top.nomatch);
-    stack.push(entry);
-    position = entry.first;
-  }
-  while (stack.length > 0) close();
-  return out;
+  return sweepMembership(entries.filter((e) => e.version === version));
 }
 
 function addressText(version: 4 | 6, value: bigint): string {
