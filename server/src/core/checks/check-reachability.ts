@@ -9,7 +9,7 @@ import { findLockouts, type Lockout } from '../analysis/lockout';
 import { runSliced, runToEnd, type SliceOptions, type Steps } from '../analysis/steps';
 import { defaultTopology, lineKey } from '../analysis/what-if';
 import type { RuleOrigin, SkippedRule, SourcedConfig } from '../compile/types';
-import { loadFwConfig } from '../model/load-config';
+import { isSdnSetName, loadFwConfig } from '../model/load-config';
 import type { FileKind } from '../model/file-kind';
 import type { Topology } from '../model/topology';
 import { parseFwSyntax } from '../syntax/parse-file';
@@ -151,7 +151,7 @@ function nodeFindings(
   }
   const seen = new Set<string>();
   for (const s of report.skipped) {
-    if (!s.origin || (!sdnKnown && SDN_SET_NAME.test(s.message))) continue;
+    if (!s.origin || (!sdnKnown && missingSdnSet(s.message))) continue;
     const key = `${lineKey(s.origin.path, s.origin.lineNumber)} ${s.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -173,8 +173,11 @@ function nodeFindings(
 
 const PLAIN_DISABLED = 'disabled rule: Proxmox keeps it but never applies it';
 
-// Names only the SDN configuration can define; unknown SDN means we cannot say they are missing.
-const SDN_SET_NAME = /^no such ipset '(?:.+-(?:all|gateway|no-gateway|dhcp)|guest-ipam-[0-9]+)'$/;
+/** A compile failure for a name only the SDN configuration could define. */
+function missingSdnSet(message: string): boolean {
+  const name = /^no such ipset '(.*)'$/.exec(message)?.[1];
+  return name !== undefined && isSdnSetName(name);
+}
 
 function disabledOrigins(sources: readonly SourcedConfig[]): Map<string, RuleOrigin> {
   const out = new Map<string, RuleOrigin>();

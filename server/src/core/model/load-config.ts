@@ -44,6 +44,11 @@ export interface LoadResult {
 // Names SDN generates (<vnet>-all, -gateway, -no-gateway, -dhcp, guest-ipam-<vmid>).
 const SDN_SET_NAME = /^(?:.+-(?:all|gateway|no-gateway|dhcp)|guest-ipam-[0-9]+)$/;
 
+/** Whether only the SDN configuration could define an ipset of this name. */
+export function isSdnSetName(name: string): boolean {
+  return SDN_SET_NAME.test(name);
+}
+
 function envFor(kind: FileKind, context: LoadContext): RuleEnv {
   return kind === 'guest' ? (context.guestEnv ?? 'vm') : kind;
 }
@@ -91,7 +96,7 @@ export function loadFwConfig(
 
   const sdnHas = (name: string): boolean | 'unknown' => {
     if (context.sdnIpSets) return context.sdnIpSets.has(name);
-    return SDN_SET_NAME.test(name) ? 'unknown' : false;
+    return isSdnSetName(name) ? 'unknown' : false;
   };
 
   const namesFor = (env: RuleEnv): ParseTimeNames => {

@@ -1,6 +1,7 @@
 // What Proxmox holds after it has written an element and read the file back: the writer drops
 // Perl-false values and blank comments, the parser re-derives ipversion and canonical macro
 // names. Predicting digests needs exactly that form, element by element.
+import { isSdnSetName } from '../model/load-config';
 import type {
   ProxmoxAlias,
   ProxmoxConf,
@@ -26,9 +27,7 @@ export function namesFromConfs(
     hasIpSet(name) {
       if (cluster?.ipset?.[name] || local?.ipset?.[name]) return true;
       if (sdnIpSets?.has(name)) return true;
-      return sdnIpSets === undefined && /-(all|gateway|no-gateway|dhcp)$|^guest-ipam-/.test(name)
-        ? 'unknown'
-        : false;
+      return sdnIpSets === undefined && isSdnSetName(name) ? 'unknown' : false;
     },
     hasAlias(lower) {
       return Boolean(cluster?.aliases?.[lower] ?? local?.aliases?.[lower]);
