@@ -10,7 +10,7 @@ import type { RuleDef } from '../model/fw-config';
 import type { AbstractChains, AbstractRule, Decision, RuleRef, Verdict } from './chain-walk';
 import { ChainIndex } from './chain-index';
 import { setMembership } from './ipset-membership';
-import { convertRule, InterfaceNames } from './ipt-to-box';
+import { addInterfaceNames, convertRule, InterfaceNames } from './ipt-to-box';
 import type { IntervalSet } from './intervals';
 import { isBoxSubset, type Box, type Family } from './packet-space';
 import { runToEnd, type Steps } from './steps';
@@ -75,9 +75,7 @@ export function buildFamily(
   disabled: ReadonlySet<string>,
   names: InterfaceNames = new InterfaceNames(),
 ): FamilyModel {
-  for (const rules of ruleset.chains.values()) {
-    for (const rule of rules) for (const m of rule.text.matchAll(/ -[io] (\S+)/g)) names.add(m[1]!);
-  }
+  addInterfaceNames(ruleset, names);
   const cache = new Map<string, IntervalSet | undefined>();
   const sets = (kernelName: string): IntervalSet | undefined => {
     if (!cache.has(kernelName)) {

@@ -25,6 +25,16 @@ export class InterfaceNames {
   }
 }
 
+/** Adds every interface name a ruleset's `-i`/`-o` matches mention. */
+export function addInterfaceNames(
+  ruleset: { readonly chains: ReadonlyMap<string, readonly { readonly text: string }[]> },
+  names: InterfaceNames,
+): void {
+  for (const rules of ruleset.chains.values()) {
+    for (const rule of rules) for (const m of rule.text.matchAll(/ -[io] (\S+)/g)) names.add(m[1]!);
+  }
+}
+
 export interface ConvertedRule {
   /** Packets the rule certainly matches; undefined when it matches no new connection for sure. */
   readonly under: Box | undefined;

@@ -4,7 +4,7 @@
 // disagree, one concrete packet of the difference is reported.
 import { buildFamily, type FamilyModel } from '../analysis/analyse';
 import { walkChain, type Decision } from '../analysis/chain-walk';
-import { InterfaceNames } from '../analysis/ipt-to-box';
+import { addInterfaceNames, InterfaceNames } from '../analysis/ipt-to-box';
 import { boxIntersect, fullBox, type Box, type Family } from '../analysis/packet-space';
 import { defaultTopology } from '../analysis/what-if';
 import { describePacket, pickPacket } from '../analysis/witness';
@@ -141,12 +141,7 @@ export const analyseImpact: ImpactAnalyzer = (
     const a = compileNode(now, node);
     for (const family of [4, 6] as const) {
       const names = new InterfaceNames();
-      for (const result of [b, a]) {
-        for (const rules of (family === 4 ? result.v4 : result.v6).chains.values()) {
-          for (const rule of rules)
-            for (const m of rule.text.matchAll(/ -[io] (\S+)/g)) names.add(m[1]!);
-        }
-      }
+      for (const result of [b, a]) addInterfaceNames(family === 4 ? result.v4 : result.v6, names);
       const mb = models(b, family, names);
       const ma = models(a, family, names);
       for (const chain of new Set([...entryChains(mb), ...entryChains(ma)])) {
