@@ -55,7 +55,9 @@ export function selfSignedCertificate(commonName = 'pvefw-simulator'): SelfSigne
   const ecdsaSha256 = seq(oid('1.2.840.10045.4.3.2'));
   const now = Date.now();
   const serial = randomBytes(8);
-  serial[0]! &= 0x7f;
+  // A DER INTEGER is minimal and positive: the first byte must be 0x01..0x7f. A leading 0x00
+  // (1 time in 128 with a plain `& 0x7f`) makes OpenSSL reject the certificate.
+  serial[0] = (serial[0]! & 0x7f) | 0x01;
   const altNames = seq(
     der(0x87, Buffer.from([127, 0, 0, 1])),
     der(0x87, Buffer.from([...new Array<number>(15).fill(0), 1])),
