@@ -1,4 +1,5 @@
 import {
+  ANY_MARK,
   boxesOverlap,
   regionIntersect,
   regionSubtract,
@@ -103,7 +104,7 @@ export function walkChain(
   start: Region,
   stopAt?: number,
   depth = 0,
-  focus: Box | undefined = start.length === 1 ? { ...start[0]!, mark: [[0n, 1n]] } : undefined,
+  focus: Box | undefined = start.length === 1 ? { ...start[0]!, mark: ANY_MARK } : undefined,
 ): WalkResult {
   const decided: Decision[] = [];
   const returned: Box[] = [];

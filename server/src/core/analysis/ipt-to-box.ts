@@ -5,7 +5,15 @@ import { perlNetIpNew } from '../syntax/perl-net-ip';
 import { cidrRange } from './cidr-range';
 import type { AbstractTarget } from './chain-walk';
 import { normalise, type IntervalSet } from './intervals';
-import { DST_TYPES, fullBox, type Box, type Dimension, type Family } from './packet-space';
+import {
+  DST_TYPES,
+  fullBox,
+  HAS_MARK,
+  NO_MARK,
+  type Box,
+  type Dimension,
+  type Family,
+} from './packet-space';
 
 /** Interface names numbered for the `iface` dimension; 0 is every name not listed. */
 export class InterfaceNames {
@@ -53,6 +61,19 @@ const PROTOCOL_NUMBER = new Map<string, number>(
 PROTOCOL_NUMBER.set('icmpv6', 58);
 
 const ACCEPT_BIT = 0x80000000n;
+
+const singles = new Map<bigint, IntervalSet>();
+
+/** {value} for the small dimensions (protocol, interface, address type, ICMP), shared. */
+function single(value: bigint): IntervalSet {
+  let set = singles.get(value);
+  if (!set) {
+    set = Object.freeze([Object.freeze([value, value] as const)]);
+    if (singles.size > 100_000) singles.clear();
+    singles.set(value, set);
+  }
+  return set;
+}
 
 function addressRange(text: string): IntervalSet | undefined {
   const range = cidrRange(text);
@@ -134,7 +155,8 @@ export function convertRule(
 ): ConvertedRule {
   const tokens = text.split(' ').filter((t) => t.length > 0);
   const target = parseTarget(tokens);
-  const box: Record<Dimension, IntervalSet> = { ...fullBox(family, names.count) };
+  const full = fullBox(family, names.count);
+  const box: Record<Dimension, IntervalSet> = { ...full };
   let exact = true;
   let never = false;
   const end = Math.min(
@@ -149,13 +171,13 @@ export function convertRule(
     const step = negated ? 2 : 1;
     const set = (d: Dimension, v: IntervalSet | undefined): void => {
       if (v === undefined) exact = false;
-      else box[d] = negated ? complement(v, fullBox(family, names.count)[d][0]![1]) : v;
+      else box[d] = negated ? complement(v, full[d][0]![1]) : v;
     };
     switch (flag) {
       case '-i':
       case '-o': {
         const n = names.numberOf(value);
-        set('iface', n === undefined ? undefined : [[BigInt(n), BigInt(n)]]);
+        set('iface', n === undefined ? undefined : single(BigInt(n)));
         i += step;
         break;
       }
@@ -178,7 +200,7 @@ export function convertRule(
       }
       case '-p': {
         const p = protoNumber(value);
-        set('proto', p === undefined ? undefined : [[BigInt(p), BigInt(p)]]);
+        set('proto', p === undefined ? undefined : single(BigInt(p)));
         i += step;
         break;
       }
@@ -204,7 +226,7 @@ export function convertRule(
       }
       case '--dst-type': {
         const k = DST_TYPES.indexOf(value as (typeof DST_TYPES)[number]);
-        set('dsttype', k < 0 ? undefined : [[BigInt(k), BigInt(k)]]);
+        set('dsttype', k < 0 ? undefined : single(BigInt(k)));
         i += step;
         break;
       }
@@ -216,7 +238,7 @@ export function convertRule(
       case '--mark': {
         const [v, mask] = value.split('/').map((x) => BigInt(x));
         if (mask !== undefined && mask === ACCEPT_BIT)
-          box.mark = (v! & ACCEPT_BIT) !== 0n ? [[1n, 1n]] : [[0n, 0n]];
+          box.mark = (v! & ACCEPT_BIT) !== 0n ? HAS_MARK : NO_MARK;
         else exact = false;
         i += step;
         break;

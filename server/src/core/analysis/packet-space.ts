@@ -31,20 +31,46 @@ export const DST_TYPES = ['UNICAST', 'LOCAL', 'BROADCAST', 'ANYCAST', 'MULTICAST
 
 const MAX_ADDRESS: Record<Family, bigint> = { 4: (1n << 32n) - 1n, 6: (1n << 128n) - 1n };
 
+const fullBoxes = new Map<string, Box>();
+
+/**
+ * Every packet of a family. Boxes share their interval arrays (they are never mutated), so the
+ * dimensions a rule leaves open cost nothing per rule: this keeps 50,000-rule models small.
+ */
 export function fullBox(family: Family, interfaceCount: number): Box {
-  return {
-    proto: [[0n, 255n]],
-    source: [[0n, MAX_ADDRESS[family]]],
-    dest: [[0n, MAX_ADDRESS[family]]],
-    sport: [[0n, 65535n]],
-    dport: [[0n, 65535n]],
+  const key = `${family} ${interfaceCount}`;
+  const known = fullBoxes.get(key);
+  if (known) return known;
+  const box: Box = Object.freeze({
+    proto: FULL_PROTO,
+    source: family === 4 ? FULL_V4 : FULL_V6,
+    dest: family === 4 ? FULL_V4 : FULL_V6,
+    sport: FULL_PORTS,
+    dport: FULL_PORTS,
     // ICMP type * 256 + code
-    icmp: [[0n, 65535n]],
-    iface: [[0n, BigInt(interfaceCount)]],
-    mark: [[0n, 1n]],
-    dsttype: [[0n, BigInt(DST_TYPES.length - 1)]],
-  };
+    icmp: FULL_PORTS,
+    iface: Object.freeze([Object.freeze([0n, BigInt(interfaceCount)] as const)]),
+    mark: ANY_MARK,
+    dsttype: FULL_DST_TYPES,
+  });
+  if (fullBoxes.size > 64) fullBoxes.clear();
+  fullBoxes.set(key, box);
+  return box;
 }
+
+function frozenRange(lo: bigint, hi: bigint): IntervalSet {
+  return Object.freeze([Object.freeze([lo, hi] as const)]);
+}
+
+const FULL_PROTO = frozenRange(0n, 255n);
+const FULL_PORTS = frozenRange(0n, 65535n);
+const FULL_V4 = frozenRange(0n, MAX_ADDRESS[4]);
+const FULL_V6 = frozenRange(0n, MAX_ADDRESS[6]);
+const FULL_DST_TYPES = frozenRange(0n, BigInt(DST_TYPES.length - 1));
+/** Either value of the accept mark, or exactly one: shared because every walk sets one. */
+export const ANY_MARK = frozenRange(0n, 1n);
+export const NO_MARK = frozenRange(0n, 0n);
+export const HAS_MARK = frozenRange(1n, 1n);
 
 function overlaps(x: IntervalSet, y: IntervalSet): boolean {
   let i = 0;

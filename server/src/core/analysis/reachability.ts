@@ -5,7 +5,7 @@ import {
   type RuleRef,
   type Verdict,
 } from './chain-walk';
-import { boxIntersect, type Box } from './packet-space';
+import { boxIntersect, NO_MARK, type Box } from './packet-space';
 
 /** One compiled copy of a user rule: where it sits and the packets it would match. */
 export interface RuleInstance {
@@ -24,7 +24,7 @@ export interface InstanceReach {
 
 export function reachInstance(chains: AbstractChains, instance: RuleInstance): InstanceReach {
   // New packets reach a chain without the accept mark; groups set it, their callers test it.
-  const start = { ...instance.match, mark: [[0n, 0n]] as const };
+  const start = { ...instance.match, mark: NO_MARK };
   const walk = walkChain(chains, instance.ref.chain, [start], instance.ref.index);
   return { instance, decided: walk.decided, dead: walk.remaining.length === 0 };
 }

@@ -138,14 +138,15 @@ function nodeFindings(
   overlapHints: boolean,
 ): Map<string, Finding[]> {
   const out = new Map<string, Finding[]>();
-  const push = (f: Finding, path: string): void =>
-    void out.set(path, [...(out.get(path) ?? []), f]);
+  const push = (f: Finding, path: string): void => {
+    const list = out.get(path);
+    if (list) list.push(f);
+    else out.set(path, [f]);
+  };
   for (const d of report.dead) push(deadFinding(d), d.origin.path);
+  const deadLines = new Set(report.dead.map((d) => lineKey(d.origin.path, d.origin.lineNumber)));
   for (const [key, origin] of disabledLines) {
-    if (
-      report.liveIfEnabled.has(key) ||
-      !report.dead.some((d) => lineKey(d.origin.path, d.origin.lineNumber) === key)
-    ) {
+    if (report.liveIfEnabled.has(key) || !deadLines.has(key)) {
       push(finding('disabled-rule', origin, PLAIN_DISABLED), origin.path);
     }
   }
@@ -280,13 +281,21 @@ function mergeNodes(
     }
   }
   const first = perNode[0]?.get(clusterPath) ?? [];
+  const slot = (f: Finding): string => `${f.code} ${f.span.start}`;
+  // Per node, the messages found at each code and place.
+  const byNode = perNode.map((node) => {
+    const at = new Map<string, Set<string>>();
+    for (const g of node.get(clusterPath) ?? []) {
+      const messages = at.get(slot(g));
+      if (messages) messages.add(g.message);
+      else at.set(slot(g), new Set([g.message]));
+    }
+    return at;
+  });
   const agreed: Finding[] = [];
   for (const f of first) {
-    const same = (g: Finding): boolean => g.code === f.code && g.span.start === f.span.start;
-    if (!perNode.every((node) => (node.get(clusterPath) ?? []).some(same))) continue;
-    const identical = perNode.every((node) =>
-      (node.get(clusterPath) ?? []).some((g) => same(g) && g.message === f.message),
-    );
+    if (!byNode.every((at) => at.has(slot(f)))) continue;
+    const identical = byNode.every((at) => at.get(slot(f))!.has(f.message));
     // A disabled rule dead on one node but not on another is just disabled.
     agreed.push(
       identical || f.code !== 'disabled-rule' ? f : { ...f, message: PLAIN_DISABLED, related: [] },
