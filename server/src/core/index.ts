@@ -45,7 +45,7 @@ export type { CodeActionEntry } from './ide/code-actions';
 export { codeActionsAt } from './ide/code-actions';
 export { applyEdits } from './ide/text-edits';
 export type { ReachabilityFiles } from './checks/check-reachability';
-export { checkReachability } from './checks/check-reachability';
+export { checkReachability, ReachabilityMemo } from './checks/check-reachability';
 export type { Topology, TopologyGuest, TopologyNic, TopologyNode } from './model/topology';
 export { checkReachabilityAsync } from './checks/check-reachability';
 export { AnalysisCancelled } from './analysis/steps';

@@ -214,3 +214,58 @@ test('the sliced analysis yields, gives the same findings, and stops when cancel
     AnalysisCancelled,
   );
 });
+
+test('a live rule whose packets the rules after it give the same verdict is redundant', () => {
+  const guest = [
+    '[OPTIONS]',
+    'policy_in: DROP',
+    '[RULES]',
+    'IN DROP -p tcp -dport 23', // line 6: the policy drops it anyway
+    'IN ACCEPT -p tcp -dport 80', // line 7: line 8 accepts it anyway
+    'IN ACCEPT -p tcp -dport 80:90', // line 8: 81-90 would be dropped without it
+    'IN DROP -p tcp -dport 5000 -log info', // line 9: removing it loses the log lines
+    'OUT ACCEPT -p tcp -dport 443', // line 10: policy_out is ACCEPT
+    'OUT DROP -p tcp -dport 444', // line 11
+  ].join('\n');
+  const r = run({ cluster: '', guests: { 100: guest } });
+  assert.deepEqual(codes(r), [
+    '100.fw:6 redundant-rule',
+    '100.fw:7 redundant-rule',
+    '100.fw:10 redundant-rule',
+  ]);
+  const [policy, later] = [r[0]!.finding, r[1]!.finding];
+  assert.match(
+    policy.message,
+    /^removing this rule changes nothing: .* dropped anyway by .*policy DROP/,
+  );
+  assert.match(later.message, /accepted anyway by 100\.fw line 8 \(for example IPv4 tcp .*:80\)/);
+  assert.deepEqual(
+    later.related.map((x) => x.message),
+    ['would take its packets if it were removed'],
+  );
+});
+
+test('of two copies of a rule only the dead one is redundant', () => {
+  const guest = '[RULES]\nIN ACCEPT -p tcp -dport 22\nIN ACCEPT -p tcp -dport 22\n';
+  assert.deepEqual(codes(run({ cluster: '', guests: { 100: guest } })), [
+    '100.fw:5 redundant-rule',
+  ]);
+});
+
+test('a REJECT before a REJECT policy is not redundant: the policy drops broadcasts', () => {
+  const guest = '[OPTIONS]\npolicy_in: REJECT\n[RULES]\nIN REJECT -p udp -dport 137\n';
+  assert.deepEqual(codes(run({ cluster: '', guests: { 100: guest } })), []);
+});
+
+test('every copy of a macro rule must change nothing for the rule to be redundant', () => {
+  // DNS is udp 53 and tcp 53; only tcp is accepted later, so removing it would drop udp 53.
+  const guest = '[RULES]\nIN DNS(ACCEPT)\nIN ACCEPT -p tcp -dport 50:60\n';
+  assert.deepEqual(codes(run({ cluster: '', guests: { 100: guest } })), []);
+  const both = `${guest}IN ACCEPT -p udp -dport 50:60\n`;
+  assert.deepEqual(codes(run({ cluster: '', guests: { 100: both } })), ['100.fw:4 redundant-rule']);
+});
+
+test('host rules are not called removable while what follows them is a guess', () => {
+  // Without a topology the local network (and so the management allowances) is unknown.
+  assert.deepEqual(codes(run({ cluster: '[RULES]\nIN DROP -p tcp -dport 23\n' })), []);
+});

@@ -9,14 +9,23 @@ import type {
 import type { RuleDef } from '../model/fw-config';
 import type { AbstractChains, AbstractRule, Decision, RuleRef, Verdict } from './chain-walk';
 import { ChainIndex } from './chain-index';
+import { ConversionCache } from './conversion-cache';
 import { setMembership } from './ipset-membership';
 import { addInterfaceNames, convertRule, InterfaceNames } from './ipt-to-box';
 import type { IntervalSet } from './intervals';
 import { isBoxSubset, type Box, type Family } from './packet-space';
 import { runToEnd, type Steps } from './steps';
-import { reachInstance, witnessBoxes, type InstanceReach } from './reachability';
+import {
+  focusOf,
+  reachInstance,
+  restOfChain,
+  witnessBoxes,
+  type InstanceReach,
+  type RestWalk,
+} from './reachability';
+import { chainChanges, movedDecisions, oldIndex, touched, type ChainChanges } from './reuse';
 import { lineKey, whatIfInput } from './what-if';
-import { describePacket, pickPacketFrom } from './witness';
+import { describePacket, naturalness, pickPacketFrom } from './witness';
 
 /** A rule that decided some of a dead rule's packets: a user's line or one of Proxmox's own. */
 export interface Blocker {
@@ -40,6 +49,18 @@ export interface DeadRule {
   readonly disabled: boolean;
 }
 
+/**
+ * A live rule whose removal changes nothing: every packet it takes would get the same verdict
+ * from the rules after it (or the chain's policy).
+ */
+export interface RemovableRule {
+  readonly origin: RuleOrigin;
+  readonly ownVerdict: Verdict;
+  /** What would take its packets instead. */
+  readonly takers: readonly Blocker[];
+  readonly witness: { readonly packet: string; readonly takenBy: Blocker };
+}
+
 export interface ReachabilityReport {
   /** False when nothing could be compiled (no cluster.fw). */
   readonly analysed: boolean;
@@ -48,7 +69,9 @@ export interface ReachabilityReport {
   readonly liveIfEnabled: ReadonlySet<string>;
   /** Compile-time failures of enabled rules, one per line and message. */
   readonly skipped: readonly SkippedRule[];
-  /** Live rules some of whose packets an earlier rule decides differently. */
+  /** Live rules that change nothing (see RemovableRule). */
+  readonly removable: readonly RemovableRule[];
+  /** Live rules some of whose packets an earlier rule decides differently (when asked for). */
   readonly overlaps: readonly Overlap[];
   /** Per family, what analysis needs to answer further questions (lockout, hover). */
   readonly families: readonly FamilyModel[];
@@ -62,18 +85,24 @@ export interface FamilyModel {
   readonly sets: (kernelName: string) => IntervalSet | undefined;
   /** User rule instances by line key: where each compiled copy sits and what it matches. */
   readonly instances: ReadonlyMap<string, { ref: RuleRef; match: Box }[]>;
+  /** Per chain, what each rule is for the analysis: its text, and `|` when disabled. */
+  readonly signatures: ReadonlyMap<string, readonly string[]>;
 }
 
 function isGroupJump(rule: CompiledRule): boolean {
   return /(?:^| )-[jg] GROUP-/.test(rule.text) || / -m mark --mark /.test(rule.text);
 }
 
-/** The packet-space model of one family's compiled ruleset; `names` may be shared to compare two. */
+/**
+ * The packet-space model of one family's compiled ruleset; `names` may be shared to compare two,
+ * `conversions` keeps rules read from one analysis to the next.
+ */
 export function buildFamily(
   ruleset: Ruleset,
   family: Family,
   disabled: ReadonlySet<string>,
   names: InterfaceNames = new InterfaceNames(),
+  conversions?: ConversionCache,
 ): FamilyModel {
   addInterfaceNames(ruleset, names);
   const cache = new Map<string, IntervalSet | undefined>();
@@ -84,25 +113,39 @@ export function buildFamily(
     }
     return cache.get(kernelName);
   };
+  conversions?.begin(names);
+  const convert = (text: string): ReturnType<typeof convertRule> =>
+    conversions ? conversions.convert(text, names, sets) : convertRule(text, family, names, sets);
   const rules = new Map<string, AbstractRule[]>();
+  const signatures = new Map<string, string[]>();
   const instances = new Map<string, { ref: RuleRef; match: Box }[]>();
   for (const [chain, compiled] of ruleset.chains) {
+    const signed: string[] = [];
+    signatures.set(chain, signed);
     rules.set(
       chain,
       compiled.map((rule, index): AbstractRule => {
         const ref = { chain, index };
-        const converted = convertRule(rule.text, family, names, sets);
+        const converted = convert(rule.text);
         const key = rule.origin ? lineKey(rule.origin.path, rule.origin.lineNumber) : undefined;
         const acts = converted.target.kind !== 'continue';
         if (key && acts && converted.over && !isGroupJump(rule)) {
-          instances.set(key, [...(instances.get(key) ?? []), { ref, match: converted.over }]);
+          const list = instances.get(key);
+          const instance = { ref, match: converted.over };
+          if (list) list.push(instance);
+          else instances.set(key, [instance]);
         }
         // A disabled rule is compiled only to be asked about; it decides nothing for others.
-        const match = key && disabled.has(key) ? undefined : converted.under;
-        return { ref, match, target: converted.target };
+        const off = key !== undefined && disabled.has(key);
+        signed.push(signature(rule.text, off, sets));
+        if (off) return { ref, match: undefined, target: converted.target };
+        if (!converted.under && converted.over)
+          return { ref, match: undefined, maybe: converted.over, target: converted.target };
+        return { ref, match: converted.under, target: converted.target };
       }),
     );
   }
+  conversions?.end();
   // Chains without any user rule are Proxmox's plumbing: credit their decisions to the caller.
   const opaque = new Set(
     [...ruleset.chains]
@@ -111,7 +154,36 @@ export function buildFamily(
   );
   const plain: AbstractChains = { rules, opaque };
   const chains: AbstractChains = { ...plain, index: new ChainIndex(plain) };
-  return { family, chains, compiled: ruleset.chains, names, sets, instances };
+  return { family, chains, compiled: ruleset.chains, names, sets, instances, signatures };
+}
+
+const setVersions = new WeakMap<IntervalSet, number>();
+let nextSetVersion = 0;
+
+/** Small sets by their content; large ones by identity (unchanged sets keep their object). */
+function setSignature(set: IntervalSet | undefined): string {
+  if (!set) return '-';
+  if (set.length <= 16) return set.map(([a, b]) => `${a}-${b}`).join(',');
+  let version = setVersions.get(set);
+  if (version === undefined) {
+    version = nextSetVersion++;
+    setVersions.set(set, version);
+  }
+  return `#${version}`;
+}
+
+/**
+ * What a rule is for the analysis, to tell what an edit changed: its text, whether it is
+ * disabled, and what the sets it names hold.
+ */
+function signature(
+  text: string,
+  disabled: boolean,
+  sets: (kernelName: string) => IntervalSet | undefined,
+): string {
+  let out = disabled ? `|${text}` : text;
+  for (const m of text.matchAll(/--match-set (\S+)/g)) out += ` ${setSignature(sets(m[1]!))}`;
+  return out;
 }
 
 function ruleDefs(input: CompileInput): Map<string, RuleDef> {
@@ -246,17 +318,129 @@ function deadRule(
   };
 }
 
+/** The walks of one analysis, by rule position (`chain index`), for the next one to reuse. */
+interface FamilyRun {
+  readonly model: FamilyModel;
+  readonly walks: Map<string, InstanceWalk>;
+}
+
+interface InstanceWalk {
+  readonly reach: InstanceReach;
+  rest?: RestWalk;
+}
+
+/**
+ * What the analysis of one node keeps for the next analysis of the same node: rules already
+ * read into boxes, and each rule's walks with the ruleset they were made in. An editor holds
+ * one per node; after a one-line edit only the walks the edit can reach are redone.
+ */
+export class NodeMemo {
+  readonly conversions = { 4: new ConversionCache(4), 6: new ConversionCache(6) } as const;
+  readonly runs = new Map<Family, FamilyRun>();
+}
+
+export interface AnalyseOptions {
+  /** Also work out partial overlaps (rule-overlap hints); they cost a witness per pair. */
+  readonly overlaps?: boolean;
+  /**
+   * Whether what follows the user's rules in the host chains is known (the local network, the
+   * cluster's corosync addresses): only then can removing a host rule be said to change nothing.
+   */
+  readonly hostTailKnown?: boolean;
+  readonly memo?: NodeMemo;
+}
+
+const refKey = (ref: RuleRef): string => `${ref.chain} ${ref.index}`;
+
+const GUEST_CHAIN = /^(tap|veth)[0-9]+i[0-9]+-(IN|OUT)$/;
+const HOST_CHAIN = /^PVEFW-HOST-(IN|OUT)$/;
+
+/** The previous walk of a rule, still true after the edit, with its rules' new positions. */
+function reuseReach(
+  previous: { run: FamilyRun; changes: ChainChanges } | undefined,
+  instance: { ref: RuleRef; match: Box },
+): InstanceWalk | undefined {
+  if (!previous) return undefined;
+  const index = oldIndex(previous.changes, instance.ref);
+  if (index === undefined) return undefined;
+  const old = previous.run.walks.get(refKey({ chain: instance.ref.chain, index }));
+  if (!old) return undefined;
+  const focus = focusOf(instance);
+  if (touched(previous.changes, instance.ref.chain, instance.ref.index, focus, false))
+    return undefined;
+  const decided = movedDecisions(previous.changes, old.reach.decided);
+  if (!decided) return undefined;
+  const reach: InstanceReach = { ...old.reach, instance, decided };
+  const walk: InstanceWalk = { reach };
+  if (old.rest && !touched(previous.changes, instance.ref.chain, 0, focus, true)) {
+    const restDecided = movedDecisions(previous.changes, old.rest.decided);
+    const maybe = movedDecisions(previous.changes, old.rest.maybe);
+    if (restDecided && maybe) walk.rest = { ...old.rest, decided: restDecided, maybe };
+  }
+  return walk;
+}
+
+interface LiveCandidate {
+  readonly origin: RuleOrigin;
+  readonly own: Verdict;
+  readonly rests: { model: FamilyModel; rest: RestWalk }[];
+}
+
+/**
+ * A live rule whose packets would all get its own verdict anyway, and from which rules; with
+ * the line keys of the user rules among those, which must not be dead themselves.
+ */
+function removableRule(
+  candidate: LiveCandidate,
+): { rule: RemovableRule; deciders: string[] } | undefined {
+  const takers: Blocker[] = [];
+  const deciders: string[] = [];
+  for (const { rest } of candidate.rests) {
+    if (rest.contradicted || rest.undecided) return undefined;
+    if (rest.maybe.some((m) => m.verdict !== candidate.own)) return undefined;
+    if (rest.decided.some((d) => d.verdict !== candidate.own)) return undefined;
+  }
+  // The packets a rest walk follows are the rule's own, so each decision holds a witness.
+  let best: { model: FamilyModel; boxes: readonly Box[]; by: Blocker; score: number } | undefined;
+  for (const { model, rest } of candidate.rests) {
+    for (const d of rest.decided) {
+      const by = blockerOf(model, d.by);
+      if (!takers.some((x) => sameBlocker(x, by))) takers.push(by);
+      if (by.origin) deciders.push(lineKey(by.origin.path, by.origin.lineNumber));
+      if (d.region.length === 0) continue;
+      let score = -1;
+      for (const box of d.region) score = Math.max(score, naturalness(box, model.family));
+      if (!best || score > best.score) best = { model, boxes: d.region, by, score };
+    }
+  }
+  if (!best) return undefined;
+  const packet = describePacket(pickPacketFrom(best.boxes, best.model.family, best.model.names));
+  const rule = {
+    origin: candidate.origin,
+    ownVerdict: candidate.own,
+    takers,
+    witness: { packet, takenBy: best.by },
+  };
+  return { rule, deciders };
+}
+
 /**
  * Which user rules can never match, exactly over the packet space, in the ruleset Proxmox
  * would generate for this node (every firewall taken as enabled). Disabled rules are analysed
  * as if enabled, without ever blocking other rules.
  */
-export function analyseReachability(input: CompileInput): ReachabilityReport {
-  return runToEnd(analyseReachabilitySteps(input));
+export function analyseReachability(
+  input: CompileInput,
+  options: AnalyseOptions = {},
+): ReachabilityReport {
+  return runToEnd(analyseReachabilitySteps(input, options));
 }
 
 /** analyseReachability, pausing after the compile and after each rule (see steps.ts). */
-export function* analyseReachabilitySteps(input: CompileInput): Steps<ReachabilityReport> {
+export function* analyseReachabilitySteps(
+  input: CompileInput,
+  options: AnalyseOptions = {},
+): Steps<ReachabilityReport> {
   const whatIf = whatIfInput(input);
   const compiled = compileRuleset(whatIf.input);
   const empty = {
@@ -265,18 +449,35 @@ export function* analyseReachabilitySteps(input: CompileInput): Steps<Reachabili
     skipped: [],
     families: [],
     overlaps: [],
+    removable: [],
   };
-  if (!compiled.enabled) return { analysed: false, ...empty };
+  const memo = options.memo;
+  if (!compiled.enabled) {
+    memo?.runs.clear();
+    return { analysed: false, ...empty };
+  }
   yield;
   const families = [
-    buildFamily(compiled.v4, 4, whatIf.disabled),
-    buildFamily(compiled.v6, 6, whatIf.disabled),
+    buildFamily(compiled.v4, 4, whatIf.disabled, undefined, memo?.conversions[4]),
+    buildFamily(compiled.v6, 6, whatIf.disabled, undefined, memo?.conversions[6]),
   ];
+  yield;
+  const previous = new Map<FamilyModel, { run: FamilyRun; changes: ChainChanges }>();
+  const runs = new Map<FamilyModel, FamilyRun>();
+  for (const model of families) {
+    const run = memo?.runs.get(model.family);
+    // Another interface numbering makes every box different: nothing can be reused.
+    if (run && run.model.names.key() === model.names.key())
+      previous.set(model, { run, changes: chainChanges(run.model, model) });
+    runs.set(model, { model, walks: new Map() });
+  }
   yield;
   const defs = ruleDefs(input);
   const dead: DeadRule[] = [];
+  const deadKeys = new Set<string>();
   const liveIfEnabled = new Set<string>();
   const overlaps: Overlap[] = [];
+  const candidates: { rule: RemovableRule; deciders: string[] }[] = [];
   const keys = new Set(families.flatMap((f) => [...f.instances.keys()]));
   for (const key of keys) {
     yield;
@@ -288,25 +489,62 @@ export function* analyseReachabilitySteps(input: CompileInput): Steps<Reachabili
       (action !== 'ACCEPT' && action !== 'DROP' && action !== 'REJECT')
     )
       continue;
-    const reached: Reached[] = [];
+    const reached: (Reached & { walk: InstanceWalk })[] = [];
     let origin: RuleOrigin | undefined;
     for (const model of families) {
       for (const instance of model.instances.get(key) ?? []) {
         origin ??= model.compiled.get(instance.ref.chain)?.[instance.ref.index]?.origin;
-        reached.push({ model, reach: reachInstance(model.chains, instance) });
+        const walk = reuseReach(previous.get(model), instance) ?? {
+          reach: reachInstance(model.chains, instance),
+        };
+        runs.get(model)!.walks.set(refKey(instance.ref), walk);
+        reached.push({ model, reach: walk.reach, walk });
       }
     }
     const isDisabled = whatIf.disabled.has(key);
     if (reached.length > 0 && reached.every((r) => r.reach.dead) && origin) {
       dead.push(deadRule(origin, action, reached, isDisabled));
-    } else if (isDisabled) {
-      liveIfEnabled.add(key);
-    } else if (origin) {
-      overlaps.push(...overlapsOf(origin, action, reached));
+      deadKeys.add(key);
+      continue;
     }
+    if (isDisabled) {
+      liveIfEnabled.add(key);
+      continue;
+    }
+    if (!origin) continue;
+    if (options.overlaps) overlaps.push(...overlapsOf(origin, action, reached));
+    const logged =
+      def.line.rule.options.log !== undefined && def.line.rule.options.log.value.text !== 'nolog';
+    const live = reached.filter((r) => !r.reach.dead);
+    const eligible = live.every(
+      (r) =>
+        GUEST_CHAIN.test(r.reach.instance.ref.chain) ||
+        (options.hostTailKnown === true && HOST_CHAIN.test(r.reach.instance.ref.chain)),
+    );
+    if (logged || !eligible) continue;
+    const rests: LiveCandidate['rests'] = [];
+    for (const { model, reach, walk } of live) {
+      // The line's other copies in this family's ruleset go with it.
+      const siblings = new Set(
+        reached.filter((r) => r.model === model).map((r) => refKey(r.reach.instance.ref)),
+      );
+      walk.rest ??= restOfChain(model.chains, reach, siblings, action);
+      rests.push({ model, rest: walk.rest });
+      if (walk.rest.contradicted) break;
+    }
+    const found = removableRule({ origin, own: action, rests });
+    if (found) candidates.push(found);
+  }
+  // Two copies of one rule each make the other look removable: only the dead one is.
+  const removable = candidates
+    .filter((c) => !c.deciders.some((key) => deadKeys.has(key)))
+    .map((c) => c.rule);
+  if (memo) {
+    memo.runs.clear();
+    for (const run of runs.values()) memo.runs.set(run.model.family, run);
   }
   const skipped = compiled.skipped.filter(
     (s) => !s.origin || !whatIf.disabled.has(lineKey(s.origin.path, s.origin.lineNumber)),
   );
-  return { analysed: true, dead, liveIfEnabled, skipped, families, overlaps };
+  return { analysed: true, dead, liveIfEnabled, skipped, families, overlaps, removable };
 }

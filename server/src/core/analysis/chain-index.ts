@@ -31,6 +31,18 @@ function hullOf(boxes: readonly Box[]): Box | undefined {
   return out as unknown as Box;
 }
 
+/** Position of the first value >= `from` in a sorted list. */
+function firstAtLeast(list: readonly number[], from: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]! < from) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /**
  * Finds, for a region of packets, the rules of a chain that can touch it, without scanning the
  * whole chain: rules are filed by protocol and destination-port range, and a jump is filed by
@@ -57,21 +69,23 @@ export class ChainIndex {
   }
 
   private reachOf(rule: AbstractRule): Box | undefined {
-    if (!rule.match) return undefined;
+    // A rule that only may match is still filed: walks note it (see WalkResult.maybe).
+    const match = rule.match ?? rule.maybe;
+    if (!match) return undefined;
     const t = rule.target;
     switch (t.kind) {
       case 'verdict':
       case 'return':
-        return rule.match;
+        return match;
       case 'set-mark':
         // Clearing the accept mark changes nothing: live packets never carry it at that point.
-        return t.value === 1n ? rule.match : undefined;
+        return t.value === 1n ? match : undefined;
       case 'continue':
         return undefined;
       case 'jump':
       case 'goto': {
         const hull = this.hull(t.chain);
-        return hull ? boxIntersect(rule.match, hull) : undefined;
+        return hull ? boxIntersect(match, hull) : undefined;
       }
     }
   }
@@ -121,7 +135,7 @@ export class ChainIndex {
    * Indices of the rules before `stopAt` that may touch packets in `focus`, in chain order, as
    * they are needed: a walk that finds every packet decided early stops reading here too.
    */
-  *candidates(chain: string, focus: Box, stopAt: number): Generator<number, void, void> {
+  *candidates(chain: string, focus: Box, stopAt: number, from = 0): Generator<number, void, void> {
     const entry = this.entry(chain);
     const single = focus.proto.length === 1 && focus.proto[0]![0] === focus.proto[0]![1];
     const keys = single ? [String(focus.proto[0]![0]), 'any'] : [...entry.byProto.keys()];
@@ -143,7 +157,7 @@ export class ChainIndex {
         lists.push(...slot.buckets.values());
       }
     }
-    const heads = lists.map(() => 0);
+    const heads = lists.map((list) => firstAtLeast(list, from));
     let last = -1;
     for (;;) {
       let best = -1;

@@ -28,13 +28,20 @@ export interface AbstractRule {
   readonly ref: RuleRef;
   /** Packets the rule certainly matches (an under-approximation where a match is not modelled). */
   readonly match: Box | undefined;
+  /**
+   * Set when `match` is not exact (a match we do not model): the packets the rule may match.
+   * Such a rule never decides packets in a walk, but a walk notes that it might.
+   */
+  readonly maybe?: Box;
   readonly target: AbstractTarget;
 }
 
 export interface AbstractChains {
   readonly rules: ReadonlyMap<string, readonly AbstractRule[]>;
   /** Finds the rules that can touch a region; without it every rule is looked at. */
-  readonly index?: { candidates(chain: string, focus: Box, stopAt: number): Iterable<number> };
+  readonly index?: {
+    candidates(chain: string, focus: Box, stopAt: number, from?: number): Iterable<number>;
+  };
   /**
    * Chains of Proxmox's own plumbing (PVEFW-reject, PVEFW-SET-ACCEPT-MARK, …): what they decide
    * is credited to the rule that jumped into them, which is the one a user can act on.
@@ -56,12 +63,45 @@ export interface WalkResult {
   readonly remaining: Box[];
   /** Packets given the accept mark, and by which rule: groups accept this way. */
   readonly marked: Decision[];
+  /**
+   * Rules with a match we do not model that some of the packets met: each might have taken them
+   * (with this verdict; undefined when it would have sent them elsewhere).
+   */
+  readonly maybe: { readonly verdict: Verdict | undefined; readonly by: RuleRef }[];
+  /** With `expect`: the walk stopped early on another verdict; the other fields are partial. */
+  readonly contradicted?: boolean;
+}
+
+export interface WalkOptions {
+  /** Stop before this rule and report the packets that reach it as `remaining`. */
+  readonly stopAt?: number;
+  /** Start at this rule instead of the first. */
+  readonly from?: number;
+  /** Rules (`chain index`) treated as absent: a rule's own copies, to ask what removing it does. */
+  readonly without?: ReadonlySet<string>;
+  /** A box holding every packet followed, to skip rules cheaply; derived from a one-box start. */
+  readonly focus?: Box;
+  /**
+   * Only this verdict is of interest: the walk stops at the first packet that gets (or might
+   * get) another one, and says so (`contradicted`).
+   */
+  readonly expect?: Verdict;
 }
 
 const MAX_DEPTH = 16;
 
-function* allIndices(end: number): Generator<number, void, void> {
-  for (let i = 0; i < end; i++) yield i;
+function* allIndices(from: number, end: number): Generator<number, void, void> {
+  for (let i = from; i < end; i++) yield i;
+}
+
+function regionMeets(region: readonly Box[], box: Box): boolean {
+  return region.some((piece) => boxesOverlap(piece, box));
+}
+
+function maybeVerdict(target: AbstractTarget, depth: number): Verdict | undefined {
+  if (target.kind === 'verdict') return target.verdict;
+  if (target.kind === 'return' && depth === 0) return 'ACCEPT';
+  return undefined;
 }
 
 function withMark(region: Region, value: bigint): Box[] {
@@ -102,28 +142,57 @@ export function walkChain(
   chains: AbstractChains,
   chain: string,
   start: Region,
-  stopAt?: number,
+  options: WalkOptions = {},
   depth = 0,
-  focus: Box | undefined = start.length === 1 ? { ...start[0]!, mark: ANY_MARK } : undefined,
 ): WalkResult {
+  const focus: Box | undefined =
+    options.focus ?? (start.length === 1 ? { ...start[0]!, mark: ANY_MARK } : undefined);
   const decided: Decision[] = [];
   const returned: Box[] = [];
   const marked: Decision[] = [];
+  const maybe: WalkResult['maybe'] = [];
   let region: Box[] = [...start];
   const rules = chains.rules.get(chain) ?? [];
+  const { stopAt, without, expect } = options;
+  const partial = (): WalkResult => ({
+    decided,
+    returned,
+    remaining: region,
+    marked,
+    maybe,
+    contradicted: true,
+  });
+  const from = options.from ?? 0;
   const end = stopAt === undefined ? rules.length : Math.min(stopAt, rules.length);
   const order: Iterable<number> =
-    focus && chains.index ? chains.index.candidates(chain, focus, end) : allIndices(end);
+    focus && chains.index
+      ? chains.index.candidates(chain, focus, end, from)
+      : allIndices(from, end);
   for (const k of order) {
     if (region.length === 0) break;
     const rule = rules[k]!;
-    if (!rule.match) continue;
+    if (without?.has(`${chain} ${k}`)) continue;
+    if (!rule.match) {
+      if (
+        rule.maybe &&
+        rule.target.kind !== 'continue' &&
+        (!focus || boxesOverlap(focus, rule.maybe)) &&
+        regionMeets(region, rule.maybe)
+      ) {
+        const verdict = maybeVerdict(rule.target, depth);
+        maybe.push({ verdict, by: rule.ref });
+        if (expect && verdict !== expect) return partial();
+      }
+      continue;
+    }
     // Most rules share nothing with the packets followed: skip them without touching the region.
     if (focus && !boxesOverlap(focus, rule.match)) continue;
     const hit = regionIntersect(region, rule.match);
     if (hit.length === 0) continue;
     const rest = regionSubtract(region, rule.match);
     const target = rule.target;
+    if (expect && target.kind === 'verdict' && target.verdict !== expect) return partial();
+    if (expect && target.kind === 'return' && depth === 0 && expect !== 'ACCEPT') return partial();
     switch (target.kind) {
       case 'verdict':
         if (requiresMark(rule.match))
@@ -151,16 +220,29 @@ export function walkChain(
       case 'jump':
       case 'goto': {
         if (depth >= MAX_DEPTH) break;
-        const sub = walkChain(chains, target.chain, hit, undefined, depth + 1, focus);
+        const sub = walkChain(
+          chains,
+          target.chain,
+          hit,
+          {
+            ...(focus ? { focus } : {}),
+            ...(without ? { without } : {}),
+            ...(expect ? { expect } : {}),
+          },
+          depth + 1,
+        );
         const credit = chains.opaque.has(target.chain);
-        const own = (d: Decision): Decision => (credit ? { ...d, by: rule.ref } : d);
+        const own = <T extends { by: RuleRef }>(d: T): T => (credit ? { ...d, by: rule.ref } : d);
         decided.push(...sub.decided.map(own));
         marked.push(...sub.marked.map(own));
+        maybe.push(...sub.maybe.map(own));
+        if (sub.contradicted) return partial();
         if (target.kind === 'jump') {
           region = [...rest, ...sub.returned];
         } else {
           // A goto returns straight to our caller: guest OUT rules accept this way.
           if (depth === 0 && sub.returned.length > 0) {
+            if (expect && expect !== 'ACCEPT') return partial();
             decided.push({ region: sub.returned, verdict: 'ACCEPT', by: rule.ref });
           }
           returned.push(...sub.returned);
@@ -171,6 +253,6 @@ export function walkChain(
     }
   }
   if (stopAt === undefined)
-    return { decided, returned: [...returned, ...region], remaining: [], marked };
-  return { decided, returned, remaining: region, marked };
+    return { decided, returned: [...returned, ...region], remaining: [], marked, maybe };
+  return { decided, returned, remaining: region, marked, maybe };
 }

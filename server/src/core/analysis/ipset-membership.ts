@@ -20,6 +20,17 @@ export interface MemberRange {
  * networks that enclose the cursor, decides every address range in order.
  */
 export function setMembership(members: readonly SetMember[]): IntervalSet {
+  // Sets Proxmox builds from an unchanged file keep their member list between analyses.
+  const known = memberships.get(members);
+  if (known) return known;
+  const set = computeMembership(members);
+  memberships.set(members, set);
+  return set;
+}
+
+const memberships = new WeakMap<readonly SetMember[], IntervalSet>();
+
+function computeMembership(members: readonly SetMember[]): IntervalSet {
   const entries: MemberRange[] = [];
   for (const m of members) {
     const range = cidrRange(m.cidr);

@@ -21,6 +21,10 @@ export class InterfaceNames {
   add(name: string): void {
     if (!name.endsWith('+') && !this.index.has(name)) this.index.set(name, this.index.size + 1);
   }
+  /** The names in numbering order: two lists with one key number every interface alike. */
+  key(): string {
+    return [...this.index.keys()].join('\n');
+  }
   get count(): number {
     return this.index.size;
   }

@@ -37,7 +37,7 @@ export function findLockouts(model: FamilyModel): Lockout[] {
       dport: [[BigInt(port), BigInt(port)]],
       ...(fromManagement ? { source: members } : {}),
     };
-    const walk = walkChain(model.chains, HOST_IN, [region], stop < 0 ? undefined : stop);
+    const walk = walkChain(model.chains, HOST_IN, [region], stop < 0 ? {} : { stopAt: stop });
     for (const d of walk.decided) {
       if (d.verdict === 'ACCEPT') continue;
       const origin =

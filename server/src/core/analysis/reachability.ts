@@ -4,8 +4,9 @@ import {
   type Decision,
   type RuleRef,
   type Verdict,
+  type WalkResult,
 } from './chain-walk';
-import { boxIntersect, NO_MARK, type Box } from './packet-space';
+import { ANY_MARK, boxIntersect, NO_MARK, type Box } from './packet-space';
 
 /** One compiled copy of a user rule: where it sits and the packets it would match. */
 export interface RuleInstance {
@@ -18,15 +19,66 @@ export interface InstanceReach {
   readonly instance: RuleInstance;
   /** Packets of the rule that earlier rules decide, by deciding rule. */
   readonly decided: readonly Decision[];
+  /** Packets of the rule that reach it. */
+  readonly reaching: readonly Box[];
   /** True when no packet of the rule reaches it. */
   readonly dead: boolean;
+}
+
+/** What would happen to a rule's packets if it were not there. */
+export interface RestWalk {
+  /** Decided by the rules after it (or by what they jump to). */
+  readonly decided: readonly Decision[];
+  /** Rules with a match we do not model that might take some of them first. */
+  readonly maybe: WalkResult['maybe'];
+  /** Packets that would leave the chain undecided. */
+  readonly undecided: boolean;
+  /** Some packet would get another verdict than the one expected (then nothing else is kept). */
+  readonly contradicted?: boolean;
+}
+
+/** The box a walk for this rule can skip everything outside of. */
+export function focusOf(instance: RuleInstance): Box {
+  return { ...instance.match, mark: ANY_MARK };
 }
 
 export function reachInstance(chains: AbstractChains, instance: RuleInstance): InstanceReach {
   // New packets reach a chain without the accept mark; groups set it, their callers test it.
   const start = { ...instance.match, mark: NO_MARK };
-  const walk = walkChain(chains, instance.ref.chain, [start], instance.ref.index);
-  return { instance, decided: walk.decided, dead: walk.remaining.length === 0 };
+  const walk = walkChain(chains, instance.ref.chain, [start], { stopAt: instance.ref.index });
+  return {
+    instance,
+    decided: walk.decided,
+    reaching: walk.remaining,
+    dead: walk.remaining.length === 0,
+  };
+}
+
+/**
+ * Follows the packets that reach a rule past it, as if it (and `without`: the other compiled
+ * copies of its line) were not there: the rules after it, to the end of its chain.
+ */
+export function restOfChain(
+  chains: AbstractChains,
+  reach: InstanceReach,
+  without: ReadonlySet<string>,
+  expect: Verdict,
+): RestWalk {
+  const { ref } = reach.instance;
+  const end = chains.rules.get(ref.chain)?.length ?? 0;
+  const walk = walkChain(chains, ref.chain, reach.reaching, {
+    from: ref.index + 1,
+    stopAt: end,
+    without,
+    focus: focusOf(reach.instance),
+    expect,
+  });
+  if (walk.contradicted) return { decided: [], maybe: [], undecided: false, contradicted: true };
+  return {
+    decided: walk.decided,
+    maybe: walk.maybe,
+    undecided: walk.remaining.length > 0,
+  };
 }
 
 function sameRef(a: RuleRef, b: RuleRef): boolean {

@@ -96,12 +96,18 @@ export function pickPacketFrom(
   family: Family,
   names: InterfaceNames,
 ): Packet {
-  const score = (box: Box): number =>
-    (contains(box.source, PREFERRED_ADDRESS[family]) ? 4 : 0) +
-    (contains(box.dest, PREFERRED_ADDRESS[family] + 1n) ? 2 : 0) +
-    (contains(box.dsttype, 0n) ? 1 : 0);
+  const score = (box: Box): number => naturalness(box, family);
   const best = [...boxes].sort((a, b) => score(b) - score(a))[0]!;
   return pickPacket(best, family, names);
+}
+
+/** How ordinary the packets of a box read: a unicast packet between documentation addresses. */
+export function naturalness(box: Box, family: Family): number {
+  return (
+    (contains(box.source, PREFERRED_ADDRESS[family]) ? 4 : 0) +
+    (contains(box.dest, PREFERRED_ADDRESS[family] + 1n) ? 2 : 0) +
+    (contains(box.dsttype, 0n) ? 1 : 0)
+  );
 }
 
 export function describePacket(p: Packet): string {

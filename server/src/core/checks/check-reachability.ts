@@ -1,9 +1,11 @@
 import {
   analyseReachabilitySteps,
+  NodeMemo,
   type Blocker,
   type DeadRule,
   type Overlap,
   type ReachabilityReport,
+  type RemovableRule,
 } from '../analysis/analyse';
 import { findLockouts, type Lockout } from '../analysis/lockout';
 import { runSliced, runToEnd, type SliceOptions, type Steps } from '../analysis/steps';
@@ -27,6 +29,56 @@ export interface ReachabilityFiles {
   readonly sdnIpSets?: readonly string[];
   /** Also report partial overlaps with another verdict (rule-overlap hints); off by default. */
   readonly overlapHints?: boolean;
+}
+
+interface LoadedFile {
+  readonly text: string;
+  readonly cluster: SourcedConfig | undefined;
+  readonly sdnKey: string | undefined;
+  readonly loaded: SourcedConfig;
+}
+
+/**
+ * What one analysis of a cluster keeps for the next: the files as loaded and, per node, the
+ * analysis's own memo (see NodeMemo). An editor keeps one per cluster, so that re-analysing
+ * after a one-line edit redoes only what the edit can change. Results never depend on it.
+ */
+export class ReachabilityMemo {
+  private files = new Map<string, LoadedFile>();
+  private used = new Map<string, LoadedFile>();
+  readonly nodes = new Map<string, NodeMemo>();
+
+  load(
+    file: SourceFile,
+    kind: FileKind,
+    cluster: SourcedConfig | undefined,
+    sdn: ReadonlySet<string> | undefined,
+  ): SourcedConfig {
+    const key = `${kind} ${file.path}`;
+    const sdnKey = sdn ? [...sdn].join(' ') : undefined;
+    const known = this.files.get(key);
+    const loaded =
+      known && known.text === file.text && known.cluster === cluster && known.sdnKey === sdnKey
+        ? known.loaded
+        : load(file, kind, cluster, sdn);
+    this.used.set(key, { text: file.text, cluster, sdnKey, loaded });
+    return loaded;
+  }
+
+  /** Forgets the files the last analysis did not read. */
+  settle(): void {
+    this.files = this.used;
+    this.used = new Map();
+  }
+
+  node(name: string): NodeMemo {
+    let memo = this.nodes.get(name);
+    if (!memo) {
+      memo = new NodeMemo();
+      this.nodes.set(name, memo);
+    }
+    return memo;
+  }
 }
 
 function load(
@@ -96,6 +148,20 @@ function finding(
   };
 }
 
+function removableFinding(r: RemovableRule): Finding {
+  const verb = { ACCEPT: 'accepted', DROP: 'dropped', REJECT: 'rejected' }[r.ownVerdict];
+  const named = [...new Set(r.takers.map((b) => where(b.origin, b.builtin)))];
+  const takers = named.join(', ');
+  const by =
+    named.length > 1 ? ` by ${where(r.witness.takenBy.origin, r.witness.takenBy.builtin)}` : '';
+  return finding(
+    'redundant-rule',
+    r.origin,
+    `removing this rule changes nothing: every packet it takes would be ${verb} anyway by ${takers} (for example ${r.witness.packet}${by})`,
+    related(r.takers, `would take its packets if it were removed`),
+  );
+}
+
 function skippedFinding(s: SkippedRule & { origin: RuleOrigin }): Finding {
   const scope = s.origin.group
     ? ' Rules in a [group] see only cluster-level ipsets and aliases.'
@@ -144,6 +210,7 @@ function nodeFindings(
     else out.set(path, [f]);
   };
   for (const d of report.dead) push(deadFinding(d), d.origin.path);
+  for (const r of report.removable) push(removableFinding(r), r.origin.path);
   const deadLines = new Set(report.dead.map((d) => lineKey(d.origin.path, d.origin.lineNumber)));
   for (const [key, origin] of disabledLines) {
     if (report.liveIfEnabled.has(key) || !deadLines.has(key)) {
@@ -203,33 +270,46 @@ function disabledOrigins(sources: readonly SourcedConfig[]): Map<string, RuleOri
  * host.fw and guests; a finding on a shared line (cluster.fw, groups) stands only when it holds
  * on every node.
  */
-export function checkReachability(files: ReachabilityFiles): Map<string, Finding[]> {
-  return runToEnd(checkReachabilitySteps(files));
+export function checkReachability(
+  files: ReachabilityFiles,
+  memo?: ReachabilityMemo,
+): Map<string, Finding[]> {
+  return runToEnd(checkReachabilitySteps(files, memo));
 }
 
 /** checkReachability for an editor: works in time slices and stops when cancelled. */
 export function checkReachabilityAsync(
   files: ReachabilityFiles,
   options: SliceOptions,
+  memo?: ReachabilityMemo,
 ): Promise<Map<string, Finding[]>> {
-  return runSliced(checkReachabilitySteps(files), options);
+  return runSliced(checkReachabilitySteps(files, memo), options);
 }
 
-function* checkReachabilitySteps(files: ReachabilityFiles): Steps<Map<string, Finding[]>> {
+function* checkReachabilitySteps(
+  files: ReachabilityFiles,
+  memo: ReachabilityMemo | undefined,
+): Steps<Map<string, Finding[]>> {
   const sdn = files.sdnIpSets ? new Set(files.sdnIpSets) : undefined;
+  const read = (
+    file: SourceFile,
+    kind: FileKind,
+    cluster: SourcedConfig | undefined,
+  ): SourcedConfig => (memo ? memo.load(file, kind, cluster, sdn) : load(file, kind, cluster, sdn));
   // A pause before each file, so an editor stays responsive while a big workspace loads.
   yield;
-  const cluster = load(files.cluster, 'cluster', undefined, sdn);
+  const cluster = read(files.cluster, 'cluster', undefined);
   const guests = new Map<number, SourcedConfig>();
   for (const g of files.guests) {
     yield;
-    guests.set(g.vmid, load(g.file, 'guest', cluster, sdn));
+    guests.set(g.vmid, read(g.file, 'guest', cluster));
   }
   const hosts: { node: string; config: SourcedConfig }[] = [];
   for (const h of files.hosts) {
     yield;
-    hosts.push({ node: h.node, config: load(h.file, 'host', cluster, sdn) });
+    hosts.push({ node: h.node, config: read(h.file, 'host', cluster) });
   }
+  memo?.settle();
   const topology = files.topology ?? {
     ...defaultTopology(guests),
     ...(hosts[0] ? { localNode: hosts[0].node } : {}),
@@ -250,12 +330,22 @@ function* checkReachabilitySteps(files: ReachabilityFiles): Steps<Map<string, Fi
     const fixedGuests = files.topology
       ? topology
       : { ...defaultTopology(nodeGuests), localNode: node };
-    const report = yield* analyseReachabilitySteps({
-      cluster,
-      ...(host ? { host } : {}),
-      guests: nodeGuests,
-      topology: { ...fixedGuests, localNode: node },
-    });
+    const report = yield* analyseReachabilitySteps(
+      {
+        cluster,
+        ...(host ? { host } : {}),
+        guests: nodeGuests,
+        topology: { ...fixedGuests, localNode: node },
+      },
+      {
+        overlaps: files.overlapHints === true,
+        hostTailKnown:
+          files.topology !== undefined &&
+          (files.topology.localNetwork !== undefined ||
+            cluster.config.aliases.has('local_network')),
+        ...(memo ? { memo: memo.node(node) } : {}),
+      },
+    );
     const sources = [cluster, ...(host ? [host] : []), ...nodeGuests.values()];
     perNode.push(
       nodeFindings(

@@ -7,7 +7,7 @@ import { ipsetKernelName } from './ipset-name';
 import { macToLinkLocal, netIpCompress } from './ipv6-text';
 import { optionTrue } from './options';
 import { CompileDie, type NameTable } from './rule-spec';
-import type { Family, IpSetDefinition, IpSetMember, RuleOrigin } from './types';
+import type { Family, IpSetDefinition, IpSetMember, RuleOrigin, SkippedRule } from './types';
 
 /** An entry as generate_ipset_chains reads it; Proxmox's own additions have no line. */
 interface EntrySource {
@@ -140,17 +140,54 @@ function guestSets(ctx: CompileContext, out: IpSetTables, guest: LocalGuest): vo
   generateSets(ctx, out, ctx.clusterNames, config, guest.vmid, implicit, deviceIps);
 }
 
+interface ClusterSets {
+  readonly path: string;
+  readonly aliases: unknown;
+  readonly localNetwork: string;
+  readonly sets: IpSetTables;
+  readonly skipped: readonly SkippedRule[];
+}
+
+/**
+ * The cluster's sets depend only on its [IPSET] sections, its aliases and the local network;
+ * an editor re-analysing after each guest edit reuses them (and so their member lists, which
+ * the analysis's set memberships are cached by) instead of rebuilding thousands of entries.
+ */
+const clusterSetsCache = new WeakMap<object, ClusterSets>();
+
+function clusterSetsOf(ctx: CompileContext, out: IpSetTables): void {
+  const { config, path } = ctx.cluster;
+  let known = clusterSetsCache.get(config.ipsets);
+  if (
+    !known ||
+    known.path !== path ||
+    known.aliases !== config.aliases ||
+    known.localNetwork !== ctx.localNetwork.cidr
+  ) {
+    const clusterSets = new Map(
+      [...config.ipsets].map(([n, s]) => [n, fromConfig(path, s.entries)]),
+    );
+    // compile() and compile_ipsets() each add the local network to management.
+    const localNet: EntrySource = { cidr: ctx.localNetwork.cidr, nomatch: false };
+    clusterSets.set('management', [...(clusterSets.get('management') ?? []), localNet, localNet]);
+    const sets: IpSetTables = { 4: new Map(), 6: new Map() };
+    const before = ctx.skipped.length;
+    generateSets(ctx, sets, undefined, ctx.clusterNames, 0, clusterSets);
+    const skipped = ctx.skipped.splice(before);
+    known = { path, aliases: config.aliases, localNetwork: ctx.localNetwork.cidr, sets, skipped };
+    clusterSetsCache.set(config.ipsets, known);
+  }
+  for (const family of [4, 6] as const)
+    for (const [name, def] of known.sets[family]) out[family].set(name, def);
+  ctx.skipped.push(...known.skipped);
+}
+
 /** compile_ipsets: guests' sets, then cluster sets (with management), then SDN sets. */
 export function compileIpSets(ctx: CompileContext): IpSetTables {
   const out: IpSetTables = { 4: new Map(), 6: new Map() };
   for (const guest of ctx.guests) if (guest.source) guestSets(ctx, out, guest);
 
-  const { config, path } = ctx.cluster;
-  const clusterSets = new Map([...config.ipsets].map(([n, s]) => [n, fromConfig(path, s.entries)]));
-  // compile() and compile_ipsets() each add the local network to management.
-  const localNet: EntrySource = { cidr: ctx.localNetwork.cidr, nomatch: false };
-  clusterSets.set('management', [...(clusterSets.get('management') ?? []), localNet, localNet]);
-  generateSets(ctx, out, undefined, ctx.clusterNames, 0, clusterSets);
+  clusterSetsOf(ctx, out);
 
   const sdn = new Map<string, EntrySource[]>();
   for (const [name, cidrs] of ctx.input.sdnIpSets ?? []) {
