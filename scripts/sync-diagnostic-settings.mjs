@@ -2,7 +2,9 @@
 // Writes one `pvefw.diagnostics.<code>` setting per diagnostic code into package.json
 // (contributes.configuration), with the code's default severity and its one-line docs, from the
 // compiled table (out/server/src/core/checks/codes.js; run `npx tsc -b` first). Other settings
-// are left as they are. Usage: node scripts/sync-diagnostic-settings.mjs [--check]
+// (pvefw.trace.server, pvefw.reachability.overlapHints, …) are hand-written and kept as they are,
+// ahead of the generated ones: add new ones there. Usage: node scripts/sync-diagnostic-settings.mjs
+// [--check]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';

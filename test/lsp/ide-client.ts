@@ -13,6 +13,7 @@ import {
 import type { MessageConnection } from 'vscode-jsonrpc/node';
 import type {
   ApplyWorkspaceEditParams,
+  ConfigurationParams,
   InitializeResult,
   Position,
   TextEdit,
@@ -27,6 +28,8 @@ export interface IdeClientOptions {
   readonly initializationOptions?: unknown;
   /** Answer `workspace/configuration` (section `pvefw.diagnostics`) with this object. */
   readonly settings?: Record<string, string>;
+  /** Answer `workspace/configuration` (section `pvefw.reachability`) with this object. */
+  readonly reachability?: Record<string, unknown>;
 }
 
 export class IdeClient {
@@ -34,6 +37,7 @@ export class IdeClient {
   readonly applied: ApplyWorkspaceEditParams[] = [];
   refreshCount = 0;
   settings: Record<string, string> | undefined;
+  reachability: Record<string, unknown> | undefined;
   private readonly versions = new Map<string, number>();
   private readonly waiters = new Set<() => void>();
   private stderr = '';
@@ -49,7 +53,13 @@ export class IdeClient {
     this.exited.catch(() => undefined);
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk: string) => (this.stderr = (this.stderr + chunk).slice(-4000)));
-    connection.onRequest('workspace/configuration', () => [this.settings ?? null]);
+    connection.onRequest('workspace/configuration', (params: ConfigurationParams) =>
+      params.items.map((item) =>
+        item.section === 'pvefw.reachability'
+          ? (this.reachability ?? null)
+          : (this.settings ?? null),
+      ),
+    );
     connection.onRequest('workspace/applyEdit', (params: ApplyWorkspaceEditParams) => {
       this.applied.push(params);
       this.changed();
@@ -72,6 +82,7 @@ export class IdeClient {
     );
     const client = new IdeClient(child, connection);
     client.settings = options.settings;
+    client.reachability = options.reachability;
     connection.listen();
     const folders = options.folders ?? [];
     const capabilities = clientCapabilities({ pull: true, folders });
@@ -83,7 +94,7 @@ export class IdeClient {
         ...capabilities,
         workspace: {
           ...capabilities.workspace,
-          configuration: options.settings !== undefined,
+          configuration: options.settings !== undefined || options.reachability !== undefined,
           applyEdit: true,
         },
       },

@@ -42,6 +42,8 @@ export interface ClientOptions {
   readonly watch?: boolean;
   /** Folders (file-system paths) opened as the workspace. */
   readonly folders?: readonly string[];
+  /** Sent as `initializationOptions` (settings for clients without workspace/configuration). */
+  readonly initializationOptions?: unknown;
 }
 
 export function clientCapabilities(options: ClientOptions): ClientCapabilities {
@@ -103,6 +105,7 @@ export class LspClient {
           name: folder,
         })),
         capabilities: clientCapabilities(options),
+        initializationOptions: options.initializationOptions ?? null,
       }),
     );
     await connection.sendNotification('initialized', {});
@@ -173,6 +176,11 @@ export class LspClient {
       contentChanges,
     });
     return version;
+  }
+
+  /** Sends any notification, e.g. `workspace/didChangeConfiguration` with a settings payload. */
+  notify(method: string, params: unknown): Promise<void> {
+    return this.connection.sendNotification(method, params);
   }
 
   save(uri: string): Promise<void> {

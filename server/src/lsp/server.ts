@@ -70,11 +70,17 @@ export function startServer(connection: Connection): Logger {
         const state = new WorkspaceState(disk);
         const settings = new ServerSettings(params.initializationOptions);
         const snapshots = new WorkspaceSnapshots(state);
-        // Reachability results arrive in the background; they invalidate what was shown.
-        const reachability = new ReachabilityService(state, log, (keys) => {
-          for (const key of keys) analyzer.forget(key);
-          diagnostics.recheck(keys);
-        });
+        // Reachability results arrive in the background; they invalidate what was shown. A change
+        // of `overlapHints` changes each cluster's fingerprint: the next check analyses it again.
+        const reachability = new ReachabilityService(
+          state,
+          log,
+          (keys) => {
+            for (const key of keys) analyzer.forget(key);
+            diagnostics.recheck(keys);
+          },
+          { overlapHints: () => settings.overlapHints },
+        );
         reachability.listen();
         const check = (file: { key: string }): Finding[] => [
           ...snapshots.findings(file.key),

@@ -1,7 +1,9 @@
 // User settings the server honours: per-code severities (`pvefw.diagnostics.<code>`: error,
-// warning, information, hint or off) and where the per-code docs pages are. Read from
-// `initializationOptions` (any client), then `workspace/configuration` when the client offers
-// it, else from the `workspace/didChangeConfiguration` payload.
+// warning, information, hint or off), whether the reachability analysis also reports partial
+// overlaps (`pvefw.reachability.overlapHints`) and where the per-code docs pages are. Read from
+// `initializationOptions` (any client: `{ diagnostics: {…}, reachability: {…} }`), then
+// `workspace/configuration` when the client offers it, else from the
+// `workspace/didChangeConfiguration` payload (`{ pvefw: { diagnostics, reachability } }`).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -17,6 +19,7 @@ import type { Logger } from '../guard';
 export type SeverityOverride = Severity | 'off';
 const VALUES: readonly string[] = ['error', 'warning', 'information', 'hint', 'off'];
 export const SETTINGS_SECTION = 'pvefw.diagnostics';
+export const REACHABILITY_SECTION = 'pvefw.reachability';
 
 function record(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
@@ -36,6 +39,8 @@ function bundledDocs(): string | undefined {
 export class ServerSettings implements FindingPolicy {
   generation = 0;
   private overrides = new Map<string, SeverityOverride>();
+  /** Report `rule-overlap` hints (partial overlaps with another verdict); off by default. */
+  overlapHints = false;
   readonly docsUri: string | undefined;
   /** The client runs `editor.action.triggerSuggest` (VS Code); others may not know it. */
   readonly retriggerSuggest: boolean;
@@ -53,6 +58,16 @@ export class ServerSettings implements FindingPolicy {
     this.lineEndsCommand =
       typeof options.lineEndsCommand === 'string' ? options.lineEndsCommand : undefined;
     this.update(options.diagnostics);
+    this.updateReachability(options.reachability);
+  }
+
+  /** Takes `{ "overlapHints": true }`; anything but `true` means off. True when it changed. */
+  updateReachability(reachability: unknown): boolean {
+    const overlapHints = record(reachability).overlapHints === true;
+    if (overlapHints === this.overlapHints) return false;
+    this.overlapHints = overlapHints;
+    this.generation++;
+    return true;
   }
 
   /** Takes `{ "<code>": "warning", … }`; true when anything changed. */
@@ -88,7 +103,7 @@ export class ServerSettings implements FindingPolicy {
       : undefined;
 }
 
-/** Keeps `settings` current; `changed` runs after every change that alters the severities. */
+/** Keeps `settings` current; `changed` runs after every change that alters the findings. */
 export function watchSettings(
   connection: Connection,
   settings: ServerSettings,
@@ -97,11 +112,15 @@ export function watchSettings(
   changed: () => void,
 ): { initialized(): void } {
   const pull = async (): Promise<void> => {
-    const [value] = (await connection.workspace.getConfiguration([
+    const [diagnostics, reachability] = (await connection.workspace.getConfiguration([
       { section: SETTINGS_SECTION },
+      { section: REACHABILITY_SECTION },
     ])) as unknown[];
     // A client without these settings answers null: keep what initializationOptions said.
-    if (typeof value === 'object' && value !== null && settings.update(value)) changed();
+    const known = (value: unknown): boolean => typeof value === 'object' && value !== null;
+    const severities = known(diagnostics) && settings.update(diagnostics);
+    const overlaps = known(reachability) && settings.updateReachability(reachability);
+    if (severities || overlaps) changed();
   };
   connection.onDidChangeConfiguration(
     guarded(
@@ -109,12 +128,16 @@ export function watchSettings(
       'workspace/didChangeConfiguration',
       () => undefined,
       ({ settings: pushed }: { settings: unknown }) => {
-        if (support.configuration) background(log, 'workspace/configuration', pull());
-        else if (
-          record(pushed).pvefw !== undefined &&
-          settings.update(record(record(pushed).pvefw).diagnostics)
-        )
-          changed();
+        if (support.configuration) {
+          background(log, 'workspace/configuration', pull());
+          return;
+        }
+        // The payload, when it has a `pvefw` object, is the whole section: what it lacks is reset.
+        if (record(pushed).pvefw === undefined) return;
+        const section = record(record(pushed).pvefw);
+        const severities = settings.update(section.diagnostics);
+        const overlaps = settings.updateReachability(section.reachability);
+        if (severities || overlaps) changed();
       },
     ),
   );
