@@ -7,6 +7,7 @@ import {
   AnalysisCancelled,
   checkReachabilityAsync,
   fileStem,
+  ReachabilityMemo,
   type Finding,
   type HoverSectionProvider,
   type ReachabilityFiles,
@@ -72,6 +73,8 @@ export class ReachabilityService {
   private readonly results = new Map<FileKey, GroupResult>();
   private readonly running = new Map<FileKey, string>();
   private readonly pending = new Map<FileKey, NodeJS.Timeout>();
+  /** Per cluster, what the last analysis leaves for the next: after an edit only what it can change is redone. */
+  private readonly memos = new Map<FileKey, ReachabilityMemo>();
   /** What findings() last answered per file, so only real changes cause a new publish. */
   private readonly served = new Map<FileKey, string>();
 
@@ -194,10 +197,19 @@ export class ReachabilityService {
       [group.cluster, ...group.members].map((k) => [k, this.state.snapshot(k)?.text ?? '']),
     );
     const stale = (): boolean => this.groupOf(group.cluster)?.fingerprint !== group.fingerprint;
-    checkReachabilityAsync(files, {
-      yieldNow: () => new Promise<void>((resolve) => setImmediate(resolve)),
-      isCancelled: stale,
-    }).then(
+    let memo = this.memos.get(group.cluster);
+    if (!memo) {
+      memo = new ReachabilityMemo();
+      this.memos.set(group.cluster, memo);
+    }
+    checkReachabilityAsync(
+      files,
+      {
+        yieldNow: () => new Promise<void>((resolve) => setImmediate(resolve)),
+        isCancelled: stale,
+      },
+      memo,
+    ).then(
       (found) => {
         if (this.running.get(group.cluster) === group.fingerprint)
           this.running.delete(group.cluster);
@@ -216,8 +228,11 @@ export class ReachabilityService {
       (error: unknown) => {
         if (this.running.get(group.cluster) === group.fingerprint)
           this.running.delete(group.cluster);
-        if (!(error instanceof AnalysisCancelled))
+        if (!(error instanceof AnalysisCancelled)) {
+          // Start the next analysis from nothing rather than from what a failed one left.
+          this.memos.delete(group.cluster);
           this.log.error(`pvefw: reachability analysis failed: ${String(error)}`);
+        }
       },
     );
   }
