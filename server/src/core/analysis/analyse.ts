@@ -497,7 +497,8 @@ export function* analyseReachabilitySteps(
         const walk = reuseReach(previous.get(model), instance) ?? {
           reach: reachInstance(model.chains, instance),
         };
-        runs.get(model)!.walks.set(refKey(instance.ref), walk);
+        // Kept only for a memo: an analysis of 50,000 rules cannot hold every walk at once.
+        if (memo) runs.get(model)!.walks.set(refKey(instance.ref), walk);
         reached.push({ model, reach: walk.reach, walk });
       }
     }

@@ -103,26 +103,33 @@ export function boxIntersect(a: Box, b: Box): Box | undefined {
 
 /** a \ b as disjoint boxes. */
 export function boxSubtract(a: Box, b: Box): Box[] {
-  if (!boxIntersect(a, b)) return [a];
+  if (!boxesOverlap(a, b)) return [a];
   const pieces: Box[] = [];
   let rest: Box = a;
   for (const d of DIMENSIONS) {
+    const inside = intersect(rest[d], b[d]);
+    // Where b spans the whole dimension nothing is cut off: most dimensions of most rules.
+    if (inside === rest[d]) continue;
     const outside = subtract(rest[d], b[d]);
     if (!isEmpty(outside)) pieces.push({ ...rest, [d]: outside });
-    rest = { ...rest, [d]: intersect(rest[d], b[d]) };
+    rest = { ...rest, [d]: inside };
   }
   return pieces;
 }
 
 export function regionSubtract(region: Region, box: Box): Box[] {
   const out: Box[] = [];
-  for (const piece of region) out.push(...boxSubtract(piece, box));
+  for (const piece of region) {
+    if (!boxesOverlap(piece, box)) out.push(piece);
+    else for (const part of boxSubtract(piece, box)) out.push(part);
+  }
   return out;
 }
 
 export function regionIntersect(region: Region, box: Box): Box[] {
   const out: Box[] = [];
   for (const piece of region) {
+    if (!boxesOverlap(piece, box)) continue;
     const both = boxIntersect(piece, box);
     if (both) out.push(both);
   }
