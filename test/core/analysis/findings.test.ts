@@ -269,3 +269,15 @@ test('host rules are not called removable while what follows them is a guess', (
   // Without a topology the local network (and so the management allowances) is unknown.
   assert.deepEqual(codes(run({ cluster: '[RULES]\nIN DROP -p tcp -dport 23\n' })), []);
 });
+
+test('guests are analysed on the node of a host.fw when there is no topology', () => {
+  const r = run({
+    cluster: '',
+    host: '[RULES]\nIN ACCEPT -p tcp -dport 22\n',
+    guests: { 100: '[RULES]\nIN ACCEPT -p tcp -dport 80\nIN DROP -p tcp -dport 80\n' },
+  });
+  assert.deepEqual(
+    codes(r).filter((c) => c.startsWith('100.fw')),
+    ['100.fw:5 shadowed-rule'],
+  );
+});

@@ -58,18 +58,21 @@ function nicNumbers(config: FwConfig): number[] {
 }
 
 /** A topology for files checked without one: every guest on this node, its NICs firewalled. */
-export function defaultTopology(guests: ReadonlyMap<number, SourcedConfig>): Topology {
+export function defaultTopology(
+  guests: ReadonlyMap<number, SourcedConfig>,
+  node = 'localhost',
+): Topology {
   const list: TopologyGuest[] = [...guests].map(([vmid, source]) => ({
     vmid,
     kind: 'vm',
-    node: 'localhost',
+    node,
     nics: nicNumbers(source.config).map((n) => ({
       name: `net${n}`,
       bridge: 'vmbr0',
       firewall: true,
     })),
   }));
-  return { localNode: 'localhost', nodes: [{ name: 'localhost' }], guests: list };
+  return { localNode: node, nodes: [{ name: node }], guests: list };
 }
 
 /** Forces every guest NIC's firewall flag on, so that the guest's rules are analysed. */

@@ -327,9 +327,8 @@ function* checkReachabilitySteps(
   for (const node of nodes) {
     const host = hosts.find((h) => h.node === node)?.config;
     const nodeGuests = guestsOn(node);
-    const fixedGuests = files.topology
-      ? topology
-      : { ...defaultTopology(nodeGuests), localNode: node };
+    // Without a topology, the node's guests sit on that node (named after its host.fw folder).
+    const fixedGuests = files.topology ? topology : defaultTopology(nodeGuests, node);
     const report = yield* analyseReachabilitySteps(
       {
         cluster,
