@@ -85,8 +85,11 @@ export interface FamilyModel {
   readonly sets: (kernelName: string) => IntervalSet | undefined;
   /** User rule instances by line key: where each compiled copy sits and what it matches. */
   readonly instances: ReadonlyMap<string, { ref: RuleRef; match: Box }[]>;
-  /** Per chain, what each rule is for the analysis: its text, and `|` when disabled. */
-  readonly signatures: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Per chain, what each rule is for the analysis (see signature()), to tell what an edit
+   * changed; made only for an analysis that keeps a memo (`conversions` given).
+   */
+  readonly signatures?: ReadonlyMap<string, readonly string[]>;
 }
 
 function isGroupJump(rule: CompiledRule): boolean {
@@ -117,11 +120,11 @@ export function buildFamily(
   const convert = (text: string): ReturnType<typeof convertRule> =>
     conversions ? conversions.convert(text, names, sets) : convertRule(text, family, names, sets);
   const rules = new Map<string, AbstractRule[]>();
-  const signatures = new Map<string, string[]>();
+  const signatures = conversions ? new Map<string, string[]>() : undefined;
   const instances = new Map<string, { ref: RuleRef; match: Box }[]>();
   for (const [chain, compiled] of ruleset.chains) {
     const signed: string[] = [];
-    signatures.set(chain, signed);
+    signatures?.set(chain, signed);
     rules.set(
       chain,
       compiled.map((rule, index): AbstractRule => {
@@ -137,7 +140,7 @@ export function buildFamily(
         }
         // A disabled rule is compiled only to be asked about; it decides nothing for others.
         const off = key !== undefined && disabled.has(key);
-        signed.push(signature(rule.text, off, sets));
+        if (signatures) signed.push(signature(rule.text, off, sets));
         if (off) return { ref, match: undefined, target: converted.target };
         if (!converted.under && converted.over)
           return { ref, match: undefined, maybe: converted.over, target: converted.target };
@@ -154,7 +157,15 @@ export function buildFamily(
   );
   const plain: AbstractChains = { rules, opaque };
   const chains: AbstractChains = { ...plain, index: new ChainIndex(plain) };
-  return { family, chains, compiled: ruleset.chains, names, sets, instances, signatures };
+  return {
+    family,
+    chains,
+    compiled: ruleset.chains,
+    names,
+    sets,
+    instances,
+    ...(signatures ? { signatures } : {}),
+  };
 }
 
 const setVersions = new WeakMap<IntervalSet, number>();
@@ -467,8 +478,15 @@ export function* analyseReachabilitySteps(
   for (const model of families) {
     const run = memo?.runs.get(model.family);
     // Another interface numbering makes every box different: nothing can be reused.
-    if (run && run.model.names.key() === model.names.key())
-      previous.set(model, { run, changes: chainChanges(run.model, model) });
+    const [before, after] = [run?.model.signatures, model.signatures];
+    if (run && before && after && run.model.names.key() === model.names.key())
+      previous.set(model, {
+        run,
+        changes: chainChanges(
+          { chains: run.model.chains, signatures: before },
+          { chains: model.chains, signatures: after },
+        ),
+      });
     runs.set(model, { model, walks: new Map() });
   }
   yield;
