@@ -7,6 +7,7 @@ import type { AbstractTarget } from './chain-walk';
 import { normalise, type IntervalSet } from './intervals';
 import {
   DST_TYPES,
+  frozenRange,
   fullBox,
   HAS_MARK,
   NO_MARK,
@@ -72,7 +73,7 @@ const singles = new Map<bigint, IntervalSet>();
 function single(value: bigint): IntervalSet {
   let set = singles.get(value);
   if (!set) {
-    set = Object.freeze([Object.freeze([value, value] as const)]);
+    set = frozenRange(value, value);
     if (singles.size > 100_000) singles.clear();
     singles.set(value, set);
   }

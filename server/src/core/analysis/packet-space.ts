@@ -58,7 +58,8 @@ export function fullBox(family: Family, interfaceCount: number): Box {
   return box;
 }
 
-function frozenRange(lo: bigint, hi: bigint): IntervalSet {
+/** {lo..hi} as an interval set that boxes can share: never mutated. */
+export function frozenRange(lo: bigint, hi: bigint): IntervalSet {
   return Object.freeze([Object.freeze([lo, hi] as const)]);
 }
 
