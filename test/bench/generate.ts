@@ -8,7 +8,8 @@ export interface GeneratedWorkspace {
   readonly ruleCount: number;
 }
 
-function rng(seed: number): () => number {
+/** A small seeded generator: the same seed gives the same workspace on every machine. */
+export function rng(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state * 1664525 + 1013904223) >>> 0;

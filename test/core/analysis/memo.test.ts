@@ -7,15 +7,7 @@ import {
   ReachabilityMemo,
   type ReachabilityFiles,
 } from '../../../server/src/core';
-import { generateWorkspace } from '../../bench/generate';
-
-function rng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state * 1103515245 + 12345) >>> 0;
-    return state / 2 ** 32;
-  };
-}
+import { generateWorkspace, rng } from '../../bench/generate';
 
 const EXTRA_RULES = [
   'IN ACCEPT -p tcp -dport 22',
@@ -53,8 +45,10 @@ const EDITS: Edit[] = [
   },
 ];
 
+/** A line of the [RULES] section; a section that edits have emptied gets a rule first. */
 function rulesAt(lines: string[], pick: () => number): number {
   const first = lines.indexOf('[RULES]') + 1;
+  if (lines.length === first) lines.push(EXTRA_RULES[0]!);
   return first + Math.floor(pick() * (lines.length - first));
 }
 
