@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import {
   intersect,
   normalise,
+  overlaps,
   subtract,
   type IntervalSet,
 } from '../../../server/src/core/analysis/intervals';
@@ -18,7 +19,7 @@ import {
 
 const small = fc
   .array(fc.tuple(fc.bigInt({ min: 0n, max: 40n }), fc.bigInt({ min: 0n, max: 40n })), {
-    maxLength: 4,
+    maxLength: 12,
   })
   .map((pairs) =>
     normalise(pairs.map(([a, b]): readonly [bigint, bigint] => (a <= b ? [a, b] : [b, a]))),
@@ -37,7 +38,11 @@ test('interval intersection and subtraction agree with membership, point by poin
         assert.equal(has(both, v), has(x, v) && has(y, v));
         assert.equal(has(diff, v), has(x, v) && !has(y, v));
       }
+      assert.equal(overlaps(x, y), both.length > 0);
+      assert.deepEqual(normalise(both), both);
+      assert.deepEqual(normalise(diff), diff);
     }),
+    { numRuns: 1000 },
   );
 });
 

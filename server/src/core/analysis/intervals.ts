@@ -35,20 +35,83 @@ function apart(x: IntervalSet, y: IntervalSet): boolean {
   );
 }
 
+/** Position of the first interval of `x` that ends at or after `v`. */
+function firstEndingFrom(x: IntervalSet, v: bigint): number {
+  let lo = 0;
+  let hi = x.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (x[mid]![1] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Whether a one-interval set and any set share a value: a binary search, not a scan. */
+function meetsRange(lo: bigint, hi: bigint, y: IntervalSet): boolean {
+  const j = firstEndingFrom(y, lo);
+  return j < y.length && y[j]![0] <= hi;
+}
+
+/** Whether two sets share a value, without building their intersection. */
+export function overlaps(x: IntervalSet, y: IntervalSet): boolean {
+  // Most sets are one interval; sets of addresses can hold thousands, searched, not scanned.
+  if (x.length === 1) {
+    const a = x[0]!;
+    if (y.length === 1) {
+      const b = y[0]!;
+      return a[0] <= b[1] && b[0] <= a[1];
+    }
+    return meetsRange(a[0], a[1], y);
+  }
+  if (y.length === 1) return meetsRange(y[0]![0], y[0]![1], x);
+  if (apart(x, y)) return false;
+  let i = firstEndingFrom(x, y[0]![0]);
+  let j = firstEndingFrom(y, x[0]![0]);
+  while (i < x.length && j < y.length) {
+    const a = x[i]!;
+    const b = y[j]!;
+    if (a[1] < b[0]) i++;
+    else if (b[1] < a[0]) j++;
+    else return true;
+  }
+  return false;
+}
+
+/** The part of `x` inside {lo..hi}, sharing every interval that lies wholly inside. */
+function clip(x: IntervalSet, lo: bigint, hi: bigint): IntervalSet {
+  const from = firstEndingFrom(x, lo);
+  let to = firstEndingFrom(x, hi);
+  if (to < x.length && x[to]![0] <= hi) to++;
+  if (from >= to) return [];
+  if (from === 0 && to === x.length && x[0]![0] >= lo && x[to - 1]![1] <= hi) return x;
+  const out = x.slice(from, to);
+  const first = out[0]!;
+  if (first[0] < lo) out[0] = [lo, first[1]];
+  const last = out[out.length - 1]!;
+  if (last[1] > hi) out[out.length - 1] = [last[0], hi];
+  return out;
+}
+
 export function intersect(x: IntervalSet, y: IntervalSet): IntervalSet {
   // Shortcuts for the common cases, which spare copying long address lists.
   if (covers(y, x)) return x;
   if (covers(x, y)) return y;
   if (apart(x, y)) return [];
+  if (y.length === 1) return clip(x, y[0]![0], y[0]![1]);
+  if (x.length === 1) return clip(y, x[0]![0], x[0]![1]);
   const out: Interval[] = [];
-  let i = 0;
-  let j = 0;
+  let i = firstEndingFrom(x, y[0]![0]);
+  let j = firstEndingFrom(y, x[0]![0]);
   while (i < x.length && j < y.length) {
-    const [a1, b1] = x[i]!;
-    const [a2, b2] = y[j]!;
+    const p = x[i]!;
+    const q = y[j]!;
+    const [a1, b1] = p;
+    const [a2, b2] = q;
     const lo = a1 > a2 ? a1 : a2;
     const hi = b1 < b2 ? b1 : b2;
-    if (lo <= hi) out.push([lo, hi]);
+    // Reuse an interval that lies wholly inside the other set: long lists stay cheap.
+    if (lo <= hi) out.push(lo === a1 && hi === b1 ? p : lo === a2 && hi === b2 ? q : [lo, hi]);
     if (b1 < b2) i++;
     else j++;
   }
@@ -58,11 +121,30 @@ export function intersect(x: IntervalSet, y: IntervalSet): IntervalSet {
 export function subtract(x: IntervalSet, y: IntervalSet): IntervalSet {
   if (apart(x, y)) return x;
   if (covers(y, x)) return [];
+  if (y.length === 1) {
+    // Keep what lies below and above the one interval taken out, sharing the untouched ones.
+    const [c, d] = y[0]!;
+    const from = firstEndingFrom(x, c);
+    let to = firstEndingFrom(x, d);
+    if (to < x.length && x[to]![0] <= d) to++;
+    const cut: Interval[] = [];
+    const first = x[from];
+    if (first && first[0] < c) cut.push([first[0], c - 1n]);
+    const last = x[to - 1];
+    if (to > from && last && last[1] > d) cut.push([d + 1n, last[1]]);
+    // Native copies: this runs on address lists thousands of intervals long.
+    return x.slice(0, from).concat(cut, x.slice(to));
+  }
   const out: Interval[] = [];
   let j = 0;
-  for (const [a, b] of x) {
+  for (const interval of x) {
+    const [a, b] = interval;
     let start = a;
-    while (j < y.length && y[j]![1] < start) j++;
+    if (j < y.length && y[j]![1] < start) j = firstEndingFrom(y, start);
+    if (j >= y.length || y[j]![0] > b) {
+      out.push(interval);
+      continue;
+    }
     let k = j;
     while (k < y.length && y[k]![0] <= b) {
       const [c, d] = y[k]!;

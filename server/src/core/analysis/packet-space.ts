@@ -1,4 +1,4 @@
-import { intersect, isSubset, isEmpty, subtract, type IntervalSet } from './intervals';
+import { intersect, isSubset, isEmpty, overlaps, subtract, type IntervalSet } from './intervals';
 
 export type Family = 4 | 6;
 
@@ -72,19 +72,6 @@ const FULL_DST_TYPES = frozenRange(0n, BigInt(DST_TYPES.length - 1));
 export const ANY_MARK = frozenRange(0n, 1n);
 export const NO_MARK = frozenRange(0n, 0n);
 export const HAS_MARK = frozenRange(1n, 1n);
-
-function overlaps(x: IntervalSet, y: IntervalSet): boolean {
-  let i = 0;
-  let j = 0;
-  while (i < x.length && j < y.length) {
-    const a = x[i]!;
-    const b = y[j]!;
-    if (a[1] < b[0]) i++;
-    else if (b[1] < a[0]) j++;
-    else return true;
-  }
-  return false;
-}
 
 /** Whether two boxes share a packet, without building their intersection. */
 export function boxesOverlap(a: Box, b: Box): boolean {
