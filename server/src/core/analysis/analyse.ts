@@ -13,7 +13,7 @@ import { ConversionCache } from './conversion-cache';
 import { setMembership } from './ipset-membership';
 import { addInterfaceNames, convertRule, InterfaceNames } from './ipt-to-box';
 import type { IntervalSet } from './intervals';
-import { isBoxSubset, type Box, type Family } from './packet-space';
+import { fullBox, isBoxSubset, type Box, type Family } from './packet-space';
 import { runToEnd, type Steps } from './steps';
 import {
   focusOf,
@@ -155,7 +155,15 @@ export function buildFamily(
       .filter(([, compiled]) => !compiled.some((r) => r.origin))
       .map(([name]) => name),
   );
-  const plain: AbstractChains = { rules, opaque };
+  // Where each chain's policy part begins: after its last user rule.
+  const start = new Map<string, number>();
+  for (const [chain, compiled] of ruleset.chains) {
+    let last = compiled.length - 1;
+    while (last >= 0 && !compiled[last]!.origin) last--;
+    start.set(chain, last + 1);
+  }
+  const tails = { start, universe: fullBox(family, names.count) };
+  const plain: AbstractChains = { rules, opaque, tails };
   const chains: AbstractChains = { ...plain, index: new ChainIndex(plain) };
   return {
     family,

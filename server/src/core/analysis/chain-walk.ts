@@ -47,6 +47,11 @@ export interface AbstractChains {
    * is credited to the rule that jumped into them, which is the one a user can act on.
    */
   readonly opaque: ReadonlySet<string>;
+  /**
+   * Per chain, where the rules after the last user rule begin (Proxmox's policy part), and every
+   * packet of the family: with both, walks past a rule reuse one walk of that part.
+   */
+  readonly tails?: { readonly start: ReadonlyMap<string, number>; readonly universe: Box };
 }
 
 export interface Decision {
@@ -67,9 +72,16 @@ export interface WalkResult {
    * Rules with a match we do not model that some of the packets met: each might have taken them
    * (with this verdict; undefined when it would have sent them elsewhere).
    */
-  readonly maybe: { readonly verdict: Verdict | undefined; readonly by: RuleRef }[];
+  readonly maybe: MaybeTaken[];
   /** With `expect`: the walk stopped early on another verdict; the other fields are partial. */
   readonly contradicted?: boolean;
+}
+
+export interface MaybeTaken {
+  readonly verdict: Verdict | undefined;
+  readonly by: RuleRef;
+  /** With `maybeRegions`: the packets that met the rule. */
+  readonly region?: readonly Box[];
 }
 
 export interface WalkOptions {
@@ -86,6 +98,8 @@ export interface WalkOptions {
    * get) another one, and says so (`contradicted`).
    */
   readonly expect?: Verdict;
+  /** Record, for each rule in `maybe`, which packets met it. */
+  readonly maybeRegions?: boolean;
 }
 
 const MAX_DEPTH = 16;
@@ -180,7 +194,11 @@ export function walkChain(
         regionMeets(region, rule.maybe)
       ) {
         const verdict = maybeVerdict(rule.target, depth);
-        maybe.push({ verdict, by: rule.ref });
+        maybe.push(
+          options.maybeRegions
+            ? { verdict, by: rule.ref, region: regionIntersect(region, rule.maybe) }
+            : { verdict, by: rule.ref },
+        );
         if (expect && verdict !== expect) return partial();
       }
       continue;
@@ -228,6 +246,7 @@ export function walkChain(
             ...(focus ? { focus } : {}),
             ...(without ? { without } : {}),
             ...(expect ? { expect } : {}),
+            ...(options.maybeRegions ? { maybeRegions: true } : {}),
           },
           depth + 1,
         );

@@ -2,11 +2,20 @@ import {
   walkChain,
   type AbstractChains,
   type Decision,
+  type MaybeTaken,
   type RuleRef,
   type Verdict,
   type WalkResult,
 } from './chain-walk';
-import { ANY_MARK, boxIntersect, NO_MARK, type Box } from './packet-space';
+import {
+  ANY_MARK,
+  boxesOverlap,
+  boxIntersect,
+  HAS_MARK,
+  NO_MARK,
+  regionIntersect,
+  type Box,
+} from './packet-space';
 
 /** One compiled copy of a user rule: where it sits and the packets it would match. */
 export interface RuleInstance {
@@ -38,13 +47,17 @@ export interface RestWalk {
 }
 
 /** The box a walk for this rule can skip everything outside of. */
+function withMark(box: Box, mark: Box['mark']): Box {
+  return { ...box, mark };
+}
+
 export function focusOf(instance: RuleInstance): Box {
-  return { ...instance.match, mark: ANY_MARK };
+  return withMark(instance.match, ANY_MARK);
 }
 
 export function reachInstance(chains: AbstractChains, instance: RuleInstance): InstanceReach {
   // New packets reach a chain without the accept mark; groups set it, their callers test it.
-  const start = { ...instance.match, mark: NO_MARK };
+  const start = withMark(instance.match, NO_MARK);
   const walk = walkChain(chains, instance.ref.chain, [start], { stopAt: instance.ref.index });
   return {
     instance,
@@ -53,6 +66,59 @@ export function reachInstance(chains: AbstractChains, instance: RuleInstance): I
     dead: walk.remaining.length === 0,
   };
 }
+
+/** What the end of a chain, after its last user rule, does to every packet of the family. */
+interface ChainTail {
+  readonly start: number;
+  readonly decided: readonly Decision[];
+  readonly maybe: readonly MaybeTaken[];
+  /** Packets that leave the chain undecided. */
+  readonly undecided: readonly Box[];
+}
+
+const tailsByModel = new WeakMap<AbstractChains, Map<string, ChainTail | undefined>>();
+
+/**
+ * The policy part of a chain, walked once for all packets: every walk past a user rule ends
+ * there, and splitting each one's packets again through Proxmox's drop chains cost more than
+ * all the user rules together.
+ */
+function tailOf(chains: AbstractChains, chain: string): ChainTail | undefined {
+  const start = chains.tails?.start.get(chain);
+  if (!chains.tails || start === undefined) return undefined;
+  let known = tailsByModel.get(chains);
+  if (!known) tailsByModel.set(chains, (known = new Map()));
+  if (known.has(chain)) return known.get(chain);
+  const end = chains.rules.get(chain)?.length ?? 0;
+  const tail = {
+    start,
+    decided: [] as Decision[],
+    maybe: [] as MaybeTaken[],
+    undecided: [] as Box[],
+  };
+  // A walk changes only the accept mark of the packets it follows. Walked once per mark value
+  // the packets arrive with, and with that value put back, the regions say which arriving
+  // packets meet each rule.
+  for (const mark of [NO_MARK, HAS_MARK]) {
+    const walk = walkChain(chains, chain, [withMark(chains.tails.universe, mark)], {
+      from: start,
+      stopAt: end,
+      maybeRegions: true,
+    });
+    const arriving = (region: readonly Box[]): Box[] => region.map((b) => withMark(b, mark));
+    for (const d of walk.decided) tail.decided.push({ ...d, region: arriving(d.region) });
+    for (const m of walk.maybe) tail.maybe.push({ ...m, region: arriving(m.region ?? []) });
+    tail.undecided.push(...arriving(walk.remaining));
+  }
+  known.set(chain, tail);
+  return tail;
+}
+
+function regionsMeet(a: readonly Box[], b: readonly Box[]): boolean {
+  return a.some((x) => b.some((y) => boxesOverlap(x, y)));
+}
+
+const CONTRADICTED: RestWalk = { decided: [], maybe: [], undecided: false, contradicted: true };
 
 /**
  * Follows the packets that reach a rule past it, as if it (and `without`: the other compiled
@@ -66,19 +132,34 @@ export function restOfChain(
 ): RestWalk {
   const { ref } = reach.instance;
   const end = chains.rules.get(ref.chain)?.length ?? 0;
+  const tail = tailOf(chains, ref.chain);
+  // Copies of the rule are user rules, so none lies in the tail.
   const walk = walkChain(chains, ref.chain, reach.reaching, {
     from: ref.index + 1,
-    stopAt: end,
+    stopAt: tail && tail.start > ref.index ? tail.start : end,
     without,
     focus: focusOf(reach.instance),
     expect,
   });
-  if (walk.contradicted) return { decided: [], maybe: [], undecided: false, contradicted: true };
-  return {
-    decided: walk.decided,
-    maybe: walk.maybe,
-    undecided: walk.remaining.length > 0,
-  };
+  if (walk.contradicted) return CONTRADICTED;
+  if (!tail || tail.start <= ref.index || walk.remaining.length === 0)
+    return { decided: walk.decided, maybe: walk.maybe, undecided: walk.remaining.length > 0 };
+  // The packets that reach the tail meet exactly the tail's decisions they share a packet with.
+  const rest = walk.remaining;
+  const decided = [...walk.decided];
+  const maybe = [...walk.maybe];
+  for (const m of tail.maybe) {
+    if (!regionsMeet(rest, m.region ?? [])) continue;
+    if (m.verdict !== expect) return CONTRADICTED;
+    maybe.push({ verdict: m.verdict, by: m.by });
+  }
+  for (const d of tail.decided) {
+    const part = d.region.flatMap((box) => regionIntersect(rest, box));
+    if (part.length === 0) continue;
+    if (d.verdict !== expect) return CONTRADICTED;
+    decided.push({ region: part, verdict: d.verdict, by: d.by });
+  }
+  return { decided, maybe, undecided: regionsMeet(rest, tail.undecided) };
 }
 
 function sameRef(a: RuleRef, b: RuleRef): boolean {
