@@ -76,7 +76,7 @@ interface ChainTail {
   readonly undecided: readonly Box[];
 }
 
-const tailsByModel = new WeakMap<AbstractChains, Map<string, ChainTail | undefined>>();
+const tailsByModel = new WeakMap<AbstractChains, Map<string, ChainTail>>();
 
 /**
  * The policy part of a chain, walked once for all packets: every walk past a user rule ends
@@ -87,8 +87,12 @@ function tailOf(chains: AbstractChains, chain: string): ChainTail | undefined {
   const start = chains.tails?.start.get(chain);
   if (!chains.tails || start === undefined) return undefined;
   let known = tailsByModel.get(chains);
-  if (!known) tailsByModel.set(chains, (known = new Map()));
-  if (known.has(chain)) return known.get(chain);
+  if (!known) {
+    known = new Map<string, ChainTail>();
+    tailsByModel.set(chains, known);
+  }
+  const cached = known.get(chain);
+  if (cached) return cached;
   const end = chains.rules.get(chain)?.length ?? 0;
   const tail = {
     start,
