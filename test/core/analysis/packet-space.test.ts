@@ -25,6 +25,14 @@ const small = fc
     normalise(pairs.map(([a, b]): readonly [bigint, bigint] => (a <= b ? [a, b] : [b, a]))),
   );
 
+// Long enough to take the paths for ipset-sized lists (searched, complemented once).
+const long = fc
+  .array(fc.tuple(fc.bigInt({ min: 0n, max: 400n }), fc.bigInt({ min: 0n, max: 3n })), {
+    minLength: 10,
+    maxLength: 60,
+  })
+  .map((pairs) => normalise(pairs.map(([a, w]): readonly [bigint, bigint] => [a, a + w])));
+
 function has(set: IntervalSet, v: bigint): boolean {
   return set.some(([a, b]) => v >= a && v <= b);
 }
@@ -43,6 +51,23 @@ test('interval intersection and subtraction agree with membership, point by poin
       assert.deepEqual(normalise(diff), diff);
     }),
     { numRuns: 1000 },
+  );
+});
+
+test('interval operations on long sets agree with membership, point by point', () => {
+  fc.assert(
+    fc.property(fc.oneof(small, long), fc.oneof(small, long), (x, y) => {
+      const both = intersect(x, y);
+      const diff = subtract(x, y);
+      for (let v = 0n; v <= 405n; v++) {
+        assert.equal(has(both, v), has(x, v) && has(y, v));
+        assert.equal(has(diff, v), has(x, v) && !has(y, v));
+      }
+      assert.equal(overlaps(x, y), both.length > 0);
+      assert.deepEqual(normalise(both), both);
+      assert.deepEqual(normalise(diff), diff);
+    }),
+    { numRuns: 500 },
   );
 });
 

@@ -118,9 +118,42 @@ export function intersect(x: IntervalSet, y: IntervalSet): IntervalSet {
   return out;
 }
 
+/** Above every address and port: complements are taken up to here, then clipped. */
+const TOP = (1n << 128n) - 1n;
+const complements = new WeakMap<IntervalSet, IntervalSet>();
+
+/**
+ * Every value not in `y`, up to TOP. Long sets are an ipset's members, shared by every rule
+ * that names the set, so their complement is worked out once.
+ */
+function complementOf(y: IntervalSet): IntervalSet {
+  let out = complements.get(y);
+  if (!out) {
+    out = subtractFrom(0n, TOP, y);
+    complements.set(y, out);
+  }
+  return out;
+}
+
+function subtractFrom(lo: bigint, hi: bigint, y: IntervalSet): Interval[] {
+  const out: Interval[] = [];
+  let start = lo;
+  for (let k = firstEndingFrom(y, lo); k < y.length && y[k]![0] <= hi; k++) {
+    const [c, d] = y[k]!;
+    if (c > start) out.push([start, c - 1n]);
+    if (d >= start) start = d + 1n;
+    if (start > hi) return out;
+  }
+  out.push([start, hi]);
+  return out;
+}
+
+const LONG = 16;
+
 export function subtract(x: IntervalSet, y: IntervalSet): IntervalSet {
   if (apart(x, y)) return x;
   if (covers(y, x)) return [];
+  if (y.length > LONG) return intersect(x, complementOf(y));
   if (y.length === 1) {
     // Keep what lies below and above the one interval taken out, sharing the untouched ones.
     const [c, d] = y[0]!;
