@@ -53,6 +53,11 @@ function meetsRange(lo: bigint, hi: bigint, y: IntervalSet): boolean {
   return j < y.length && y[j]![0] <= hi;
 }
 
+/** Whether `v` is in the set. */
+export function contains(x: IntervalSet, v: bigint): boolean {
+  return meetsRange(v, v, x);
+}
+
 /** Whether two sets share a value, without building their intersection. */
 export function overlaps(x: IntervalSet, y: IntervalSet): boolean {
   // Most sets are one interval; sets of addresses can hold thousands, searched, not scanned.

@@ -1,6 +1,6 @@
 import { ICMP_CODES, ICMPV6_CODES } from '../facts/icmp-codes';
 import { PROTOCOLS } from '../facts/generated/netbase';
-import type { IntervalSet } from './intervals';
+import { contains, type IntervalSet } from './intervals';
 import type { InterfaceNames } from './ipt-to-box';
 import { DST_TYPES, type Box, type Dimension, type Family } from './packet-space';
 
@@ -24,10 +24,6 @@ const PREFERRED_ADDRESS: Record<Family, bigint> = {
 };
 const PREFERRED_PROTO = [6n, 17n, 1n, 58n];
 const PREFERRED_SPORT = 40000n;
-
-function contains(set: IntervalSet, v: bigint): boolean {
-  return set.some(([a, b]) => v >= a && v <= b);
-}
 
 function prefer(set: IntervalSet, choices: readonly bigint[]): bigint {
   for (const c of choices) if (contains(set, c)) return c;
@@ -96,8 +92,13 @@ export function pickPacketFrom(
   family: Family,
   names: InterfaceNames,
 ): Packet {
-  const score = (box: Box): number => naturalness(box, family);
-  const best = [...boxes].sort((a, b) => score(b) - score(a))[0]!;
+  // The first of the best scored, as a stable sort would give.
+  let best = boxes[0]!;
+  let bestScore = naturalness(best, family);
+  for (const box of boxes.slice(1)) {
+    const score = naturalness(box, family);
+    if (score > bestScore) [best, bestScore] = [box, score];
+  }
   return pickPacket(best, family, names);
 }
 
