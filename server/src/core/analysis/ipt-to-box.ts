@@ -164,20 +164,20 @@ export function convertRule(
   const box: Record<Dimension, IntervalSet> = { ...full };
   let exact = true;
   let never = false;
-  const end = Math.min(
-    ...['-j', '-g'].map((t) => (tokens.indexOf(t) < 0 ? tokens.length : tokens.indexOf(t))),
-  );
+  let end = tokens.findIndex((t) => t === '-j' || t === '-g');
+  if (end < 0) end = tokens.length;
+  let negated = false;
+  const set = (d: Dimension, v: IntervalSet | undefined): void => {
+    if (v === undefined) exact = false;
+    else box[d] = negated ? complement(v, full[d][0]![1]) : v;
+  };
   for (let i = 2; i < end; i++) {
     const t = tokens[i]!;
     const next = tokens[i + 1] ?? '';
-    const negated = t === '!';
+    negated = t === '!';
     const flag = negated ? next : t;
     const value = negated ? (tokens[i + 2] ?? '') : next;
     const step = negated ? 2 : 1;
-    const set = (d: Dimension, v: IntervalSet | undefined): void => {
-      if (v === undefined) exact = false;
-      else box[d] = negated ? complement(v, full[d][0]![1]) : v;
-    };
     switch (flag) {
       case '-i':
       case '-o': {

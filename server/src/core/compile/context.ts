@@ -99,19 +99,22 @@ export class CompileContext {
 /** The %rule of a user's line, with the action it has at this point of the compile. */
 export function userRuleSpec(def: RuleDef, action: string, logmsg?: string): RuleSpec {
   const o = def.line.rule.options;
-  const spec: Record<string, string | undefined> = {
-    action,
-    macro: def.verified.macro,
-    proto: o.proto?.value.text,
-    dport: o.dport?.value.text,
-    sport: o.sport?.value.text,
-    source: o.source?.value.text,
-    dest: o.dest?.value.text,
-    icmpType: o['icmp-type']?.value.text,
-    log: o.log?.value.text,
-    logmsg,
-  };
-  for (const key of Object.keys(spec)) if (spec[key] === undefined) delete spec[key];
+  const values: [string, string | undefined][] = [
+    ['action', action],
+    ['macro', def.verified.macro],
+    ['proto', o.proto?.value.text],
+    ['dport', o.dport?.value.text],
+    ['sport', o.sport?.value.text],
+    ['source', o.source?.value.text],
+    ['dest', o.dest?.value.text],
+    ['icmpType', o['icmp-type']?.value.text],
+    ['log', o.log?.value.text],
+    ['logmsg', logmsg],
+  ];
+  // Absent fields stay absent (not undefined): macro expansion tells the two apart. Built up
+  // rather than deleted from, which would turn every rule's object into a slow dictionary.
+  const spec: Record<string, string> = {};
+  for (const [key, value] of values) if (value !== undefined) spec[key] = value;
   return spec as RuleSpec;
 }
 
