@@ -1,5 +1,6 @@
 import { findMacro, macroTemplates } from '../model/macros';
 import { iptRuleToCmds, logTarget } from './ipt-cmds';
+import { withOrigin } from './context';
 import { CompileDie, LOG_LEVEL_NUMBER, type RefScope, type RuleSpec } from './rule-spec';
 import type { CompiledRule, Family, RuleOrigin } from './types';
 
@@ -107,7 +108,7 @@ export class ChainSet {
       const cmds = iptRuleToCmds(spec, chain, this.family, scope, vmid, this.logRatelimit);
       const withIndex: Provenance =
         'origin' in why && rule.macro !== undefined
-          ? { origin: { ...why.origin, macroIndex: index } }
+          ? { origin: withOrigin(why.origin, { macroIndex: index }) }
           : why;
       for (const cmd of cmds) out.push(compiled(cmd.text, withIndex, cmd.log));
     });

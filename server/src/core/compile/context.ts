@@ -24,6 +24,26 @@ export interface LocalGuest {
 const byteOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Where a rule line sits. */
+/**
+ * An origin with more said about it. Written out field by field: V8 gives each object spread
+ * into a literal its own hidden class, and there is one origin per compiled rule.
+ */
+export function withOrigin(
+  base: RuleOrigin,
+  more: Pick<RuleOrigin, 'group' | 'macroIndex'>,
+): RuleOrigin {
+  const group = more.group ?? base.group;
+  const macroIndex = more.macroIndex ?? base.macroIndex;
+  const out: { -readonly [K in keyof RuleOrigin]: RuleOrigin[K] } = {
+    path: base.path,
+    lineNumber: base.lineNumber,
+    span: base.span,
+  };
+  if (group) out.group = group;
+  if (macroIndex !== undefined) out.macroIndex = macroIndex;
+  return out;
+}
+
 export function sourceRef(path: string, def: RuleDef): SourceRef {
   const line = def.line.line;
   return {

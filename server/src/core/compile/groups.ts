@@ -1,6 +1,6 @@
 import type { RuleDef } from '../model/fw-config';
 import type { ChainSet } from './chain-set';
-import { compilesFor, sourceRef, userRuleSpec, type CompileContext } from './context';
+import { compilesFor, sourceRef, userRuleSpec, withOrigin, type CompileContext } from './context';
 import { CompileDie } from './rule-spec';
 import type { RuleOrigin } from './types';
 
@@ -33,10 +33,9 @@ function generateGroupRules(
       if (rule.line.rule.type !== direction.toLowerCase() || !compilesFor(rule, set.family)) {
         continue;
       }
-      const origin: RuleOrigin = {
-        ...sourceRef(ctx.cluster.path, rule),
+      const origin: RuleOrigin = withOrigin(sourceRef(ctx.cluster.path, rule), {
         group: { name: group, via: { path: via.path, lineNumber: via.lineNumber, span: via.span } },
-      };
+      });
       const action = ctx.substitute(rule, GROUP_ACTIONS);
       try {
         set.generate(chain, userRuleSpec(rule, action), ctx.clusterScope, { origin });

@@ -2,6 +2,8 @@ import { LOG_LEVELS } from '../facts/generated/options';
 import { NWS, WS, asciiLower } from './perl-text';
 import type { RuleField, RuleOption, RuleSyntax, Token } from './tree';
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 // Each option as parse_fw_rule matches it: the flag, exactly one space, a value, then any blanks.
 // The flag spellings and the -log level list are Proxmox's; anything else ends the loop. The
 // flags cannot be confused with one another, so one sticky pattern tries them all at once.
@@ -67,12 +69,17 @@ export function parseRuleSyntax(content: string, start: number): RuleSyntax {
     rest = rest.slice(1);
     offset += 1;
   }
-  const base = { enabled, options: {}, repeated: [], ...(comment ? { comment } : {}) };
+  // Built by assignment, never by spreading: V8 gives every object made by spreading into a
+  // literal its own hidden class, which cost about 300 bytes per rule line and slowed every
+  // reader of the tree.
+  const result: Mutable<RuleSyntax> = { enabled, options: {}, repeated: [] };
+  if (comment) result.comment = comment;
 
   const head = TYPE_AND_ACTION.exec(rest);
   if (!head) {
     const message = `unable to parse rule: ${rest.replace(TRAILING_WS, '')}`;
-    return { ...base, error: { message, span: { start, end: start + content.length } } };
+    result.error = { message, span: { start, end: start + content.length } };
+    return result;
   }
   const typeToken = token(head[1]!, offset);
   const type = asciiLower(typeToken.text);
@@ -112,24 +119,18 @@ export function parseRuleSyntax(content: string, start: number): RuleSyntax {
   offset = start + at;
   rest = body.slice(at);
 
-  const result: RuleSyntax = {
-    ...base,
-    typeToken,
-    type,
-    actionToken,
-    action: actionToken.text,
-    options,
-    repeated,
-    ...(macroToken ? { macroToken } : {}),
-  };
+  result.typeToken = typeToken;
+  result.type = type;
+  result.actionToken = actionToken;
+  result.action = actionToken.text;
+  result.options = options;
+  result.repeated = repeated;
+  if (macroToken) result.macroToken = macroToken;
   if (rest.length > 0) {
     const shown = rest.replace(TRAILING_WS, '');
-    return {
-      ...result,
-      error: {
-        message: `unable to parse rule parameters: ${shown}`,
-        span: { start: offset, end: offset + Math.max(shown.length, 1) },
-      },
+    result.error = {
+      message: `unable to parse rule parameters: ${shown}`,
+      span: { start: offset, end: offset + Math.max(shown.length, 1) },
     };
   }
   return result;
