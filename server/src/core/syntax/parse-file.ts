@@ -4,7 +4,14 @@ import { parseOptionLine } from './parse-option';
 import { parseRuleSyntax, splitComment } from './parse-rule';
 import { NWS, WS } from './perl-text';
 import { splitSourceLines, type SourceLine } from './source-lines';
-import type { AliasLine, FwLine, FwSyntaxTree, IpSetEntryLine, SectionKind } from './tree';
+import {
+  SourceToken,
+  type AliasLine,
+  type FwLine,
+  type FwSyntaxTree,
+  type IpSetEntryLine,
+  type SectionKind,
+} from './tree';
 import { parseIpOrCidr } from './ip-or-cidr';
 
 const BLANK = new RegExp(`^${WS}*$`, 's');
@@ -18,12 +25,8 @@ function parseAliasLine(line: SourceLine): AliasLine {
   if (!match) return { kind: 'alias', line, malformed: true, ...withComment };
   const name = match[1]!;
   const cidrText = match[2]!;
-  const nameToken = { text: name, span: { start: line.start, end: line.start + name.length } };
-  const cidrStart = line.start + name.length + 1;
-  const cidrToken = {
-    text: cidrText,
-    span: { start: cidrStart, end: cidrStart + cidrText.length },
-  };
+  const nameToken = new SourceToken(name, line.start);
+  const cidrToken = new SourceToken(cidrText, line.start + name.length + 1);
   const parsed = parseIpOrCidr(cidrText);
   if (!parsed) {
     const message = 'value does not look like a valid IP address or CIDR network';
@@ -50,15 +53,18 @@ function parseAliasLine(line: SourceLine): AliasLine {
 function parseIpSetEntry(line: SourceLine, set: string): IpSetEntryLine {
   const { body, comment } = splitComment(line.content, line.start, false);
   const match = IPSET_BODY.exec(body);
-  const withComment = comment && comment.text ? { comment: comment.text } : {};
-  if (!match)
-    return { kind: 'ipset-entry', line, set, nomatch: body.startsWith('!'), ...withComment };
-  const entryStart = line.start + match.indices![2]![0];
-  const entryToken = {
-    text: match[2]!,
-    span: { start: entryStart, end: entryStart + match[2]!.length },
-  };
-  return { kind: 'ipset-entry', line, set, nomatch: match[1] === '!', entryToken, ...withComment };
+  // Assigned, not spread in: one hidden class for all entries of a 5,000-entry set.
+  const entry: { -readonly [K in keyof IpSetEntryLine]: IpSetEntryLine[K] } = match
+    ? {
+        kind: 'ipset-entry',
+        line,
+        set,
+        nomatch: match[1] === '!',
+        entryToken: new SourceToken(match[2]!, line.start + match.indices![2]![0]),
+      }
+    : { kind: 'ipset-entry', line, set, nomatch: body.startsWith('!') };
+  if (comment && comment.text) entry.comment = comment.text;
+  return entry;
 }
 
 /**

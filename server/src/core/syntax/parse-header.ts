@@ -1,7 +1,7 @@
 import type { FileKind } from '../model/file-kind';
 import { NWS, WS, utf8Length } from './perl-text';
 import { asciiLower } from './perl-text';
-import type { HeaderLine, SectionKind } from './tree';
+import { SourceToken, type HeaderLine, type SectionKind } from './tree';
 import type { SourceLine } from './source-lines';
 
 /** The sections each kind's parser recognises (its empty template's keys). */
@@ -55,10 +55,7 @@ export function parseHeaderLine(line: SourceLine, kind: FileKind): HeaderLine | 
     if (!match) continue;
     const written = match[1]!;
     const nameStart = start + match.indices![1]![0];
-    const nameToken = {
-      text: written,
-      span: { start: nameStart, end: nameStart + written.length },
-    };
+    const nameToken = new SourceToken(written, nameStart);
     const name = asciiLower(written);
     const problem = nameError(section as 'group' | 'ipset', name);
     const comment = match[2];

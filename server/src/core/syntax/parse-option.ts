@@ -5,7 +5,7 @@ import type { FileKind } from '../model/file-kind';
 import { validateLogRatelimit } from './log-ratelimit';
 import { NWS, WS, perlSplitComma } from './perl-text';
 import { asciiLower } from './perl-text';
-import type { LineError, OptionLine, Token } from './tree';
+import { SourceToken, type LineError, type OptionLine, type Token } from './tree';
 import type { SourceLine } from './source-lines';
 
 type Store = 'int' | 'lower' | 'upper' | 'raw' | 'level';
@@ -118,11 +118,8 @@ export function parseOptionLine(line: SourceLine, kind: FileKind): OptionLine {
     const keyText = match[1]!;
     const rawValue = match[2] ?? '';
     const valueStart = match.indices?.[2]?.[0] ?? start + content.length - start;
-    const keyToken: Token = { text: keyText, span: { start, end: start + keyText.length } };
-    const valueToken: Token = {
-      text: rawValue,
-      span: { start: start + valueStart, end: start + valueStart + rawValue.length },
-    };
+    const keyToken: Token = new SourceToken(keyText, start);
+    const valueToken: Token = new SourceToken(rawValue, start + valueStart);
     const key = asciiLower(keyText);
     const value = stored(rawValue, syntax.store);
     const problem = syntax.verify?.(syntax.store === 'lower' ? value : rawValue);

@@ -1,6 +1,6 @@
 import { LOG_LEVELS } from '../facts/generated/options';
 import { NWS, WS, asciiLower } from './perl-text';
-import type { RuleField, RuleOption, RuleSyntax, Token } from './tree';
+import { SourceToken, type RuleField, type RuleOption, type RuleSyntax, type Token } from './tree';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -37,7 +37,7 @@ const TRAILING_WS = new RegExp(`${WS}*$`, 's');
 const LEADING_WS = new RegExp(`^${WS}*`, 's');
 
 function token(text: string, start: number): Token {
-  return { text, span: { start, end: start + text.length } };
+  return new SourceToken(text, start);
 }
 
 /** Splits off a `# comment` the way Proxmox does: from the first "#", trimmed. */
