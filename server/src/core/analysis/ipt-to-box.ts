@@ -86,6 +86,7 @@ function addressRange(text: string): IntervalSet | undefined {
 }
 
 function portSet(text: string): IntervalSet | undefined {
+  if (/^[0-9]+$/.test(text)) return [[BigInt(text), BigInt(text)]];
   const out: [bigint, bigint][] = [];
   for (const item of text.split(',')) {
     const range = /^([0-9]+):([0-9]+)$/.exec(item);
@@ -116,6 +117,15 @@ function complement(set: IntervalSet, max: bigint): IntervalSet {
   return out;
 }
 
+// Shared by every rule: a model of 50,000 rules holds one target per rule.
+const TARGETS = {
+  ACCEPT: Object.freeze({ kind: 'verdict', verdict: 'ACCEPT' }),
+  DROP: Object.freeze({ kind: 'verdict', verdict: 'DROP' }),
+  REJECT: Object.freeze({ kind: 'verdict', verdict: 'REJECT' }),
+  RETURN: Object.freeze({ kind: 'return' }),
+  CONTINUE: Object.freeze({ kind: 'continue' }),
+} as const satisfies Record<string, AbstractTarget>;
+
 function parseTarget(tokens: readonly string[]): AbstractTarget {
   const j = tokens.indexOf('-j');
   const g = tokens.indexOf('-g');
@@ -124,24 +134,24 @@ function parseTarget(tokens: readonly string[]): AbstractTarget {
   switch (name) {
     case 'ACCEPT':
     case 'NFQUEUE':
-      return { kind: 'verdict', verdict: 'ACCEPT' };
+      return TARGETS.ACCEPT;
     case 'DROP':
-      return { kind: 'verdict', verdict: 'DROP' };
+      return TARGETS.DROP;
     case 'REJECT':
-      return { kind: 'verdict', verdict: 'REJECT' };
+      return TARGETS.REJECT;
     case 'RETURN':
-      return { kind: 'return' };
+      return TARGETS.RETURN;
     case 'MARK': {
       const value = tokens[tokens.indexOf('--set-mark') + 1] ?? '0';
       const [v, mask] = value.split('/').map((x) => BigInt(x));
-      if (mask !== undefined && (mask & ACCEPT_BIT) === 0n) return { kind: 'continue' };
+      if (mask !== undefined && (mask & ACCEPT_BIT) === 0n) return TARGETS.CONTINUE;
       return { kind: 'set-mark', value: (v! & ACCEPT_BIT) !== 0n ? 1n : 0n };
     }
     case '':
     case 'NFLOG':
     case 'LOG':
     case 'CONNMARK':
-      return { kind: 'continue' };
+      return TARGETS.CONTINUE;
     default:
       return { kind: 'jump', chain: name };
   }
@@ -161,7 +171,18 @@ export function convertRule(
   const tokens = text.split(' ').filter((t) => t.length > 0);
   const target = parseTarget(tokens);
   const full = fullBox(family, names.count);
-  const box: Record<Dimension, IntervalSet> = { ...full };
+  // A literal, not a spread copy: a spread puts the fields out of line (an extra array per box).
+  const box: Record<Dimension, IntervalSet> = {
+    mark: full.mark,
+    proto: full.proto,
+    dport: full.dport,
+    sport: full.sport,
+    icmp: full.icmp,
+    iface: full.iface,
+    dsttype: full.dsttype,
+    source: full.source,
+    dest: full.dest,
+  };
   let exact = true;
   let never = false;
   let end = tokens.findIndex((t) => t === '-j' || t === '-g');
