@@ -36,9 +36,25 @@ const MACRO_ACTION = new RegExp(`^(${NWS}+)\\((ACCEPT|DROP|REJECT)\\)$`, 's');
 const TRAILING_WS = new RegExp(`${WS}*$`, 's');
 const LEADING_WS = new RegExp(`^${WS}*`, 's');
 
-function token(text: string, start: number): Token {
-  return new SourceToken(text, start);
+// Short words (IN, ACCEPT, -dport, tcp, 443, +trusted) repeat across a file's rules: each
+// token refers to one shared copy instead of its own string. Bounded for a long-lived server.
+const words = new Map<string, string>();
+const MAX_WORD = 16;
+
+function shared(text: string): string {
+  if (text.length > MAX_WORD) return text;
+  const known = words.get(text);
+  if (known !== undefined) return known;
+  if (words.size >= 20_000) words.clear();
+  words.set(text, text);
+  return text;
 }
+
+function token(text: string, start: number): Token {
+  return new SourceToken(shared(text), start);
+}
+
+const NO_REPEATS: readonly RuleOption[] = Object.freeze([]);
 
 /** Splits off a `# comment` the way Proxmox does: from the first "#", trimmed. */
 export function splitComment(
@@ -72,7 +88,7 @@ export function parseRuleSyntax(content: string, start: number): RuleSyntax {
   // Built by assignment, never by spreading: V8 gives every object made by spreading into a
   // literal its own hidden class, which cost about 300 bytes per rule line and slowed every
   // reader of the tree.
-  const result: Mutable<RuleSyntax> = { enabled, options: {}, repeated: [] };
+  const result: Mutable<RuleSyntax> = { enabled, options: {}, repeated: NO_REPEATS };
   if (comment) result.comment = comment;
 
   const head = TYPE_AND_ACTION.exec(rest);
@@ -82,7 +98,7 @@ export function parseRuleSyntax(content: string, start: number): RuleSyntax {
     return result;
   }
   const typeToken = token(head[1]!, offset);
-  const type = asciiLower(typeToken.text);
+  const type = shared(asciiLower(typeToken.text));
   let actionToken = token(head[3]!, offset + head[1]!.length + head[2]!.length);
   let macroToken: Token | undefined;
   if (type === 'in' || type === 'out' || type === 'forward') {
@@ -124,7 +140,7 @@ export function parseRuleSyntax(content: string, start: number): RuleSyntax {
   result.actionToken = actionToken;
   result.action = actionToken.text;
   result.options = options;
-  result.repeated = repeated;
+  result.repeated = repeated.length > 0 ? repeated : NO_REPEATS;
   if (macroToken) result.macroToken = macroToken;
   if (rest.length > 0) {
     const shown = rest.replace(TRAILING_WS, '');
