@@ -93,6 +93,9 @@ export class ReachabilityService {
     this.state.onDidChange((changes) => {
       const clusters = new Set<FileKey>();
       for (const change of changes) {
+        // A cluster.fw that is gone (deleted, closed and not on disk): forget what it left.
+        if (fileKindOf(change.key) === 'cluster' && !this.state.snapshot(change.key))
+          this.forget(change.key);
         const cluster = this.clusterOf(change.key);
         // Only clusters somebody asked about; the others wait until a file of theirs is shown.
         if (cluster && this.results.has(cluster)) clusters.add(cluster);
@@ -118,6 +121,16 @@ export class ReachabilityService {
     const now = this.state.snapshot(key)?.text;
     if (!result || before === undefined || now === undefined) return this.serve(key, []);
     return this.serve(key, carried(result.findings.get(key) ?? [], before, now));
+  }
+
+  /** How many clusters have a memo held: each keeps every rule's walks between analyses. */
+  memoCount(): number {
+    return this.memos.size;
+  }
+
+  private forget(cluster: FileKey): void {
+    this.memos.delete(cluster);
+    this.results.delete(cluster);
   }
 
   private serve(key: FileKey, findings: Finding[]): Finding[] {
@@ -181,6 +194,7 @@ export class ReachabilityService {
         const current = this.groupOf(group.cluster);
         if (!current) {
           this.running.delete(group.cluster);
+          this.forget(group.cluster);
           return;
         }
         this.running.set(group.cluster, current.fingerprint);
