@@ -281,3 +281,18 @@ test('guests are analysed on the node of a host.fw when there is no topology', (
     ['100.fw:5 shadowed-rule'],
   );
 });
+
+test('a built-in rule that takes the packets in every NIC chain is named once', () => {
+  const r = run({
+    cluster: '',
+    guests: {
+      100: [
+        '[RULES]',
+        'IN ACCEPT -p tcp -dport 80 -i net1', // line 4: gives the guest a second NIC
+        'IN DROP -p udp -sport 67 -dport 68 -source 10.0.0.0/8', // line 5: DHCP takes it first
+      ].join('\n'),
+    },
+  });
+  assert.deepEqual(codes(r), ['100.fw:5 shadowed-rule']);
+  assert.match(r[0]!.finding.message, /; taken by Proxmox's built-in rule \(DHCP\)$/);
+});

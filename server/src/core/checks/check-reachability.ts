@@ -100,6 +100,11 @@ function where(origin: RuleOrigin | undefined, builtin: string | undefined): str
   return `Proxmox's built-in rule (${builtin ?? 'built-in'})`;
 }
 
+/** The rules that take the packets, each named once (a built-in rule sits in every NIC's chain). */
+function takerNames(blockers: readonly Blocker[]): string[] {
+  return [...new Set(blockers.map((b) => where(b.origin, b.builtin)))];
+}
+
 function related(blockers: readonly Blocker[], message: string): RelatedLocation[] {
   return blockers
     .filter((b): b is Blocker & { origin: RuleOrigin } => b.origin !== undefined)
@@ -107,7 +112,7 @@ function related(blockers: readonly Blocker[], message: string): RelatedLocation
 }
 
 function deadFinding(dead: DeadRule): Finding {
-  const takers = dead.blockers.map((b) => where(b.origin, b.builtin)).join(', ');
+  const takers = takerNames(dead.blockers).join(', ');
   const verb = (v: string): string =>
     ({ ACCEPT: 'accepted', DROP: 'dropped', REJECT: 'rejected' })[v] ?? v;
   const witness = `for example ${dead.witness.packet} is ${verb(dead.witness.verdict)} by ${where(dead.witness.takenBy.origin, dead.witness.takenBy.builtin)}`;
@@ -150,7 +155,7 @@ function finding(
 
 function removableFinding(r: RemovableRule): Finding {
   const verb = { ACCEPT: 'accepted', DROP: 'dropped', REJECT: 'rejected' }[r.ownVerdict];
-  const named = [...new Set(r.takers.map((b) => where(b.origin, b.builtin)))];
+  const named = takerNames(r.takers);
   const takers = named.join(', ');
   const by =
     named.length > 1 ? ` by ${where(r.witness.takenBy.origin, r.witness.takenBy.builtin)}` : '';
