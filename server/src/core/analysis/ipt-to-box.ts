@@ -85,8 +85,19 @@ function addressRange(text: string): IntervalSet | undefined {
   return range ? [range] : undefined;
 }
 
+const portLists = new Map<string, IntervalSet | undefined>();
+
+/** A port, range or list as a set; the same text gives the same (shared, frozen) set. */
 function portSet(text: string): IntervalSet | undefined {
-  if (/^[0-9]+$/.test(text)) return [[BigInt(text), BigInt(text)]];
+  if (/^[0-9]+$/.test(text)) return single(BigInt(text));
+  if (portLists.has(text)) return portLists.get(text);
+  if (portLists.size > 100_000) portLists.clear();
+  const set = readPorts(text);
+  portLists.set(text, set && Object.freeze(set));
+  return set;
+}
+
+function readPorts(text: string): IntervalSet | undefined {
   const out: [bigint, bigint][] = [];
   for (const item of text.split(',')) {
     const range = /^([0-9]+):([0-9]+)$/.exec(item);
