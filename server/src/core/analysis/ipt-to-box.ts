@@ -44,7 +44,11 @@ export function addInterfaceNames(
   names: InterfaceNames,
 ): void {
   for (const rules of ruleset.chains.values()) {
-    for (const rule of rules) for (const m of rule.text.matchAll(/ -[io] (\S+)/g)) names.add(m[1]!);
+    for (const { text } of rules) {
+      // Most rules name no interface: a plain search spares running the pattern on them.
+      if (!text.includes(' -i ') && !text.includes(' -o ')) continue;
+      for (const m of text.matchAll(/ -[io] (\S+)/g)) names.add(m[1]!);
+    }
   }
 }
 
