@@ -1,5 +1,5 @@
 import { findMacro, macroTemplates } from '../model/macros';
-import { iptRuleToCmds, logTarget } from './ipt-cmds';
+import { iptRuleToCmds, logTarget, ruleText } from './ipt-cmds';
 import { withOrigin } from './context';
 import { CompileDie, LOG_LEVEL_NUMBER, type RefScope, type RuleSpec } from './rule-spec';
 import type { CompiledRule, Family, RuleOrigin } from './types';
@@ -87,14 +87,15 @@ export class ChainSet {
         LOG_LEVEL_NUMBER[log.level] ?? 0,
         this.logRatelimit,
       );
-      rules.push(compiled(`-A ${chain} ${match} ${target}`, why, true));
+      rules.push(compiled(ruleText(chain, match, target), why, true));
     }
-    rules.push(compiled(`-A ${chain} ${match}${match.length > 0 ? ' ' : ''}${action}`, why));
+    const text = match.length > 0 ? ruleText(chain, match, action) : ruleText(chain, action);
+    rules.push(compiled(text, why));
   }
 
   /** ruleset_insertrule: at the top of the chain. */
   insert(chain: string, match: string, action: string, why: Provenance): void {
-    this.rulesOf(chain).unshift(compiled(`-A ${chain} ${match} ${action}`, why));
+    this.rulesOf(chain).unshift(compiled(ruleText(chain, match, action), why));
   }
 
   /**

@@ -11,6 +11,15 @@ export interface IptCommand {
   readonly log: boolean;
 }
 
+/**
+ * `-A CHAIN part part…` as one flat string. Joined rather than concatenated: V8 keeps a
+ * concatenation as a tree of its pieces and copies it into one string on first search, so each
+ * of 100,000 compiled rules held both (about 30 MB of peak memory at 50,000 rules).
+ */
+export function ruleText(chain: string, ...parts: string[]): string {
+  return ['-A', chain, ...parts].join(' ');
+}
+
 /** get_log_rule_base: the NFLOG target whose prefix tells pvefw-logger vmid, level and chain. */
 export function logTarget(
   chain: string,
@@ -163,8 +172,8 @@ export function iptRuleToCmds(
   if (rule.log !== undefined && rule.log !== 'nolog') {
     const level = LOG_LEVEL_NUMBER[rule.log] ?? 0;
     const log = logTarget(chain, vmid, rule.logmsg ?? '', level, ratelimit);
-    cmds.push({ text: `-A ${chain} ${matchText} ${log}`, log: true });
+    cmds.push({ text: ruleText(chain, matchText, log), log: true });
   }
-  cmds.push({ text: `-A ${chain} ${matchText} ${target}`, log: false });
+  cmds.push({ text: ruleText(chain, matchText, target), log: false });
   return cmds;
 }
