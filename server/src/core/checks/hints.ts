@@ -2,13 +2,17 @@ import { OPTIONS } from '../facts/generated/options';
 import type { FileKind } from '../model/file-kind';
 import type { FwConfig } from '../model/fw-config';
 import type { LineVerdict } from '../model/load-config';
+import { FIELD_BY_FLAG } from '../syntax/parse-rule';
 import { asciiLower } from '../syntax/perl-text';
 import type { FwSyntaxTree } from '../syntax/tree';
 
-const FLAG_WITH_EXTRA_BLANKS =
-  /^(-i|-p|--?proto|--?dport|--?sport|--?source|--?dest|--?log|--?icmp-type)(\t| {2})/;
-const FLAG_WITHOUT_VALUE =
-  /^(-i|-p|--?proto|--?dport|--?sport|--?source|--?dest|--?log|--?icmp-type)$/;
+const isFlag = (text: string): boolean => Object.hasOwn(FIELD_BY_FLAG, text);
+
+/** An option flag Proxmox knows, then a tab or more than one space. */
+function flagWithExtraBlanks(rest: string): boolean {
+  const m = /^(\S+)(\t| {2})/.exec(rest);
+  return m !== null && isFlag(m[1]!);
+}
 
 /** Where a name is defined anywhere in a file, lower-cased ipset names included. */
 function definitionLine(
@@ -92,9 +96,9 @@ export function hintFor(
       return referenceHint(verdict, trees, own.tree);
     case 'unparsable-rule-parameters': {
       const rest = verdict.message.replace(/^unable to parse rule parameters: /, '');
-      if (FLAG_WITH_EXTRA_BLANKS.test(rest))
+      if (flagWithExtraBlanks(rest))
         return 'exactly one space must separate an option from its value';
-      if (FLAG_WITHOUT_VALUE.test(rest)) return 'the option has no value';
+      if (isFlag(rest)) return 'the option has no value';
       if (/^--?log /.test(rest))
         return 'log levels are lower case: emerg alert crit err warning notice info debug nolog';
       return 'Proxmox does not know this option (only -i, -p, -dport, -sport, -source, -dest, -log, -icmp-type; GROUP rules take only -i)';
