@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { checkFile, fileKindFromPath, type FileKind } from '../core';
+import { checkFile, fileKindFromPath, type CheckOptions, type FileKind } from '../core';
 import type { CheckArgs } from './args';
 import { clusterFor } from './cluster';
 import { discoverFiles, type FoundFile } from './discover';
@@ -41,8 +41,13 @@ export function runCheck(args: CheckArgs, io: CliIo): ExitCode {
     jobs.map((job) => ({ ...job, cluster: job.clusterFile })),
     args.overlapHints === true,
   );
+  const clusterCache: NonNullable<CheckOptions['clusterCache']> = new Map();
   const results: FileResult[] = jobs.map((job) => {
-    const findings = checkFile(job.source, job.kind, job.cluster ? { cluster: job.cluster } : {});
+    const findings = checkFile(
+      job.source,
+      job.kind,
+      job.cluster ? { cluster: job.cluster, clusterCache } : {},
+    );
     return {
       path: job.path,
       kind: job.kind,

@@ -21,6 +21,11 @@ export interface CheckOptions {
   readonly guestEnv?: 'vm' | 'ct';
   /** Seconds since the epoch, for the cluster `enable` time stamp; defaults to now. */
   readonly nowSeconds?: number;
+  /**
+   * Loaded cluster.fw files by text, kept by the caller across files: a workspace's guests all
+   * resolve against one cluster.fw, which is then parsed once instead of once per file.
+   */
+  readonly clusterCache?: Map<string, FwConfig>;
 }
 
 function severityOf(code: string): Severity {
@@ -73,8 +78,13 @@ function loadCluster(
   sdnIpSets: ReadonlySet<string> | undefined,
 ): FwConfig | undefined {
   if (!options.cluster) return undefined;
+  const key = `${[...(sdnIpSets ?? [])].join(' ')}\n${options.cluster.text}`;
+  const cached = options.clusterCache?.get(key);
+  if (cached) return cached;
   const tree = parseFwSyntax(options.cluster.text, 'cluster');
-  return loadFwConfig(tree, 'cluster', sdnIpSets ? { sdnIpSets } : {}).config;
+  const config = loadFwConfig(tree, 'cluster', sdnIpSets ? { sdnIpSets } : {}).config;
+  options.clusterCache?.set(key, config);
+  return config;
 }
 
 function checkFileUnguarded(file: SourceFile, kind: FileKind, options: CheckOptions): Finding[] {
