@@ -69,7 +69,11 @@ export function splitComment(
   const after = content.slice(hash + 1);
   const lead = (LEADING_WS.exec(after)?.[0] ?? '').length;
   const text = after.slice(lead).replace(TRAILING_WS, '');
-  return { body: content.slice(0, bodyEnd), comment: token(text, start + hash + 1 + lead) };
+  // Free text, seldom repeated: not worth a place among the shared words.
+  return {
+    body: content.slice(0, bodyEnd),
+    comment: new SourceToken(text, start + hash + 1 + lead),
+  };
 }
 
 /**
