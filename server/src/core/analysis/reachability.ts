@@ -48,7 +48,8 @@ export interface RestWalk {
 
 /** The box a walk for this rule can skip everything outside of. */
 function withMark(box: Box, mark: Box['mark']): Box {
-  return { ...box, mark };
+  // Most rules leave the mark open: their own box serves, no copy needed.
+  return box.mark === mark ? box : { ...box, mark };
 }
 
 export function focusOf(instance: RuleInstance): Box {
@@ -58,7 +59,10 @@ export function focusOf(instance: RuleInstance): Box {
 export function reachInstance(chains: AbstractChains, instance: RuleInstance): InstanceReach {
   // New packets reach a chain without the accept mark; groups set it, their callers test it.
   const start = withMark(instance.match, NO_MARK);
-  const walk = walkChain(chains, instance.ref.chain, [start], { stopAt: instance.ref.index });
+  const walk = walkChain(chains, instance.ref.chain, [start], {
+    stopAt: instance.ref.index,
+    focus: focusOf(instance),
+  });
   return {
     instance,
     decided: walk.decided,
