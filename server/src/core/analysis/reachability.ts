@@ -46,12 +46,12 @@ export interface RestWalk {
   readonly contradicted?: boolean;
 }
 
-/** The box a walk for this rule can skip everything outside of. */
+/** The box with this accept mark; most rules leave the mark open, and serve as they are. */
 function withMark(box: Box, mark: Box['mark']): Box {
-  // Most rules leave the mark open: their own box serves, no copy needed.
   return box.mark === mark ? box : { ...box, mark };
 }
 
+/** The box a walk for this rule can skip everything outside of. */
 export function focusOf(instance: RuleInstance): Box {
   return withMark(instance.match, ANY_MARK);
 }

@@ -23,7 +23,6 @@ export interface LocalGuest {
 
 const byteOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Where a rule line sits. */
 /**
  * An origin with more said about it. Written out field by field: V8 gives each object spread
  * into a literal its own hidden class, and there is one origin per compiled rule.
@@ -44,6 +43,7 @@ export function withOrigin(
   return out;
 }
 
+/** Where a rule line sits. */
 export function sourceRef(path: string, def: RuleDef): SourceRef {
   const line = def.line.line;
   return {
