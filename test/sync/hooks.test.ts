@@ -125,3 +125,36 @@ test('the impact summary is one call, and the plan shows its verdict changes', a
     await h.close();
   }
 });
+
+test('the impact summary compiles guests with their real NICs from the topology', async () => {
+  const h = await syncHarness({
+    files: {
+      'firewall/cluster.fw': '[OPTIONS]\nenable: 1\n',
+      'firewall/100.fw':
+        '[OPTIONS]\nenable: 1\n\n[RULES]\nIN DROP -p tcp -dport 80 -i net1\nIN ACCEPT -p tcp -dport 22\n',
+    },
+    guests: [
+      {
+        vmid: '100',
+        node: 'pve1',
+        type: 'qemu',
+        config:
+          'net0: virtio=AA:BB:CC:DD:EE:01,bridge=vmbr0,firewall=1\n' +
+          'net1: virtio=AA:BB:CC:DD:EE:02,bridge=vmbr1\n',
+      },
+    ],
+  });
+  try {
+    await pull(h.ws, h.client);
+    // net1 has no firewall=1: Proxmox builds no chain for it, so this rule changes nothing.
+    h.write(
+      'firewall/100.fw',
+      '[OPTIONS]\n\nenable: 1\n\n[RULES]\n\nIN ACCEPT -p tcp -dport 80 -i net1\nIN ACCEPT -p tcp -dport 22\nIN ACCEPT -p tcp -dport 443 -i net0\n\n',
+    );
+    const text = planText('https://pve1:8006', await planWorkspace(h.ws, h.client));
+    assert.match(text, /^impact: guest 100 net0: IN IPv4 tcp .*:443: DROP -> ACCEPT$/m);
+    assert.doesNotMatch(text, /guest 100 net1/);
+  } finally {
+    await h.close();
+  }
+});

@@ -53,7 +53,11 @@ export async function planWorkspace(
   const remoteChanged = base
     ? [...new Set([...Object.keys(now), ...Object.keys(base.digests)])].filter(differs).sort()
     : [];
-  const plan = planPush(localState, snapshot.state, { impact: options.impact ?? analyseImpact });
+  const impact =
+    options.impact ??
+    ((before: FirewallState, after: FirewallState) =>
+      analyseImpact(before, after, snapshot.topology));
+  const plan = planPush(localState, snapshot.state, { impact });
   return {
     plan,
     snapshot,

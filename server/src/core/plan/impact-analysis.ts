@@ -11,14 +11,57 @@ import { describePacket, pickPacket } from '../analysis/witness';
 import { compileRuleset } from '../compile/compile-ruleset';
 import { loadCompileInput } from '../compile/load-input';
 import type { CompileResult } from '../compile/types';
+import type { Topology } from '../model/topology';
 import { formatFirewallState, type FirewallState } from './firewall-state';
-import type { FlowChange, ImpactAnalyzer, ImpactSummary } from './impact';
+import type { FlowChange, ImpactSummary } from './impact';
+import type { PulledTopology } from './topology';
 
 const MAX_CHANGES_PER_CHAIN = 5;
 const MAX_PAIRS_PER_CHAIN = 200_000;
 const CLUSTER = 'firewall/cluster.fw';
 
-function compileNode(texts: Map<string, string>, node: string | undefined): CompileResult {
+/**
+ * The world one node's rules are compiled for. From the pulled topology when there is one: the
+ * node's own guests (and, on the first node compiled, those of nodes not compiled), each with
+ * its real NICs, so a NIC without `firewall=1` gets no chain. Else every guest, with the NICs
+ * its rules name.
+ */
+function nodeWorld(
+  node: string | undefined,
+  compiled: readonly (string | undefined)[],
+  cluster: string | undefined,
+  guests: Map<number, { path: string; text: string }>,
+  pulled: PulledTopology | undefined,
+): Topology {
+  const localNode = node ?? 'localhost';
+  if (pulled) {
+    const here = (g: { node: string }): boolean =>
+      node === undefined || g.node === node || (node === compiled[0] && !compiled.includes(g.node));
+    return {
+      localNode,
+      nodes: pulled.nodes,
+      guests: pulled.guests.filter(here).map((g) => ({ ...g, node: localNode })),
+      // The pulled local network is the pulled-from node's; another node's is not known here.
+      ...(pulled.localNetwork && pulled.localNode === localNode
+        ? { localNetwork: pulled.localNetwork }
+        : {}),
+      ...(pulled.corosyncTransport ? { corosyncTransport: pulled.corosyncTransport } : {}),
+    };
+  }
+  const probe = loadCompileInput(
+    { ...(cluster ? { cluster: { path: CLUSTER, text: cluster } } : {}), guests },
+    { localNode, nodes: [], guests: [] },
+  );
+  const base = defaultTopology(probe.guests ?? new Map());
+  return { ...base, localNode, guests: base.guests.map((g) => ({ ...g, node: localNode })) };
+}
+
+function compileNode(
+  texts: Map<string, string>,
+  node: string | undefined,
+  compiled: readonly (string | undefined)[],
+  pulled: PulledTopology | undefined,
+): CompileResult {
   const guests = new Map<number, { path: string; text: string }>();
   for (const [path, text] of texts) {
     const m = /^firewall\/([0-9]+)\.fw$/.exec(path);
@@ -27,19 +70,7 @@ function compileNode(texts: Map<string, string>, node: string | undefined): Comp
   const cluster = texts.get(CLUSTER);
   const hostPath = node ? `nodes/${node}/host.fw` : undefined;
   const host = hostPath ? texts.get(hostPath) : undefined;
-  // Guests' NICs are not in the firewall state: each guest gets the NICs its rules name.
-  const probe = loadCompileInput(
-    { ...(cluster ? { cluster: { path: CLUSTER, text: cluster } } : {}), guests },
-    {
-      localNode: node ?? 'localhost',
-      nodes: [],
-      guests: [],
-    },
-  );
-  const base = defaultTopology(probe.guests ?? new Map());
-  const localNode = node ?? 'localhost';
-  const guestsHere = base.guests.map((g) => ({ ...g, node: localNode }));
-  const topology = { ...base, localNode, guests: guestsHere };
+  const topology = nodeWorld(node, compiled, cluster, guests, pulled);
   return compileRuleset(
     loadCompileInput(
       {
@@ -122,23 +153,29 @@ function models(result: CompileResult, family: Family, names: InterfaceNames): F
   return buildFamily(family === 4 ? result.v4 : result.v6, family, new Set(), names);
 }
 
-export const analyseImpact: ImpactAnalyzer = (
+/**
+ * The flows whose verdict a push changes, compiled per node that has a host.fw (or once, when
+ * none has). With the pulled topology, guests are compiled with their real NICs.
+ */
+export function analyseImpact(
   before: FirewallState,
   after: FirewallState,
-): ImpactSummary => {
+  pulled?: PulledTopology,
+): ImpactSummary {
   const was = formatFirewallState(before);
   const now = formatFirewallState(after);
-  const nodes = [
+  const hostNodes = [
     ...new Set(
       [...was.keys(), ...now.keys()]
         .map((p) => /^nodes\/([^/]+)\/host\.fw$/.exec(p)?.[1])
         .filter((n): n is string => !!n),
     ),
   ];
+  const nodes = hostNodes.length > 0 ? hostNodes : [undefined];
   const changes: FlowChange[] = [];
-  for (const node of nodes.length > 0 ? nodes : [undefined]) {
-    const b = compileNode(was, node);
-    const a = compileNode(now, node);
+  for (const node of nodes) {
+    const b = compileNode(was, node, nodes, pulled);
+    const a = compileNode(now, node, nodes, pulled);
     for (const family of [4, 6] as const) {
       const names = new InterfaceNames();
       for (const result of [b, a]) addInterfaceNames(family === 4 ? result.v4 : result.v6, names);
@@ -151,4 +188,4 @@ export const analyseImpact: ImpactAnalyzer = (
     }
   }
   return { changes };
-};
+}
