@@ -6,19 +6,14 @@ import {
   type ParseTimeNames,
   type RuleEnv,
 } from '../../../server/src/core/model/verify-rule';
-import type { RuleField, RuleSyntax, Token } from '../../../server/src/core/syntax/tree';
+import {
+  RULE_FIELDS,
+  type RuleField,
+  type RuleSyntax,
+  type Token,
+} from '../../../server/src/core/syntax/tree';
 import { dieError, paramError } from '../errors';
 
-const FIELDS: readonly RuleField[] = [
-  'iface',
-  'proto',
-  'dport',
-  'sport',
-  'source',
-  'dest',
-  'log',
-  'icmp-type',
-];
 const NOWHERE = { start: 0, end: 0 };
 
 function token(text: string): Token {
@@ -28,7 +23,7 @@ function token(text: string): Token {
 /** The rule hash the handler built, as the syntax our verify_rule port reads. */
 function syntaxOf(rule: ProxmoxRule): RuleSyntax {
   const options: Partial<Record<RuleField, { flag: Token; value: Token }>> = {};
-  for (const field of FIELDS) {
+  for (const field of RULE_FIELDS) {
     const value = rule[field];
     if (value !== undefined)
       options[field] = { flag: token(`-${field}`), value: token(String(value)) };

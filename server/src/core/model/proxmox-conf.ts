@@ -1,7 +1,7 @@
 // The configuration in exactly the JSON shape pve-firewall's load_*_conf returns (SDN part
 // left out), so our model can be compared key for key with Proxmox's own output.
 import { perlTrue } from '../syntax/perl-text';
-import type { RuleField } from '../syntax/tree';
+import { RULE_FIELDS } from '../syntax/tree';
 import { autovivifiedKeys } from './autovivified';
 import type { FwConfig, IpSetEntry, RuleDef } from './fw-config';
 import { ProxmoxDies } from './proxmox-dies';
@@ -58,17 +58,6 @@ export interface ProxmoxConfContext {
   /** Perl's time() in seconds, for the cluster `enable` time stamp. */
   readonly now?: number;
 }
-
-const RULE_FIELDS: readonly RuleField[] = [
-  'iface',
-  'proto',
-  'dport',
-  'sport',
-  'source',
-  'dest',
-  'log',
-  'icmp-type',
-];
 
 export function proxmoxRule(def: RuleDef): ProxmoxRule {
   const { rule } = def.line;

@@ -81,8 +81,18 @@ export interface IpSetEntryLine {
   readonly comment?: string;
 }
 
-export type RuleField =
-  'iface' | 'proto' | 'dport' | 'sport' | 'source' | 'dest' | 'log' | 'icmp-type';
+/** The options of a rule line, in the order Proxmox's own lists give them. */
+export const RULE_FIELDS = [
+  'iface',
+  'proto',
+  'dport',
+  'sport',
+  'source',
+  'dest',
+  'log',
+  'icmp-type',
+] as const;
+export type RuleField = (typeof RULE_FIELDS)[number];
 
 export interface RuleOption {
   readonly flag: Token;
