@@ -21,39 +21,28 @@ const MAX_PAIRS_PER_CHAIN = 200_000;
 const CLUSTER = 'firewall/cluster.fw';
 
 /**
- * The world one node's rules are compiled for. From the pulled topology when there is one: the
- * node's own guests (and, on the first node compiled, those of nodes not compiled), each with
- * its real NICs, so a NIC without `firewall=1` gets no chain. Else every guest, with the NICs
- * its rules name.
+ * The world one node's rules are compiled for, from the pulled topology: the node's own guests
+ * (and, on the first node compiled, those of nodes not compiled), each with its real NICs, so a
+ * NIC without `firewall=1` gets no chain.
  */
-function nodeWorld(
+function pulledWorld(
   node: string | undefined,
   compiled: readonly (string | undefined)[],
-  cluster: string | undefined,
-  guests: Map<number, { path: string; text: string }>,
-  pulled: PulledTopology | undefined,
+  pulled: PulledTopology,
 ): Topology {
   const localNode = node ?? 'localhost';
-  if (pulled) {
-    const here = (g: { node: string }): boolean =>
-      node === undefined || g.node === node || (node === compiled[0] && !compiled.includes(g.node));
-    return {
-      localNode,
-      nodes: pulled.nodes,
-      guests: pulled.guests.filter(here).map((g) => ({ ...g, node: localNode })),
-      // The pulled local network is the pulled-from node's; another node's is not known here.
-      ...(pulled.localNetwork && pulled.localNode === localNode
-        ? { localNetwork: pulled.localNetwork }
-        : {}),
-      ...(pulled.corosyncTransport ? { corosyncTransport: pulled.corosyncTransport } : {}),
-    };
-  }
-  const probe = loadCompileInput(
-    { ...(cluster ? { cluster: { path: CLUSTER, text: cluster } } : {}), guests },
-    { localNode, nodes: [], guests: [] },
-  );
-  const base = defaultTopology(probe.guests ?? new Map());
-  return { ...base, localNode, guests: base.guests.map((g) => ({ ...g, node: localNode })) };
+  const here = (g: { node: string }): boolean =>
+    node === undefined || g.node === node || (node === compiled[0] && !compiled.includes(g.node));
+  return {
+    localNode,
+    nodes: pulled.nodes,
+    guests: pulled.guests.filter(here).map((g) => ({ ...g, node: localNode })),
+    // The pulled local network is the pulled-from node's; another node's is not known here.
+    ...(pulled.localNetwork && pulled.localNode === localNode
+      ? { localNetwork: pulled.localNetwork }
+      : {}),
+    ...(pulled.corosyncTransport ? { corosyncTransport: pulled.corosyncTransport } : {}),
+  };
 }
 
 function compileNode(
@@ -70,17 +59,19 @@ function compileNode(
   const cluster = texts.get(CLUSTER);
   const hostPath = node ? `nodes/${node}/host.fw` : undefined;
   const host = hostPath ? texts.get(hostPath) : undefined;
-  const topology = nodeWorld(node, compiled, cluster, guests, pulled);
-  return compileRuleset(
-    loadCompileInput(
-      {
-        ...(cluster ? { cluster: { path: CLUSTER, text: cluster } } : {}),
-        ...(host && hostPath ? { host: { path: hostPath, text: host } } : {}),
-        guests,
-      },
-      topology,
-    ),
+  const localNode = node ?? 'localhost';
+  const world = pulled ? pulledWorld(node, compiled, pulled) : undefined;
+  const input = loadCompileInput(
+    {
+      ...(cluster ? { cluster: { path: CLUSTER, text: cluster } } : {}),
+      ...(host && hostPath ? { host: { path: hostPath, text: host } } : {}),
+      guests,
+    },
+    world ?? { localNode, nodes: [], guests: [] },
   );
+  // Without a topology every guest is a VM here (as it was loaded) with the NICs its rules name.
+  const topology = world ?? defaultTopology(input.guests ?? new Map(), localNode);
+  return compileRuleset({ ...input, topology });
 }
 
 function entryChains(model: FamilyModel): string[] {
