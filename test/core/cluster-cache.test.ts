@@ -24,6 +24,7 @@ test('files checked with a shared cluster cache get the same findings, the clust
     assert.deepEqual(checkFile(file, 'guest', { cluster, clusterCache }), alone);
   }
   assert.equal(clusterCache.size, 1);
+  assert.equal(clusterCache.get(cluster.text)?.size, 1);
   const sdn = checkFile({ path: '100.fw', text: guests[0]! }, 'guest', {
     cluster,
     clusterCache,
@@ -31,5 +32,5 @@ test('files checked with a shared cluster cache get the same findings, the clust
   });
   assert.ok(sdn.length > 0);
   // Another SDN setup loads the cluster anew: its sets change what the cluster resolves.
-  assert.equal(clusterCache.size, 2);
+  assert.equal(clusterCache.get(cluster.text)?.size, 2);
 });

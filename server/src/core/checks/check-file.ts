@@ -22,10 +22,11 @@ export interface CheckOptions {
   /** Seconds since the epoch, for the cluster `enable` time stamp; defaults to now. */
   readonly nowSeconds?: number;
   /**
-   * Loaded cluster.fw files by text, kept by the caller across files: a workspace's guests all
-   * resolve against one cluster.fw, which is then parsed once instead of once per file.
+   * Loaded cluster.fw files by text (then by the SDN sets they were loaded with), kept by the
+   * caller across files: a workspace's guests all resolve against one cluster.fw, which is then
+   * parsed once instead of once per file.
    */
-  readonly clusterCache?: Map<string, FwConfig>;
+  readonly clusterCache?: Map<string, Map<string, FwConfig>>;
 }
 
 function severityOf(code: string): Severity {
@@ -78,12 +79,18 @@ function loadCluster(
   sdnIpSets: ReadonlySet<string> | undefined,
 ): FwConfig | undefined {
   if (!options.cluster) return undefined;
-  const key = `${[...(sdnIpSets ?? [])].join(' ')}\n${options.cluster.text}`;
-  const cached = options.clusterCache?.get(key);
+  // Keyed by the text itself, not a key built from it: a large cluster.fw is hashed once.
+  const { text } = options.cluster;
+  const sdnKey = [...(sdnIpSets ?? [])].join(' ');
+  const cached = options.clusterCache?.get(text)?.get(sdnKey);
   if (cached) return cached;
-  const tree = parseFwSyntax(options.cluster.text, 'cluster');
+  const tree = parseFwSyntax(text, 'cluster');
   const config = loadFwConfig(tree, 'cluster', sdnIpSets ? { sdnIpSets } : {}).config;
-  options.clusterCache?.set(key, config);
+  if (options.clusterCache) {
+    const bySdn = options.clusterCache.get(text) ?? new Map<string, FwConfig>();
+    bySdn.set(sdnKey, config);
+    options.clusterCache.set(text, bySdn);
+  }
   return config;
 }
 
