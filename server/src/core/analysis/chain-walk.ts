@@ -2,6 +2,7 @@ import {
   ANY_MARK,
   boxesOverlap,
   regionIntersect,
+  regionMeets,
   regionSubtract,
   type Box,
   type Region,
@@ -106,10 +107,6 @@ const MAX_DEPTH = 16;
 
 function* allIndices(from: number, end: number): Generator<number, void, void> {
   for (let i = from; i < end; i++) yield i;
-}
-
-function regionMeets(region: readonly Box[], box: Box): boolean {
-  return region.some((piece) => boxesOverlap(piece, box));
 }
 
 function maybeVerdict(target: AbstractTarget, depth: number): Verdict | undefined {

@@ -119,6 +119,11 @@ export function boxSubtract(a: Box, b: Box): Box[] {
   return pieces;
 }
 
+/** Whether some piece of the region shares a packet with the box. */
+export function regionMeets(region: Region, box: Box): boolean {
+  return region.some((piece) => boxesOverlap(piece, box));
+}
+
 export function regionSubtract(region: Region, box: Box): Box[] {
   const out: Box[] = [];
   for (const piece of region) {

@@ -9,11 +9,11 @@ import {
 } from './chain-walk';
 import {
   ANY_MARK,
-  boxesOverlap,
   boxIntersect,
   HAS_MARK,
   NO_MARK,
   regionIntersect,
+  regionMeets,
   type Box,
 } from './packet-space';
 
@@ -123,7 +123,7 @@ function tailOf(chains: AbstractChains, chain: string): ChainTail | undefined {
 }
 
 function regionsMeet(a: readonly Box[], b: readonly Box[]): boolean {
-  return a.some((x) => b.some((y) => boxesOverlap(x, y)));
+  return a.some((x) => regionMeets(b, x));
 }
 
 const CONTRADICTED: RestWalk = { decided: [], maybe: [], undecided: false, contradicted: true };
