@@ -115,13 +115,19 @@ export const createRule: Handler = (ctx) => {
   return null;
 };
 
-export const updateRule: Handler = (ctx) => {
-  checkVnetAccess(ctx, true);
+/** The rule list, refused (as Proxmox does) when the caller's digest is not the list's now. */
+function loadUnchanged(ctx: HandlerContext): Loaded {
   const loaded = load(ctx);
   assertIfModified(
     listDigest(loaded.rules as unknown as Record<string, unknown>[]),
     ctx.params['digest'],
   );
+  return loaded;
+}
+
+export const updateRule: Handler = (ctx) => {
+  checkVnetAccess(ctx, true);
+  const loaded = loadUnchanged(ctx);
   const pos = position(ctx, loaded.rules);
   const rule = loaded.rules[pos]! as unknown as Record<string, unknown>;
   const moveto = ctx.params['moveto'] !== undefined ? Number(ctx.params['moveto']) : undefined;
@@ -154,11 +160,7 @@ export const updateRule: Handler = (ctx) => {
 
 export const deleteRule: Handler = (ctx) => {
   checkVnetAccess(ctx, true);
-  const loaded = load(ctx);
-  assertIfModified(
-    listDigest(loaded.rules as unknown as Record<string, unknown>[]),
-    ctx.params['digest'],
-  );
+  const loaded = loadUnchanged(ctx);
   const pos = position(ctx, loaded.rules);
   loaded.save(loaded.rules.filter((_, i) => i !== pos));
   return null;
