@@ -176,6 +176,11 @@ export class IdeClient {
     } finally {
       this.connection.dispose();
       this.child.kill();
+      // The server's pipes must not keep this test process alive, whatever state it is in: a
+      // test file once sat out the runner's two-minute limit after all its tests had passed.
+      for (const stream of [this.child.stdin, this.child.stdout, this.child.stderr])
+        stream.destroy();
+      this.child.unref();
     }
   }
 }
