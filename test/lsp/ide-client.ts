@@ -5,11 +5,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
-import {
-  createMessageConnection,
-  StreamMessageReader,
-  StreamMessageWriter,
-} from 'vscode-jsonrpc/node';
 import type { MessageConnection } from 'vscode-jsonrpc/node';
 import type {
   ApplyWorkspaceEditParams,
@@ -19,7 +14,7 @@ import type {
   TextEdit,
 } from 'vscode-languageserver/node';
 import { LineIndex } from '../../server/src/core';
-import { clientCapabilities, serverPath } from './lsp-client';
+import { clientCapabilities, connectOverStdio, serverPath } from './lsp-client';
 
 const DEADLINE_MS = 10_000;
 
@@ -76,10 +71,7 @@ export class IdeClient {
 
   static async start(options: IdeClientOptions = {}): Promise<IdeClient> {
     const child = spawn(process.execPath, [serverPath(), '--stdio'], { stdio: 'pipe' });
-    const connection = createMessageConnection(
-      new StreamMessageReader(child.stdout),
-      new StreamMessageWriter(child.stdin),
-    );
+    const connection = connectOverStdio(child);
     const client = new IdeClient(child, connection);
     client.settings = options.settings;
     client.reachability = options.reachability;
@@ -176,11 +168,6 @@ export class IdeClient {
     } finally {
       this.connection.dispose();
       this.child.kill();
-      // The server's pipes must not keep this test process alive, whatever state it is in: a
-      // test file once sat out the runner's two-minute limit after all its tests had passed.
-      for (const stream of [this.child.stdin, this.child.stdout, this.child.stderr])
-        stream.destroy();
-      this.child.unref();
     }
   }
 }

@@ -26,6 +26,19 @@ import type {
 const ROOT = resolve(__dirname, '..', '..', '..');
 const DEFAULT_DEADLINE_MS = 10_000;
 
+/**
+ * A connection over the server child's stdio. The reader's partial-message timer is off: for as
+ * long as a message is incomplete, vscode-jsonrpc re-arms a 10-second timer to report it, and
+ * disposing the connection does not stop that timer. A server shut down between a message's
+ * header and its body (its two writes) thus left a timer that kept the test process alive for
+ * ever (issue 11; client-shutdown.test.ts). The tests never read partial-message events.
+ */
+export function connectOverStdio(child: ChildProcessWithoutNullStreams): MessageConnection {
+  const reader = new StreamMessageReader(child.stdout);
+  reader.partialMessageTimeout = 0;
+  return createMessageConnection(reader, new StreamMessageWriter(child.stdin));
+}
+
 /** `PVEFW_SERVER`, else the bundle `dist/server.js` if built, else the tsc output. */
 export function serverPath(): string {
   if (process.env.PVEFW_SERVER) return resolve(process.env.PVEFW_SERVER);
@@ -87,10 +100,7 @@ export class LspClient {
   /** Spawns the server and completes `initialize` / `initialized`. */
   static async start(options: ClientOptions = {}): Promise<LspClient> {
     const child = spawn(process.execPath, [serverPath(), '--stdio'], { stdio: 'pipe' });
-    const connection = createMessageConnection(
-      new StreamMessageReader(child.stdout),
-      new StreamMessageWriter(child.stdin),
-    );
+    const connection = connectOverStdio(child);
     const client = new LspClient(child, connection);
     client.attach();
     connection.listen();
