@@ -2,7 +2,8 @@
 // Runs every compiled test, out/test/**/*.test.js in sorted order, with `node --test` and the spec
 // reporter, and exits with its exit code. The spec reporter ends with "ℹ pass N" lines; CI reads
 // the TAP summary ("# pass N", "# fail N"), so a TAP reporter runs alongside into a temporary file
-// and its summary lines are printed last.
+// and its summary lines are printed last. Every test file's process is preloaded with
+// test/support/linger-watch.ts, which fails a file that is still running after its last test.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,6 +38,9 @@ const tapFile = join(tapDir, 'results.tap');
 const result = spawnSync(
   process.execPath,
   [
+    // Fails a test file that outlives its tests, and says what holds it open.
+    '--require',
+    join(testRoot, 'support', 'linger-watch.js'),
     '--test',
     // A test that hangs fails after two minutes instead of stalling CI.
     '--test-timeout=120000',
