@@ -2,7 +2,6 @@
 // memory must go with the cluster: a deleted cluster.fw leaves nothing behind.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ReachabilityService } from '../../server/src/lsp/reachability';
 import { fileKey } from '../../server/src/lsp/uris';
 import { WorkspaceState } from '../../server/src/lsp/workspace-state';
@@ -15,12 +14,13 @@ test('a deleted cluster.fw takes its analysis memo and results with it', async (
   const guest = fileKey('file:///pve/firewall/100.fw');
   state.setDiskText(cluster, '[OPTIONS]\nenable: 1\n');
   state.setDiskText(guest, '[RULES]\nIN ACCEPT -p tcp -dport 22\nIN ACCEPT -p tcp -dport 22\n');
-  const updated: string[][] = [];
-  const service = new ReachabilityService(state, quiet, (keys) => updated.push([...keys]));
+  let analysed!: () => void;
+  const firstAnalysis = new Promise<void>((resolve) => (analysed = resolve));
+  const service = new ReachabilityService(state, quiet, () => analysed());
   service.listen();
 
   assert.deepEqual(service.findings(guest), []);
-  for (let i = 0; i < 100 && updated.length === 0; i++) await sleep(50);
+  await firstAnalysis;
   assert.ok(
     service.findings(guest).some((f) => f.code === 'redundant-rule'),
     'the analysis ran',

@@ -1,4 +1,4 @@
-// Fault injection for tests: slow answers, HTTP 500s, connections dropped mid-request (before or
+// Fault injection for tests: slow answers, answers held until the test releases them, HTTP 500s, connections dropped mid-request (before or
 // after the change is made), and a concurrent writer that edits the cluster between our read
 // and our write (it runs just before a matching write is handled).
 import type { SimStore } from './store';
@@ -15,6 +15,8 @@ export type FaultKind =
   | { readonly kind: 'drop-before' }
   | { readonly kind: 'drop-after' }
   | { readonly kind: 'delay'; readonly ms: number }
+  /** Holds the request, unanswered, until `until` settles; then it is handled as usual. */
+  | { readonly kind: 'hold'; readonly until: Promise<void> }
   | { readonly kind: 'concurrent-write'; readonly edit: (store: SimStore) => void };
 
 export interface Fault {

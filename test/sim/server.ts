@@ -100,6 +100,7 @@ export class SimServer {
       this.faults.latencyMs,
     );
     if (delay > 0) await sleep(delay);
+    for (const fault of faults) if (fault.kind === 'hold') await fault.until;
     if (faults.some((f) => f.kind === 'drop-before')) {
       record(0);
       return void req.socket.destroy();

@@ -148,14 +148,18 @@ test('reads are retried after a dropped connection; a slow server is only slow',
 
 test('a timeout leaves the outcome unknown and says so', async () => {
   const h = await syncHarness(FIXTURE, { timeoutMs: 300 });
+  // The write is answered only after the push has given up on it: no race between two clocks.
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
   try {
     await pulledAndEdited(h);
-    h.sim.faults.add({ when: nth(1, isWrite), fault: { kind: 'delay', ms: 1000 } });
+    h.sim.faults.add({ when: nth(1, isWrite), fault: { kind: 'hold', until: released } });
     const report = await pushWorkspace(h.ws, h.client);
     assertPrecise(report, 0);
     assert.equal(report.execution!.failed!.error.kind, 'timeout');
     assert.equal(report.execution!.failed!.error.outcomeUnknown, true);
   } finally {
+    release();
     await h.close();
   }
 });
