@@ -296,3 +296,13 @@ test('a built-in rule that takes the packets in every NIC chain is named once', 
   assert.deepEqual(codes(r), ['100.fw:5 shadowed-rule']);
   assert.match(r[0]!.finding.message, /; taken by Proxmox's built-in rule \(DHCP\)$/);
 });
+
+test('a rule whose source is an ipset is found dead like the same addresses written out', () => {
+  // The set has no IPv6 member: its IPv6 copy of the rule matches nothing, and must not keep
+  // the rule alive (issue 12: found with 10.3.0.0/24 written out, missed with +set3).
+  const cluster = '[IPSET set3]\n10.3.0.0/24\n';
+  const guest = '[RULES]\nIN DROP -source 10.3.0.0/16\nIN ACCEPT -source +set3 -p tcp -dport 22\n';
+  assert.deepEqual(codes(run({ cluster, guests: { 100: guest } })), ['100.fw:5 shadowed-rule']);
+  const own = '[IPSET set3]\n10.3.0.0/24\n\n' + guest;
+  assert.deepEqual(codes(run({ cluster: '', guests: { 100: own } })), ['100.fw:8 shadowed-rule']);
+});
