@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  DEFAULT_TOPOLOGY,
+  PROXMOX_TEST_TOPOLOGY,
   prepareSimulation,
   simulatePacket,
   ZoneError,
@@ -12,8 +12,8 @@ import {
 import { compileTexts, type Texts } from '../compile/helpers';
 
 function simulate(texts: Texts, request: SimulateRequest): ReturnType<typeof simulatePacket> {
-  const rulesets = prepareSimulation(compileTexts(texts, DEFAULT_TOPOLOGY));
-  return simulatePacket(rulesets, DEFAULT_TOPOLOGY, request);
+  const rulesets = prepareSimulation(compileTexts(texts, PROXMOX_TEST_TOPOLOGY));
+  return simulatePacket(rulesets, PROXMOX_TEST_TOPOLOGY, request);
 }
 
 const CLUSTER = `[OPTIONS]
