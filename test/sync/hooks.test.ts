@@ -89,7 +89,7 @@ test('the real impact summary names the flows whose verdict changes', async () =
     const text = planText('https://pve1:8006', planned);
     assert.match(
       text,
-      /^impact: host: IN IPv4 tcp 198\.51\.100\.\d+:\d+ → [\d.]+:22: DROP -> ACCEPT$/m,
+      /^impact: host pve1: IN IPv4 tcp 198\.51\.100\.\d+:\d+ → [\d.]+:22: DROP -> ACCEPT$/m,
     );
     assert.doesNotMatch(text, /:8006: /);
   } finally {

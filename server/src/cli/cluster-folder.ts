@@ -5,14 +5,14 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
   buildClusterModel,
-  groupByCluster,
+  clusterSourcesOf,
+  fileKindFromPath,
   readTopology,
   TopologyError,
   topologyCandidates,
   type ClusterModel,
   type ClusterSources,
-  type FileKind,
-  type ModelSource,
+  type SourcesOfPaths,
   type Topology,
 } from '../core';
 import { inputError } from './errors';
@@ -109,36 +109,23 @@ export function clusterSources(
   memberAbsolutes: readonly string[],
   reader: SourceReader,
   cwd: string,
-  kindOf?: (path: string) => FileKind | undefined,
-): { sources: Omit<ClusterSources, 'topology' | 'world'>; unknown: string[] } {
-  const source = (absolute: string): ModelSource => reader.read(absolute, shownPath(absolute, cwd));
+): SourcesOfPaths {
   const paths = clusterAbsolute ? [clusterAbsolute, ...memberAbsolutes] : [...memberAbsolutes];
-  const grouped = groupByCluster(paths, {
-    ...(kindOf ? { kindOf } : {}),
-    ...(clusterAbsolute ? { clusterOf: () => clusterAbsolute } : {}),
+  // Every member joins this cluster, wherever it lies (--cluster).
+  const rest = new Set(memberAbsolutes);
+  return clusterSourcesOf(paths, (absolute) => reader.read(absolute, shownPath(absolute, cwd)), {
+    ...(clusterAbsolute
+      ? {
+          kindOf: (path: string) =>
+            path === clusterAbsolute
+              ? 'cluster'
+              : rest.has(path)
+                ? fileKindFromPath(path)
+                : undefined,
+          clusterOf: () => clusterAbsolute,
+        }
+      : {}),
   });
-  const group = grouped.clusters[0];
-  const alone = grouped.alone;
-  // Without a cluster.fw the files still make a (firewall-off) node of their own.
-  const hosts = [
-    ...(group?.hosts ?? []),
-    ...alone.filter((p) => basename(p) === 'host.fw').map((path) => ({ node: undefined, path })),
-  ];
-  const guests = [
-    ...(group?.guests ?? []),
-    ...alone
-      .filter((p) => /^[0-9]+\.fw$/.test(basename(p)))
-      .map((path) => ({ vmid: Number(basename(path, '.fw')), path })),
-  ];
-  return {
-    sources: {
-      ...(clusterAbsolute ? { cluster: source(clusterAbsolute) } : {}),
-      hosts: hosts.map((h) => ({ node: h.node, file: source(h.path) })),
-      guests: guests.map((g) => ({ vmid: g.vmid, file: source(g.path) })),
-      vnets: (group?.vnets ?? []).map((v) => ({ name: v.name, file: source(v.path) })),
-    },
-    unknown: grouped.unknown,
-  };
 }
 
 /** The model of the cluster a cluster.fw heads, read with every file of its layout. */

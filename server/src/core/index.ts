@@ -69,6 +69,8 @@ export {
   layoutRootOf,
   topologyCandidates,
 } from './model/cluster-layout';
+export type { SourcesOfPaths } from './model/cluster-sources';
+export { clusterModelOfTexts, clusterSourcesOf } from './model/cluster-sources';
 export { compileInputFor, modelNode } from './compile/node-input';
 export { readTopology, TopologyError } from './model/read-topology';
 export { PROXMOX_TEST_TOPOLOGY } from './model/proxmox-test-topology';

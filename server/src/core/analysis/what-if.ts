@@ -1,6 +1,6 @@
 import type { CompileInput, SourcedConfig } from '../compile/types';
 import type { FwConfig, OptionDef, RuleDef } from '../model/fw-config';
-import type { Topology, TopologyGuest } from '../model/topology';
+import type { Topology } from '../model/topology';
 
 /** Key of a user rule line: the file it is in and its 1-based line number. */
 export function lineKey(path: string, lineNumber: number): string {
@@ -44,35 +44,6 @@ function whatIfConfig(source: SourcedConfig, disabled: Set<string>): SourcedConf
     groups,
   };
   return { path, config: whatIf };
-}
-
-function nicNumbers(config: FwConfig): number[] {
-  const found = new Set<number>([0]);
-  const note = (text: string | undefined): void => {
-    const m = /^net([0-9]+)$/.exec(text ?? '') ?? /^ipfilter-net([0-9]+)$/.exec(text ?? '');
-    if (m) found.add(Number(m[1]));
-  };
-  for (const def of config.rules) note(def.line.rule.options.iface?.value.text);
-  for (const name of config.ipsets.keys()) note(name);
-  return [...found].sort((a, b) => a - b);
-}
-
-/** A topology for files checked without one: every guest on this node, its NICs firewalled. */
-export function defaultTopology(
-  guests: ReadonlyMap<number, SourcedConfig>,
-  node = 'localhost',
-): Topology {
-  const list: TopologyGuest[] = [...guests].map(([vmid, source]) => ({
-    vmid,
-    kind: 'vm',
-    node,
-    nics: nicNumbers(source.config).map((n) => ({
-      name: `net${n}`,
-      bridge: 'vmbr0',
-      firewall: true,
-    })),
-  }));
-  return { localNode: node, nodes: [{ name: node }], guests: list };
 }
 
 /** Forces every guest NIC's firewall flag on, so that the guest's rules are analysed. */

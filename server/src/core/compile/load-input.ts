@@ -1,7 +1,7 @@
-import { loadFwConfig } from '../model/load-config';
+import { buildClusterModel } from '../model/cluster-model';
 import type { Topology } from '../model/topology';
-import { parseFwSyntax } from '../syntax/parse-file';
-import type { CompileInput, SourcedConfig } from './types';
+import { compileInputFor } from './node-input';
+import type { CompileInput } from './types';
 
 /** A file's text and the path to report it under. */
 export interface SourceText {
@@ -17,8 +17,8 @@ export interface FirewallTexts {
 }
 
 /**
- * Parses and loads the files as pve-firewall does before compiling: cluster.fw on its own,
- * host.fw and each guest's file against it (guests as 'vm' or 'ct' from the topology).
+ * Parses and loads the files as pve-firewall does before compiling, for the topology's local
+ * node: a one-node cluster model (the one every door asks) and that node's compile input.
  * `sdnIpSets`: the SDN-generated sets (`+sdn/NAME`) by name, members as `[!]CIDR`.
  */
 export function loadCompileInput(
@@ -26,28 +26,13 @@ export function loadCompileInput(
   topology: Topology,
   sdnIpSets?: ReadonlyMap<string, readonly string[]>,
 ): CompileInput {
-  const sdn = sdnIpSets ? { sdnIpSets: new Set(sdnIpSets.keys()) } : {};
-  const cluster: SourcedConfig | undefined = texts.cluster && {
-    path: texts.cluster.path,
-    config: loadFwConfig(parseFwSyntax(texts.cluster.text, 'cluster'), 'cluster', sdn).config,
-  };
-  const context = { ...sdn, ...(cluster ? { cluster: cluster.config } : {}) };
-  const host: SourcedConfig | undefined = texts.host && {
-    path: texts.host.path,
-    config: loadFwConfig(parseFwSyntax(texts.host.text, 'host'), 'host', context).config,
-  };
-  const guests = new Map<number, SourcedConfig>();
-  for (const [vmid, source] of texts.guests ?? []) {
-    const kind = topology.guests.find((g) => g.vmid === vmid)?.kind ?? 'vm';
-    const tree = parseFwSyntax(source.text, 'guest');
-    const { config } = loadFwConfig(tree, 'guest', { ...context, guestEnv: kind });
-    guests.set(vmid, { path: source.path, config });
-  }
-  return {
-    topology,
-    guests,
-    ...(cluster ? { cluster } : {}),
-    ...(host ? { host } : {}),
-    ...(sdnIpSets ? { sdnIpSets } : {}),
-  };
+  const model = buildClusterModel({
+    ...(texts.cluster ? { cluster: texts.cluster } : {}),
+    hosts: texts.host ? [{ node: undefined, file: texts.host }] : [],
+    guests: [...(texts.guests ?? [])].map(([vmid, file]) => ({ vmid, file })),
+    topology: { path: 'topology', topology },
+    ...(sdnIpSets ? { sdnIpSets: [...sdnIpSets.keys()] } : {}),
+  });
+  const input = compileInputFor(model, topology.localNode);
+  return sdnIpSets ? { ...input, sdnIpSets } : input;
 }

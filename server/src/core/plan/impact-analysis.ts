@@ -6,72 +6,28 @@ import { buildFamily, type FamilyModel } from '../analysis/analyse';
 import { walkChain, type Decision } from '../analysis/chain-walk';
 import { addInterfaceNames, InterfaceNames } from '../analysis/ipt-to-box';
 import { boxIntersect, fullBox, type Box, type Family } from '../analysis/packet-space';
-import { defaultTopology } from '../analysis/what-if';
 import { describePacket, pickPacket } from '../analysis/witness';
 import { compileRuleset } from '../compile/compile-ruleset';
-import { loadCompileInput } from '../compile/load-input';
+import { compileInputFor } from '../compile/node-input';
 import type { CompileResult } from '../compile/types';
-import type { Topology } from '../model/topology';
+import type { ClusterModel } from '../model/cluster-model';
+import { clusterModelOfTexts } from '../model/cluster-sources';
 import { formatFirewallState, type FirewallState } from './firewall-state';
 import type { FlowChange, ImpactSummary } from './impact';
 import type { PulledTopology } from './topology';
 
 const MAX_CHANGES_PER_CHAIN = 5;
 const MAX_PAIRS_PER_CHAIN = 200_000;
-const CLUSTER = 'firewall/cluster.fw';
 
-/**
- * The world one node's rules are compiled for, from the pulled topology: the node's own guests
- * (and, on the first node compiled, those of nodes not compiled), each with its real NICs, so a
- * NIC without `firewall=1` gets no chain.
- */
-function pulledWorld(
-  node: string | undefined,
-  compiled: readonly (string | undefined)[],
-  pulled: PulledTopology,
-): Topology {
-  const localNode = node ?? 'localhost';
-  const here = (g: { node: string }): boolean =>
-    node === undefined || g.node === node || (node === compiled[0] && !compiled.includes(g.node));
-  return {
-    localNode,
-    nodes: pulled.nodes,
-    guests: pulled.guests.filter(here).map((g) => ({ ...g, node: localNode })),
-    // The pulled local network is the pulled-from node's; another node's is not known here.
-    ...(pulled.localNetwork && pulled.localNode === localNode
-      ? { localNetwork: pulled.localNetwork }
-      : {}),
-    ...(pulled.corosyncTransport ? { corosyncTransport: pulled.corosyncTransport } : {}),
-  };
-}
-
-function compileNode(
-  texts: Map<string, string>,
-  node: string | undefined,
-  compiled: readonly (string | undefined)[],
+/** A state as the cluster model every door asks: the pulled world, or one assumed from the files. */
+function modelOf(
+  texts: ReadonlyMap<string, string>,
   pulled: PulledTopology | undefined,
-): CompileResult {
-  const guests = new Map<number, { path: string; text: string }>();
-  for (const [path, text] of texts) {
-    const m = /^firewall\/([0-9]+)\.fw$/.exec(path);
-    if (m) guests.set(Number(m[1]), { path, text });
-  }
-  const cluster = texts.get(CLUSTER);
-  const hostPath = node ? `nodes/${node}/host.fw` : undefined;
-  const host = hostPath ? texts.get(hostPath) : undefined;
-  const localNode = node ?? 'localhost';
-  const world = pulled ? pulledWorld(node, compiled, pulled) : undefined;
-  const input = loadCompileInput(
-    {
-      ...(cluster ? { cluster: { path: CLUSTER, text: cluster } } : {}),
-      ...(host && hostPath ? { host: { path: hostPath, text: host } } : {}),
-      guests,
-    },
-    world ?? { localNode, nodes: [], guests: [] },
+): ClusterModel {
+  return clusterModelOfTexts(
+    texts,
+    pulled ? { topology: { path: 'topology.json', topology: pulled } } : { world: 'assumed' },
   );
-  // Without a topology every guest is a VM here (as it was loaded) with the NICs its rules name.
-  const topology = world ?? defaultTopology(input.guests ?? new Map(), localNode);
-  return compileRuleset({ ...input, topology });
 }
 
 function entryChains(model: FamilyModel): string[] {
@@ -86,18 +42,17 @@ function decisionsOf(model: FamilyModel, chain: string): Decision[] {
   return walkChain(model.chains, chain, [start]).decided;
 }
 
-function where(chain: string, node: string | undefined): string {
+function where(chain: string, node: string): string {
   const guest = /^(?:tap|veth)([0-9]+)i([0-9]+)-(IN|OUT)$/.exec(chain);
   if (guest) return `guest ${guest[1]} net${guest[2]}`;
-  // Without any host.fw the host chains are the same on every node.
-  return node ? `host ${node}` : 'host';
+  return `host ${node}`;
 }
 
 function compareChain(
   before: FamilyModel,
   after: FamilyModel,
   chain: string,
-  node: string | undefined,
+  node: string,
 ): FlowChange[] {
   const out: FlowChange[] = [];
   const was = decisionsOf(before, chain);
@@ -145,28 +100,21 @@ function models(result: CompileResult, family: Family, names: InterfaceNames): F
 }
 
 /**
- * The flows whose verdict a push changes, compiled per node that has a host.fw (or once, when
- * none has). With the pulled topology, guests are compiled with their real NICs.
+ * The flows whose verdict a push changes, on every node of the cluster model (with the pulled
+ * topology, guests compiled on their own node with their real NICs).
  */
 export function analyseImpact(
   before: FirewallState,
   after: FirewallState,
   pulled?: PulledTopology,
 ): ImpactSummary {
-  const was = formatFirewallState(before);
-  const now = formatFirewallState(after);
-  const hostNodes = [
-    ...new Set(
-      [...was.keys(), ...now.keys()]
-        .map((p) => /^nodes\/([^/]+)\/host\.fw$/.exec(p)?.[1])
-        .filter((n): n is string => !!n),
-    ),
-  ];
-  const nodes = hostNodes.length > 0 ? hostNodes : [undefined];
+  const was = modelOf(formatFirewallState(before), pulled);
+  const now = modelOf(formatFirewallState(after), pulled);
+  const nodes = [...new Set([...was.nodes, ...now.nodes].map((n) => n.name))];
   const changes: FlowChange[] = [];
   for (const node of nodes) {
-    const b = compileNode(was, node, nodes, pulled);
-    const a = compileNode(now, node, nodes, pulled);
+    const b = compileRuleset(compileInputFor(was, node));
+    const a = compileRuleset(compileInputFor(now, node));
     for (const family of [4, 6] as const) {
       const names = new InterfaceNames();
       for (const result of [b, a]) addInterfaceNames(family === 4 ? result.v4 : result.v6, names);

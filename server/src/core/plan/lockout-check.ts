@@ -1,59 +1,50 @@
 // The push lock-out check: would the new configuration cut the pushing machine off the web UI
-// (port 8006) of a node? Each node is compiled with its own host.fw exactly as pve-firewall would,
-// and one packet from the client's address to each of the node's addresses is walked through the
-// generated chains by the simulator.
+// (port 8006) of a node? Each node's host chains come from the cluster model, as every other
+// door's do, and one packet from the client's address to each of the node's addresses is walked
+// through them by the simulator.
 import { compileRuleset } from '../compile/compile-ruleset';
-import { loadCompileInput } from '../compile/load-input';
+import { compileInputFor } from '../compile/node-input';
+import type { ClusterModel } from '../model/cluster-model';
+import { clusterModelOfTexts } from '../model/cluster-sources';
 import type { Topology } from '../model/topology';
 import { prepareSimulation, simulatePacket } from '../simulate/simulate';
-import { formatFirewallState } from './firewall-state';
+import { formatFirewallState, type FirewallState } from './firewall-state';
 import type { LockoutCheck, LockoutVerdict } from './impact';
 import { ipv4Network, type PulledTopology } from './topology';
 
-const CLUSTER = 'firewall/cluster.fw';
-
-function nodeTopology(node: string, address: string, pulled: PulledTopology | undefined): Topology {
-  const known = pulled?.nodes.find((n) => n.name === node);
-  // pve-firewall's local network is the node's own subnet: it feeds the management allowances.
-  const own = known?.addresses?.find((a) => a.split('/')[0] === address);
-  const localNetwork = own ? ipv4Network(own) : undefined;
-  const nodes = pulled
-    ? pulled.nodes.map((n) => (n.name === node ? { ...n, address } : n))
-    : [{ name: node, address }];
-  return {
-    localNode: node,
-    nodes,
-    guests: [],
-    ...(localNetwork ? { localNetwork } : {}),
-    ...(pulled?.corosyncTransport ? { corosyncTransport: pulled.corosyncTransport } : {}),
+/** The world seen from `node` when `address` of it is probed: its local network is that address's. */
+function probed(node: string, address: string, pulled: PulledTopology | undefined) {
+  return (topology: Topology): Topology => {
+    const known = pulled?.nodes.find((n) => n.name === node);
+    // pve-firewall's local network is the node's own subnet: it feeds the management allowances.
+    const own = known?.addresses?.find((a) => a.split('/')[0] === address);
+    const localNetwork = own ? ipv4Network(own) : topology.localNetwork;
+    const named = topology.nodes.some((n) => n.name === node);
+    const nodes = named
+      ? topology.nodes.map((n) => (n.name === node ? { ...n, address } : n))
+      : [...topology.nodes, { name: node, address }];
+    return { ...topology, nodes, ...(localNetwork ? { localNetwork } : {}) };
   };
 }
 
 type Verdict = 'ACCEPT' | 'DROP' | 'REJECT' | 'off';
 
-/** The verdict for TCP 8006 from `client` to `address` of `node`, with `texts` as the files. */
+/** The verdict for TCP 8006 from `client` to `address` of `node`, in the cluster `model`. */
 function webUiVerdict(
-  texts: Map<string, string>,
+  model: ClusterModel,
   node: string,
   address: string,
   client: string,
   pulled: PulledTopology | undefined,
 ): Verdict {
-  const topology = nodeTopology(node, address, pulled);
-  const clusterText = texts.get(CLUSTER);
-  const hostPath = `nodes/${node}/host.fw`;
-  const hostText = texts.get(hostPath);
-  const input = loadCompileInput(
-    {
-      ...(clusterText !== undefined ? { cluster: { path: CLUSTER, text: clusterText } } : {}),
-      ...(hostText !== undefined ? { host: { path: hostPath, text: hostText } } : {}),
-    },
-    topology,
-  );
+  const input = compileInputFor(model, node, {
+    hostOnly: true,
+    topology: probed(node, address, pulled),
+  });
   const compiled = compileRuleset(input);
   // With the cluster firewall off nothing is filtered.
   if (!compiled.enabled) return 'off';
-  return simulatePacket(prepareSimulation(compiled), topology, {
+  return simulatePacket(prepareSimulation(compiled), input.topology, {
     from: 'outside',
     to: 'host',
     proto: 'tcp',
@@ -61,6 +52,13 @@ function webUiVerdict(
     source: client,
     dest: address,
   }).verdict;
+}
+
+function modelOf(state: FirewallState, pulled: PulledTopology | undefined): ClusterModel {
+  return clusterModelOfTexts(
+    formatFirewallState(state),
+    pulled ? { topology: { path: 'topology.json', topology: pulled } } : { world: 'assumed' },
+  );
 }
 
 export const checkLockout: LockoutCheck = (after, question): LockoutVerdict => {
@@ -76,8 +74,8 @@ export const checkLockout: LockoutCheck = (after, question): LockoutVerdict => {
       reason: 'no node addresses are known (pull first, so topology.json has them)',
     };
   }
-  const now = formatFirewallState(after);
-  const was = question.before ? formatFirewallState(question.before) : undefined;
+  const now = modelOf(after, question.topology);
+  const was = question.before ? modelOf(question.before, question.topology) : undefined;
   const lockedOut: { node: string; address: string }[] = [];
   const undecided: string[] = [];
   const seen = new Set<string>();
