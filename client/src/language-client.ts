@@ -27,7 +27,8 @@ export function createLanguageClient(
       options: { execArgv: ['--nolazy', `--inspect=${SERVER_INSPECT_PORT}`] },
     },
   };
-  const watcher = workspace.createFileSystemWatcher('**/*.fw');
+  // topology.json too: it says which guests and NICs the analysis compiles (docs/topology.md).
+  const watcher = workspace.createFileSystemWatcher('**/{*.fw,topology.json}');
   context.subscriptions.push(watcher);
   const clientOptions: LanguageClientOptions = {
     documentSelector: [

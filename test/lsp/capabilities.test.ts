@@ -8,7 +8,7 @@ test('a pulling client gets a diagnostic provider with inter-file dependencies',
     assert.deepEqual(capabilities?.diagnosticProvider, {
       identifier: 'pvefw',
       interFileDependencies: true,
-      workspaceDiagnostics: false,
+      workspaceDiagnostics: true,
     });
     assert.deepEqual(capabilities?.textDocumentSync, {
       openClose: true,
@@ -26,10 +26,12 @@ test('a client without pull support gets no diagnostic provider (the server push
   });
 });
 
-test('the server registers a **/*.fw watcher when the client allows dynamic registration', async () => {
+test('the server watches **/*.fw and **/topology.json when the client allows dynamic registration', async () => {
   await withServer({ watch: true }, async (client) => {
     const registration = await client.registration('workspace/didChangeWatchedFiles');
-    assert.deepEqual(registration.registerOptions, { watchers: [{ globPattern: '**/*.fw' }] });
+    assert.deepEqual(registration.registerOptions, {
+      watchers: [{ globPattern: '**/*.fw' }, { globPattern: '**/topology.json' }],
+    });
   });
 });
 

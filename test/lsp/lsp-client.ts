@@ -14,6 +14,7 @@ import {
 import type { MessageConnection } from 'vscode-jsonrpc/node';
 import type {
   ClientCapabilities,
+  Diagnostic,
   DocumentDiagnosticReport,
   FileEvent,
   InitializeResult,
@@ -85,7 +86,14 @@ export class LspClient {
   readonly registrations: Registration[] = [];
   refreshCount = 0;
   initializeResult: InitializeResult | undefined;
+  /**
+   * What a client that pulls as VS Code does shows, per URI (see followRefreshes): a `full`
+   * report replaces it, an `unchanged` one keeps it.
+   */
+  readonly shown = new Map<string, Diagnostic[]>();
 
+  private readonly resultIds = new Map<string, string>();
+  private followingRefreshes = false;
   private readonly consumed = new Map<string, number>();
   private readonly versions = new Map<string, number>();
   private readonly waiters = new Set<() => void>();
@@ -122,10 +130,12 @@ export class LspClient {
     return client;
   }
 
+  private changed(): void {
+    for (const waiter of [...this.waiters]) waiter();
+  }
+
   private attach(): void {
-    const changed = (): void => {
-      for (const waiter of [...this.waiters]) waiter();
-    };
+    const changed = (): void => this.changed();
     this.child.stderr.setEncoding('utf8');
     this.child.stderr.on('data', (chunk: string) => {
       this.stderr = (this.stderr + chunk).slice(-8000);
@@ -149,6 +159,8 @@ export class LspClient {
     this.connection.onRequest('workspace/diagnostic/refresh', () => {
       this.refreshCount++;
       changed();
+      if (this.followingRefreshes)
+        for (const uri of this.versions.keys()) this.pullAsVsCode(uri).catch(() => undefined);
       return null;
     });
     this.connection.onRequest(
@@ -198,7 +210,38 @@ export class LspClient {
   }
 
   close(uri: string): Promise<void> {
+    this.versions.delete(uri);
     return this.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  }
+
+  /**
+   * Pulls `uri` as VS Code does: with the result id of its last full report, so that the server
+   * may answer `unchanged` (and then what is shown stays as it was).
+   */
+  async pullAsVsCode(uri: string): Promise<void> {
+    const report = await this.pull(uri, this.resultIds.get(uri));
+    if (report.kind === 'full') {
+      this.shown.set(uri, report.items);
+      if (report.resultId !== undefined) this.resultIds.set(uri, report.resultId);
+    }
+    this.changed();
+  }
+
+  /** From now on, answer every refresh request as VS Code does: pull each open document again. */
+  followRefreshes(): void {
+    this.followingRefreshes = true;
+  }
+
+  /** Waits until what is shown for `uri` (see followRefreshes) satisfies `accept`. */
+  async shownWhen(
+    uri: string,
+    what: string,
+    accept: (diagnostics: readonly Diagnostic[]) => boolean,
+  ): Promise<readonly Diagnostic[]> {
+    return this.waitFor(`${what} shown for ${uri}`, () => {
+      const diagnostics = this.shown.get(uri);
+      return diagnostics !== undefined && accept(diagnostics) ? diagnostics : undefined;
+    });
   }
 
   filesChanged(changes: FileEvent[]): Promise<void> {

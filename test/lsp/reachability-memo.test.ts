@@ -2,7 +2,9 @@
 // memory must go with the cluster: a deleted cluster.fw leaves nothing behind.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { WorkspaceClusters } from '../../server/src/lsp/clusters';
 import { ReachabilityService } from '../../server/src/lsp/reachability';
+import { WorkspaceSnapshots } from '../../server/src/lsp/snapshot';
 import { fileKey } from '../../server/src/lsp/uris';
 import { WorkspaceState } from '../../server/src/lsp/workspace-state';
 
@@ -16,7 +18,9 @@ test('a deleted cluster.fw takes its analysis memo and results with it', async (
   state.setDiskText(guest, '[RULES]\nIN ACCEPT -p tcp -dport 22\nIN ACCEPT -p tcp -dport 22\n');
   let analysed!: () => void;
   const firstAnalysis = new Promise<void>((resolve) => (analysed = resolve));
-  const service = new ReachabilityService(state, quiet, () => analysed());
+  const clusters = new WorkspaceClusters(state);
+  const snapshots = new WorkspaceSnapshots(state, clusters);
+  const service = new ReachabilityService(state, clusters, snapshots, quiet, () => analysed());
   service.listen();
 
   assert.deepEqual(service.findings(guest), []);

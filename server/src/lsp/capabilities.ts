@@ -54,7 +54,7 @@ export function serverCapabilities(support: ClientSupport): ServerCapabilities {
     capabilities.diagnosticProvider = {
       identifier: 'pvefw',
       interFileDependencies: true,
-      workspaceDiagnostics: false,
+      workspaceDiagnostics: true,
     };
   }
   if (support.workspaceFolderChanges) {

@@ -1,17 +1,25 @@
-// Delivers diagnostics the way the client wants them: answers `textDocument/diagnostic` (pull)
-// or sends `textDocument/publishDiagnostics` (push). When a cluster.fw changes, its open
-// dependants are re-published (push) or the client is asked to pull again (pull, refresh).
+// Delivers diagnostics the way the client wants them, for every `.fw` file of the workspace, not
+// only the open ones: answers `textDocument/diagnostic` and `workspace/diagnostic` (pull), or
+// sends `textDocument/publishDiagnostics` (push). When findings change without an edit (a
+// background analysis finished, a cluster.fw changed), a pulling client is asked to pull again
+// (`workspace/diagnostic/refresh`) and a pushing one gets the new diagnostics.
 //
-// Nothing waits on a timer: changes that arrive together are coalesced with setImmediate, and
-// every published result is stamped with the document version it was computed from.
-import { randomBytes } from 'node:crypto';
+// A pull result id is a hash of the diagnostics themselves: it changes exactly when they do, so a
+// client that pulls again with its previous id is told `unchanged` only when nothing changed.
+// Nothing waits on a timer: changes that arrive together are coalesced with setImmediate, and an
+// open document's diagnostics are stamped with the version they were computed from.
+import { createHash, randomBytes } from 'node:crypto';
 import type {
   Connection,
   Diagnostic,
   DocumentDiagnosticParams,
   DocumentDiagnosticReport,
+  WorkspaceDiagnosticParams,
+  WorkspaceDiagnosticReport,
+  WorkspaceDocumentDiagnosticReport,
 } from 'vscode-languageserver/node';
 import type { ClientSupport } from './capabilities';
+import type { WorkspaceClusters } from './clusters';
 import { findingsToDiagnostics } from './diagnostic-conversion';
 import type { DescribeCode, LocatedText } from './diagnostic-conversion';
 import type { Analyzer, FileAnalysis } from './file-analysis';
@@ -23,40 +31,43 @@ import type { FileChange, WorkspaceState } from './workspace-state';
 
 const EMPTY_REPORT: DocumentDiagnosticReport = { kind: 'full', items: [] };
 
+interface Delivered {
+  readonly diagnostics: Diagnostic[];
+  readonly resultId: string;
+}
+
 export class DiagnosticsService {
-  /** Push: open files whose diagnostics must be published at the next flush. */
+  /** Push: files whose diagnostics must be published at the next flush. */
   private readonly dirty = new Set<FileKey>();
-  /** Pull: a cluster file changed under open dependants since the last refresh. */
+  /** Push: files published with diagnostics, to clear them when the file is gone. */
+  private readonly published = new Map<FileKey, string>();
+  /** Pull: findings changed without an edit since the last refresh. */
   private refreshWanted = false;
   private flushScheduled = false;
-  /** Per file, the number of the latest publish run; an older run never publishes. */
-  private readonly runs = new Map<FileKey, number>();
-  private runCounter = 0;
   /** Result ids are only valid within this process. */
   private readonly session = randomBytes(4).toString('hex');
-  private readonly converted = new WeakMap<FileAnalysis, Diagnostic[]>();
+  private readonly delivered = new WeakMap<FileAnalysis, Delivered>();
 
   constructor(
     private readonly connection: Connection,
     private readonly state: WorkspaceState,
+    private readonly clusters: WorkspaceClusters,
     private readonly analyzer: Analyzer,
     private readonly support: ClientSupport,
     private readonly log: Logger,
     private readonly describe?: DescribeCode,
   ) {}
 
-  /** Settings changed what findings look like: every open document is checked again. */
-  recheckOpen(): void {
-    for (const key of this.state.openKeys()) this.dirty.add(key);
+  /** Settings changed what findings look like: every file is checked again. */
+  recheckAll(): void {
+    for (const key of this.clusters.files()) this.dirty.add(key);
     this.refreshWanted = true;
     this.scheduleFlush();
   }
 
   /** Findings of these files changed without their text changing (a background analysis). */
   recheck(keys: readonly FileKey[]): void {
-    const open = keys.filter((key) => this.state.isOpen(key));
-    if (open.length === 0) return;
-    for (const key of open) this.dirty.add(key);
+    for (const key of keys) this.dirty.add(key);
     this.refreshWanted = true;
     this.scheduleFlush();
   }
@@ -70,48 +81,67 @@ export class DiagnosticsService {
         (changes) => this.onFilesChanged(changes),
       ),
     );
-    if (this.support.pullDiagnostics) {
-      this.connection.languages.diagnostics.on(
-        guarded(
-          this.log,
-          'textDocument/diagnostic',
-          () => EMPTY_REPORT,
-          (params) => this.pull(params),
-        ),
-      );
-    }
+    if (!this.support.pullDiagnostics) return;
+    this.connection.languages.diagnostics.on(
+      guarded(
+        this.log,
+        'textDocument/diagnostic',
+        () => EMPTY_REPORT,
+        (params) => this.pull(params),
+      ),
+    );
+    this.connection.languages.diagnostics.onWorkspace(
+      guarded(
+        this.log,
+        'workspace/diagnostic',
+        (): WorkspaceDiagnosticReport => ({ items: [] }),
+        (params) => this.pullWorkspace(params),
+      ),
+    );
   }
 
   /** `textDocument/diagnostic`: the findings for the document's current text. */
   pull(params: DocumentDiagnosticParams): DocumentDiagnosticReport {
-    const key = fileKey(params.textDocument.uri);
-    const analysis = this.analyzer.analyse(key);
+    const analysis = this.analyzer.analyse(fileKey(params.textDocument.uri));
     if (analysis === undefined) return EMPTY_REPORT;
-    const resultId = `${this.session}:${analysis.fingerprint}`;
+    const { diagnostics, resultId } = this.deliver(analysis);
     if (params.previousResultId === resultId) return { kind: 'unchanged', resultId };
-    return { kind: 'full', resultId, items: this.diagnosticsOf(analysis) };
+    return { kind: 'full', resultId, items: diagnostics };
+  }
+
+  /** `workspace/diagnostic`: every `.fw` file, `unchanged` where the client is up to date. */
+  pullWorkspace(params: WorkspaceDiagnosticParams): WorkspaceDiagnosticReport {
+    const previous = new Map(params.previousResultIds.map((p) => [fileKey(p.uri), p.value]));
+    const items: WorkspaceDocumentDiagnosticReport[] = [];
+    for (const key of this.clusters.files()) {
+      const analysis = this.analyzer.analyse(key);
+      if (analysis === undefined) continue;
+      const { diagnostics, resultId } = this.deliver(analysis);
+      const uri = analysis.file.uri;
+      const version = analysis.file.version ?? null;
+      items.push(
+        previous.get(key) === resultId
+          ? { kind: 'unchanged', uri, version, resultId }
+          : { kind: 'full', uri, version, resultId, items: diagnostics },
+      );
+    }
+    return { items };
   }
 
   private onFilesChanged(changes: readonly FileChange[]): void {
     for (const change of changes) {
-      if (change.cause === 'closed') {
-        this.analyzer.forget(change.key);
-        this.dirty.delete(change.key);
-        if (!this.support.pullDiagnostics && change.uri !== undefined) {
-          const cleared = this.connection.sendDiagnostics({ uri: change.uri, diagnostics: [] });
-          background(this.log, 'textDocument/publishDiagnostics', cleared);
-        }
-      } else if (change.cause !== 'disk' && this.state.isOpen(change.key)) {
-        this.dirty.add(change.key);
-      }
-      // Dependants read the cluster's open text if any; its disk text or a save changes nothing.
-      const mattersToDependants =
-        change.cause !== 'saved' && !(change.cause === 'disk' && this.state.isOpen(change.key));
-      if (mattersToDependants && fileKindOf(change.key) === 'cluster') {
-        const dependants = this.analyzer.openDependantsOf(change.key);
+      const { key } = change;
+      // The disk text of an open document is not what is checked.
+      if (change.cause === 'disk' && this.state.isOpen(key)) continue;
+      this.dirty.add(key);
+      // A save changes no text: the file is published again (some clients expect it), no more.
+      if (change.cause === 'saved') continue;
+      if (fileKindOf(key) === 'cluster') {
+        const dependants = this.analyzer.dependantsOf(key, this.support.pullDiagnostics);
         for (const dependant of dependants) this.dirty.add(dependant);
         if (dependants.length > 0) this.refreshWanted = true;
       }
+      if (change.cause === 'closed') this.analyzer.forget(key);
     }
     this.scheduleFlush();
   }
@@ -149,40 +179,57 @@ export class DiagnosticsService {
     this.refreshWanted = false;
   }
 
+  /** Push: the file's diagnostics now, or none when it is gone. */
   private publish(key: FileKey): void {
-    const run = ++this.runCounter;
-    this.runs.set(key, run);
     const analysis = this.analyzer.analyse(key);
-    // The checks are synchronous today; should they ever yield, a newer run or a newer edit
-    // makes this result stale, and a stale result must not replace a newer one.
-    if (this.runs.get(key) !== run || analysis === undefined || analysis.file.version === undefined)
+    if (analysis === undefined) {
+      const uri = this.published.get(key);
+      if (uri === undefined) return;
+      this.published.delete(key);
+      background(
+        this.log,
+        'textDocument/publishDiagnostics',
+        this.connection.sendDiagnostics({ uri, diagnostics: [] }),
+      );
       return;
-    const current = this.state.openDocument(analysis.file.uri);
-    if (current === undefined || current.version !== analysis.file.version) return;
-    const diagnostics = this.diagnosticsOf(analysis);
+    }
+    const { uri, version } = analysis.file;
+    // An open document's result must be for its current version; a newer edit publishes again.
+    if (version !== undefined && this.state.openDocument(uri)?.version !== version) return;
+    const { diagnostics } = this.deliver(analysis);
+    const previousUri = this.published.get(key);
+    if (previousUri !== undefined && previousUri !== uri)
+      background(
+        this.log,
+        'textDocument/publishDiagnostics',
+        this.connection.sendDiagnostics({ uri: previousUri, diagnostics: [] }),
+      );
+    this.published.set(key, uri);
     background(
       this.log,
       'textDocument/publishDiagnostics',
       this.connection.sendDiagnostics({
-        uri: analysis.file.uri,
-        version: analysis.file.version,
+        uri,
+        ...(version !== undefined ? { version } : {}),
         diagnostics,
       }),
     );
   }
 
-  private diagnosticsOf(analysis: FileAnalysis): Diagnostic[] {
-    let diagnostics = this.converted.get(analysis);
-    if (diagnostics === undefined) {
-      diagnostics = findingsToDiagnostics(
+  private deliver(analysis: FileAnalysis): Delivered {
+    let delivered = this.delivered.get(analysis);
+    if (delivered === undefined) {
+      const diagnostics = findingsToDiagnostics(
         analysis.findings,
         analysis.file,
         (path) => this.locate(analysis, path),
         this.describe,
       );
-      this.converted.set(analysis, diagnostics);
+      const hash = createHash('sha1').update(JSON.stringify(diagnostics)).digest('hex');
+      delivered = { diagnostics, resultId: `${this.session}:${hash.slice(0, 20)}` };
+      this.delivered.set(analysis, delivered);
     }
-    return diagnostics;
+    return delivered;
   }
 
   /** The file a finding's related location points at: the checked file, its cluster, or another. */

@@ -1,4 +1,4 @@
-// `.fw` files on disk under the workspace folders: scanned at start, kept current from
+// `.fw` files (and topology.json) on disk under the workspace folders: scanned at start, kept current from
 // `workspace/didChangeWatchedFiles`. Only used when somebody reports changes; otherwise every
 // read goes to the disk (see WorkspaceState.snapshot), which can never be stale.
 import { promises as fs, readFileSync, statSync } from 'node:fs';
@@ -17,8 +17,10 @@ const MAX_SCANNED_FILES = 20_000;
 const MAX_DEPTH = 16;
 const SKIPPED_FOLDERS = new Set(['node_modules']);
 
+/** The files the server reads: firewall files, and the topology.json the analysis needs. */
 function isFwFile(name: string): boolean {
-  return name.toLowerCase().endsWith('.fw');
+  const lower = name.toLowerCase();
+  return lower.endsWith('.fw') || lower.endsWith('/topology.json') || lower === 'topology.json';
 }
 
 function readSmallFileSync(path: string): string | undefined {
@@ -73,7 +75,9 @@ export class DiskFiles implements DiskFallback {
     if (!this.watching) return;
     const files = await this.findFwFiles(root);
     await Promise.all(files.map((path) => this.refresh(state, pathToFileURL(path).href)));
-    this.log.info(`pvefw: read ${files.length} .fw file(s) under ${root}`);
+    const topologies = files.filter((f) => !f.toLowerCase().endsWith('.fw')).length;
+    const also = topologies > 0 ? ` and ${topologies} topology.json` : '';
+    this.log.info(`pvefw: read ${files.length - topologies} .fw file(s)${also} under ${root}`);
   }
 
   removeFolder(state: WorkspaceState, folderUri: string): void {

@@ -1,9 +1,11 @@
 // Runs the core's checks on one file against the cluster.fw it resolves to, caching the result
-// by a fingerprint of exactly the contents it read (own revision + cluster revision + settings).
-// The checker reads the shared snapshot (snapshot.ts), so nothing is parsed twice.
+// by a fingerprint of the contents it read (own revision + cluster revision + settings); the
+// reachability service invalidates a file when its background findings change. The checker
+// reads the shared snapshot (snapshot.ts), so nothing is parsed twice.
+import { unknownKindFinding } from '../core/index';
 import type { FileKind, Finding } from '../core/index';
-import type { Logger } from './guard';
-import { clusterCandidateKeys, displayName, fileKindOf } from './uris';
+import { isFwKey, type WorkspaceClusters } from './clusters';
+import { fileKindOf } from './uris';
 import type { FileKey } from './uris';
 import type { FileSnapshot, WorkspaceState } from './workspace-state';
 
@@ -33,18 +35,17 @@ export interface FindingPolicy {
 
 export class Analyzer {
   private readonly cache = new Map<FileKey, FileAnalysis>();
-  private readonly unknownKindLogged = new Set<FileKey>();
 
   constructor(
     private readonly state: WorkspaceState,
-    private readonly log: Logger,
+    private readonly clusters: WorkspaceClusters,
     private readonly checker: FileChecker,
     private readonly policy?: FindingPolicy,
   ) {}
 
-  /** The findings for a file's current contents; undefined when the file does not exist. */
+  /** The findings for a `.fw` file's current contents; undefined when there is no such file. */
   analyse(key: FileKey): FileAnalysis | undefined {
-    const file = this.state.snapshot(key);
+    const file = isFwKey(key) ? this.state.snapshot(key) : undefined;
     if (file === undefined) return undefined;
     const kind = fileKindOf(key);
     const cluster = kind === undefined || kind === 'cluster' ? undefined : this.clusterFor(key);
@@ -69,23 +70,16 @@ export class Analyzer {
     return analysis;
   }
 
-  /** The cluster.fw a host, guest or vnet file resolves to: the first candidate that exists. */
+  /** The cluster.fw a host, guest or vnet file resolves to. */
   clusterFor(key: FileKey): FileSnapshot | undefined {
-    for (const candidate of clusterCandidateKeys(key)) {
-      const snapshot = this.state.snapshot(candidate);
-      if (snapshot !== undefined) return snapshot;
-    }
-    return undefined;
+    const cluster = this.clusters.clusterOf(key);
+    return cluster === undefined || cluster === key ? undefined : this.state.snapshot(cluster);
   }
 
-  /** Open documents whose findings may change when the cluster file `clusterKey` changes. */
-  openDependantsOf(clusterKey: FileKey): FileKey[] {
-    return this.state.openKeys().filter((key) => {
-      const kind = fileKindOf(key);
-      return (
-        kind !== undefined && kind !== 'cluster' && clusterCandidateKeys(key).includes(clusterKey)
-      );
-    });
+  /** Files whose findings may change when the cluster file `clusterKey` changes. */
+  dependantsOf(clusterKey: FileKey, openOnly: boolean): FileKey[] {
+    const keys = openOnly ? this.state.openKeys() : this.clusters.files();
+    return keys.filter((key) => key !== clusterKey && this.clusters.clusterOf(key) === clusterKey);
   }
 
   forget(key: FileKey): void {
@@ -97,16 +91,9 @@ export class Analyzer {
     kind: FileKind | undefined,
     cluster: FileSnapshot | undefined,
   ): Finding[] {
-    if (kind === undefined) {
-      if (!this.unknownKindLogged.has(file.key)) {
-        this.unknownKindLogged.add(file.key);
-        this.log.info(
-          `pvefw: no diagnostics for ${displayName(file.key)}: its path does not tell whether it is ` +
-            `cluster.fw, host.fw, <vmid>.fw or sdn/firewall/<vnet>.fw (${file.uri})`,
-        );
-      }
-      return [];
-    }
+    // The name says no kind: not checked (and never read by Proxmox), and said so.
+    if (kind === undefined)
+      return this.policy ? this.policy.apply([unknownKindFinding()]) : [unknownKindFinding()];
     const findings = this.checker(file, kind, cluster);
     return this.policy ? this.policy.apply(findings) : findings;
   }

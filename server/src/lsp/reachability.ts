@@ -1,20 +1,25 @@
 // Reachability findings (shadowed, redundant and disabled rules, rules Proxmox skips when
-// compiling, lock-out risks) for the editor. They need a whole cluster — cluster.fw, the host
-// files and the guests that resolve to it — so one analysis runs per cluster, in the
-// background, in time slices, and is dropped as soon as any of its files changes again.
-import { basename, dirname } from 'node:path';
+// compiling, lock-out risks) for the editor. They need a whole cluster — the cluster model every
+// door asks, built from the files the snapshot cache has already loaded — so one analysis runs
+// per cluster, in the background, in time slices, and is dropped as soon as any of its files
+// (or its topology.json) changes again.
 import {
   AnalysisCancelled,
   checkReachabilityAsync,
-  fileStem,
+  clusterSourcesOf,
+  readTopology,
   ReachabilityMemo,
-  type Finding,
-  type ClusterModel,
-  type HoverSectionProvider,
   buildClusterModel,
+  type ClusterModel,
+  type ClusterSources,
+  type Finding,
+  type HoverSectionProvider,
 } from '../core/index';
+import { Carry } from './carry-findings';
+import type { ClusterKeys, WorkspaceClusters } from './clusters';
 import type { Logger } from './guard';
-import { clusterCandidateKeys, corePathOf, fileKindOf } from './uris';
+import type { WorkspaceSnapshots } from './snapshot';
+import { corePathOf, fileKindOf } from './uris';
 import type { FileKey } from './uris';
 import type { WorkspaceState } from './workspace-state';
 
@@ -22,52 +27,33 @@ import type { WorkspaceState } from './workspace-state';
 const QUIET_MS = 250;
 
 function signature(findings: readonly Finding[]): string {
-  return JSON.stringify(findings.map((f) => [f.code, f.span.start, f.span.end, f.message]));
+  return JSON.stringify(
+    findings.map((f) => [f.code, f.span.start, f.span.end, f.message, f.related.length]),
+  );
 }
 
 interface GroupResult {
   readonly fingerprint: string;
   /** Findings by file key. */
   readonly findings: ReadonlyMap<FileKey, Finding[]>;
-  /** The texts they were computed from, to carry them over an edit until the next result. */
-  readonly texts: ReadonlyMap<FileKey, string>;
+  /** The texts they were computed from (by core path), to carry them over an edit. */
+  readonly texts: ReadonlyMap<string, string>;
 }
 
-/**
- * Last findings moved over an edit: the edit is the span between the texts' common prefix and
- * suffix; findings after it shift, findings touching it are dropped until the fresh result.
- */
-function carried(findings: readonly Finding[], before: string, after: string): Finding[] {
-  if (before === after) return [...findings];
-  let prefix = 0;
-  const max = Math.min(before.length, after.length);
-  while (prefix < max && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
-  let suffix = 0;
-  while (
-    suffix < max - prefix &&
-    before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)
-  )
-    suffix++;
-  const editEnd = before.length - suffix;
-  const delta = after.length - before.length;
-  const out: Finding[] = [];
-  for (const f of findings) {
-    if (f.span.end <= prefix) out.push(f);
-    else if (f.span.start >= editEnd) {
-      out.push({
-        ...f,
-        span: { start: f.span.start + delta, end: f.span.end + delta },
-        related: [],
-      });
-    }
-  }
-  return out;
-}
-
-interface Group {
-  readonly cluster: FileKey;
-  readonly members: FileKey[];
+interface Group extends ClusterKeys {
   readonly fingerprint: string;
+}
+
+/** What a topology.json that cannot be used does to the analysis: said on cluster.fw. */
+function topologyProblem(path: string, reason: string): Finding {
+  return {
+    code: 'invalid-topology',
+    severity: 'warning',
+    message: `${path} cannot be used (${reason}): the analysis assumes the topology instead`,
+    span: { start: 0, end: 0 },
+    proxmox: null,
+    related: [],
+  };
 }
 
 export class ReachabilityService {
@@ -78,9 +64,13 @@ export class ReachabilityService {
   private readonly memos = new Map<FileKey, ReachabilityMemo>();
   /** What findings() last answered per file, so only real changes cause a new publish. */
   private readonly served = new Map<FileKey, string>();
+  /** The carry of a result over the edits since, made once per result and state of the texts. */
+  private carryCache: { result: GroupResult; now: string; carry: Carry } | undefined;
 
   constructor(
     private readonly state: WorkspaceState,
+    private readonly clusters: WorkspaceClusters,
+    private readonly snapshots: WorkspaceSnapshots,
     private readonly log: Logger,
     /** Called with the files whose reachability findings just changed. */
     private readonly onUpdated: (keys: readonly FileKey[]) => void,
@@ -91,42 +81,63 @@ export class ReachabilityService {
 
   /** Re-analyses a cluster as soon as one of its files changes, open or on disk. */
   listen(): void {
-    this.state.onDidChange((changes) => {
-      const clusters = new Set<FileKey>();
-      for (const change of changes) {
-        // A cluster.fw that is gone (deleted, closed and not on disk): forget what it left.
-        if (fileKindOf(change.key) === 'cluster' && !this.state.snapshot(change.key))
-          this.forget(change.key);
-        const cluster = this.clusterOf(change.key);
-        // Only clusters somebody asked about; the others wait until a file of theirs is shown.
-        if (cluster && this.results.has(cluster)) clusters.add(cluster);
-      }
-      for (const cluster of clusters) {
+    this.state.onDidChange(() => {
+      for (const cluster of [...this.results.keys()]) {
         const group = this.groupOf(cluster);
-        if (group && this.results.get(cluster)?.fingerprint !== group.fingerprint)
-          this.start(group);
+        // A cluster.fw that is gone (deleted, closed and not on disk): forget what it left.
+        if (!group) this.forget(cluster);
+        else if (this.results.get(cluster)?.fingerprint !== group.fingerprint) this.start(group);
       }
     });
   }
 
-  /** The current findings for a file, or none while its cluster's analysis is under way. */
+  /** The current findings for a file; while its cluster is analysed again, the last ones carried. */
   findings(key: FileKey): Finding[] {
-    const group = this.groupOf(key);
+    const cluster = this.clusters.clusterOf(key);
+    const group = cluster === undefined ? undefined : this.groupOf(cluster);
     if (!group) return [];
     const result = this.results.get(group.cluster);
     if (result?.fingerprint === group.fingerprint)
       return this.serve(key, result.findings.get(key) ?? []);
     this.start(group);
-    // Until the new analysis is done, show the last one moved over the edit, not nothing.
-    const before = result?.texts.get(key);
-    const now = this.state.snapshot(key)?.text;
-    if (!result || before === undefined || now === undefined) return this.serve(key, []);
-    return this.serve(key, carried(result.findings.get(key) ?? [], before, now));
+    if (!result) return this.serve(key, []);
+    return this.serve(
+      key,
+      this.carryOf(result, group).findings(result.findings.get(key) ?? [], corePathOf(key)),
+    );
   }
 
   /** How many clusters have a memo held: each keeps every rule's walks between analyses. */
   memoCount(): number {
     return this.memos.size;
+  }
+
+  /** Hover on a rule: what the analysis says about it (dead, skipped, lock-out). */
+  readonly hoverProvider: HoverSectionProvider = (_ws, file, target) => {
+    if (target.kind !== 'rule') return undefined;
+    const cluster = this.clusters.clusterOf(file.id);
+    const group = cluster === undefined ? undefined : this.groupOf(cluster);
+    const result = group && this.results.get(group.cluster);
+    if (!result || result.fingerprint !== group.fingerprint) return undefined;
+    const start = target.line.line.start;
+    const end = start + target.line.line.content.length;
+    const here = (result.findings.get(file.id) ?? []).filter(
+      (f) => f.span.start >= start && f.span.start <= end,
+    );
+    return here.map((f) => `**Reachability** (\`${f.code}\`): ${f.message}`);
+  };
+
+  private carryOf(result: GroupResult, group: Group): Carry {
+    if (this.carryCache?.result === result && this.carryCache.now === group.fingerprint)
+      return this.carryCache.carry;
+    const now = new Map<string, string>();
+    for (const key of [group.cluster, ...group.members]) {
+      const text = this.state.snapshot(key)?.text;
+      if (text !== undefined) now.set(corePathOf(key), text);
+    }
+    const carry = new Carry(result.texts, now);
+    this.carryCache = { result, now: group.fingerprint, carry };
+    return carry;
   }
 
   private forget(cluster: FileKey): void {
@@ -139,44 +150,14 @@ export class ReachabilityService {
     return findings;
   }
 
-  /** Hover on a rule: what the analysis says about it (dead, skipped, lock-out). */
-  readonly hoverProvider: HoverSectionProvider = (_ws, file, target) => {
-    if (target.kind !== 'rule') return undefined;
-    const group = this.groupOf(file.id);
-    const result = group && this.results.get(group.cluster);
-    if (!result || result.fingerprint !== group.fingerprint) return undefined;
-    const start = target.line.line.start;
-    const end = start + target.line.line.content.length;
-    const here = (result.findings.get(file.id) ?? []).filter(
-      (f) => f.span.start >= start && f.span.start <= end,
-    );
-    return here.map((f) => `**Reachability** (\`${f.code}\`): ${f.message}`);
-  };
-
-  private clusterOf(key: FileKey): FileKey | undefined {
-    const kind = fileKindOf(key);
-    if (kind === 'cluster') return key;
-    if (kind !== 'host' && kind !== 'guest') return undefined;
-    return clusterCandidateKeys(key).find(
-      (candidate) => this.state.snapshot(candidate) !== undefined,
-    );
-  }
-
-  private groupOf(key: FileKey): Group | undefined {
-    const cluster = this.clusterOf(key);
-    const clusterSnapshot = cluster && this.state.snapshot(cluster);
-    if (!cluster || !clusterSnapshot) return undefined;
-    const known = new Set([...this.state.openKeys(), ...this.state.diskKeys()]);
-    const members = [...known]
-      .filter((k) => {
-        const kind = fileKindOf(k);
-        return (kind === 'host' || kind === 'guest') && this.clusterOf(k) === cluster;
-      })
-      .sort();
-    const parts = [cluster, ...members].map((k) => `${k}@${this.state.revisionOf(k)}`);
+  private groupOf(cluster: FileKey): Group | undefined {
+    const keys = this.clusters.groupOf(cluster);
+    if (!keys || keys.cluster !== cluster) return undefined;
+    const files = [keys.cluster, ...keys.members];
+    if (keys.topology) files.push(keys.topology);
+    const parts = files.map((k) => `${k}@${this.state.revisionOf(k)}`);
     return {
-      cluster,
-      members,
+      ...keys,
       fingerprint: `${parts.join('|')}|overlap=${this.options.overlapHints()}`,
     };
   }
@@ -204,13 +185,42 @@ export class ReachabilityService {
     );
   }
 
+  /** The cluster model of a group, its files served from the snapshot cache (never parsed again). */
+  private modelOf(group: Group): { model: ClusterModel; problem?: Finding } | undefined {
+    const byPath = new Map<string, FileKey>();
+    for (const key of [group.cluster, ...group.members]) byPath.set(corePathOf(key), key);
+    const read = (path: string): { path: string; text: string } => ({
+      path,
+      text: this.state.snapshot(byPath.get(path)!)?.text ?? '',
+    });
+    if (!this.state.snapshot(group.cluster)) return undefined;
+    const { sources } = clusterSourcesOf([...byPath.keys()], read, {
+      kindOf: (path) => fileKindOf(byPath.get(path)!),
+    });
+    let world: Pick<ClusterSources, 'topology' | 'world'> = { world: 'assumed' };
+    let problem: Finding | undefined;
+    if (group.topology) {
+      const path = corePathOf(group.topology);
+      try {
+        const text = this.state.snapshot(group.topology)?.text ?? '';
+        world = { topology: { path, topology: readTopology(JSON.parse(text)) } };
+      } catch (error) {
+        problem = topologyProblem(
+          path.slice(path.lastIndexOf('/') + 1),
+          error instanceof Error ? error.message : String(error),
+        );
+      }
+    }
+    const model = buildClusterModel({ ...sources, ...world }, this.snapshots.loader(byPath));
+    return { model, ...(problem ? { problem } : {}) };
+  }
+
   private run(group: Group): void {
-    const files = this.inputOf(group);
-    if (!files) return;
-    const byPath = new Map([group.cluster, ...group.members].map((k) => [corePathOf(k), k]));
-    const texts = new Map(
-      [group.cluster, ...group.members].map((k) => [k, this.state.snapshot(k)?.text ?? '']),
-    );
+    const built = this.modelOf(group);
+    if (!built) return;
+    const texts = new Map<string, string>();
+    for (const key of [group.cluster, ...group.members])
+      texts.set(corePathOf(key), this.state.snapshot(key)?.text ?? '');
     const stale = (): boolean => this.groupOf(group.cluster)?.fingerprint !== group.fingerprint;
     let memo = this.memos.get(group.cluster);
     if (!memo) {
@@ -218,7 +228,7 @@ export class ReachabilityService {
       this.memos.set(group.cluster, memo);
     }
     checkReachabilityAsync(
-      files,
+      built.model,
       {
         yieldNow: () => new Promise<void>((resolve) => setImmediate(resolve)),
         isCancelled: stale,
@@ -229,11 +239,16 @@ export class ReachabilityService {
       (found) => {
         if (this.running.get(group.cluster) === group.fingerprint)
           this.running.delete(group.cluster);
+        const keyOf = new Map(
+          [group.cluster, ...group.members].map((k): [string, FileKey] => [corePathOf(k), k]),
+        );
         const findings = new Map<FileKey, Finding[]>();
         for (const [path, list] of found) {
-          const key = byPath.get(path);
+          const key = keyOf.get(path);
           if (key) findings.set(key, list);
         }
+        if (built.problem)
+          findings.set(group.cluster, [built.problem, ...(findings.get(group.cluster) ?? [])]);
         this.results.set(group.cluster, { fingerprint: group.fingerprint, findings, texts });
         const changed = [group.cluster, ...group.members].filter(
           (key) =>
@@ -251,27 +266,5 @@ export class ReachabilityService {
         }
       },
     );
-  }
-
-  private inputOf(group: Group): ClusterModel | undefined {
-    const text = (k: FileKey): string | undefined => this.state.snapshot(k)?.text;
-    const clusterText = text(group.cluster);
-    if (clusterText === undefined) return undefined;
-    const hosts: { node: string; file: { path: string; text: string } }[] = [];
-    const guests: { vmid: number; file: { path: string; text: string } }[] = [];
-    for (const key of group.members) {
-      const body = text(key);
-      if (body === undefined) continue;
-      const path = corePathOf(key);
-      if (fileKindOf(key) === 'host')
-        hosts.push({ node: basename(dirname(path)) || 'localhost', file: { path, text: body } });
-      else if (/^[0-9]+$/.test(fileStem(path)))
-        guests.push({ vmid: Number(fileStem(path)), file: { path, text: body } });
-    }
-    return buildClusterModel({
-      cluster: { path: corePathOf(group.cluster), text: clusterText },
-      hosts,
-      guests,
-    });
   }
 }

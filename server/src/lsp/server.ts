@@ -3,6 +3,7 @@ import { DidChangeWatchedFilesNotification } from 'vscode-languageserver/node';
 import type { Connection, InitializeResult } from 'vscode-languageserver/node';
 import { clientSupport, initialFolders, serverCapabilities } from './capabilities';
 import type { ClientSupport } from './capabilities';
+import { WorkspaceClusters } from './clusters';
 import { DiagnosticsService } from './diagnostics';
 import { DiskFiles } from './disk-files';
 import { Analyzer } from './file-analysis';
@@ -69,11 +70,14 @@ export function startServer(connection: Connection): Logger {
         const disk = new DiskFiles(log, support.watchedFilesRegistration);
         const state = new WorkspaceState(disk);
         const settings = new ServerSettings(params.initializationOptions);
-        const snapshots = new WorkspaceSnapshots(state);
+        const clusters = new WorkspaceClusters(state);
+        const snapshots = new WorkspaceSnapshots(state, clusters);
         // Reachability results arrive in the background; they invalidate what was shown. A change
         // of `overlapHints` changes each cluster's fingerprint: the next check analyses it again.
         const reachability = new ReachabilityService(
           state,
+          clusters,
+          snapshots,
           log,
           (keys) => {
             for (const key of keys) analyzer.forget(key);
@@ -86,10 +90,11 @@ export function startServer(connection: Connection): Logger {
           ...snapshots.findings(file.key),
           ...reachability.findings(file.key),
         ];
-        const analyzer = new Analyzer(state, log, check, settings);
+        const analyzer = new Analyzer(state, clusters, check, settings);
         const diagnostics = new DiagnosticsService(
           connection,
           state,
+          clusters,
           analyzer,
           support,
           log,
@@ -97,7 +102,7 @@ export function startServer(connection: Connection): Logger {
         );
         diagnostics.listen();
         const watch = watchSettings(connection, settings, support, log, () =>
-          diagnostics.recheckOpen(),
+          diagnostics.recheckAll(),
         );
         registerEditorFeatures(
           { connection, snapshots, settings, log },
@@ -131,7 +136,7 @@ export function startServer(connection: Connection): Logger {
           `pvefw: diagnostics are ${support.pullDiagnostics ? 'pulled by the client' : 'pushed by the server'}`,
         );
         if (support.watchedFilesRegistration) {
-          const watchers = [{ globPattern: '**/*.fw' }];
+          const watchers = [{ globPattern: '**/*.fw' }, { globPattern: '**/topology.json' }];
           background(
             log,
             'register file watcher',

@@ -2,9 +2,10 @@
 // through here: a file is parsed once per revision of its text, loaded once per revision of its
 // text and of its cluster.fw (so a cluster shared by a hundred guests is loaded once), and
 // nothing else ever parses.
-import { checkLoadedFile, loadIdeFile, ParsedFwFile } from '../core/index';
-import type { Finding, IdeFile, LineIndex, WorkspaceModel } from '../core/index';
-import { clusterCandidateKeys, corePathOf, fileKindOf } from './uris';
+import { checkLoadedFile, loadIdeFile, loadSource, ParsedFwFile } from '../core/index';
+import type { FileLoader, Finding, IdeFile, LineIndex, WorkspaceModel } from '../core/index';
+import type { WorkspaceClusters } from './clusters';
+import { corePathOf, fileKindOf } from './uris';
 import type { FileKey } from './uris';
 import type { FileSnapshot, WorkspaceState } from './workspace-state';
 
@@ -34,7 +35,10 @@ export class WorkspaceSnapshots {
   private readonly parsed = new Map<FileKey, Parsed>();
   private readonly loaded = new Map<FileKey, Loaded>();
 
-  constructor(private readonly state: WorkspaceState) {}
+  constructor(
+    private readonly state: WorkspaceState,
+    private readonly clusters: WorkspaceClusters,
+  ) {}
 
   /** The workspace as it is now. Cheap: a view over the caches. */
   model(): WorkspaceModel {
@@ -62,10 +66,28 @@ export class WorkspaceSnapshots {
     return (entry.findings ??= checkLoadedFile(entry.file.load, entry.file.kind, cluster));
   }
 
+  /**
+   * Loads for the cluster model, served from this cache: a file is loaded once per revision of
+   * its text and its cluster, whoever asks. `keyOf` maps the model's paths to file keys.
+   */
+  loader(keyOf: ReadonlyMap<string, FileKey>): FileLoader {
+    return (source, kind, context) => {
+      const key = keyOf.get(source.path);
+      const entry = key === undefined ? undefined : this.entry(key);
+      const sameCluster = (entry?.cluster?.load.config ?? undefined) === context.cluster;
+      const usable =
+        entry !== undefined &&
+        entry.file.kind === kind &&
+        entry.file.parsed.text === source.text &&
+        (kind === 'cluster' || sameCluster) &&
+        context.sdnIpSets === undefined;
+      return usable ? entry.file.load : loadSource(source, kind, context);
+    };
+  }
+
   private files(): IdeFile[] {
-    const keys = new Set([...this.state.openKeys(), ...this.state.diskKeys()]);
     const files: IdeFile[] = [];
-    for (const key of keys) {
+    for (const key of this.clusters.files()) {
       const file = this.file(key);
       if (file) files.push(file);
     }
@@ -103,12 +125,9 @@ export class WorkspaceSnapshots {
     return parsed;
   }
 
-  /** The first candidate cluster.fw that exists, as Analyzer.clusterFor finds it. */
+  /** The cluster.fw a file resolves to, as every part of the server finds it. */
   private clusterOf(key: FileKey): IdeFile | undefined {
-    for (const candidate of clusterCandidateKeys(key)) {
-      const file = this.file(candidate);
-      if (file) return file;
-    }
-    return undefined;
+    const cluster = this.clusters.clusterOf(key);
+    return cluster === undefined || cluster === key ? undefined : this.file(cluster);
   }
 }

@@ -45,11 +45,14 @@ export class WorkspaceState {
   private readonly unwatched = new Map<FileKey, string>();
   private readonly revisions = new Map<FileKey, number>();
   private revisionCounter = 0;
+  /** Bumped when a file may have come or gone (opened, closed, created, deleted). */
+  private membership = 0;
   private readonly listeners: FileChangeListener[] = [];
 
   constructor(private readonly diskFallback: DiskFallback = NO_DISK) {
     this.documents.onDidChangeContent(({ document }) => {
       const key = fileKey(document.uri);
+      if (!this.openUris.has(key)) this.membership++;
       this.openUris.set(key, document.uri);
       this.bump(key);
       this.emit([{ key, uri: document.uri, cause: 'content' }]);
@@ -60,6 +63,7 @@ export class WorkspaceState {
     this.documents.onDidClose(({ document }) => {
       const key = fileKey(document.uri);
       this.openUris.delete(key);
+      this.membership++;
       this.bump(key);
       this.emit([{ key, uri: document.uri, cause: 'closed' }]);
     });
@@ -67,6 +71,16 @@ export class WorkspaceState {
 
   onDidChange(listener: FileChangeListener): void {
     this.listeners.push(listener);
+  }
+
+  /** Every file known: open documents and files read from disk. */
+  knownKeys(): FileKey[] {
+    return [...new Set([...this.openUris.keys(), ...this.disk.keys()])];
+  }
+
+  /** Changes whenever the set of known files may have changed (not on edits). */
+  membershipGeneration(): number {
+    return this.membership;
   }
 
   /** The keys of the documents the client has open. */
@@ -108,8 +122,10 @@ export class WorkspaceState {
       // Created since the scan; the watcher reports its later changes, so keep it.
       this.unwatched.delete(key);
       this.disk.set(key, text);
+      this.membership++;
       this.bump(key);
     } else if (text !== this.unwatched.get(key)) {
+      if ((text === undefined) !== (this.unwatched.get(key) === undefined)) this.membership++;
       if (text === undefined) this.unwatched.delete(key);
       else this.unwatched.set(key, text);
       this.bump(key);
@@ -120,6 +136,7 @@ export class WorkspaceState {
   /** Records what is on disk (undefined: deleted). Notifies only when something changed. */
   setDiskText(key: FileKey, text: string | undefined): void {
     if (this.disk.get(key) === text) return;
+    if ((text === undefined) !== (this.disk.get(key) === undefined)) this.membership++;
     if (text === undefined) this.disk.delete(key);
     else this.disk.set(key, text);
     this.bump(key);
