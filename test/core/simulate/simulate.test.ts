@@ -73,9 +73,14 @@ test('IPv6 packets use the IPv6 ruleset', () => {
   );
 });
 
+// An ICMP error that belongs to no connection is INVALID: only nf_conntrack_allow_invalid lets it
+// reach a guest's rules (test/core/simulate/conntrack.test.ts).
+const ALLOW_INVALID = '[OPTIONS]\nnf_conntrack_allow_invalid: 1\n';
+
 test('ICMP types compare by type and code', () => {
   const texts = {
     cluster: CLUSTER,
+    host: ALLOW_INVALID,
     guests: {
       100: '[OPTIONS]\nenable: 1\n[RULES]\nIN ACCEPT -p icmp -icmp-type destination-unreachable\n',
     },
@@ -88,7 +93,11 @@ test('ICMP types compare by type and code', () => {
 });
 
 test('PVEFW-Drop is evaluated, not short-cut: critical ICMP passes a DROP policy', () => {
-  const texts = { cluster: CLUSTER, guests: { 100: '[OPTIONS]\nenable: 1\n' } };
+  const texts = {
+    cluster: CLUSTER,
+    host: ALLOW_INVALID,
+    guests: { 100: '[OPTIONS]\nenable: 1\n' },
+  };
   const run = (dport: string): string =>
     simulate(texts, { from: 'outside', to: 'vm100', proto: 'icmp', dport }).verdict;
   assert.equal(run('fragmentation-needed'), 'ACCEPT');
