@@ -74,8 +74,8 @@ test(
     const { cases } = parseTestsFile(readText(join(dir, 'tests')));
     for (const { at, state } of SIMULATOR_NOT_KERNEL) {
       const line = Number(at.split(':')[1]);
-      const { action, id: _id, ...packet } = cases.find((c) => c.lineNumber === line)!.fields;
-      const request = { ...packet, from: packet['from']!, to: packet['to']! };
+      const { action, ...fields } = cases.find((c) => c.lineNumber === line)!.fields;
+      const request = { ...fields, from: fields['from']!, to: fields['to']! };
       assert.equal(action, 'ACCEPT', at);
       assert.equal(simulatePacket(rulesets, fw.topology, request).verdict, 'DROP', at);
       const inside = simulatePacket(rulesets, fw.topology, { ...request, state });
