@@ -15,11 +15,7 @@ import {
   type SimulateRequest,
 } from '../../../server/src/core/simulate';
 import { compileTexts, type Texts } from '../compile/helpers';
-
-function simulate(texts: Texts, request: SimulateRequest): ReturnType<typeof simulatePacket> {
-  const rulesets = prepareSimulation(compileTexts(texts, DEFAULT_TOPOLOGY));
-  return simulatePacket(rulesets, DEFAULT_TOPOLOGY, request);
-}
+import { simulate } from './helpers';
 
 /**
  * The rule that decided, the last that matched on the path (host chains accept by RETURN): a

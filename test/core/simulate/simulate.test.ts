@@ -2,19 +2,8 @@
 // the places where it is deliberately more exact than Proxmox's own simulator.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  DEFAULT_TOPOLOGY,
-  prepareSimulation,
-  simulatePacket,
-  ZoneError,
-  type SimulateRequest,
-} from '../../../server/src/core/simulate';
-import { compileTexts, type Texts } from '../compile/helpers';
-
-function simulate(texts: Texts, request: SimulateRequest): ReturnType<typeof simulatePacket> {
-  const rulesets = prepareSimulation(compileTexts(texts, DEFAULT_TOPOLOGY));
-  return simulatePacket(rulesets, DEFAULT_TOPOLOGY, request);
-}
+import { ZoneError } from '../../../server/src/core/simulate';
+import { simulate } from './helpers';
 
 const CLUSTER = `[OPTIONS]
 enable: 1
@@ -62,7 +51,7 @@ test('IPv6 packets use the IPv6 ruleset', () => {
       100: '[OPTIONS]\nenable: 1\n[RULES]\nIN ACCEPT -source 2001:db8::/64 -p tcp -dport 22\n',
     },
   };
-  const run = (source: string): ReturnType<typeof simulatePacket> =>
+  const run = (source: string): ReturnType<typeof simulate> =>
     simulate(texts, { from: 'outside', to: 'vm100', source, dport: '22' });
   assert.equal(run('2001:db8::5').verdict, 'ACCEPT');
   assert.equal(run('2001:db8::5').packet.family, 6);
