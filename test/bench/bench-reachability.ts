@@ -2,7 +2,7 @@
 // generated workspaces, how it grows with size, the cost of re-analysing after one edit, and
 // memory. Figures only: nothing here asserts a timing.
 import { execFileSync } from 'node:child_process';
-import { checkReachability, ReachabilityMemo } from '../../server/src/core';
+import { buildClusterModel, checkReachability, ReachabilityMemo } from '../../server/src/core';
 import { generateWorkspace } from './generate';
 
 function analyse(
@@ -11,14 +11,11 @@ function analyse(
   memo?: ReachabilityMemo,
 ): { ms: number; findings: number } {
   const start = process.hrtime.bigint();
-  const found = checkReachability(
-    {
-      cluster: { path: 'cluster.fw', text: cluster },
-      hosts: [],
-      guests: [{ vmid: 100, file: { path: '100.fw', text: guest } }],
-    },
-    memo,
-  );
+  const model = buildClusterModel({
+    cluster: { path: 'cluster.fw', text: cluster },
+    guests: [{ vmid: 100, file: { path: '100.fw', text: guest } }],
+  });
+  const found = checkReachability(model, {}, memo);
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   return { ms, findings: [...found.values()].reduce((n, f) => n + f.length, 0) };
 }

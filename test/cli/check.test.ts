@@ -242,10 +242,21 @@ describe('--kind', () => {
     assertUsageFailure(pvefw(['check', 'rules.fw'], root), /rules\.fw.*--kind/);
   });
 
-  test('so is such a file found in a folder walk, before anything is printed', () => {
+  test('such a file found in a folder walk gets a finding of its own; the rest is checked', () => {
     const root = tree({ ...PVE_TREE, 'firewall/backup-old.fw': '[RULES]\n' });
     const result = pvefw(['check', '--format', 'json', '.'], root);
-    assertUsageFailure(result, /firewall\/backup-old\.fw.*--kind/);
+    assert.equal(result.status, 0, result.stderr);
+    const files = parseJsonOutput(result.stdout).files;
+    const odd = files.find((f) => f.path === 'firewall/backup-old.fw');
+    assert.equal(odd?.kind, 'unknown');
+    assert.deepEqual(
+      odd?.diagnostics.map((d) => [d.line, d.severity, d.code]),
+      [[1, 'warning', 'unknown-file-kind']],
+    );
+    assert.ok(
+      files.some((f) => f.path === 'firewall/cluster.fw' && f.kind === 'cluster'),
+      'cluster.fw is still checked',
+    );
   });
 });
 

@@ -137,7 +137,7 @@ export function parseJsonOutput(stdout: string): JsonOutput {
   for (const file of output.files) {
     assert.deepEqual(Object.keys(file).sort(), FILE_KEYS);
     assert.equal(typeof file.path, 'string');
-    assert.ok(['cluster', 'host', 'guest', 'vnet'].includes(file.kind), file.kind);
+    assert.ok(['cluster', 'host', 'guest', 'vnet', 'unknown'].includes(file.kind), file.kind);
     for (const d of file.diagnostics) {
       assert.deepEqual(Object.keys(d).sort(), DIAGNOSTIC_KEYS);
       for (const key of ['line', 'column', 'endLine', 'endColumn'] as const) {

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { runTestDir, testDirs } from '../../server/src/cli/test-command';
 import { compileRuleset } from '../../server/src/core/compile';
 import { parseTestsFile, prepareSimulation, simulatePacket } from '../../server/src/core/simulate';
-import { readFirewallDir } from '../../server/src/cli/firewall-dir';
+import { modelAndNode } from '../../server/src/cli/simulate';
 import { readText, sharedCorpusDir } from '../support/corpus';
 
 const corpus = sharedCorpusDir();
@@ -69,16 +69,16 @@ test(
   { skip: SKIP },
   () => {
     const dir = join(corpus!, 'upstream', 'test-basic1');
-    const fw = readFirewallDir(dir, undefined, dir);
-    const rulesets = prepareSimulation(compileRuleset(fw.input));
+    const { input } = modelAndNode(dir, undefined, { world: 'proxmox-tests' }, dir);
+    const rulesets = prepareSimulation(compileRuleset(input));
     const { cases } = parseTestsFile(readText(join(dir, 'tests')));
     for (const { at, state } of SIMULATOR_NOT_KERNEL) {
       const line = Number(at.split(':')[1]);
       const { action, ...fields } = cases.find((c) => c.lineNumber === line)!.fields;
       const request = { ...fields, from: fields['from']!, to: fields['to']! };
       assert.equal(action, 'ACCEPT', at);
-      assert.equal(simulatePacket(rulesets, fw.topology, request).verdict, 'DROP', at);
-      const inside = simulatePacket(rulesets, fw.topology, { ...request, state });
+      assert.equal(simulatePacket(rulesets, input.topology, request).verdict, 'DROP', at);
+      const inside = simulatePacket(rulesets, input.topology, { ...request, state });
       assert.equal(inside.verdict, 'ACCEPT', at);
     }
   },

@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import type { Ruleset } from '../../server/src/core/compile';
 import {
-  DEFAULT_TOPOLOGY,
+  PROXMOX_TEST_TOPOLOGY,
   prepareSimulation,
   simulatePacket,
   type SimulateRequest,
@@ -128,11 +128,11 @@ const SCENARIOS: readonly { name: string; request: SimulateRequest; verdict: str
 ];
 
 test('a real kernel agrees with the simulated conntrack verdicts', { skip: missing() }, () => {
-  const compiled = compileTexts(TEXTS, DEFAULT_TOPOLOGY);
+  const compiled = compileTexts(TEXTS, PROXMOX_TEST_TOPOLOGY);
   const rulesets = prepareSimulation(compiled);
   const checks: string[] = [];
   for (const { name, request, verdict } of SCENARIOS) {
-    const result = simulatePacket(rulesets, DEFAULT_TOPOLOGY, request);
+    const result = simulatePacket(rulesets, PROXMOX_TEST_TOPOLOGY, request);
     assert.equal(result.verdict, verdict, name);
     const deciding = [
       result.checks[result.checks.length - 1]?.decidedBy,

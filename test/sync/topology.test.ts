@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { PveClient } from '../../server/src/cluster/client';
 import { pull } from '../../server/src/cluster/pull';
 import { pushWorkspace } from '../../server/src/cluster/push-workspace';
-import { readTopology } from '../../server/src/core/simulate/read-topology';
+import { readTopology } from '../../server/src/core/model/read-topology';
 import { CORPUS_GUESTS, CORPUS_NODES, USER } from '../support/sim-fixture';
 import { syncHarness } from './harness';
 

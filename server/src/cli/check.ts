@@ -1,7 +1,19 @@
 import { resolve } from 'node:path';
-import { checkFile, fileKindFromPath, type CheckOptions, type FileKind } from '../core';
+import {
+  buildClusterModel,
+  checkCluster,
+  checkFile,
+  clusterFileCandidates,
+  modelFiles,
+  type ClusterModel,
+  fileKindFromPath,
+  unknownKindFinding,
+  type FileKind,
+  type Finding,
+} from '../core';
 import type { CheckArgs } from './args';
-import { clusterFor } from './cluster';
+import { shownPath } from './paths';
+import { clusterSources, readClusterOf } from './cluster-folder';
 import { discoverFiles, type FoundFile } from './discover';
 import { usageError } from './errors';
 import { ExitCode } from './exit-codes';
@@ -14,47 +26,85 @@ import {
   type FileResult,
 } from './format';
 import type { CliIo } from './io';
-import { reachabilityFindings } from './reachability';
 import { SourceReader } from './sources';
+
+type Checked = FoundFile & { readonly kind: FileKind | undefined };
 
 /**
  * `pvefw check`: finds and reads every file first (so a usage or input error leaves stdout
- * empty), then checks each one and prints all findings at once.
+ * empty), then checks each cluster as a whole, through the same cluster model as every other
+ * command, and prints the findings of the files that were asked for.
  */
 export function runCheck(args: CheckArgs, io: CliIo): ExitCode {
-  const files = withKinds(discoverFiles(args.paths, io.cwd), args.kind);
+  const files = withKinds(discoverFiles(args.paths, io.cwd), args);
   const reader = new SourceReader();
-  const explicitCluster =
+  const explicit =
     args.cluster === undefined
       ? undefined
-      : {
-          ...reader.read(resolve(io.cwd, args.cluster), args.cluster, '--cluster file '),
-          absolute: resolve(io.cwd, args.cluster),
-        };
-  const jobs = files.map((file) => {
+      : (() => {
+          const absolute = resolve(io.cwd, args.cluster);
+          reader.read(absolute, args.cluster, '--cluster file ');
+          return absolute;
+        })();
+  const clusterOf = (file: Checked): string | undefined =>
+    file.kind === 'cluster'
+      ? file.absolute
+      : (explicit ??
+        clusterFileCandidates(file.absolute)
+          .map((c) => resolve(io.cwd, c))
+          .find((c) => reader.isFile(c)));
+  // Each file joins the cluster it resolves against, and the whole cluster is read around it:
+  // a file checked alone gets the answer it gets when its folder is checked. A file whose kind
+  // only --kind gives has no place in a layout: it is checked against its cluster on its own.
+  const byCluster = new Map<string, Checked[]>();
+  const alone: { file: Checked; cluster: string | undefined }[] = [];
+  for (const file of files) {
+    if (file.kind === undefined) continue;
+    const cluster = clusterOf(file);
+    if (cluster !== undefined && file.kind === fileKindFromPath(file.absolute))
+      byCluster.set(cluster, [...(byCluster.get(cluster) ?? []), file]);
+    else alone.push({ file, cluster });
+  }
+  const found = new Map<string, Finding[]>();
+  const asked = new Set(files.map((f) => f.absolute));
+  const options = { overlapHints: args.overlapHints === true };
+  const keep = (findings: Map<string, Finding[]>, absolutes: readonly string[]): void => {
+    const byShown = new Map(absolutes.map((a) => [shownPath(a, io.cwd), a]));
+    for (const [path, list] of findings) {
+      const absolute = byShown.get(path);
+      if (absolute !== undefined && asked.has(absolute)) found.set(absolute, list);
+    }
+  };
+  for (const [cluster, members] of byCluster) {
+    const absolutes = [cluster, ...members.map((m) => m.absolute).filter((a) => a !== cluster)];
+    // --cluster names the cluster of exactly the files given with it, wherever it lies.
+    const model =
+      explicit === cluster
+        ? buildClusterModel({
+            ...clusterSources(cluster, absolutes.slice(1), reader, io.cwd).sources,
+            world: 'assumed',
+          })
+        : readClusterOf(cluster, reader, io.cwd).model;
+    keep(checkCluster(model, options), [...absolutes, ...modelAbsolutes(model, io.cwd)]);
+  }
+  for (const { file, cluster } of alone) {
     const source = reader.read(file.absolute, file.path);
-    const cluster = clusterFor(file, explicitCluster, reader, io.cwd);
-    const own = file.kind === 'cluster' ? { ...source, absolute: file.absolute } : cluster;
-    return { ...file, source, cluster, clusterFile: own };
-  });
-  const reachability = reachabilityFindings(
-    jobs.map((job) => ({ ...job, cluster: job.clusterFile })),
-    args.overlapHints === true,
-  );
-  const clusterCache: NonNullable<CheckOptions['clusterCache']> = new Map();
-  const results: FileResult[] = jobs.map((job) => {
-    const findings = checkFile(
-      job.source,
-      job.kind,
-      job.cluster ? { cluster: job.cluster, clusterCache } : {},
-    );
-    return {
-      path: job.path,
-      kind: job.kind,
-      text: job.source.text,
-      findings: sortFindings([...findings, ...(reachability.get(job.path) ?? [])]),
-    };
-  });
+    if (file.kind === 'cluster') {
+      const model = buildClusterModel({ cluster: source, world: 'assumed' });
+      keep(checkCluster(model, options), [file.absolute]);
+      continue;
+    }
+    const against = cluster === undefined ? {} : { cluster: reader.read(cluster, cluster) };
+    found.set(file.absolute, checkFile(source, file.kind!, against));
+  }
+  const results: FileResult[] = files.map((file) => ({
+    path: file.path,
+    kind: file.kind ?? 'unknown',
+    text: reader.read(file.absolute, file.path).text,
+    findings: sortFindings(
+      file.kind === undefined ? [unknownKindFinding()] : (found.get(file.absolute) ?? []),
+    ),
+  }));
 
   if (args.format === 'json') {
     io.out(formatJson(results));
@@ -65,18 +115,27 @@ export function runCheck(args: CheckArgs, io: CliIo): ExitCode {
   return hasErrors(results) ? ExitCode.Findings : ExitCode.Ok;
 }
 
-function withKinds(
-  files: readonly FoundFile[],
-  override: FileKind | undefined,
-): (FoundFile & { readonly kind: FileKind })[] {
-  const unknown = files.filter((f) => (override ?? fileKindFromPath(f.absolute)) === undefined);
-  if (unknown.length > 0) {
-    const more = unknown.length > 1 ? ` (and ${unknown.length - 1} more)` : '';
+/**
+ * The kind of each file: `--kind`, else its name. A file named on the command line whose kind
+ * cannot be told is a usage error; one found in a folder gets an `unknown-file-kind` finding,
+ * and everything else is still checked.
+ */
+/** The absolute path of every file of a model (its paths are shown paths). */
+function modelAbsolutes(model: ClusterModel, cwd: string): string[] {
+  return modelFiles(model).map((f) => resolve(cwd, f.path));
+}
+
+function withKinds(files: readonly FoundFile[], args: CheckArgs): Checked[] {
+  const named = new Set(args.paths.map((p) => p.replace(/\/+$/, '')));
+  const out = files.map((f) => ({ ...f, kind: args.kind ?? fileKindFromPath(f.absolute) }));
+  const unnamed = out.filter((f) => f.kind === undefined && named.has(f.path));
+  if (unnamed.length > 0) {
+    const more = unnamed.length > 1 ? ` (and ${unnamed.length - 1} more)` : '';
     throw usageError(
-      `cannot tell the kind of '${unknown[0]!.path}'${more} from its name ` +
+      `cannot tell the kind of '${unnamed[0]!.path}'${more} from its name ` +
         `(cluster.fw, host.fw, <vmid>.fw, sdn/firewall/<vnet>.fw); ` +
         `pass --kind cluster|host|guest|vnet`,
     );
   }
-  return files.map((f) => ({ ...f, kind: (override ?? fileKindFromPath(f.absolute))! }));
+  return out;
 }

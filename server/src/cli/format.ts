@@ -3,7 +3,8 @@ import { LineIndex, findingText, type FileKind, type Finding, type Severity } fr
 /** One checked file with its text (to place findings) and its findings in file order. */
 export interface FileResult {
   readonly path: string;
-  readonly kind: FileKind;
+  /** `unknown` for a file whose name says no kind (it gets an unknown-file-kind finding). */
+  readonly kind: FileKind | 'unknown';
   readonly text: string;
   readonly findings: readonly Finding[];
 }
@@ -23,7 +24,7 @@ export interface JsonDiagnostic {
 export interface JsonReport {
   readonly files: readonly {
     readonly path: string;
-    readonly kind: FileKind;
+    readonly kind: FileKind | 'unknown';
     readonly diagnostics: readonly JsonDiagnostic[];
   }[];
 }

@@ -4,6 +4,8 @@ export interface SimulateArgs {
   readonly dir: string;
   /** A topology.json path, 'default', or undefined for DIR/topology.json else the default. */
   readonly topology?: string;
+  /** The node whose ruleset is simulated; default the local node. */
+  readonly node?: string;
   readonly from: string;
   readonly to: string;
   readonly packet: Readonly<Record<string, string>>;
@@ -53,8 +55,14 @@ function readOptions(
 /** `pvefw simulate DIR --from Z --to Z [packet options] [--topology FILE|default]`. */
 export function parseSimulateArgs(argv: readonly string[]): SimulateArgs | 'help' {
   if (argv.some((a) => HELP_FLAGS.has(a))) return 'help';
-  const { values, positional } = readOptions(argv, ['from', 'to', 'topology', ...PACKET_OPTIONS]);
-  if (positional.length === 0) throw usageError('missing DIR (a folder with cluster.fw)');
+  const { values, positional } = readOptions(argv, [
+    'from',
+    'to',
+    'topology',
+    'node',
+    ...PACKET_OPTIONS,
+  ]);
+  if (positional.length === 0) throw usageError('missing DIR (a folder of firewall files)');
   if (positional.length > 1) throw usageError(`unexpected argument '${positional[1]!}'`);
   const from = values.get('from');
   const to = values.get('to');
@@ -66,7 +74,15 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateArgs | 'help
     if (value !== undefined) packet[key] = value;
   }
   const topology = values.get('topology');
-  return { dir: positional[0]!, from, to, packet, ...(topology ? { topology } : {}) };
+  const node = values.get('node');
+  return {
+    dir: positional[0]!,
+    from,
+    to,
+    packet,
+    ...(topology ? { topology } : {}),
+    ...(node ? { node } : {}),
+  };
 }
 
 /** `pvefw test DIR... [--topology FILE|default] [--id NAME]`. */

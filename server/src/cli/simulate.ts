@@ -7,12 +7,17 @@ import {
   ZoneError,
   type SimulateRequest,
 } from '../core/simulate';
-import type { Topology } from '../core/model/topology';
-import { usageError } from './errors';
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { compileInputFor, modelNode, type ClusterModel, type Topology } from '../core';
+import type { CompileInput } from '../core/compile';
+import { readClusterFolder, type TopologyChoice } from './cluster-folder';
+import { fsReason, inputError, usageError } from './errors';
 import { ExitCode } from './exit-codes';
-import { readFirewallDir } from './firewall-dir';
 import type { CliIo } from './io';
+import { shownPath } from './paths';
 import type { SimulateArgs } from './sim-args';
+import { SourceReader } from './sources';
 
 /** Proxmox's compile-time warnings, which explain rules missing from a trace. */
 export function skippedLines(compiled: CompileResult): string[] {
@@ -46,25 +51,84 @@ function endpoint(
   return zone;
 }
 
+/** The folder a command was pointed at, or an input error. */
+export function folderArg(dirArg: string, cwd: string): string {
+  const dir = resolve(cwd, dirArg);
+  let isDir: boolean;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch (error) {
+    throw inputError(`cannot read ${dirArg}: ${fsReason(error)}`);
+  }
+  if (!isDir) throw inputError(`${dirArg} is not a folder`);
+  return dir;
+}
+
+/** The model of the folder and the node asked about, with what explains a verdict. */
+export function modelAndNode(
+  dirArg: string,
+  nodeArg: string | undefined,
+  choice: TopologyChoice,
+  cwd: string,
+): { model: ClusterModel; node: string; input: CompileInput; notes: string[] } {
+  const { model, unknown } = readClusterFolder(
+    folderArg(dirArg, cwd),
+    new SourceReader(),
+    cwd,
+    choice,
+  );
+  const node = nodeArg ?? model.localNode;
+  const found = modelNode(model, node);
+  if (!found)
+    throw usageError(
+      `no node '${node}' in this cluster (nodes: ${model.nodes.map((n) => n.name).join(', ')})`,
+    );
+  const notes = unknown.map(
+    (path) => `note: ${shownPath(path, cwd)}: not read (its name says no kind; Proxmox ignores it)`,
+  );
+  for (const guest of model.guests) {
+    if (!guest.file || guest.node === node) continue;
+    notes.push(
+      guest.node === undefined
+        ? `note: ${guest.file.path}: no guest ${guest.vmid} in the topology; not compiled`
+        : `note: ${guest.file.path}: guest ${guest.vmid} runs on node '${guest.node}' (use --node ${guest.node})`,
+    );
+  }
+  if (found.backend === 'proxmox-firewall')
+    notes.push(
+      `note: node '${node}' runs proxmox-firewall (nftables: 1 in its host.fw); this is pve-firewall's (iptables) verdict`,
+    );
+  if (model.topologySource.kind === 'proxmox-tests')
+    notes.push("note: topology: Proxmox's test topology (--topology default)");
+  else if (model.topologySource.kind === 'assumed')
+    notes.push(
+      'note: topology: assumed from the files (no topology.json): guests on this node with the NICs their rules name plus one more, all firewalled',
+    );
+  return { model, node, input: compileInputFor(model, node), notes };
+}
+
 export function runSimulate(args: SimulateArgs, io: CliIo): ExitCode {
-  const fw = readFirewallDir(args.dir, args.topology, io.cwd);
-  const compiled = compileRuleset(fw.input);
+  const { input, notes } = modelAndNode(
+    args.dir,
+    args.node,
+    { world: 'assumed', ...(args.topology ? { option: args.topology } : {}) },
+    io.cwd,
+  );
+  const compiled = compileRuleset(input);
   const packet: Record<string, string> = { ...args.packet };
-  const from = endpoint(args.from, fw.topology, 'source', packet);
-  const to = endpoint(args.to, fw.topology, 'dest', packet);
+  const from = endpoint(args.from, input.topology, 'source', packet);
+  const to = endpoint(args.to, input.topology, 'dest', packet);
   const request: SimulateRequest = { ...packet, from, to };
   let lines: string[];
   try {
-    lines = formatSimulation(simulatePacket(prepareSimulation(compiled), fw.topology, request));
+    lines = formatSimulation(simulatePacket(prepareSimulation(compiled), input.topology, request));
   } catch (error) {
     if (error instanceof ZoneError) throw usageError(error.message);
     throw error;
   }
   if (!compiled.enabled)
     lines.push('note: the firewall is off (cluster.fw missing or without enable: 1)');
-  lines.push(...fw.notes, ...skippedLines(compiled));
-  if (fw.topologySource === 'default')
-    lines.push("note: topology: Proxmox's test topology (no topology.json)");
+  lines.push(...notes, ...skippedLines(compiled));
   io.out(`${lines.join('\n')}\n`);
   return ExitCode.Ok;
 }

@@ -10,10 +10,9 @@ import {
 } from '../core/simulate';
 import { fsReason, inputError } from './errors';
 import { ExitCode } from './exit-codes';
-import { readFirewallDir } from './firewall-dir';
 import type { CliIo } from './io';
 import type { TestArgs } from './sim-args';
-import { skippedLines } from './simulate';
+import { modelAndNode, skippedLines } from './simulate';
 
 /** One folder's run, as `pvefw test` and the corpus test see it. */
 export interface DirRun {
@@ -51,16 +50,20 @@ export function runTestDir(
   cwd: string,
   id?: string,
 ): DirRun {
-  const fw = readFirewallDir(dir, topology, cwd);
-  const compiled = compileRuleset(fw.input);
+  // A tests file is Proxmox's own format: without a topology.json it runs in Proxmox's test world.
+  const choice = { world: 'proxmox-tests' as const, ...(topology ? { option: topology } : {}) };
+  const { input, notes } = modelAndNode(dir, undefined, choice, cwd);
+  const compiled = compileRuleset(input);
+  const testsPath = join(resolve(cwd, dir), 'tests');
   let text: string;
   try {
-    text = readFileSync(join(fw.dir, 'tests'), 'utf8');
+    text = readFileSync(testsPath, 'utf8');
   } catch (error) {
     throw inputError(`cannot read ${join(dir, 'tests')}: ${fsReason(error)}`);
   }
-  const report = runFirewallTests(prepareSimulation(compiled), fw.topology, text, id);
-  return { dir, report, notes: [...fw.notes, ...skippedLines(compiled)] };
+  const report = runFirewallTests(prepareSimulation(compiled), input.topology, text, id);
+  const kept = notes.filter((n) => !n.startsWith("note: topology: Proxmox's test topology"));
+  return { dir, report, notes: [...kept, ...skippedLines(compiled)] };
 }
 
 function caseLines(shown: string, c: TestCaseResult): string[] {

@@ -15,7 +15,9 @@ export { findingText } from './checks/finding';
 export type { SourceFile, CheckOptions } from './checks/check-file';
 export { checkFile } from './checks/check-file';
 export type { LoadedCheckOptions } from './checks/check-file';
-export { checkLoadedFile } from './checks/check-file';
+export { checkLoadedFile, unknownKindFinding } from './checks/check-file';
+export type { ClusterCheckOptions } from './checks/check-cluster';
+export { checkCluster } from './checks/check-cluster';
 export { DIAGNOSTIC_CODES } from './checks/codes';
 export type { CodeInfo } from './checks/codes';
 export type { IdeFile, WorkspaceModel, WorkspaceSource } from './ide/workspace-model';
@@ -44,8 +46,32 @@ export { normaliseFile } from './ide/normalise';
 export type { CodeActionEntry } from './ide/code-actions';
 export { codeActionsAt } from './ide/code-actions';
 export { applyEdits } from './ide/text-edits';
-export type { ReachabilityFiles } from './checks/check-reachability';
+export type { ReachabilityOptions } from './checks/check-reachability';
 export { checkReachability, ReachabilityMemo } from './checks/check-reachability';
+export type {
+  ClusterFile,
+  ClusterGuest,
+  ClusterModel,
+  ClusterNode,
+  ClusterSources,
+  ClusterVnet,
+  FileLoader,
+  FirewallBackend,
+  ModelSource,
+  TopologySource,
+} from './model/cluster-model';
+export { buildClusterModel, loadSource, modelFiles } from './model/cluster-model';
+export type { ClusterGroup, GroupedFiles } from './model/cluster-layout';
+export {
+  folderOf,
+  groupByCluster,
+  hostNodeFromPath,
+  layoutRootOf,
+  topologyCandidates,
+} from './model/cluster-layout';
+export { compileInputFor, modelNode } from './compile/node-input';
+export { readTopology, TopologyError } from './model/read-topology';
+export { PROXMOX_TEST_TOPOLOGY } from './model/proxmox-test-topology';
 export type { Topology, TopologyGuest, TopologyNic, TopologyNode } from './model/topology';
 export { checkReachabilityAsync } from './checks/check-reachability';
 export { AnalysisCancelled } from './analysis/steps';

@@ -9,8 +9,9 @@ import {
   fileStem,
   ReachabilityMemo,
   type Finding,
+  type ClusterModel,
   type HoverSectionProvider,
-  type ReachabilityFiles,
+  buildClusterModel,
 } from '../core/index';
 import type { Logger } from './guard';
 import { clusterCandidateKeys, corePathOf, fileKindOf } from './uris';
@@ -222,6 +223,7 @@ export class ReachabilityService {
         yieldNow: () => new Promise<void>((resolve) => setImmediate(resolve)),
         isCancelled: stale,
       },
+      { overlapHints: this.options.overlapHints() },
       memo,
     ).then(
       (found) => {
@@ -251,7 +253,7 @@ export class ReachabilityService {
     );
   }
 
-  private inputOf(group: Group): ReachabilityFiles | undefined {
+  private inputOf(group: Group): ClusterModel | undefined {
     const text = (k: FileKey): string | undefined => this.state.snapshot(k)?.text;
     const clusterText = text(group.cluster);
     if (clusterText === undefined) return undefined;
@@ -266,11 +268,10 @@ export class ReachabilityService {
       else if (/^[0-9]+$/.test(fileStem(path)))
         guests.push({ vmid: Number(fileStem(path)), file: { path, text: body } });
     }
-    return {
+    return buildClusterModel({
       cluster: { path: corePathOf(group.cluster), text: clusterText },
       hosts,
       guests,
-      overlapHints: this.options.overlapHints(),
-    };
+    });
   }
 }

@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import {
   checkReachability,
   ReachabilityMemo,
-  type ReachabilityFiles,
+  buildClusterModel,
+  type ClusterModel,
 } from '../../../server/src/core';
 import { generateWorkspace, rng } from '../../bench/generate';
 
@@ -52,29 +53,32 @@ function rulesAt(lines: string[], pick: () => number): number {
   return first + Math.floor(pick() * (lines.length - first));
 }
 
-function files(cluster: string, guest: string, host: string): ReachabilityFiles {
-  return {
+function files(cluster: string, guest: string, host: string): ClusterModel {
+  return buildClusterModel({
     cluster: { path: 'cluster.fw', text: cluster },
     hosts: [{ node: 'pve1', file: { path: 'host.fw', text: host } }],
     guests: [{ vmid: 100, file: { path: '100.fw', text: guest } }],
     topology: {
-      localNode: 'pve1',
-      localNetwork: '192.168.1.0/24',
-      nodes: [{ name: 'pve1' }],
-      guests: [
-        {
-          vmid: 100,
-          kind: 'vm',
-          node: 'pve1',
-          nics: [
-            { name: 'net0', bridge: 'vmbr0', firewall: true },
-            { name: 'net1', bridge: 'vmbr0', firewall: true },
-          ],
-        },
-      ],
+      path: 'topology.json',
+      topology: {
+        localNode: 'pve1',
+        localNetwork: '192.168.1.0/24',
+        nodes: [{ name: 'pve1' }],
+        guests: [
+          {
+            vmid: 100,
+            kind: 'vm',
+            node: 'pve1',
+            nics: [
+              { name: 'net0', bridge: 'vmbr0', firewall: true },
+              { name: 'net1', bridge: 'vmbr0', firewall: true },
+            ],
+          },
+        ],
+      },
     },
     sdnIpSets: [],
-  };
+  });
 }
 
 test('an analysis with a memo finds exactly what a fresh one does, edit after edit', () => {
@@ -103,7 +107,7 @@ test('an analysis with a memo finds exactly what a fresh one does, edit after ed
       else edit(cluster, pick);
     }
     const input = files(cluster.join('\n'), guest.join('\n'), host.join('\n'));
-    const incremental = checkReachability(input, memo);
+    const incremental = checkReachability(input, {}, memo);
     const fresh = checkReachability(input);
     assert.deepEqual(incremental, fresh, `after edit ${step}`);
     compared += [...fresh.values()].reduce((n, f) => n + f.length, 0);

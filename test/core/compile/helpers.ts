@@ -5,7 +5,7 @@ import {
   type CompileResult,
 } from '../../../server/src/core/compile';
 import type { Topology } from '../../../server/src/core/model/topology';
-import { DEFAULT_TOPOLOGY } from '../../../server/src/core/simulate';
+import { PROXMOX_TEST_TOPOLOGY } from '../../../server/src/core/simulate';
 
 export interface Texts {
   readonly cluster?: string;
@@ -15,7 +15,7 @@ export interface Texts {
 
 /** The upstream test world without corosync, as compile-scopes/compiled.json was made. */
 export const NO_COROSYNC: Topology = {
-  ...DEFAULT_TOPOLOGY,
+  ...PROXMOX_TEST_TOPOLOGY,
   nodes: [],
   corosyncTransport: undefined,
 };

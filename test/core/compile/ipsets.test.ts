@@ -9,7 +9,7 @@ import {
   loadCompileInput,
 } from '../../../server/src/core/compile';
 import { netIpCompress } from '../../../server/src/core/compile/ipv6-text';
-import { DEFAULT_TOPOLOGY } from '../../../server/src/core/simulate';
+import { PROXMOX_TEST_TOPOLOGY } from '../../../server/src/core/simulate';
 import { compileTexts, ENABLED_CLUSTER } from './helpers';
 
 function commands(result: ReturnType<typeof compileTexts>, family: 4 | 6, name: string): string[] {
@@ -57,7 +57,7 @@ test('ipfilter sets get the NIC link-local address, fe80::/10 nomatch and a CTâ€
       cluster: ENABLED_CLUSTER,
       guests: { 200: '[OPTIONS]\nenable: 1\nipfilter: 1\n' },
     },
-    DEFAULT_TOPOLOGY,
+    PROXMOX_TEST_TOPOLOGY,
   );
   assert.deepEqual(commands(result, 4, 'PVEFW-200-ipfilter-net0-v4').slice(1), [
     'add PVEFW-200-ipfilter-net0-v4 10.0.200.1',
@@ -115,7 +115,7 @@ test('SDN sets are referenced as +sdn/NAME and compiled as cluster-level sets', 
         cluster: { path: 'cluster.fw', text: ENABLED_CLUSTER },
         host: { path: 'host.fw', text: '[RULES]\nIN ACCEPT -source +sdn/vnet1-all\n' },
       },
-      DEFAULT_TOPOLOGY,
+      PROXMOX_TEST_TOPOLOGY,
       sdn,
     ),
   );

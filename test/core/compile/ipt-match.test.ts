@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseIptMatch, type IptMatch } from '../../../server/src/core/compile';
-import { DEFAULT_TOPOLOGY } from '../../../server/src/core/simulate';
+import { PROXMOX_TEST_TOPOLOGY } from '../../../server/src/core/simulate';
 import { compileTexts } from './helpers';
 
 // A configuration that makes the compiler use every kind of match and target it has.
@@ -62,7 +62,7 @@ IN Ping(REJECT)
 };
 
 test('every rule the compiler writes parses, with the chain it is appended to', () => {
-  const result = compileTexts(KITCHEN_SINK, DEFAULT_TOPOLOGY);
+  const result = compileTexts(KITCHEN_SINK, PROXMOX_TEST_TOPOLOGY);
   let count = 0;
   for (const ruleset of [result.v4, result.v6]) {
     for (const [name, rules] of ruleset.chains) {

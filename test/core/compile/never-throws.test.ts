@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseIptMatch } from '../../../server/src/core/compile';
 import {
-  DEFAULT_TOPOLOGY,
+  PROXMOX_TEST_TOPOLOGY,
   prepareSimulation,
   simulatePacket,
 } from '../../../server/src/core/simulate';
@@ -89,7 +89,7 @@ test('random rules compile without throwing, parse back, and simulate', () => {
     const guest = `[OPTIONS]\nenable: 1\nipfilter: ${seed % 2}\nips: ${seed % 3 === 0 ? 1 : 0}\n[IPSET set1]\n10.2.0.0/16\n[RULES]\n${rules(next, 25)}\n`;
     const result = compileTexts(
       { cluster, host: `[RULES]\n${rules(next, 15)}\n`, guests: { 100: guest, 200: guest } },
-      DEFAULT_TOPOLOGY,
+      PROXMOX_TEST_TOPOLOGY,
     );
     for (const ruleset of [result.v4, result.v6]) {
       for (const chain of ruleset.chains.values()) for (const r of chain) parseIptMatch(r.text);
@@ -100,7 +100,7 @@ test('random rules compile without throwing, parse back, and simulate', () => {
       ['ct200', 'host', 'udp', '53'],
       ['vm100i1', 'outside', 'icmp', 'echo-request'],
     ] as const) {
-      const verdict = simulatePacket(rulesets, DEFAULT_TOPOLOGY, {
+      const verdict = simulatePacket(rulesets, PROXMOX_TEST_TOPOLOGY, {
         from,
         to,
         proto,

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  DEFAULT_TOPOLOGY,
+  PROXMOX_TEST_TOPOLOGY,
   formatSimulation,
   prepareSimulation,
   runFirewallTests,
@@ -314,10 +314,10 @@ test("with nf_conntrack_allow_invalid the reset meets the sender guest's own IN 
 });
 
 test('the tests file takes a state key; a wrong one fails the test with the reason', () => {
-  const rulesets = prepareSimulation(compileTexts(world(false), DEFAULT_TOPOLOGY));
+  const rulesets = prepareSimulation(compileTexts(world(false), PROXMOX_TEST_TOPOLOGY));
   const report = runFirewallTests(
     rulesets,
-    DEFAULT_TOPOLOGY,
+    PROXMOX_TEST_TOPOLOGY,
     [
       "{ from => 'outside', to => 'host', proto => 'icmp', dport => 'port-unreachable', action => 'DROP' }",
       "{ from => 'outside', to => 'host', proto => 'icmp', dport => 'port-unreachable', state => 'related', action => 'ACCEPT' }",

@@ -1,6 +1,6 @@
 // Simulates one packet through small configurations given as text, in upstream's test world.
 import {
-  DEFAULT_TOPOLOGY,
+  PROXMOX_TEST_TOPOLOGY,
   prepareSimulation,
   simulatePacket,
   type SimulateRequest,
@@ -11,6 +11,6 @@ export function simulate(
   texts: Texts,
   request: SimulateRequest,
 ): ReturnType<typeof simulatePacket> {
-  const rulesets = prepareSimulation(compileTexts(texts, DEFAULT_TOPOLOGY));
-  return simulatePacket(rulesets, DEFAULT_TOPOLOGY, request);
+  const rulesets = prepareSimulation(compileTexts(texts, PROXMOX_TEST_TOPOLOGY));
+  return simulatePacket(rulesets, PROXMOX_TEST_TOPOLOGY, request);
 }

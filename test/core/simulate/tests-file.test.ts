@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  DEFAULT_TOPOLOGY,
+  PROXMOX_TEST_TOPOLOGY,
   parseTestsFile,
   prepareSimulation,
   runFirewallTests,
@@ -36,11 +36,11 @@ test('one Perl hash literal per line; blank lines and # comments are skipped', (
 
 test('a missing end fans out over host, outside, nfvm, vm100, ct200 minus the other end', () => {
   const rulesets = prepareSimulation(
-    compileTexts({ cluster: '[OPTIONS]\nenable: 1\n' }, DEFAULT_TOPOLOGY),
+    compileTexts({ cluster: '[OPTIONS]\nenable: 1\n' }, PROXMOX_TEST_TOPOLOGY),
   );
   const report = runFirewallTests(
     rulesets,
-    DEFAULT_TOPOLOGY,
+    PROXMOX_TEST_TOPOLOGY,
     // QUERY, as in fwtester.pl, asks for verdicts without expecting one.
     "{ to => 'host', action => 'DROP' }\n{ from => 'vm101', action => 'QUERY' }\n",
   );
@@ -57,11 +57,11 @@ test('a missing end fans out over host, outside, nfvm, vm100, ct200 minus the ot
 
 test('a failing case keeps the simulation of each failing packet', () => {
   const rulesets = prepareSimulation(
-    compileTexts({ cluster: '[OPTIONS]\nenable: 1\n' }, DEFAULT_TOPOLOGY),
+    compileTexts({ cluster: '[OPTIONS]\nenable: 1\n' }, PROXMOX_TEST_TOPOLOGY),
   );
   const report = runFirewallTests(
     rulesets,
-    DEFAULT_TOPOLOGY,
+    PROXMOX_TEST_TOPOLOGY,
     "{ from => 'outside', to => 'host', dport => 8006, action => 'ACCEPT' }\n{ from => 'outside', to => 'host', colour => 'red', action => 'DROP' }\n",
   );
   assert.equal(report.passed, false);

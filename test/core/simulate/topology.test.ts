@@ -1,10 +1,17 @@
 // topology.json is read strictly: what `pvefw pull` writes comes back unchanged, mistakes are named.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DEFAULT_TOPOLOGY, readTopology, zoneOfAddress } from '../../../server/src/core/simulate';
+import {
+  PROXMOX_TEST_TOPOLOGY,
+  readTopology,
+  zoneOfAddress,
+} from '../../../server/src/core/simulate';
 
 test('the default topology survives a JSON round trip', () => {
-  assert.deepEqual(readTopology(JSON.parse(JSON.stringify(DEFAULT_TOPOLOGY))), DEFAULT_TOPOLOGY);
+  assert.deepEqual(
+    readTopology(JSON.parse(JSON.stringify(PROXMOX_TEST_TOPOLOGY))),
+    PROXMOX_TEST_TOPOLOGY,
+  );
 });
 
 test('a wrong shape is reported with where it is', () => {
@@ -29,8 +36,8 @@ test('a wrong shape is reported with where it is', () => {
 });
 
 test('an address names its zone: the node, a container, or outside', () => {
-  assert.equal(zoneOfAddress('172.16.1.2', DEFAULT_TOPOLOGY), 'host');
-  assert.equal(zoneOfAddress('10.0.200.2', DEFAULT_TOPOLOGY), 'ct201');
-  assert.equal(zoneOfAddress('8.8.8.8', DEFAULT_TOPOLOGY), 'outside');
-  assert.equal(zoneOfAddress('vm100', DEFAULT_TOPOLOGY), undefined);
+  assert.equal(zoneOfAddress('172.16.1.2', PROXMOX_TEST_TOPOLOGY), 'host');
+  assert.equal(zoneOfAddress('10.0.200.2', PROXMOX_TEST_TOPOLOGY), 'ct201');
+  assert.equal(zoneOfAddress('8.8.8.8', PROXMOX_TEST_TOPOLOGY), 'outside');
+  assert.equal(zoneOfAddress('vm100', PROXMOX_TEST_TOPOLOGY), undefined);
 });

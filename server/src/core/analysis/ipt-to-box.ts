@@ -7,6 +7,7 @@ import { cidrRange } from './cidr-range';
 import type { AbstractTarget } from './chain-walk';
 import { intersect, normalise, type IntervalSet } from './intervals';
 import {
+  DIMENSIONS,
   DST_TYPES,
   frozenRange,
   fullBox,
@@ -332,6 +333,9 @@ export function convertRule(
         break;
     }
   }
-  if (never) return { under: undefined, over: undefined, target };
+  // A dimension left empty (an ipset with no member of this family) matches no packet: the
+  // rule's copy in this family takes nothing, and must not count as a place it is reached.
+  if (never || DIMENSIONS.some((d) => box[d].length === 0))
+    return { under: undefined, over: undefined, target };
   return { under: exact ? box : undefined, over: box, target };
 }

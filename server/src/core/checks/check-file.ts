@@ -166,6 +166,23 @@ export function checkLoadedFile(
   }
 }
 
+/**
+ * The finding for a file whose name does not say which kind of firewall file it is: pvefw does
+ * not check it, and Proxmox never reads a file of that name.
+ */
+export function unknownKindFinding(): Finding {
+  return {
+    code: 'unknown-file-kind',
+    severity: severityOf('unknown-file-kind'),
+    message:
+      'not checked: the name does not say which firewall file this is (Proxmox reads only firewall/cluster.fw, firewall/<vmid>.fw, nodes/<node>/host.fw and sdn/firewall/<vnet>.fw, and never a file of another name)',
+    hint: 'rename it, or check it with --kind cluster|host|guest|vnet',
+    span: { start: 0, end: 0 },
+    proxmox: null,
+    related: [],
+  };
+}
+
 function internalError(err: unknown): Finding[] {
   // A bug of ours must not take the editor or the CLI down; say so on the first line.
   const detail = err instanceof Error ? err.message : String(err);

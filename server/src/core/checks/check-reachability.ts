@@ -9,67 +9,26 @@ import {
 } from '../analysis/analyse';
 import { findLockouts, type Lockout } from '../analysis/lockout';
 import { runSliced, runToEnd, type SliceOptions, type Steps } from '../analysis/steps';
-import { defaultTopology, lineKey } from '../analysis/what-if';
-import type { RuleOrigin, SkippedRule, SourcedConfig } from '../compile/types';
-import { isSdnSetName, loadFwConfig } from '../model/load-config';
-import type { FileKind } from '../model/file-kind';
-import type { Topology } from '../model/topology';
-import { parseFwSyntax } from '../syntax/parse-file';
-import type { SourceFile } from './check-file';
+import { lineKey } from '../analysis/what-if';
+import { compileInputFor } from '../compile/node-input';
+import type { CompileInput, RuleOrigin, SkippedRule, SourcedConfig } from '../compile/types';
+import type { ClusterModel } from '../model/cluster-model';
+import { isSdnSetName } from '../model/load-config';
 import { DIAGNOSTIC_CODES } from './codes';
 import type { Finding, RelatedLocation } from './finding';
 
-export interface ReachabilityFiles {
-  readonly cluster: SourceFile;
-  /** host.fw files by node name. */
-  readonly hosts: readonly { readonly node: string; readonly file: SourceFile }[];
-  readonly guests: readonly { readonly vmid: number; readonly file: SourceFile }[];
-  /** Nodes, guests and NICs; without it every guest sits on one node with the NICs its rules name. */
-  readonly topology?: Topology;
-  readonly sdnIpSets?: readonly string[];
+export interface ReachabilityOptions {
   /** Also report partial overlaps with another verdict (rule-overlap hints); off by default. */
   readonly overlapHints?: boolean;
 }
 
-interface LoadedFile {
-  readonly text: string;
-  readonly cluster: SourcedConfig | undefined;
-  readonly sdnKey: string | undefined;
-  readonly loaded: SourcedConfig;
-}
-
 /**
- * What one analysis of a cluster keeps for the next: the files as loaded and, per node, the
- * analysis's own memo (see NodeMemo). An editor keeps one per cluster, so that re-analysing
- * after a one-line edit redoes only what the edit can change. Results never depend on it.
+ * What one analysis of a cluster keeps for the next: per node, the analysis's own memo (see
+ * NodeMemo). An editor keeps one per cluster, so that re-analysing after a one-line edit redoes
+ * only what the edit can change. Results never depend on it.
  */
 export class ReachabilityMemo {
-  private files = new Map<string, LoadedFile>();
-  private used = new Map<string, LoadedFile>();
   readonly nodes = new Map<string, NodeMemo>();
-
-  load(
-    file: SourceFile,
-    kind: FileKind,
-    cluster: SourcedConfig | undefined,
-    sdn: ReadonlySet<string> | undefined,
-  ): SourcedConfig {
-    const key = `${kind} ${file.path}`;
-    const sdnKey = sdn ? [...sdn].join(' ') : undefined;
-    const known = this.files.get(key);
-    const loaded =
-      known && known.text === file.text && known.cluster === cluster && known.sdnKey === sdnKey
-        ? known.loaded
-        : load(file, kind, cluster, sdn);
-    this.used.set(key, { text: file.text, cluster, sdnKey, loaded });
-    return loaded;
-  }
-
-  /** Forgets the files the last analysis did not read. */
-  settle(): void {
-    this.files = this.used;
-    this.used = new Map();
-  }
 
   node(name: string): NodeMemo {
     let memo = this.nodes.get(name);
@@ -79,20 +38,11 @@ export class ReachabilityMemo {
     }
     return memo;
   }
-}
 
-function load(
-  file: SourceFile,
-  kind: FileKind,
-  cluster: SourcedConfig | undefined,
-  sdn: ReadonlySet<string> | undefined,
-): SourcedConfig {
-  const tree = parseFwSyntax(file.text, kind);
-  const config = loadFwConfig(tree, kind, {
-    ...(cluster ? { cluster: cluster.config } : {}),
-    ...(sdn ? { sdnIpSets: sdn } : {}),
-  }).config;
-  return { path: file.path, config };
+  /** Forgets the nodes an analysis no longer has. */
+  keepOnly(names: ReadonlySet<string>): void {
+    for (const name of [...this.nodes.keys()]) if (!names.has(name)) this.nodes.delete(name);
+  }
 }
 
 function where(origin: RuleOrigin | undefined, builtin: string | undefined): string {
@@ -271,96 +221,95 @@ function disabledOrigins(sources: readonly SourcedConfig[]): Map<string, RuleOri
 
 /**
  * Reachability findings (shadowed, redundant and disabled rules with witnesses, rules Proxmox
- * skips when compiling, lockout risks) for a whole cluster: every node is compiled with its own
- * host.fw and guests; a finding on a shared line (cluster.fw, groups) stands only when it holds
- * on every node.
+ * skips when compiling, lockout risks) for a whole cluster: every node of the model is compiled
+ * with its own host.fw and guests; a finding on a shared line (cluster.fw, groups) stands only
+ * when it holds on every node.
  */
 export function checkReachability(
-  files: ReachabilityFiles,
+  model: ClusterModel,
+  options: ReachabilityOptions = {},
   memo?: ReachabilityMemo,
 ): Map<string, Finding[]> {
-  return runToEnd(checkReachabilitySteps(files, memo));
+  return runToEnd(checkReachabilitySteps(model, options, memo));
 }
 
 /** checkReachability for an editor: works in time slices and stops when cancelled. */
 export function checkReachabilityAsync(
-  files: ReachabilityFiles,
-  options: SliceOptions,
+  model: ClusterModel,
+  slices: SliceOptions,
+  options: ReachabilityOptions = {},
   memo?: ReachabilityMemo,
 ): Promise<Map<string, Finding[]>> {
-  return runSliced(checkReachabilitySteps(files, memo), options);
+  return runSliced(checkReachabilitySteps(model, options, memo), slices);
+}
+
+function inputFiles(input: CompileInput): SourcedConfig[] {
+  return [
+    ...(input.cluster ? [input.cluster] : []),
+    ...(input.host ? [input.host] : []),
+    ...(input.guests?.values() ?? []),
+  ];
 }
 
 function* checkReachabilitySteps(
-  files: ReachabilityFiles,
+  model: ClusterModel,
+  options: ReachabilityOptions,
   memo: ReachabilityMemo | undefined,
 ): Steps<Map<string, Finding[]>> {
-  const sdn = files.sdnIpSets ? new Set(files.sdnIpSets) : undefined;
-  const read = (
-    file: SourceFile,
-    kind: FileKind,
-    cluster: SourcedConfig | undefined,
-  ): SourcedConfig => (memo ? memo.load(file, kind, cluster, sdn) : load(file, kind, cluster, sdn));
-  // A pause before each file, so an editor stays responsive while a big workspace loads.
-  yield;
-  const cluster = read(files.cluster, 'cluster', undefined);
-  const guests = new Map<number, SourcedConfig>();
-  for (const g of files.guests) {
-    yield;
-    guests.set(g.vmid, read(g.file, 'guest', cluster));
-  }
-  const hosts: { node: string; config: SourcedConfig }[] = [];
-  for (const h of files.hosts) {
-    yield;
-    hosts.push({ node: h.node, config: read(h.file, 'host', cluster) });
-  }
-  memo?.settle();
-  const topology = files.topology ?? {
-    ...defaultTopology(guests),
-    ...(hosts[0] ? { localNode: hosts[0].node } : {}),
-  };
-  const guestsOn = (node: string): Map<number, SourcedConfig> => {
-    const here = files.topology
-      ? new Set(topology.guests.filter((g) => g.node === node).map((g) => g.vmid))
-      : undefined;
-    return new Map(
-      [...guests].filter(([vmid]) => (here ? here.has(vmid) : node === topology.localNode)),
-    );
-  };
-  const nodes = hosts.length > 0 ? hosts.map((h) => h.node) : [topology.localNode];
+  const cluster = model.cluster;
+  if (!cluster) return new Map<string, Finding[]>();
+  const overlapHints = options.overlapHints === true;
+  const topologyKnown = model.topologySource.kind === 'file';
   const perNode: Map<string, Finding[]>[] = [];
-  for (const node of nodes) {
-    const host = hosts.find((h) => h.node === node)?.config;
-    const nodeGuests = guestsOn(node);
-    // Without a topology, the node's guests sit on that node (named after its host.fw folder).
-    const fixedGuests = files.topology ? topology : defaultTopology(nodeGuests, node);
-    const report = yield* analyseReachabilitySteps(
-      {
-        cluster,
-        ...(host ? { host } : {}),
-        guests: nodeGuests,
-        topology: { ...fixedGuests, localNode: node },
-      },
-      {
-        overlaps: files.overlapHints === true,
-        hostTailKnown:
-          files.topology !== undefined &&
-          (files.topology.localNetwork !== undefined ||
-            cluster.config.aliases.has('local_network')),
-        ...(memo ? { memo: memo.node(node) } : {}),
-      },
-    );
-    const sources = [cluster, ...(host ? [host] : []), ...nodeGuests.values()];
+  for (const node of model.nodes) {
+    yield;
+    const input = compileInputFor(model, node.name);
+    const report = yield* analyseReachabilitySteps(input, {
+      overlaps: overlapHints,
+      // What follows the host rules (management, corosync) depends on the node's network.
+      hostTailKnown:
+        topologyKnown &&
+        (node.localNetwork !== undefined || cluster.load.config.aliases.has('local_network')),
+      ...(memo ? { memo: memo.node(node.name) } : {}),
+    });
     perNode.push(
       nodeFindings(
         report,
-        disabledOrigins(sources),
-        sdn !== undefined,
-        files.overlapHints === true,
+        disabledOrigins(inputFiles(input)),
+        model.sdnIpSets !== undefined,
+        overlapHints,
       ),
     );
   }
-  return mergeNodes(perNode, cluster.path);
+  memo?.keepOnly(new Set(model.nodes.map((n) => n.name)));
+  const merged = mergeNodes(perNode, cluster.path);
+  return topologyKnown ? merged : withAssumption(merged);
+}
+
+/** Findings that claim what packets do, which rest on the assumed topology. */
+const CLAIMS = new Set([
+  'shadowed-rule',
+  'redundant-rule',
+  'rule-overlap',
+  'lockout-risk',
+  'disabled-rule',
+]);
+
+const ASSUMPTION =
+  ' (topology assumed: no topology.json, so each guest has the NICs its rules name plus one more, all firewalled; `pvefw pull` writes the real one)';
+
+function withAssumption(findings: Map<string, Finding[]>): Map<string, Finding[]> {
+  const out = new Map<string, Finding[]>();
+  for (const [path, list] of findings)
+    out.set(
+      path,
+      list.map((f) =>
+        CLAIMS.has(f.code) && f.message !== PLAIN_DISABLED
+          ? { ...f, message: f.message + ASSUMPTION }
+          : f,
+      ),
+    );
+  return out;
 }
 
 /** cluster.fw findings stand only where every node agrees; other files belong to one node. */

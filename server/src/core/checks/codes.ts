@@ -140,6 +140,10 @@ export const DIAGNOSTIC_CODES: Readonly<Record<string, CodeInfo>> = {
     'hint',
     'A rule that partly overlaps an earlier rule with another verdict (correlation or generalization); off unless asked for.',
   ),
+  'unknown-file-kind': lint(
+    'warning',
+    'A .fw file whose name says no kind (web.fw, default.fw): not checked, and never read by Proxmox.',
+  ),
   'internal-error': lint(
     'error',
     'pvefw itself failed on this file; please report it with the file.',

@@ -20,6 +20,11 @@ export interface TopologyNode {
   readonly address?: string;
   /** Corosync ring addresses (ring0_addr, ring1_addr, …); host names allowed. */
   readonly ringAddresses?: readonly string[];
+  /**
+   * Every interface address of the node with its prefix length (`pvefw pull` writes them): the
+   * one holding `address` gives the node's local network, as pve-firewall finds it.
+   */
+  readonly addresses?: readonly string[];
 }
 
 export interface TopologyGuest {
@@ -39,4 +44,16 @@ export interface TopologyNic {
   /** Container NICs: configured `ip=` / `ip6=` (CIDR), used by ipfilter. */
   readonly ip?: string;
   readonly ip6?: string;
+}
+
+/** The IPv4 network of `cidr` (`172.16.1.2/24` → `172.16.1.0/24`), or undefined. */
+export function ipv4Network(cidr: string): string | undefined {
+  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(cidr);
+  if (!m) return undefined;
+  const bits = Number(m[5]);
+  if (bits > 32) return undefined;
+  const value = m.slice(1, 5).reduce((acc, q) => acc * 256 + Number(q), 0);
+  const size = 2 ** (32 - bits);
+  const base = Math.floor(value / size) * size;
+  return `${[24, 16, 8, 0].map((s) => Math.floor(base / 2 ** s) % 256).join('.')}/${bits}`;
 }

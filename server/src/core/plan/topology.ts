@@ -3,6 +3,7 @@
 // addresses from cloud-init, VLAN tags, every address of a node, SDN vnets), in extra fields
 // the simulator's reader ignores. Reading guest configs is pure string work, so it lives here.
 import type { Topology, TopologyGuest, TopologyNic, TopologyNode } from '../model/topology';
+export { ipv4Network } from '../model/topology';
 import type { GuestType } from './fw-files';
 
 export interface PulledNic extends TopologyNic {
@@ -20,10 +21,8 @@ export interface PulledGuest extends Omit<TopologyGuest, 'nics'> {
   readonly nics: readonly PulledNic[];
 }
 
-export interface PulledNode extends TopologyNode {
-  /** Every interface address of the node, with prefix length. */
-  readonly addresses?: readonly string[];
-}
+/** A node as pulled: TopologyNode already holds every interface address (`addresses`). */
+export type PulledNode = TopologyNode;
 
 export interface PulledTopology extends Omit<Topology, 'nodes' | 'guests'> {
   readonly nodes: readonly PulledNode[];
@@ -97,18 +96,6 @@ export function nicsFromConfig(
     });
   }
   return nics;
-}
-
-/** The IPv4 network of `cidr` (`172.16.1.2/24` → `172.16.1.0/24`), or undefined. */
-export function ipv4Network(cidr: string): string | undefined {
-  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(cidr);
-  if (!m) return undefined;
-  const bits = Number(m[5]);
-  if (bits > 32) return undefined;
-  const value = m.slice(1, 5).reduce((acc, q) => acc * 256 + Number(q), 0);
-  const size = 2 ** (32 - bits);
-  const base = Math.floor(value / size) * size;
-  return `${[24, 16, 8, 0].map((s) => Math.floor(base / 2 ** s) % 256).join('.')}/${bits}`;
 }
 
 /** Sorted so that pulling twice writes the same file. */

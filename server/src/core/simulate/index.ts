@@ -8,7 +8,7 @@
  *     matched, with its CompiledRule (origin file and line for user rules)
  *   runFirewallTests(rulesets, topology, testsText, id?): TestRunReport
  *   formatSimulation(result): string[] — the path as text
- *   readTopology(json): Topology — topology.json, validated; DEFAULT_TOPOLOGY: upstream's world
+ *   readTopology(json): Topology — topology.json, validated; PROXMOX_TEST_TOPOLOGY: upstream's world
  *
  * Where it differs from Proxmox's simulator, on purpose: every chain is evaluated as the kernel
  * would (upstream short-cuts PVEFW-Drop, PVEFW-reject and PVEFW-tcpflags); ipset `nomatch`
@@ -25,8 +25,8 @@ export type { TestCaseResult, TestRunReport, Traversal } from './run-tests';
 export { parseTestsFile } from './test-file';
 export type { TestCase, TestFileError } from './test-file';
 export { formatSimulation, formatCheck, describePacket, ruleSource } from './format-trace';
-export { readTopology, TopologyError } from './read-topology';
-export { DEFAULT_TOPOLOGY } from './default-topology';
+export { readTopology, TopologyError } from '../model/read-topology';
+export { PROXMOX_TEST_TOPOLOGY } from '../model/proxmox-test-topology';
 export { resolveZone, zoneOfAddress, ZoneError } from './zones';
 export type { Endpoint } from './zones';
 export type {

@@ -1,4 +1,4 @@
-import type { Topology, TopologyGuest } from '../model/topology';
+import type { Topology, TopologyGuest } from './topology';
 
 function vm(vmid: number, nics: [string, string][]): TopologyGuest {
   return {
@@ -23,7 +23,7 @@ function ct(vmid: number, mac: string, ip: string): TopologyGuest {
  * `proxself` at 172.16.1.2 in a four-node cluster, VMs 100, 101, 110 and CTs 200, 201.
  * Ring addresses that are host names resolve to nothing here, as in upstream's set-up.
  */
-export const DEFAULT_TOPOLOGY: Topology = {
+export const PROXMOX_TEST_TOPOLOGY: Topology = {
   localNode: 'proxself',
   localNetwork: '172.16.1.0/24',
   corosyncTransport: 'udp',

@@ -1,4 +1,4 @@
-import type { Topology, TopologyGuest, TopologyNic, TopologyNode } from '../model/topology';
+import type { Topology, TopologyGuest, TopologyNic, TopologyNode } from './topology';
 
 /** topology.json that does not have the documented shape (docs/topology.md). */
 export class TopologyError extends Error {
@@ -65,19 +65,21 @@ function readGuest(value: unknown, where: string): TopologyGuest {
   };
 }
 
+function optionalTexts(o: Json, key: string, where: string): Record<string, string[]> {
+  const value = o[key];
+  if (value === undefined) return {};
+  return {
+    [key]: array(value, `${where}.${key}`).map((r, i) => text(r, `${where}.${key}[${i}]`)),
+  };
+}
+
 function readNode(value: unknown, where: string): TopologyNode {
   const o = object(value, where);
-  const rings = o['ringAddresses'];
   return {
     name: text(o['name'], `${where}.name`),
     ...optionalText(o, 'address', where),
-    ...(rings !== undefined
-      ? {
-          ringAddresses: array(rings, `${where}.ringAddresses`).map((r, i) =>
-            text(r, `${where}.ringAddresses[${i}]`),
-          ),
-        }
-      : {}),
+    ...optionalTexts(o, 'ringAddresses', where),
+    ...optionalTexts(o, 'addresses', where),
   };
 }
 
