@@ -18,7 +18,7 @@ export interface TestArgs {
 }
 
 const HELP_FLAGS = new Set(['-h', '--help']);
-const PACKET_OPTIONS = ['proto', 'dport', 'sport', 'source', 'dest', 'srctype', 'dsttype'];
+const PACKET_OPTIONS = ['proto', 'dport', 'sport', 'source', 'dest', 'srctype', 'dsttype', 'state'];
 
 /** `--name value` / `--name=value` options and positional words; `--` ends the options. */
 function readOptions(

@@ -15,10 +15,23 @@ Options:
                        default: the node's address at a host end, else 100.100.1.2 / 100.200.3.4
   --srctype T, --dsttype T
                        address type as iptables' addrtype sees it (default UNICAST)
+  --state S            the packet's connection: new (default: it belongs to none),
+                       established, related (an ICMP error about a connection, or one a
+                       helper expects) or invalid. As in the kernel, an ICMP error, reply or
+                       other message that cannot open a connection is INVALID when new, and
+                       Proxmox's conntrack rules decide it before any user rule
+                       (nf_conntrack_allow_invalid: 1 in host.fw lets INVALID through
+                       PVEFW-FORWARD only); established and related take the RELATED,ESTABLISHED
+                       accept
   --topology FILE|default
                        nodes and guests (docs/topology.md); default: DIR/topology.json, else
                        the topology of Proxmox's own tests
   -h, --help           show this help
+
+A REJECT between guests says what the sender observes when it differs: a TCP reset sent by the
+target's firewall bridge comes back INVALID and is dropped in the sender's firewall bridge (the
+sender sees nothing); an ICMP error comes from the node's own address and arrives only if the
+node has a route to the sender.
 
 Exit codes: 0 simulated, 2 bad usage or unreadable input.
 `;
@@ -28,7 +41,9 @@ export const TEST_HELP = `Usage: pvefw test DIR... [--topology FILE|default] [--
 Runs DIR/tests, Proxmox's firewall test format (one { from => …, to => …, action => … } per
 line), against the firewall in DIR. A DIR without a tests file runs each sub-folder that has
 one. A test without from (or to) runs from (to) each of host, outside, nfvm, vm100, ct200.
-Failing cases print the path the packet took.
+Besides Proxmox's keys, state => 'new'|'established'|'related'|'invalid' (default new) gives
+the packet's connection state, as --state does for pvefw simulate. Failing cases print the
+path the packet took.
 
 Options:
   --topology FILE|default   as for pvefw simulate

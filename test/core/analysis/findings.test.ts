@@ -305,3 +305,41 @@ test('a rule whose source is an ipset is found dead like the same addresses writ
   const own = '[IPSET set3]\n10.3.0.0/24\n\n' + guest;
   assert.deepEqual(codes(run({ cluster: '', guests: { 100: own } })), ['100.fw:8 shadowed-rule']);
 });
+
+// The analysis reasons about the first packet of each flow. An ICMP message that cannot open a
+// connection (an error, a reply) is INVALID to conntrack, and Proxmox's host chains drop it
+// before any user rule: a rule for it never matches, and no witness is such a packet.
+test('an ICMP error rule in host.fw never matches: conntrack drops INVALID first', () => {
+  const r = run({
+    cluster: '',
+    host: [
+      '[RULES]',
+      'IN ACCEPT -p icmp -icmp-type destination-unreachable', // line 2
+      'IN DROP -p icmp -icmp-type time-exceeded', // line 3
+    ].join('\n'),
+  });
+  // Loopback packets are accepted first, the rest dropped as INVALID.
+  assert.deepEqual(codes(r), ['host.fw:2 shadowed-rule', 'host.fw:3 shadowed-rule']);
+  assert.match(
+    r[0]!.finding.message,
+    /is dropped by Proxmox's built-in rule \(conntrack: drop INVALID\) instead of accepted here/,
+  );
+});
+
+test('a witness is never an ICMP message the kernel drops as INVALID first', () => {
+  const r = run({
+    cluster: '',
+    host: [
+      '[RULES]',
+      'IN DROP -p icmp -icmp-type echo-request', // line 2
+      'IN ACCEPT -p icmp', // line 3
+      'IN DROP -p icmp', // line 4
+    ].join('\n'),
+  });
+  assert.deepEqual(codes(r), ['host.fw:4 shadowed-rule']);
+  // Line 3 accepts, of the first packets of a flow, the requests other than echo-request.
+  assert.match(
+    r[0]!.finding.message,
+    /for example IPv4 icmp (timestamp-request|type 15|address-mask-request) \S+ → \S+ is accepted by host\.fw line 3/,
+  );
+});

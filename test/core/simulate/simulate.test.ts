@@ -2,19 +2,8 @@
 // the places where it is deliberately more exact than Proxmox's own simulator.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  PROXMOX_TEST_TOPOLOGY,
-  prepareSimulation,
-  simulatePacket,
-  ZoneError,
-  type SimulateRequest,
-} from '../../../server/src/core/simulate';
-import { compileTexts, type Texts } from '../compile/helpers';
-
-function simulate(texts: Texts, request: SimulateRequest): ReturnType<typeof simulatePacket> {
-  const rulesets = prepareSimulation(compileTexts(texts, PROXMOX_TEST_TOPOLOGY));
-  return simulatePacket(rulesets, PROXMOX_TEST_TOPOLOGY, request);
-}
+import { ZoneError } from '../../../server/src/core/simulate';
+import { simulate } from './helpers';
 
 const CLUSTER = `[OPTIONS]
 enable: 1
@@ -62,7 +51,7 @@ test('IPv6 packets use the IPv6 ruleset', () => {
       100: '[OPTIONS]\nenable: 1\n[RULES]\nIN ACCEPT -source 2001:db8::/64 -p tcp -dport 22\n',
     },
   };
-  const run = (source: string): ReturnType<typeof simulatePacket> =>
+  const run = (source: string): ReturnType<typeof simulate> =>
     simulate(texts, { from: 'outside', to: 'vm100', source, dport: '22' });
   assert.equal(run('2001:db8::5').verdict, 'ACCEPT');
   assert.equal(run('2001:db8::5').packet.family, 6);
@@ -73,9 +62,14 @@ test('IPv6 packets use the IPv6 ruleset', () => {
   );
 });
 
+// An ICMP error that belongs to no connection is INVALID: only nf_conntrack_allow_invalid lets it
+// reach a guest's rules (test/core/simulate/conntrack.test.ts).
+const ALLOW_INVALID = '[OPTIONS]\nnf_conntrack_allow_invalid: 1\n';
+
 test('ICMP types compare by type and code', () => {
   const texts = {
     cluster: CLUSTER,
+    host: ALLOW_INVALID,
     guests: {
       100: '[OPTIONS]\nenable: 1\n[RULES]\nIN ACCEPT -p icmp -icmp-type destination-unreachable\n',
     },
@@ -88,7 +82,11 @@ test('ICMP types compare by type and code', () => {
 });
 
 test('PVEFW-Drop is evaluated, not short-cut: critical ICMP passes a DROP policy', () => {
-  const texts = { cluster: CLUSTER, guests: { 100: '[OPTIONS]\nenable: 1\n' } };
+  const texts = {
+    cluster: CLUSTER,
+    host: ALLOW_INVALID,
+    guests: { 100: '[OPTIONS]\nenable: 1\n' },
+  };
   const run = (dport: string): string =>
     simulate(texts, { from: 'outside', to: 'vm100', proto: 'icmp', dport }).verdict;
   assert.equal(run('fragmentation-needed'), 'ACCEPT');

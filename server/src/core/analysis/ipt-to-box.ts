@@ -1,10 +1,11 @@
+import { icmpInvalidWithoutConnection } from '../facts/conntrack';
 import { icmpRange } from '../facts/icmp-codes';
 import { PROTOCOLS } from '../facts/generated/netbase';
 import { SERVICE_BY_NAME } from '../model/ports';
 import { perlNetIpNew } from '../syntax/perl-net-ip';
 import { cidrRange } from './cidr-range';
 import type { AbstractTarget } from './chain-walk';
-import { normalise, type IntervalSet } from './intervals';
+import { intersect, normalise, type IntervalSet } from './intervals';
 import {
   DIMENSIONS,
   DST_TYPES,
@@ -131,6 +132,37 @@ function complement(set: IntervalSet, max: bigint): IntervalSet {
   }
   if (next <= max) out.push([next, max]);
   return out;
+}
+
+const INVALID_FIRST: Record<Family, { proto: IntervalSet; icmp: IntervalSet }> = {
+  4: {
+    proto: frozenRange(1n, 1n),
+    icmp: normalise(icmpInvalidWithoutConnection(4).map(([a, b]) => [BigInt(a), BigInt(b)])),
+  },
+  6: {
+    proto: frozenRange(58n, 58n),
+    icmp: normalise(icmpInvalidWithoutConnection(6).map(([a, b]) => [BigInt(a), BigInt(b)])),
+  },
+};
+
+/**
+ * Which packets of the analysis' space a `--ctstate` list matches. The space holds the first
+ * packet of every flow, as the kernel sees it: NEW, except ICMP messages that cannot open a
+ * connection, which are INVALID (facts/conntrack.ts), and IPv6 neighbour discovery, which is
+ * untracked. RELATED and ESTABLISHED packets are never first. So `INVALID` matches just those
+ * ICMP messages, and the kernel's drop of them is what keeps a rule's witness from being one.
+ */
+function firstPacketStates(
+  states: readonly string[],
+  family: Family,
+): 'all' | 'never' | 'inexact' | { proto: IntervalSet; icmp: IntervalSet } {
+  const isNew = states.includes('NEW');
+  const invalid = states.includes('INVALID');
+  // IPv4 has no untracked messages: NEW and INVALID together are every first packet.
+  if (isNew && invalid) return family === 4 || states.includes('UNTRACKED') ? 'all' : 'inexact';
+  if (invalid) return INVALID_FIRST[family];
+  // NEW alone, or UNTRACKED alone: not one box (Proxmox writes neither).
+  return isNew || states.includes('UNTRACKED') ? 'inexact' : 'never';
 }
 
 // Shared by every rule: a model of 50,000 rules holds one target per rule.
@@ -272,11 +304,17 @@ export function convertRule(
         i += step;
         break;
       }
-      case '--ctstate':
-        // Rules see new connections; INVALID and RELATED,ESTABLISHED never match those.
-        if (!value.split(',').includes('NEW')) never = true;
+      case '--ctstate': {
+        const only = firstPacketStates(value.split(','), family);
+        if (only === 'never') never = true;
+        else if (only === 'inexact') exact = false;
+        else if (only !== 'all') {
+          box.proto = intersect(box.proto, only.proto);
+          box.icmp = intersect(box.icmp, only.icmp);
+        }
         i += step;
         break;
+      }
       case '--mark': {
         const [v, mask] = value.split('/').map((x) => BigInt(x));
         if (mask !== undefined && mask === ACCEPT_BIT)

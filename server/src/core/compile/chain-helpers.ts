@@ -53,10 +53,12 @@ export function addConnFilters(
   accept: string,
 ): void {
   if (!allowInvalid) {
-    set.add(chain, '-m conntrack --ctstate INVALID', '-j DROP', { builtin: 'drop invalid' });
+    set.add(chain, '-m conntrack --ctstate INVALID', '-j DROP', {
+      builtin: 'conntrack: drop INVALID',
+    });
   }
   set.add(chain, '-m conntrack --ctstate RELATED,ESTABLISHED', `-j ${accept}`, {
-    builtin: 'accept established',
+    builtin: 'conntrack: accept RELATED,ESTABLISHED',
   });
 }
 

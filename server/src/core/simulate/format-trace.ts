@@ -1,5 +1,5 @@
 import type { CompiledRule } from '../compile/types';
-import type { HookCheck, Packet, SimulationResult } from './types';
+import type { HookCheck, Packet, SenderView, SimulationResult } from './types';
 
 /** Where a compiled rule comes from, for people: `100.fw:7 (group web, via host.fw:3)`. */
 export function ruleSource(rule: CompiledRule): string {
@@ -23,7 +23,8 @@ export function describePacket(p: Packet): string {
   ].filter((s) => s !== '');
   const types =
     p.dsttype !== 'UNICAST' || p.srctype !== 'UNICAST' ? ` (${p.srctype} → ${p.dsttype})` : '';
-  return `IPv${p.family} ${p.proto} ${p.source} → ${p.dest}${ports.length ? ` ${ports.join(' ')}` : ''}${types}`;
+  const flags = p.tcpFlags ? ` flags ${p.tcpFlags.join(',')}` : '';
+  return `IPv${p.family} ${p.proto} ${p.source} → ${p.dest}${ports.length ? ` ${ports.join(' ')}` : ''}${flags}${types}, ${p.ctstate}`;
 }
 
 function devices(p: Packet): string {
@@ -61,10 +62,25 @@ export function formatCheck(check: HookCheck): string[] {
   return lines;
 }
 
+const SEES: Record<SenderView['sees'], string> = {
+  nothing: 'the sender sees nothing',
+  'if-routed': 'the sender sees the ICMP error only if the node routes to it',
+};
+
 /** The verdict and the whole path, as `pvefw simulate` and failing `pvefw test` cases print it. */
 export function formatSimulation(result: SimulationResult & { packet: Packet }): string[] {
-  const lines = [`${result.verdict}  ${describePacket(result.packet)}`];
+  const sender = result.sender;
+  const seen = sender ? ` (${SEES[sender.sees]})` : '';
+  const lines = [`${result.verdict}${seen}  ${describePacket(result.packet)}`];
+  if (result.packet.ctWhy !== undefined) lines.push(`  ${result.packet.ctWhy}`);
   for (const check of result.checks) lines.push(...formatCheck(check).map((l) => `  ${l}`));
   if (result.checks.length === 0) lines.push('  (no firewall hook on this path)');
+  if (sender) {
+    lines.push(`  sender: ${sender.why}`);
+    for (const check of sender.replyChecks ?? []) {
+      lines.push(`    reply: ${describePacket(check.packet)}`);
+      lines.push(...formatCheck(check).map((l) => `    ${l}`));
+    }
+  }
   return lines;
 }

@@ -1,4 +1,5 @@
 import { checkHook, type MarkHolder, type ParsedRuleset } from './chain-walk';
+import { senderView } from './sender-view';
 import type { Endpoint } from './zones';
 import type { HookCheck, Packet, SimulationResult } from './types';
 
@@ -101,7 +102,10 @@ export function routePacket(
     if (step.chain !== undefined) {
       const check = checkHook(rules, state, step.chain, { ...packet, ...step.ifaces }, mark);
       checks.push(check);
-      if (check.verdict !== 'ACCEPT') return { verdict: check.verdict, checks };
+      if (check.verdict !== 'ACCEPT') {
+        const sender = senderView(rules, packet, from, check);
+        return { verdict: check.verdict, checks, ...(sender ? { sender } : {}) };
+      }
     }
     state = step.next;
     physdevIn = step.nextPhysdevIn;

@@ -49,18 +49,26 @@ function addressMatches(
 }
 
 const TCP_FLAGS = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG'];
-// A simulated packet opens a connection: a TCP packet carries SYN alone.
-const PACKET_TCP_FLAGS = new Set(['SYN']);
+
+/**
+ * The packet's TCP flags: as given, else SYN alone for a packet that opens a connection (new,
+ * or related: a connection a helper expects) and ACK for one inside a connection or none.
+ */
+function packetTcpFlags(packet: Packet): ReadonlySet<string> {
+  if (packet.tcpFlags) return new Set(packet.tcpFlags);
+  return new Set([packet.ctstate === 'NEW' || packet.ctstate === 'RELATED' ? 'SYN' : 'ACK']);
+}
 
 function flagSet(names: readonly string[]): Set<string> {
   if (names.includes('ALL')) return new Set(TCP_FLAGS);
   return new Set(names.filter((n) => n !== 'NONE'));
 }
 
-function tcpFlagsMatch(flags: NonNullable<IptMatch['tcpFlags']>): boolean {
+function tcpFlagsMatch(flags: NonNullable<IptMatch['tcpFlags']>, packet: Packet): boolean {
   const mask = flagSet(flags.mask);
   const comp = flagSet(flags.comp);
-  const equal = TCP_FLAGS.every((f) => (mask.has(f) && PACKET_TCP_FLAGS.has(f)) === comp.has(f));
+  const set = packetTcpFlags(packet);
+  const equal = TCP_FLAGS.every((f) => (mask.has(f) && set.has(f)) === comp.has(f));
   return equal !== flags.negated;
 }
 
@@ -92,8 +100,7 @@ export function ruleMatches(
     const got = packet.dport !== undefined ? icmpRange(packet.dport, family) : undefined;
     if (!wanted || !got || got[0] < wanted[0] || got[0] > wanted[1]) return false;
   }
-  // Every simulated packet is the first of a new connection.
-  if (match.ctstate && !match.ctstate.includes('NEW')) return false;
+  if (match.ctstate && !match.ctstate.includes(packet.ctstate)) return false;
   if (match.srcType !== undefined && match.srcType !== packet.srctype) return false;
   if (match.dstType !== undefined && match.dstType !== packet.dsttype) return false;
   if (match.mark && (mark & match.mark.mask) >>> 0 !== match.mark.value >>> 0) return false;
@@ -101,6 +108,6 @@ export function ruleMatches(
     const same = packet.macSource?.toLowerCase() === match.macSource.mac.toLowerCase();
     if (same === match.macSource.negated) return false;
   }
-  if (match.tcpFlags && !tcpFlagsMatch(match.tcpFlags)) return false;
+  if (match.tcpFlags && !tcpFlagsMatch(match.tcpFlags, packet)) return false;
   return true;
 }

@@ -7,7 +7,16 @@ import { ZoneError } from './zones';
 /** A test without `from` (or `to`) runs once for each of these, minus the zone it names. */
 export const FAN_OUT_ZONES: readonly string[] = ['host', 'outside', 'nfvm', 'vm100', 'ct200'];
 
-const PACKET_KEYS = new Set(['proto', 'dport', 'sport', 'source', 'dest', 'srctype', 'dsttype']);
+const PACKET_KEYS = new Set([
+  'proto',
+  'dport',
+  'sport',
+  'source',
+  'dest',
+  'srctype',
+  'dsttype',
+  'state',
+]);
 const TEST_KEYS = new Set(['from', 'to', 'action', 'id']);
 
 /** One packet of a test: a test fans out into several when it leaves out an end. */

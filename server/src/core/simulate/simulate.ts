@@ -2,6 +2,7 @@ import type { CompileResult, Family } from '../compile/types';
 import type { Topology } from '../model/topology';
 import { parseAddress } from './address';
 import { ParsedRuleset } from './chain-walk';
+import { conntrackState } from './conntrack';
 import { routePacket } from './route';
 import type { Packet, SimulateRequest, SimulationResult } from './types';
 import { resolveZone, ZoneError } from './zones';
@@ -54,9 +55,13 @@ export function requestPacket(request: SimulateRequest, topology: Topology): Pac
   if (families.some((f) => f !== family)) {
     throw new ZoneError('source and destination are of different address families');
   }
+  const proto = request.proto ?? 'tcp';
+  const state = conntrackState(request.state, family, proto, request.dport);
   return {
     family,
-    proto: request.proto ?? 'tcp',
+    proto,
+    ctstate: state.ctstate,
+    ...(state.why !== undefined ? { ctWhy: state.why } : {}),
     source: source ?? DEFAULT_SOURCE[family],
     dest: dest ?? DEFAULT_DEST[family],
     srctype: request.srctype ?? 'UNICAST',

@@ -2,6 +2,12 @@ import type { CompiledRule, Family } from '../compile/types';
 
 export type Verdict = 'ACCEPT' | 'DROP' | 'REJECT';
 
+/** What a request says of the packet's connection (`--state`, the tests' `state`). */
+export type ConnState = 'new' | 'established' | 'related' | 'invalid';
+
+/** The state `-m conntrack --ctstate` sees. */
+export type CtState = 'NEW' | 'ESTABLISHED' | 'RELATED' | 'INVALID' | 'UNTRACKED';
+
 /** What a test or `pvefw simulate` asks: the packet and the two ends. */
 export interface SimulateRequest {
   /** `host`, `outside`, `nfvm`, `vm<ID>`, `vm<ID>i<N>`, `ct<ID>`, `vmbrX/PORT`. */
@@ -18,6 +24,8 @@ export interface SimulateRequest {
   /** Address types as iptables' addrtype match sees them; default UNICAST. */
   readonly srctype?: string;
   readonly dsttype?: string;
+  /** new (default), established, related or invalid: see ConnState. */
+  readonly state?: string;
 }
 
 /** The packet as one firewall check sees it. */
@@ -30,6 +38,11 @@ export interface Packet {
   readonly dest: string;
   readonly srctype: string;
   readonly dsttype: string;
+  /** The connection state conntrack gives the packet, and why when it is not the one asked. */
+  readonly ctstate: CtState;
+  readonly ctWhy?: string;
+  /** TCP flags set; default: SYN for a new or related packet, ACK for any other. */
+  readonly tcpFlags?: readonly string[];
   /** Set when the packet leaves a guest NIC. */
   readonly macSource?: string;
   readonly ifaceIn?: string;
@@ -69,7 +82,18 @@ export interface HookCheck {
   };
 }
 
+/** What the sender of a rejected packet gets back, when it is not the reject's reply. */
+export interface SenderView {
+  /** `nothing`: the reply is lost on its way; `if-routed`: it arrives only over a route. */
+  readonly sees: 'nothing' | 'if-routed';
+  readonly why: string;
+  /** The reply's own walk back through the sender's firewall bridge, when it met one. */
+  readonly replyChecks?: readonly HookCheck[];
+}
+
 export interface SimulationResult {
   readonly verdict: Verdict;
   readonly checks: readonly HookCheck[];
+  /** Set when the verdict is REJECT and the sender does not simply see the reject's reply. */
+  readonly sender?: SenderView;
 }
