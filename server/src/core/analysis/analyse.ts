@@ -25,7 +25,7 @@ import {
 } from './reachability';
 import { chainChanges, movedDecisions, oldIndex, touched, type ChainChanges } from './reuse';
 import { lineKey, whatIfInput } from './what-if';
-import { describePacket, naturalness, pickPacketFrom } from './witness';
+import { describePacket, naturalness, pickPacketFrom, type Packet } from './witness';
 
 /** A rule that decided some of a dead rule's packets: a user's line or one of Proxmox's own. */
 export interface Blocker {
@@ -42,6 +42,10 @@ export interface DeadRule {
   readonly blockers: readonly Blocker[];
   readonly witness: {
     readonly packet: string;
+    /** The same packet as data, for whoever wants to send it through the simulator. */
+    readonly sample: Packet;
+    /** The chain of the rule's copy the packet was meant for (`tap100i0-IN`, `PVEFW-HOST-IN`…). */
+    readonly chain: string;
     readonly takenBy: Blocker;
     readonly verdict: Verdict;
   };
@@ -335,19 +339,23 @@ function deadRule(
   const differing = explaining.filter(({ d }) => d.verdict !== own);
   const pick = differing[0] ?? explaining[0]!;
   const boxes = witnessBoxes(pick.reach, pick.d);
-  const packet = describePacket(
-    pickPacketFrom(
-      boxes.length > 0 ? boxes : [pick.reach.instance.match],
-      pick.model.family,
-      pick.model.names,
-    ),
+  const sample = pickPacketFrom(
+    boxes.length > 0 ? boxes : [pick.reach.instance.match],
+    pick.model.family,
+    pick.model.names,
   );
   return {
     origin,
     ownVerdict: own,
     kind: differing.length > 0 ? 'shadowed' : 'redundant',
     blockers,
-    witness: { packet, takenBy: blockerOf(pick.model, pick.d.by), verdict: pick.d.verdict },
+    witness: {
+      packet: describePacket(sample),
+      sample,
+      chain: pick.reach.instance.ref.chain,
+      takenBy: blockerOf(pick.model, pick.d.by),
+      verdict: pick.d.verdict,
+    },
     disabled,
   };
 }
