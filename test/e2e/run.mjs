@@ -93,6 +93,17 @@ IN ACCEPT -source +trusted -p tcp -dport 22
 IN ACCEPT -p  tcp -dport 22
 IN ACCEPT -source +tru
 `;
+// A guest file that is never opened: its error must still reach the Problems panel.
+const CLOSED_GUEST = `[OPTIONS]
+
+enable: 1
+
+[RULES]
+
+IN ACCEPT -source +nosuchset -p tcp -dport 22
+`;
+const HTTPS_LINE = 'IN ACCEPT -p tcp -dport 443';
+const SHADOWED_LINE = 'IN DROP -p tcp -dport 443 -source 10.9.0.0/16';
 const HOVER_LINE = 'IN ACCEPT -source +trusted -p tcp -dport 22';
 const COMPLETE_LINE = 'IN ACCEPT -source +tru';
 const ACCEPTED_LINE = 'IN ACCEPT -source +trusted';
@@ -113,6 +124,7 @@ function makeWorkspace(dir) {
     'firewall/cluster.fw':
       readCorpus('cluster.fw', INLINE_CLUSTER, notes).trimEnd() + '\n' + TRUSTED,
     'firewall/100.fw': GUEST,
+    'firewall/101.fw': CLOSED_GUEST,
     'nodes/pve1/host.fw': readCorpus('host.fw', INLINE_HOST, notes),
   };
   for (const [name, text] of Object.entries(files)) {
@@ -527,7 +539,9 @@ async function main() {
           const ok = ['pvefw', PROXMOX_MESSAGE, 'unparsable-rule-parameters'].every((s) =>
             all.includes(s),
           );
-          return ok && all;
+          // Also wait for the workspace report (101.fw is never opened; step 5 checks it), so
+          // that the screenshot shows the same panel on every run.
+          return ok && all.includes('101.fw') && all;
         },
       );
       const line = rows.split('\n').find((l) => l.includes(PROXMOX_MESSAGE));
@@ -616,6 +630,54 @@ async function main() {
       fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
       await page.screenshot({ path: SCREENSHOT, animations: 'disabled', caret: 'hide' });
       return path.relative(ROOT, SCREENSHOT);
+    });
+
+    // The Problems panel is open since step 1; its rows, as one text.
+    const problems = () => text(page.locator('.markers-panel .monaco-list-row'));
+
+    await step('5. the error of a file that is not open is listed', async () => {
+      const rows = await until(page, "the Problems panel to list 101.fw's error", async () => {
+        const all = await problems();
+        return all.includes('101.fw') && all.includes('undefined-ipset') && all;
+      });
+      return rows
+        .split('\n')
+        .find((l) => l.includes('undefined-ipset'))
+        .trim();
+    });
+
+    await step('6. a shadowing rule typed without saving shows its finding', async () => {
+      // A new last line, after the completed one; the cursor is still at its end.
+      await page.keyboard.press('End');
+      await page.keyboard.press('Enter');
+      await page.keyboard.type(SHADOWED_LINE);
+      await page.keyboard.press('Escape');
+      await editorLine(page, SHADOWED_LINE).waitFor();
+      const rows = await until(page, 'the Problems panel to list shadowed-rule', async () => {
+        const all = await problems();
+        return all.includes('shadowed-rule') && all;
+      });
+      return rows
+        .split('\n')
+        .find((l) => l.includes('shadowed-rule'))
+        .trim()
+        .slice(0, 100);
+    });
+
+    await step('7. removing its cause withdraws the finding', async () => {
+      // The HTTPS rule takes the DROP's packets; give it another port.
+      const point = await pointOf(page, HTTPS_LINE, '443');
+      await page.mouse.click(point.x, point.y);
+      await page.keyboard.press('End');
+      await page.keyboard.press('Backspace');
+      await page.keyboard.type('4');
+      await page.keyboard.press('Escape');
+      await editorLine(page, 'IN ACCEPT -p tcp -dport 444').waitFor();
+      await until(page, 'shadowed-rule to leave the Problems panel', async () => {
+        const all = await problems();
+        return all.includes('undefined-ipset') && !all.includes('shadowed-rule');
+      });
+      return 'gone, without a save';
     });
   } catch (error) {
     failed = true;
