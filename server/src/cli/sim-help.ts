@@ -1,14 +1,17 @@
 export const SIMULATE_HELP = `Usage: pvefw simulate DIR --from ZONE|IP --to ZONE|IP [options]
 
-Compiles the firewall in DIR (cluster.fw, host.fw, <vmid>.fw) as Proxmox does and sends one
-packet through it, printing the verdict and every chain and rule that decided, with the
-file and line of each user rule.
+Compiles the firewall of one node as Proxmox does and sends one packet through it, printing the
+verdict and every chain and rule that decided, with the file and line of each user rule. DIR is
+the root of an /etc/pve copy (or a pulled folder), its firewall/ folder, or a flat folder of
+cluster.fw, host.fw and <vmid>.fw: the same cluster model pvefw check reads.
 
 Zones: host, outside (vmbr0/eth0), nfvm (vmbr0/tapXYZ, a guest without firewall), vm<ID>
 (NIC 0), vm<ID>i<N>, ct<ID>, BRIDGE/PORT. An IP address stands for the zone that has it
 (the node, a container) or outside, and becomes the packet's source or destination.
 
 Options:
+  --node NODE          the node whose ruleset is simulated (default: the local node: the
+                       topology's localNode, else the first node with a host.fw)
   --proto P            tcp (default), udp, icmp, icmpv6, … or a protocol number
   --dport N, --sport N a port or service name; for icmp/icmpv6 --dport is the ICMP type
   --source IP, --dest IP
@@ -24,8 +27,10 @@ Options:
                        PVEFW-FORWARD only); established and related take the RELATED,ESTABLISHED
                        accept
   --topology FILE|default
-                       nodes and guests (docs/topology.md); default: DIR/topology.json, else
-                       the topology of Proxmox's own tests
+                       nodes and guests (docs/topology.md); default: the topology.json beside
+                       cluster.fw or at the layout's root, else assumed from the files (every
+                       guest on the local node with the NICs its rules name plus one more);
+                       'default' is the world of Proxmox's own tests
   -h, --help           show this help
 
 A REJECT between guests says what the sender observes when it differs: a TCP reset sent by the
@@ -46,7 +51,8 @@ the packet's connection state, as --state does for pvefw simulate. Failing cases
 path the packet took.
 
 Options:
-  --topology FILE|default   as for pvefw simulate
+  --topology FILE|default   as for pvefw simulate; without topology.json, a tests file runs in
+                            the world of Proxmox's own tests (--topology default)
   --id NAME                 run only the tests with id => NAME
   -h, --help                show this help
 

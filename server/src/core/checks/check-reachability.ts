@@ -295,8 +295,8 @@ const CLAIMS = new Set([
   'disabled-rule',
 ]);
 
-const ASSUMPTION =
-  ' (topology assumed: no topology.json, so each guest has the NICs its rules name plus one more, all firewalled; `pvefw pull` writes the real one)';
+// What is assumed is in docs/topology.md; the message only says that something is.
+const ASSUMPTION = ' (topology assumed: no topology.json)';
 
 function withAssumption(findings: Map<string, Finding[]>): Map<string, Finding[]> {
   const out = new Map<string, Finding[]>();
