@@ -25,3 +25,33 @@ test('rule parameter hints name the mistake', () => {
   ] as const)
     assert.match(hintOf(rule) ?? '', hint, rule);
 });
+
+/** The hint of the first finding with `code` in a guest file checked against `cluster`. */
+function guestHint(cluster: string, guest: string, code: string): string | undefined {
+  const findings = checkFile({ path: '100.fw', text: guest }, 'guest', {
+    cluster: { path: 'cluster.fw', text: cluster },
+  });
+  const f = findings.find((x) => x.code === code);
+  assert.ok(f, `no ${code}: ${findings.map((x) => x.code).join(', ')}`);
+  return f.hint;
+}
+
+test('what the guides get wrong: the hint says what was meant (issue 17)', () => {
+  const cluster = '[ALIASES]\nweb 10.0.0.5\n[IPSET mgmt_net]\n10.1.0.0/24\n';
+  assert.match(
+    guestHint(cluster, '[RULES]\nIN ACCEPT -source mgmt_net -p tcp\n', 'undefined-alias') ?? '',
+    /^an ipset of that name exists in cluster\.fw: write '\+mgmt_net'/,
+  );
+  assert.match(
+    guestHint(cluster, '[RULES]\nIN ACCEPT -source +web -p tcp\n', 'undefined-ipset') ?? '',
+    /^an alias of that name exists in cluster\.fw: write 'web' without '\+'/,
+  );
+  assert.match(
+    guestHint(cluster, '[RULES]\nIN LOG -p tcp -dport 22\n', 'invalid-action') ?? '',
+    /^Proxmox has no LOG action: add '-log info'/,
+  );
+  assert.match(
+    guestHint(cluster, '[OPTIONS]\nfirewall_group: webservers\n', 'invalid-option') ?? '',
+    /a security group applies with the rule 'GROUP webservers' in \[RULES\]/,
+  );
+});

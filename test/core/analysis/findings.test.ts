@@ -343,3 +343,16 @@ test('a witness is never an ICMP message the kernel drops as INVALID first', () 
     /for example IPv4 icmp (timestamp-request|type 15|address-mask-request) \S+ → \S+ is accepted by host\.fw line 3/,
   );
 });
+
+test('a scope that points at the other file: the skipped rule says which scope resolves', () => {
+  const r = run({
+    cluster: '[IPSET mgmt_net]\n10.1.0.0/24\n',
+    guests: {
+      100: '[IPSET local1]\n10.5.0.0/24\n[RULES]\nIN ACCEPT -source +dc/local1 -p tcp\nIN ACCEPT -source +guest/mgmt_net -p tcp\n',
+    },
+  });
+  const skipped = r.filter((x) => x.code === 'skipped-by-proxmox').map((x) => x.finding.message);
+  assert.equal(skipped.length, 2);
+  assert.match(skipped[0]!, /'dc\/' looks in cluster\.fw only.*write '\+guest\/local1'/);
+  assert.match(skipped[1]!, /'guest\/' looks in the guest's own file only.*write '\+dc\/mgmt_net'/);
+});

@@ -150,6 +150,57 @@ const CASES: readonly Case[] = [
     after: '[group web]\nIN HTTP(ACCEPT)\n[RULES]\nGROUP web\n',
   },
   {
+    name: 'an ipset written without "+" (an alias is looked up)',
+    files: {
+      'firewall/cluster.fw':
+        '[IPSET mgmt_net]\n10.0.0.0/24\n[RULES]\nIN ACCEPT -source mgmt$0_net\n',
+    },
+    title: "Write '+mgmt_net'",
+    after: '[IPSET mgmt_net]\n10.0.0.0/24\n[RULES]\nIN ACCEPT -source +mgmt_net\n',
+    fixes: 'undefined-alias',
+  },
+  {
+    name: 'an alias written with "+" (an ipset is looked up)',
+    files: {
+      'firewall/cluster.fw': '[ALIASES]\nweb 10.0.0.5\n[RULES]\nIN ACCEPT -source +w$0eb\n',
+    },
+    title: "Write 'web'",
+    after: '[ALIASES]\nweb 10.0.0.5\n[RULES]\nIN ACCEPT -source web\n',
+    fixes: 'undefined-ipset',
+  },
+  {
+    name: 'a dc/ scope for a set of the guest itself (found when Proxmox compiles)',
+    files: {
+      'firewall/cluster.fw': '[OPTIONS]\nenable: 1\n',
+      'firewall/100.fw': '[IPSET local1]\n10.5.0.0/24\n[RULES]\nIN ACCEPT -source +dc/lo$0cal1\n',
+    },
+    title: "Write '+guest/local1'",
+    after: '[IPSET local1]\n10.5.0.0/24\n[RULES]\nIN ACCEPT -source +guest/local1\n',
+    findings: (text) => [
+      {
+        ...finding('skipped-by-proxmox', text.indexOf('IN ACCEPT'), []),
+        message: "no such ipset 'local1' (at compile time)",
+      },
+    ],
+  },
+  {
+    name: 'LOG is no action: log on a rule that decides',
+    files: { 'firewall/100.fw': '[RULES]\nIN L$0OG -p tcp -dport 22 # audit\n' },
+    title: 'Write DROP -log info',
+    after: '[RULES]\nIN DROP -p tcp -dport 22 -log info # audit\n',
+    fixes: 'invalid-action',
+  },
+  {
+    name: 'a security group given as an option becomes a GROUP rule',
+    files: {
+      'firewall/100.fw':
+        '[OPTIONS]\nenable: 1\nfirewall_group: web$0servers\n\n[RULES]\nIN ACCEPT -p tcp\n',
+    },
+    title: "Apply the group with 'GROUP webservers'",
+    after: '[OPTIONS]\nenable: 1\n\n[RULES]\n\nGROUP webservers\nIN ACCEPT -p tcp\n',
+    fixes: 'invalid-option',
+  },
+  {
     name: 'a redundant rule is deleted',
     files: { 'firewall/cluster.fw': '[RULES]\nIN ACCEPT -p tcp\nIN ACCEPT -p tcp -dport 22$0\n' },
     title: 'Delete the redundant rule',

@@ -12,9 +12,10 @@ import { runSliced, runToEnd, type SliceOptions, type Steps } from '../analysis/
 import { lineKey } from '../analysis/what-if';
 import { compileInputFor } from '../compile/node-input';
 import type { CompileInput, RuleOrigin, SkippedRule, SourcedConfig } from '../compile/types';
-import type { ClusterModel } from '../model/cluster-model';
+import { modelFiles, type ClusterModel } from '../model/cluster-model';
 import { isSdnSetName } from '../model/load-config';
 import { DIAGNOSTIC_CODES } from './codes';
+import { referenceRemedy } from './reference-remedy';
 import type { Finding, RelatedLocation } from './finding';
 
 export interface ReachabilityOptions {
@@ -117,17 +118,48 @@ function removableFinding(r: RemovableRule): Finding {
   );
 }
 
-function skippedFinding(s: SkippedRule & { origin: RuleOrigin }): Finding {
+/** What was meant by a name the compiler did not find (see reference-remedy.ts). */
+export type RemedyLookup = (origin: RuleOrigin, message: string) => string | undefined;
+
+function skippedFinding(s: SkippedRule & { origin: RuleOrigin }, remedy: RemedyLookup): Finding {
+  const meant = remedy(s.origin, s.message);
   const scope = s.origin.group
     ? ' Rules in a [group] see only cluster-level ipsets and aliases.'
-    : /no such (ipset|alias)/.test(s.message)
-      ? ' Scope prefixes (dc/, guest/, sdn/) restrict where Proxmox looks when it compiles.'
-      : '';
+    : meant
+      ? ` ${meant[0]!.toUpperCase()}${meant.slice(1)}.`
+      : /no such (ipset|alias)/.test(s.message)
+        ? ' Scope prefixes (dc/, guest/, sdn/) restrict where Proxmox looks when it compiles.'
+        : '';
   return finding(
     'skipped-by-proxmox',
     s.origin,
     `${s.message} (at compile time) — Proxmox accepts this rule but silently never applies it.${scope}`,
   );
+}
+
+/** The remedies for compile-time name failures, from the files of the model. */
+function remedies(model: ClusterModel): RemedyLookup {
+  const files = new Map(modelFiles(model).map((f) => [f.path, f]));
+  const clusterConfig = model.cluster?.load.config;
+  return (origin, message) => {
+    const named = /^no such (ipset|alias) '(.*)'$/.exec(message);
+    const file = files.get(origin.path);
+    if (!named || !file) return undefined;
+    const config = file.load.config;
+    const rules = [...config.rules, ...[...config.groups.values()].flatMap((g) => g.rules)];
+    const def = rules.find((r) => r.line.line.number === origin.lineNumber);
+    const kind = named[1] as 'ipset' | 'alias';
+    for (const option of [def?.line.rule.options.source, def?.line.rule.options.dest]) {
+      const text = option?.value.text;
+      if (!text || text.replace(/^\+?(dc\/|guest\/|sdn\/)?/, '') !== named[2]) continue;
+      const remedy = referenceRemedy(kind, text, {
+        own: file.kind === 'cluster' || file.kind === 'guest' ? config : undefined,
+        cluster: clusterConfig,
+      });
+      if (remedy) return remedy.hint;
+    }
+    return undefined;
+  };
 }
 
 function overlapFinding(o: Overlap): Finding {
@@ -157,6 +189,7 @@ function nodeFindings(
   disabledLines: ReadonlyMap<string, RuleOrigin>,
   sdnKnown: boolean,
   overlapHints: boolean,
+  remedy: RemedyLookup,
 ): Map<string, Finding[]> {
   const out = new Map<string, Finding[]>();
   const push = (f: Finding, path: string): void => {
@@ -178,7 +211,7 @@ function nodeFindings(
     const key = `${lineKey(s.origin.path, s.origin.lineNumber)} ${s.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    push(skippedFinding(s as SkippedRule & { origin: RuleOrigin }), s.origin.path);
+    push(skippedFinding(s as SkippedRule & { origin: RuleOrigin }, remedy), s.origin.path);
   }
   if (overlapHints) for (const o of report.overlaps) push(overlapFinding(o), o.origin.path);
   const locked = new Set<string>();
@@ -261,6 +294,7 @@ function* checkReachabilitySteps(
   const overlapHints = options.overlapHints === true;
   const topologyKnown = model.topologySource.kind === 'file';
   const perNode: Map<string, Finding[]>[] = [];
+  const remedy = remedies(model);
   for (const node of model.nodes) {
     yield;
     const input = compileInputFor(model, node.name);
@@ -278,6 +312,7 @@ function* checkReachabilitySteps(
         disabledOrigins(inputFiles(input)),
         model.sdnIpSets !== undefined,
         overlapHints,
+        remedy,
       ),
     );
   }

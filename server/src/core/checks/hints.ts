@@ -5,6 +5,7 @@ import type { LineVerdict } from '../model/load-config';
 import { FIELD_BY_FLAG } from '../syntax/parse-rule';
 import { asciiLower } from '../syntax/perl-text';
 import type { FwSyntaxTree } from '../syntax/tree';
+import { referenceRemedy, type NameScopes } from './reference-remedy';
 
 const isFlag = (text: string): boolean => Object.hasOwn(FIELD_BY_FLAG, text);
 
@@ -44,9 +45,23 @@ function referenceHint(
   verdict: LineVerdict,
   trees: readonly FwSyntaxTree[],
   own: FwSyntaxTree,
+  scopes: NameScopes,
 ): string | undefined {
   const match = /^no such (ipset|alias) '(.*)'$/.exec(verdict.message);
   if (!match) return undefined;
+  return (
+    sameKindHint(match, verdict, trees, own) ??
+    referenceRemedy(match[1] as 'ipset' | 'alias', match[2]!, scopes)?.hint
+  );
+}
+
+/** The name is defined, in another case or further down. */
+function sameKindHint(
+  match: RegExpExecArray,
+  verdict: LineVerdict,
+  trees: readonly FwSyntaxTree[],
+  own: FwSyntaxTree,
+): string | undefined {
   const isSet = match[1] === 'ipset';
   const written = match[2]!.replace(/^(dc|guest|sdn)\//, '');
   const lower = asciiLower(written);
@@ -63,6 +78,16 @@ function referenceHint(
   return undefined;
 }
 
+/**
+ * The group an option line tries to apply (`firewall_group: webservers`, as guides write it):
+ * Proxmox has no such option, only the rule `GROUP name`.
+ */
+export function groupOption(line: string): string | undefined {
+  return /^(?:firewall_group|security_group|group)s?:[ \t]*([A-Za-z][A-Za-z0-9_-]*)[ \t]*$/i.exec(
+    line,
+  )?.[1];
+}
+
 function optionHint(line: string, kind: FileKind): string | undefined {
   if (line.includes('#'))
     return 'option lines cannot carry a # comment; put the comment on a line of its own';
@@ -72,6 +97,9 @@ function optionHint(line: string, kind: FileKind): string | undefined {
   const key = /^([A-Za-z0-9_]+):/.exec(line)?.[1]?.toLowerCase();
   if (!key) return 'an option line is "key: value"';
   const fact = OPTIONS.filter((o) => o.key === key);
+  const group = groupOption(line);
+  if (group !== undefined)
+    return `'${key}' is not a firewall option: a security group applies with the rule 'GROUP ${group}' in [RULES]`;
   if (fact.length === 0) return `'${key}' is not a firewall option`;
   const own = fact.find((o) => o.kinds.includes(kind));
   if (!own) {
@@ -93,7 +121,10 @@ export function hintFor(
   switch (verdict.code) {
     case 'undefined-ipset':
     case 'undefined-alias':
-      return referenceHint(verdict, trees, own.tree);
+      return referenceHint(verdict, trees, own.tree, {
+        own: kind === 'cluster' || kind === 'guest' ? own : undefined,
+        cluster: kind === 'cluster' ? own : cluster,
+      });
     case 'unparsable-rule-parameters': {
       const rest = verdict.message.replace(/^unable to parse rule parameters: /, '');
       if (flagWithExtraBlanks(rest))
@@ -109,13 +140,14 @@ export function hintFor(
         : 'a rule needs a direction and an action';
     case 'invalid-option':
       return optionHint(lineText, kind);
-    case 'invalid-action':
-      if (
-        /^(accept|drop|reject)$/i.test(verdict.message.replace(/^unknown action '(.*)'$/, '$1'))
-      ) {
+    case 'invalid-action': {
+      const action = verdict.message.replace(/^unknown action '(.*)'$/, '$1');
+      if (/^(accept|drop|reject)$/i.test(action))
         return 'actions are case-sensitive: write ACCEPT, DROP or REJECT';
-      }
+      if (/^log$/i.test(action))
+        return "Proxmox has no LOG action: add '-log info' (or another level) to an ACCEPT, DROP or REJECT rule, or set log_level_in / log_level_out in [OPTIONS] to log what the policy decides";
       return undefined;
+    }
     case 'unknown-protocol':
       return /'[^']*[A-Z][^']*'/.test(verdict.message)
         ? 'protocol names are case-sensitive (lower case)'

@@ -1,6 +1,8 @@
 // One quick fix per finding code where the remedy is plain from what Proxmox said. Each fix
 // only proposes edits; code-actions.ts re-checks the edited file before offering it.
 import type { Finding } from '../checks/finding';
+import { groupOption } from '../checks/hints';
+import { referenceRemedy } from '../checks/reference-remedy';
 import { ACCEPTED_PROTOCOL_NUMBERS, PROTOCOLS } from '../facts/generated/netbase';
 import { LOG_LEVELS } from '../facts/generated/options';
 import { asciiLower, perlSplitComma } from '../syntax/perl-text';
@@ -9,7 +11,7 @@ import type { TextEdit } from './format';
 import { kernelEntry, networkText } from './ipset-membership';
 import { resolveRef } from './resolve';
 import { lineWithBreak } from './text-edits';
-import type { IdeFile, WorkspaceModel } from './workspace-model';
+import { clusterOf, type IdeFile, type WorkspaceModel } from './workspace-model';
 
 export interface FixContext {
   readonly ws: WorkspaceModel;
@@ -211,15 +213,103 @@ const repeatedOption: FixProvider = (ctx, finding) => {
   ];
 };
 
+/**
+ * The reference as the files say it was meant: an ipset written without '+', an alias with
+ * one, a dc/ or guest/ scope that points at the other file (see reference-remedy.ts).
+ */
+const referenceRemedyFix: FixProvider = (ctx, finding) => {
+  const named = /^no such (ipset|alias) '(.*)'/.exec(finding.message);
+  if (!named) return [];
+  const kind = named[1] as 'ipset' | 'alias';
+  const line = ctx.lineAt(finding.span.start);
+  const cluster = ctx.file.kind === 'cluster' ? ctx.file : clusterOf(ctx.ws, ctx.file);
+  const scopes = {
+    own:
+      ctx.file.kind === 'cluster' || ctx.file.kind === 'guest' ? ctx.file.load.config : undefined,
+    cluster: cluster?.load.config,
+  };
+  for (const ref of ctx.file.parsed.names.refs) {
+    if (ref.line !== line || ref.kind !== kind || ref.written !== named[2]!.replace(/^.*\//, ''))
+      continue;
+    const start = ref.span.start - ref.scope.length - (kind === 'ipset' ? 1 : 0);
+    const remedy = referenceRemedy(kind, ctx.text.slice(start, ref.span.end), scopes);
+    if (!remedy) continue;
+    return [
+      {
+        title: `Write '${remedy.write}'`,
+        edits: [{ span: { start, end: ref.span.end }, newText: remedy.write }],
+        preferred: true,
+        // A scope is resolved when Proxmox compiles, which the file's own checks do not see.
+        verify: finding.code !== 'skipped-by-proxmox',
+      },
+    ];
+  }
+  return [];
+};
+
+/** `IN LOG …`: Proxmox has no LOG action; log on a rule that decides instead. */
+const logAction: FixProvider = (ctx, finding) => {
+  if (!/^log$/i.test(written(ctx, finding))) return [];
+  const line = ctx.lineAt(finding.span.start);
+  if (line.kind !== 'rule') return [];
+  const { content, start } = line.line;
+  const hash = content.indexOf('#');
+  const body = (hash === -1 ? content : content.slice(0, hash)).replace(/[ \t]+$/, '');
+  const logs = /(^|[ \t])--?log[ \t]/.test(body);
+  return ['DROP', 'ACCEPT', 'REJECT'].map((action) => ({
+    title: `Write ${action}${logs ? '' : ' -log info'} (Proxmox has no LOG action; the rule logs what it decides)`,
+    edits: [
+      { span: finding.span, newText: action },
+      ...(logs
+        ? []
+        : [
+            {
+              span: { start: start + body.length, end: start + body.length },
+              newText: ' -log info',
+            },
+          ]),
+    ],
+  }));
+};
+
+/** `firewall_group: web` in [OPTIONS]: the rule `GROUP web` in [RULES] is what applies a group. */
+const groupAsOption: FixProvider = (ctx, finding) => {
+  const line = ctx.lineAt(finding.span.start);
+  const group = groupOption(line.line.content);
+  if (group === undefined || ctx.file.kind === 'cluster') return [];
+  const remove = { span: lineWithBreak(ctx.text, line), newText: '' };
+  const rules = ctx.file.parsed.tree.lines.find(
+    (l) => l.kind === 'header' && l.section === 'rules',
+  );
+  const add = rules
+    ? {
+        span: { start: rules.line.full.end, end: rules.line.full.end },
+        newText: `\n\nGROUP ${group}`,
+      }
+    : {
+        span: { start: ctx.text.length, end: ctx.text.length },
+        newText: `${ctx.text.endsWith('\n') ? '' : '\n'}\n[RULES]\n\nGROUP ${group}\n`,
+      };
+  return [
+    {
+      title: `Apply the group with 'GROUP ${group}' in [RULES] (a group is not an option)`,
+      edits: [remove, add].sort((a, b) => a.span.start - b.span.start),
+      preferred: true,
+    },
+  ];
+};
+
 export const FIXES: Readonly<Record<string, readonly FixProvider[]>> = {
   'invalid-address': [hostBits],
-  'undefined-ipset': [ipsetCase],
-  'invalid-action': [actionCase],
+  'undefined-ipset': [ipsetCase, referenceRemedyFix],
+  'undefined-alias': [referenceRemedyFix],
+  'skipped-by-proxmox': [referenceRemedyFix],
+  'invalid-action': [actionCase, logAction],
   'unparsable-rule-parameters': [ruleParameters],
   'unparsable-rule': [blankAfterBar],
   'unknown-protocol': [protocolCase],
   'invalid-port': [backwardsRange],
-  'invalid-option': [optionComment],
+  'invalid-option': [optionComment, groupAsOption],
   'duplicate-ipset-entry': [deleteLine('Remove the duplicate entry')],
   'duplicate-option': [duplicateOption],
   'repeated-rule-option': [repeatedOption],

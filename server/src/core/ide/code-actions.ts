@@ -29,7 +29,7 @@ export interface CodeActionEntry {
 const PROVIDERS: Readonly<Record<string, readonly FixProvider[]>> = {
   ...FIXES,
   'undefined-ipset': [...(FIXES['undefined-ipset'] ?? []), moveDefinitionUp],
-  'undefined-alias': [moveDefinitionUp],
+  'undefined-alias': [...(FIXES['undefined-alias'] ?? []), moveDefinitionUp],
   'redundant-rule': [deleteRedundantRule],
   'shadowed-rule': [moveAboveBlockers],
 };
