@@ -356,3 +356,24 @@ test('a scope that points at the other file: the skipped rule says which scope r
   assert.match(skipped[0]!, /'dc\/' looks in cluster\.fw only.*write '\+guest\/local1'/);
   assert.match(skipped[1]!, /'guest\/' looks in the guest's own file only.*write '\+dc\/mgmt_net'/);
 });
+
+test('lock-out risk: no claim where no allowance is pre-empted, and never a loopback witness', () => {
+  // One IPv6 address blacklisted: the IPv6 management set is empty, nothing is pre-empted.
+  const blacklist = run({
+    cluster: '[IPSET blacklist6]\n2001:db8::66\n[RULES]\nIN REJECT -source +blacklist6\n',
+  });
+  assert.deepEqual(codes(blacklist), []);
+  // Without a known local network the management set is Proxmox's loopback fallback, which
+  // '-i lo' accepts first: a witness from it would be false. Dropping SSH from everyone still
+  // pre-empts the allowance for the local network, whatever it is, and is said so.
+  const host = run({ cluster: '', host: '[RULES]\nIN DROP -p tcp -dport 22\n' });
+  assert.deepEqual(codes(host), ['host.fw:2 lockout-risk']);
+  assert.doesNotMatch(host[0]!.finding.message, /127\.0\.0\.1/);
+  assert.match(host[0]!.finding.message, /every address/);
+  // A rule that drops SSH from part of the addresses cannot be said to hit the unknown network.
+  const partial = run({
+    cluster: '',
+    host: '[RULES]\nIN DROP -p tcp -dport 22 -source 10.9.0.0/16\n',
+  });
+  assert.deepEqual(codes(partial), []);
+});

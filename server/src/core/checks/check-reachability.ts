@@ -175,7 +175,9 @@ function overlapFinding(o: Overlap): Finding {
 }
 
 function lockoutFinding(l: Lockout): Finding {
-  const who = l.fromManagement ? 'addresses in the management ipset' : 'every address';
+  const who = l.fromManagement
+    ? 'addresses in the management ipset'
+    : 'every address, so also from the local network the allowances are for (not known here: no local network in topology.json)';
   return finding(
     'lockout-risk',
     l.origin,
