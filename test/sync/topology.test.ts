@@ -32,6 +32,8 @@ test('the pulled topology has the corpus world and reads as the simulator expect
     assert.equal(topology.localNode, 'proxself');
     assert.equal(topology.localNetwork, '172.16.1.0/24');
     assert.equal(topology.corosyncTransport, 'knet');
+    // Where this machine reaches the cluster from, for check's proof of web UI access.
+    assert.equal(topology.managedFrom, '127.0.0.1');
     assert.deepEqual(
       topology.nodes.find((n) => n.name === 'prox1'),
       {

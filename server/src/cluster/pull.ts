@@ -56,7 +56,13 @@ export async function pull(
   const snapshot = { ...fetched, state: restrictNodes(fetched.state, options.nodes) };
   const texts = formatFirewallState(snapshot.state);
   const before = readFwFiles(root);
-  writeFwFiles(root, texts, snapshot.topology);
+  // Which address this machine reaches the cluster from: check proves its web UI access with it.
+  const managedFrom = client.localAddress;
+  writeFwFiles(
+    root,
+    texts,
+    managedFrom ? { ...snapshot.topology, managedFrom } : snapshot.topology,
+  );
   writeState(root, pulledState(client.host, snapshot));
   return {
     written: [...texts.keys()].filter((p) => before.get(p) !== texts.get(p)),

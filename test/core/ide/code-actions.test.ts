@@ -201,6 +201,22 @@ const CASES: readonly Case[] = [
     fixes: 'invalid-option',
   },
   {
+    name: 'a lock-out of this machine: accept it first',
+    files: {
+      'firewall/cluster.fw':
+        '[OPTIONS]\nenable: 1\npolicy_in: D$0ROP\n\n[RULES]\nIN ACCEPT -p tcp -dport 80\n',
+    },
+    title: 'Accept 10.20.0.7 on tcp 8006 and 22 first',
+    after:
+      '[OPTIONS]\nenable: 1\npolicy_in: DROP\n\n[RULES]\nIN ACCEPT -source 10.20.0.7 -p tcp -dport 8006,22\nIN ACCEPT -p tcp -dport 80\n',
+    findings: (text) => [
+      {
+        ...finding('management-lockout', text.indexOf('policy_in'), []),
+        message: 'this locks 10.20.0.7 (this machine) out of the web UI (tcp 8006) of pve1',
+      },
+    ],
+  },
+  {
     name: 'a redundant rule is deleted',
     files: { 'firewall/cluster.fw': '[RULES]\nIN ACCEPT -p tcp\nIN ACCEPT -p tcp -dport 22$0\n' },
     title: 'Delete the redundant rule',

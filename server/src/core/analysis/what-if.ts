@@ -1,6 +1,5 @@
 import type { CompileInput, SourcedConfig } from '../compile/types';
 import type { FwConfig, OptionDef, RuleDef } from '../model/fw-config';
-import type { Topology } from '../model/topology';
 
 /** Key of a user rule line: the file it is in and its 1-based line number. */
 export function lineKey(path: string, lineNumber: number): string {
@@ -21,7 +20,9 @@ function forced(options: Map<string, OptionDef>, key: string): Map<string, Optio
 }
 
 /**
- * The configuration as if every firewall were on and every disabled rule enabled. One compile of
+ * The configuration as if every firewall were on and every disabled rule enabled. (A NIC keeps
+ * its own firewall flag: without firewall=1 Proxmox builds it no chain, and none of the guest's
+ * rules applies there; an assumed topology has them all on.) One compile of
  * it serves both questions: real reachability (disabled rules are then ignored as deciders) and
  * whether a disabled rule would be dead if enabled.
  */
@@ -46,17 +47,6 @@ function whatIfConfig(source: SourcedConfig, disabled: Set<string>): SourcedConf
   return { path, config: whatIf };
 }
 
-/** Forces every guest NIC's firewall flag on, so that the guest's rules are analysed. */
-function firewalledTopology(topology: Topology): Topology {
-  return {
-    ...topology,
-    guests: topology.guests.map((g) => ({
-      ...g,
-      nics: g.nics.map((n) => ({ ...n, firewall: true })),
-    })),
-  };
-}
-
 export interface WhatIf {
   readonly input: CompileInput;
   /** Line keys of rules that are disabled (`|`) in the real files. */
@@ -78,7 +68,6 @@ export function whatIfInput(input: CompileInput): WhatIf {
       ...(input.cluster ? { cluster: whatIfConfig(input.cluster, disabled) } : {}),
       ...(input.host ? { host: whatIfConfig(input.host, disabled) } : {}),
       guests,
-      topology: firewalledTopology(input.topology),
     },
   };
 }

@@ -14,6 +14,7 @@ import { compileInputFor } from '../compile/node-input';
 import type { CompileInput, RuleOrigin, SkippedRule, SourcedConfig } from '../compile/types';
 import { modelFiles, type ClusterModel } from '../model/cluster-model';
 import { isSdnSetName } from '../model/load-config';
+import { clusterWideFindings } from './cluster-findings';
 import { DIAGNOSTIC_CODES } from './codes';
 import { referenceRemedy } from './reference-remedy';
 import type { Finding, RelatedLocation } from './finding';
@@ -320,6 +321,9 @@ function* checkReachabilitySteps(
   }
   memo?.keepOnly(new Set(model.nodes.map((n) => n.name)));
   const merged = mergeNodes(perNode, cluster.path);
+  yield;
+  for (const [path, list] of clusterWideFindings(model))
+    merged.set(path, [...(merged.get(path) ?? []), ...list]);
   return topologyKnown ? merged : withAssumption(merged);
 }
 

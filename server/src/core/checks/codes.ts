@@ -140,6 +140,22 @@ export const DIAGNOSTIC_CODES: Readonly<Record<string, CodeInfo>> = {
     'hint',
     'A rule that partly overlaps an earlier rule with another verdict (correlation or generalization); off unless asked for.',
   ),
+  'management-lockout': lint(
+    'error',
+    "The files cut this machine (topology.json's managedFrom) off a node's web UI or SSH: the push would be refused.",
+  ),
+  'outbound-blocked': lint(
+    'warning',
+    'policy_out DROP/REJECT with nothing that lets the nodes reach DNS, NTP, package updates or each other.',
+  ),
+  'guest-firewall-off': lint(
+    'warning',
+    'A guest file with enable: 1 whose NICs all lack firewall=1 (topology.json): none of its rules applies.',
+  ),
+  'unused-definition': lint(
+    'hint',
+    'An ipset, alias or security group that no file of the cluster refers to.',
+  ),
   'invalid-topology': lint(
     'warning',
     'A topology.json beside cluster.fw that cannot be read: the editor assumes the topology instead.',

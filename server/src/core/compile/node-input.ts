@@ -41,6 +41,7 @@ export function compileInputFor(
     ...(model.topology.corosyncTransport
       ? { corosyncTransport: model.topology.corosyncTransport }
       : {}),
+    ...(model.topology.managedFrom ? { managedFrom: model.topology.managedFrom } : {}),
     ...(node?.localNetwork ? { localNetwork: node.localNetwork } : {}),
   };
   const topology = options.topology ? options.topology(seen) : seen;

@@ -278,23 +278,47 @@ const groupAsOption: FixProvider = (ctx, finding) => {
   const group = groupOption(line.line.content);
   if (group === undefined || ctx.file.kind === 'cluster') return [];
   const remove = { span: lineWithBreak(ctx.text, line), newText: '' };
-  const rules = ctx.file.parsed.tree.lines.find(
-    (l) => l.kind === 'header' && l.section === 'rules',
-  );
-  const add = rules
-    ? {
-        span: { start: rules.line.full.end, end: rules.line.full.end },
-        newText: `\n\nGROUP ${group}`,
-      }
-    : {
-        span: { start: ctx.text.length, end: ctx.text.length },
-        newText: `${ctx.text.endsWith('\n') ? '' : '\n'}\n[RULES]\n\nGROUP ${group}\n`,
-      };
+  const add = firstRuleEdit(ctx, `\nGROUP ${group}`);
   return [
     {
       title: `Apply the group with 'GROUP ${group}' in [RULES] (a group is not an option)`,
       edits: [remove, add].sort((a, b) => a.span.start - b.span.start),
       preferred: true,
+    },
+  ];
+};
+
+/** Where a new first rule of [RULES] goes: after the header, else in a new section at the end. */
+function firstRuleEdit(ctx: FixContext, rule: string): TextEdit {
+  const rules = ctx.file.parsed.tree.lines.find(
+    (l) => l.kind === 'header' && l.section === 'rules',
+  );
+  if (rules)
+    return { span: { start: rules.line.full.end, end: rules.line.full.end }, newText: `\n${rule}` };
+  const end = ctx.text.length;
+  return {
+    span: { start: end, end },
+    newText: `${ctx.text.endsWith('\n') ? '' : '\n'}\n[RULES]\n${rule}\n`,
+  };
+}
+
+/** A lock-out of this machine: accept it on 8006 and 22 before what drops it. */
+const acceptManagedFrom: FixProvider = (ctx, finding) => {
+  const from = /^this locks (\S+) /.exec(finding.message)?.[1];
+  if (!from) return [];
+  const rule = `IN ACCEPT -source ${from} -p tcp -dport 8006,22`;
+  const line = ctx.lineAt(finding.span.start);
+  const edit =
+    line.kind === 'rule'
+      ? { span: { start: line.line.full.start, end: line.line.full.start }, newText: `${rule}\n` }
+      : firstRuleEdit(ctx, rule);
+  return [
+    {
+      title: `Accept ${from} on tcp 8006 and 22 first ('${rule}')`,
+      edits: [edit],
+      preferred: true,
+      // The lock-out is found by compiling the cluster, which the file's own checks do not do.
+      verify: false,
     },
   ];
 };
@@ -310,6 +334,7 @@ export const FIXES: Readonly<Record<string, readonly FixProvider[]>> = {
   'unknown-protocol': [protocolCase],
   'invalid-port': [backwardsRange],
   'invalid-option': [optionComment, groupAsOption],
+  'management-lockout': [acceptManagedFrom],
   'duplicate-ipset-entry': [deleteLine('Remove the duplicate entry')],
   'duplicate-option': [duplicateOption],
   'repeated-rule-option': [repeatedOption],

@@ -90,6 +90,7 @@ export function readTopology(json: unknown): Topology {
     localNode: text(o['localNode'], 'localNode'),
     ...optionalText(o, 'localNetwork', 'topology'),
     ...optionalText(o, 'corosyncTransport', 'topology'),
+    ...optionalText(o, 'managedFrom', 'topology'),
     nodes: array(o['nodes'] ?? [], 'nodes').map((n, i) => readNode(n, `nodes[${i}]`)),
     guests: array(o['guests'] ?? [], 'guests').map((g, i) => readGuest(g, `guests[${i}]`)),
   };

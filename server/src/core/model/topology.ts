@@ -12,6 +12,11 @@ export interface Topology {
   readonly guests: readonly TopologyGuest[];
   /** Corosync transport as in corosync.conf (`udp` adds multicast allowances). */
   readonly corosyncTransport?: string;
+  /**
+   * The address this workspace manages the cluster from, as `pvefw pull` saw its own end of the
+   * connection (set it by hand behind NAT): the source whose web UI and SSH access is checked.
+   */
+  readonly managedFrom?: string;
 }
 
 export interface TopologyNode {
