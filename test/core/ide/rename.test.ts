@@ -18,6 +18,19 @@ const CLUSTER = '[IPSET web]\n10.0.0.1\n\n[RULES]\nIN ACCEPT -source +web\n';
 
 const CASES: readonly Case[] = [
   {
+    name: 'a reference on a line Proxmox drops is renamed too (it resolves once the line is fixed)',
+    files: {
+      'firewall/cluster.fw':
+        '[IPSET management]\n10.0.0.0/24\n\n[RULES]\nIN ACCEPT -source +manag$0ement\n',
+      'nodes/pve1/host.fw': '[RULES]\nIN ACCEPT -p  tcp -dport 22 -source +management\n',
+    },
+    newName: 'admins',
+    after: {
+      'firewall/cluster.fw': '[IPSET admins]\n10.0.0.0/24\n\n[RULES]\nIN ACCEPT -source +admins\n',
+      'nodes/pve1/host.fw': '[RULES]\nIN ACCEPT -p  tcp -dport 22 -source +admins\n',
+    },
+  },
+  {
     name: 'an ipset across files, lower-cased as Proxmox stores it, scopes kept',
     files: {
       'firewall/cluster.fw': CLUSTER.replace('+web', '+w$0eb'),

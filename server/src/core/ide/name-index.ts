@@ -2,7 +2,7 @@
 // span of the name itself (scope prefixes and "+" excluded), so rename can replace just that.
 import { ALIAS_REF, IPSET_NAME_REF } from '../model/address-list';
 import { asciiLower } from '../syntax/perl-text';
-import type { FwLine, FwSyntaxTree, Token } from '../syntax/tree';
+import type { FwLine, FwSyntaxTree, RuleLine, Token } from '../syntax/tree';
 import type { Span } from '../text/span';
 
 export type NameKind = 'ipset' | 'alias' | 'group';
@@ -75,6 +75,10 @@ function collect(line: FwLine, defs: NameDef[], refs: NameRef[]): void {
     }
     case 'rule': {
       const { rule } = line;
+      if (rule.error) {
+        droppedRefs(line, refs);
+        return;
+      }
       if (rule.type === 'group' && rule.actionToken) {
         const { text, span } = rule.actionToken;
         refs.push({
@@ -97,6 +101,34 @@ function collect(line: FwLine, defs: NameDef[], refs: NameRef[]): void {
     }
     default:
       return;
+  }
+}
+
+/**
+ * References written on a rule line Proxmox drops (`-p  tcp … -source +management`): the parser
+ * stopped before them, but they are there, and resolve once the line is fixed — rename, find
+ * references and "is this name used" must see them. Read word by word from where parsing
+ * stopped: a -source/-dest flag and the word after it, or the name after GROUP.
+ */
+function droppedRefs(line: RuleLine, refs: NameRef[]): void {
+  const { rule } = line;
+  const span = rule.error!.span;
+  const text = line.line.content.slice(span.start - line.line.start, span.end - line.line.start);
+  const words: Token[] = [];
+  for (let i = 0; i < text.length;) {
+    while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;
+    const start = i;
+    while (i < text.length && text[i] !== ' ' && text[i] !== '\t') i++;
+    if (i > start)
+      words.push({
+        text: text.slice(start, i),
+        span: { start: span.start + start, end: span.start + i },
+      });
+  }
+  for (let w = 0; w + 1 < words.length; w++) {
+    if (!ADDRESS_FLAG.test(words[w]!.text)) continue;
+    const ref = addressRef(line, words[w + 1]!, false);
+    if (ref) refs.push(ref);
   }
 }
 
