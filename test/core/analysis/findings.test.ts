@@ -377,3 +377,37 @@ test('lock-out risk: no claim where no allowance is pre-empted, and never a loop
   });
   assert.deepEqual(codes(partial), []);
 });
+
+test('the staging trap: a disabled rule says what enabling it would do (issue 17)', () => {
+  // Created through the API with --enable 0, a catch-all DROP lands first in its chain.
+  const guest = [
+    '[OPTIONS]',
+    'policy_in: ACCEPT',
+    '[RULES]',
+    '|IN DROP -p tcp',
+    'IN ACCEPT -p tcp -dport 22',
+    'IN ACCEPT -p tcp -dport 443 -source 10.0.0.0/8',
+    'IN ACCEPT -p udp -dport 53',
+  ].join('\n');
+  const r = run({ cluster: '', guests: { 100: guest } });
+  const staged = r.find((x) => x.code === 'disabled-rule');
+  assert.equal(staged?.line, '100.fw:6');
+  assert.match(
+    staged!.finding.message,
+    /enabling it would change verdicts: for example IPv4 tcp \S+ → \S+:22, accepted now by 100\.fw line 7, would be dropped here, and 100\.fw line 7, 100\.fw line 8 could then never match/,
+  );
+  const text = ON + guest;
+  assert.deepEqual(
+    staged!.finding.related.map((x) => x.span.start),
+    [text.indexOf('IN ACCEPT -p tcp -dport 22'), text.indexOf('IN ACCEPT -p tcp -dport 443')],
+  );
+  // A disabled rule whose packets the later rules decide the same way changes nothing.
+  const same = run({
+    cluster: '',
+    guests: { 100: '[OPTIONS]\npolicy_in: DROP\n[RULES]\n|IN DROP -p tcp -dport 23\n' },
+  });
+  assert.match(
+    same.find((x) => x.code === 'disabled-rule')!.finding.message,
+    /enabling it would change no verdict/,
+  );
+});

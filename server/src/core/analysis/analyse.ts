@@ -23,6 +23,7 @@ import {
   type InstanceReach,
   type RestWalk,
 } from './reachability';
+import { EnablingImpacts, type EnablingImpact } from './enabling';
 import { chainChanges, movedDecisions, oldIndex, touched, type ChainChanges } from './reuse';
 import { lineKey, whatIfInput } from './what-if';
 import { describePacket, naturalness, pickPacketFrom, type Packet } from './witness';
@@ -79,6 +80,8 @@ export interface ReachabilityReport {
   readonly overlaps: readonly Overlap[];
   /** Per family, what analysis needs to answer further questions (lockout, hover). */
   readonly families: readonly FamilyModel[];
+  /** Per disabled rule that packets would reach (line key): what enabling it would do. */
+  readonly enabling: ReadonlyMap<string, EnablingImpact>;
 }
 
 export type RuleProvenance = Pick<CompiledRule, 'origin' | 'builtin'>;
@@ -91,7 +94,7 @@ export interface FamilyModel {
   readonly names: InterfaceNames;
   readonly sets: (kernelName: string) => IntervalSet | undefined;
   /** User rule instances by line key: where each compiled copy sits and what it matches. */
-  readonly instances: ReadonlyMap<string, { ref: RuleRef; match: Box }[]>;
+  readonly instances: ReadonlyMap<string, { ref: RuleRef; match: Box; exact?: boolean }[]>;
   /**
    * Per chain, what each rule is for the analysis (see signature()), to tell what an edit
    * changed; made only for an analysis that keeps a memo (`conversions` given).
@@ -130,7 +133,7 @@ export function buildFamily(
     conversions ? conversions.convert(text, names, sets) : convertRule(text, family, names, sets);
   const rules = new Map<string, AbstractRule[]>();
   const signatures = conversions ? new Map<string, string[]>() : undefined;
-  const instances = new Map<string, { ref: RuleRef; match: Box }[]>();
+  const instances = new Map<string, { ref: RuleRef; match: Box; exact?: boolean }[]>();
   for (const [chain, compiled] of ruleset.chains) {
     const signed: string[] = [];
     signatures?.set(chain, signed);
@@ -143,7 +146,7 @@ export function buildFamily(
         const acts = converted.target.kind !== 'continue';
         if (key && acts && converted.over && !isGroupJump(rule)) {
           const list = instances.get(key);
-          const instance = { ref, match: converted.over };
+          const instance = { ref, match: converted.over, exact: converted.under !== undefined };
           if (list) list.push(instance);
           else instances.set(key, [instance]);
         }
@@ -511,6 +514,7 @@ export function* analyseReachabilitySteps(
     families: [],
     overlaps: [],
     removable: [],
+    enabling: new Map<string, EnablingImpact>(),
   };
   const memo = options.memo;
   if (!compiled) {
@@ -542,6 +546,7 @@ export function* analyseReachabilitySteps(
   const overlaps: Overlap[] = [];
   const candidates: { rule: RemovableRule; deciders: string[] }[] = [];
   const keys = new Set(families.flatMap((f) => [...f.instances.keys()]));
+  const enabling = new EnablingImpacts(families, whatIf.disabled);
   for (const key of keys) {
     yield;
     const def = defs.get(key);
@@ -573,9 +578,11 @@ export function* analyseReachabilitySteps(
     }
     if (isDisabled) {
       liveIfEnabled.add(key);
+      enabling.noteDisabled(key, action, reached);
       continue;
     }
     if (!origin) continue;
+    enabling.noteLive(origin, reached);
     if (options.overlaps) overlaps.push(...overlapsOf(origin, action, reached));
     const logged =
       def.line.rule.options.log !== undefined && def.line.rule.options.log.value.text !== 'nolog';
@@ -610,5 +617,14 @@ export function* analyseReachabilitySteps(
   const skipped = compiled.skipped.filter(
     (s) => !s.origin || !whatIf.disabled.has(lineKey(s.origin.path, s.origin.lineNumber)),
   );
-  return { analysed: true, dead, liveIfEnabled, skipped, families, overlaps, removable };
+  return {
+    analysed: true,
+    dead,
+    liveIfEnabled,
+    skipped,
+    families,
+    overlaps,
+    removable,
+    enabling: enabling.result(),
+  };
 }

@@ -7,6 +7,7 @@ import {
   type ReachabilityReport,
   type RemovableRule,
 } from '../analysis/analyse';
+import type { EnablingImpact } from '../analysis/enabling';
 import { findLockouts, type Lockout } from '../analysis/lockout';
 import { runSliced, runToEnd, type SliceOptions, type Steps } from '../analysis/steps';
 import { lineKey } from '../analysis/what-if';
@@ -205,7 +206,7 @@ function nodeFindings(
   const deadLines = new Set(report.dead.map((d) => lineKey(d.origin.path, d.origin.lineNumber)));
   for (const [key, origin] of disabledLines) {
     if (report.liveIfEnabled.has(key) || !deadLines.has(key)) {
-      push(finding('disabled-rule', origin, PLAIN_DISABLED), origin.path);
+      push(disabledFinding(origin, report.enabling.get(key)), origin.path);
     }
   }
   const seen = new Set<string>();
@@ -231,6 +232,35 @@ function nodeFindings(
 }
 
 const PLAIN_DISABLED = 'disabled rule: Proxmox keeps it but never applies it';
+
+const VERBED: Record<string, string> = { ACCEPT: 'accepted', DROP: 'dropped', REJECT: 'rejected' };
+
+/**
+ * A disabled rule that packets would reach, and what enabling it would do: the staging trap of
+ * the guides (a catch-all DROP created disabled lands first in its chain) said before the '|'
+ * goes.
+ */
+function disabledFinding(origin: RuleOrigin, impact: EnablingImpact | undefined): Finding {
+  if (!impact) return finding('disabled-rule', origin, PLAIN_DISABLED);
+  const { change, silenced, own } = impact;
+  const effect = change
+    ? `enabling it would change verdicts: for example ${change.packet}, ${VERBED[change.now] ?? change.now} now by ${where(change.by.origin, change.by.builtin)}, would be ${VERBED[own] ?? own} here`
+    : `enabling it would change no verdict: the rules after it decide its packets the same way`;
+  const dead =
+    silenced.length > 0
+      ? `, and ${silenced.map((o) => where(o, undefined)).join(', ')} could then never match`
+      : '';
+  return finding(
+    'disabled-rule',
+    origin,
+    `${PLAIN_DISABLED}; ${effect}${dead}`,
+    silenced.map((o) => ({
+      path: o.path,
+      span: o.span,
+      message: 'could never match if the disabled rule were enabled',
+    })),
+  );
+}
 
 /** A compile failure for a name only the SDN configuration could define. */
 function missingSdnSet(message: string): boolean {
