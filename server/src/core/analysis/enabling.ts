@@ -29,6 +29,13 @@ interface DisabledCopy {
   readonly exact: boolean;
 }
 
+/** A later rule: how many of its live copies a disabled rule would cover, of how many. */
+interface Covered {
+  readonly origin: RuleOrigin;
+  readonly copies: number;
+  readonly of: number;
+}
+
 interface Reached {
   readonly model: FamilyModel;
   readonly reach: InstanceReach;
@@ -110,7 +117,7 @@ export class EnablingImpacts {
     }
     const key = lineKey(origin.path, origin.lineNumber);
     for (const [disabled, copies] of counts) {
-      const list = this.covered.get(disabled) ?? new Map();
+      const list = this.covered.get(disabled) ?? new Map<string, Covered>();
       list.set(key, { origin, copies, of: live.length });
       this.covered.set(disabled, list);
     }
