@@ -214,3 +214,20 @@ test('the analysis reads the loads the editor already has: nothing is parsed aga
   assert.equal(model.cluster?.load, snapshots.file(cluster)?.load);
   assert.equal(model.guests[0]?.file?.load, snapshots.file(guest)?.load);
 });
+
+test('cluster-wide findings reach the editor as they reach the CLI (unused-definition, outbound-blocked)', async () => {
+  const cluster = '[OPTIONS]\nenable: 1\npolicy_out: DROP\n\n[IPSET old_backup]\n10.9.8.0/24\n';
+  await withFolder({ 'firewall/cluster.fw': cluster }, async (folder) => {
+    await withServer({ pull: true, folders: [folder.root] }, async (client) => {
+      client.followRefreshes();
+      await scanned(client);
+      const uri = folder.uri('firewall/cluster.fw');
+      await client.open(uri, cluster);
+      await client.pullAsVsCode(uri);
+      const shown = await client.shownWhen(uri, 'the cluster-wide findings', (d) =>
+        has('unused-definition')(d),
+      );
+      assert.deepEqual(codes(shown).sort(), ['3 outbound-blocked', '5 unused-definition']);
+    });
+  });
+});

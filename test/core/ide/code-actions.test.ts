@@ -217,6 +217,28 @@ const CASES: readonly Case[] = [
     ],
   },
   {
+    name: 'policy_out DROP: let DNS, NTP and updates out',
+    files: { 'firewall/cluster.fw': '[OPTIONS]\nenable: 1\npolicy_out: D$0ROP\n' },
+    title: 'Let the nodes reach DNS, NTP and package updates',
+    after:
+      '[OPTIONS]\nenable: 1\npolicy_out: DROP\n\n[RULES]\nOUT DNS(ACCEPT)\nOUT NTP(ACCEPT)\nOUT ACCEPT -p tcp -dport 80,443\n',
+    findings: (text) => [finding('outbound-blocked', text.indexOf('policy_out'), [])],
+  },
+  {
+    name: 'an unused ipset is deleted with its entries',
+    files: {
+      'firewall/cluster.fw': '[IPSET old$0_backup]\n10.9.8.0/24\n\n[RULES]\nIN ACCEPT -p tcp\n',
+    },
+    title: 'Delete the unused ipset old_backup and its lines',
+    after: '[RULES]\nIN ACCEPT -p tcp\n',
+    findings: (text) => [
+      {
+        ...finding('unused-definition', text.indexOf('old_backup'), []),
+        message: "ipset 'old_backup' is never used in any file of this cluster",
+      },
+    ],
+  },
+  {
     name: 'a redundant rule is deleted',
     files: { 'firewall/cluster.fw': '[RULES]\nIN ACCEPT -p tcp\nIN ACCEPT -p tcp -dport 22$0\n' },
     title: 'Delete the redundant rule',

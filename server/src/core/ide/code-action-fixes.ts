@@ -323,6 +323,45 @@ const acceptManagedFrom: FixProvider = (ctx, finding) => {
   ];
 };
 
+/** policy_out DROP with nothing for the nodes' own needs: let DNS, NTP and updates out. */
+const allowOutbound: FixProvider = (ctx) => [
+  {
+    title: 'Let the nodes reach DNS, NTP and package updates (OUT rules first in [RULES])',
+    edits: [
+      firstRuleEdit(ctx, 'OUT DNS(ACCEPT)\nOUT NTP(ACCEPT)\nOUT ACCEPT -p tcp -dport 80,443'),
+    ],
+    // Decided by compiling the cluster, which the file's own checks do not do.
+    verify: false,
+  },
+];
+
+/** An ipset, alias or group nothing refers to: delete it (a section with its lines). */
+const deleteUnused: FixProvider = (ctx, finding) => {
+  const line = ctx.lineAt(finding.span.start);
+  const what = /^(ipset|alias|security group) '([^']+)'/.exec(finding.message);
+  if (!what) return [];
+  if (line.kind === 'alias')
+    return [
+      {
+        title: `Delete the unused alias ${what[2]}`,
+        edits: [{ span: lineWithBreak(ctx.text, line), newText: '' }],
+        verify: false,
+      },
+    ];
+  if (line.kind !== 'header') return [];
+  const lines = ctx.file.parsed.tree.lines;
+  const at = lines.indexOf(line);
+  const next = lines.slice(at + 1).find((l) => l.kind === 'header');
+  const end = next ? next.line.full.start : ctx.text.length;
+  return [
+    {
+      title: `Delete the unused ${what[1]} ${what[2]} and its lines`,
+      edits: [{ span: { start: line.line.full.start, end }, newText: '' }],
+      verify: false,
+    },
+  ];
+};
+
 export const FIXES: Readonly<Record<string, readonly FixProvider[]>> = {
   'invalid-address': [hostBits],
   'undefined-ipset': [ipsetCase, referenceRemedyFix],
@@ -335,6 +374,8 @@ export const FIXES: Readonly<Record<string, readonly FixProvider[]>> = {
   'invalid-port': [backwardsRange],
   'invalid-option': [optionComment, groupAsOption],
   'management-lockout': [acceptManagedFrom],
+  'outbound-blocked': [allowOutbound],
+  'unused-definition': [deleteUnused],
   'duplicate-ipset-entry': [deleteLine('Remove the duplicate entry')],
   'duplicate-option': [duplicateOption],
   'repeated-rule-option': [repeatedOption],
