@@ -43,6 +43,7 @@ export default defineConfig(
       'dist/**',
       'node_modules/**',
       'server/src/core/facts/generated/**',
+      'server/src/cli/generated/**',
       '.e2e/**',
       'test-results/**',
     ],

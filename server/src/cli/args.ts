@@ -2,7 +2,7 @@ import { FILE_KINDS, isFileKind, type FileKind } from '../core';
 import { usageError } from './errors';
 import { parseSimulateArgs, parseTestArgs, type SimulateArgs, type TestArgs } from './sim-args';
 
-export type OutputFormat = 'text' | 'json';
+export type OutputFormat = 'text' | 'json' | 'sarif' | 'gitlab';
 
 export interface CheckArgs {
   readonly format: OutputFormat;
@@ -96,8 +96,8 @@ function parseCheckArgs(argv: readonly string[]): Invocation {
     }
     switch (name as ValueOption) {
       case '--format':
-        if (value !== 'text' && value !== 'json') {
-          throw usageError(`invalid --format '${value}' (expected text or json)`);
+        if (value !== 'text' && value !== 'json' && value !== 'sarif' && value !== 'gitlab') {
+          throw usageError(`invalid --format '${value}' (expected text, json, sarif or gitlab)`);
         }
         format = value;
         break;

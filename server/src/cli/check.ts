@@ -26,6 +26,9 @@ import {
   type FileResult,
 } from './format';
 import type { CliIo } from './io';
+import { formatCodeQuality } from './code-quality';
+import { quickFixes } from './quick-fixes';
+import { formatSarif } from './sarif';
 import { SourceReader } from './sources';
 
 type Checked = FoundFile & { readonly kind: FileKind | undefined };
@@ -108,6 +111,17 @@ export function runCheck(args: CheckArgs, io: CliIo): ExitCode {
 
   if (args.format === 'json') {
     io.out(formatJson(results));
+  } else if (args.format === 'sarif') {
+    const textOf = (path: string): string | undefined => {
+      try {
+        return reader.read(resolve(io.cwd, path), path).text;
+      } catch {
+        return undefined;
+      }
+    };
+    io.out(formatSarif({ results, textOf, fixesOf: quickFixes(results, textOf) }, io.cwd));
+  } else if (args.format === 'gitlab') {
+    io.out(formatCodeQuality(results));
   } else {
     io.out(formatText(results));
     io.err(formatSummary(results));

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 export const MAIN_HELP = `pvefw: checks Proxmox VE firewall files with Proxmox's own rules
 
 Usage:
-  pvefw check [--format text|json] [--kind cluster|host|guest|vnet] [--cluster FILE] [--overlap-hints] PATH...
+  pvefw check [--format text|json|sarif|gitlab] [--kind cluster|host|guest|vnet] [--cluster FILE] [--overlap-hints] PATH...
   pvefw simulate DIR --from ZONE|IP --to ZONE|IP [--proto P] [--dport N] [--sport N]
                  [--source IP] [--dest IP] [--topology FILE|default]
   pvefw test DIR... [--topology FILE|default] [--id NAME]
@@ -28,8 +28,11 @@ cluster.fw or at the layout's root when present) to find rules that can never ma
 when compiling (skipped-by-proxmox) and rules that lock you out (lockout-risk).
 
 Options:
-  --format text|json   text (default): one line per finding, path:line:column: severity code: message
+  --format F           text (default): one line per finding, path:line:column: severity code: message
                        json: one object {"files":[{"path","kind","diagnostics":[...]}]} on stdout
+                       sarif: a SARIF 2.1.0 log (GitHub code scanning), with help, related
+                       locations and quick fixes
+                       gitlab: a GitLab Code Quality report (Code Climate JSON)
   --kind KIND          treat every PATH as this kind: cluster, host, guest or vnet
   --cluster FILE       check host, guest and vnet files against this cluster.fw
   --overlap-hints      also report rules that partly overlap an earlier rule with another
