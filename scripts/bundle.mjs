@@ -4,7 +4,8 @@
 //   server/src/lsp/main.ts  -> dist/server.js  (the language server, `node dist/server.js --stdio`)
 //   client/src/extension.ts -> dist/client.js  (the VS Code extension; `vscode` stays external)
 // An entry that does not exist yet is skipped with a notice (and any stale bundle of it removed);
-// every entry that exists must build. Sourcemaps on, minify off.
+// every entry that exists must build. Sourcemaps on, minify off. Progress goes to stderr: `npm
+// pack` (how pre-commit installs the hook) takes stdout for the tarball name.
 import { build } from 'esbuild';
 import { chmodSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -29,7 +30,7 @@ for (const bundle of bundles) {
   const entry = join(root, bundle.entry);
   const outfile = join(root, bundle.outfile);
   if (!existsSync(entry)) {
-    console.log(`bundle: skipping ${bundle.outfile}: ${bundle.entry} does not exist yet`);
+    console.error(`bundle: skipping ${bundle.outfile}: ${bundle.entry} does not exist yet`);
     rmSync(outfile, { force: true });
     rmSync(`${outfile}.map`, { force: true });
     continue;
@@ -53,7 +54,7 @@ for (const bundle of bundles) {
     });
     if (bundle.executable) chmodSync(outfile, 0o755);
     const ms = Math.round(performance.now() - started);
-    console.log(`bundle: ${relative(root, outfile)} (${ms} ms)`);
+    console.error(`bundle: ${relative(root, outfile)} (${ms} ms)`);
   } catch {
     // esbuild has already printed the errors
     console.error(`bundle: ${bundle.outfile} failed`);
