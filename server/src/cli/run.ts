@@ -4,6 +4,7 @@ import { CliError } from './errors';
 import { ExitCode } from './exit-codes';
 import { CHECK_HELP, MAIN_HELP, packageVersion } from './help';
 import type { CliIo } from './io';
+import { oneLine } from './terminal-text';
 import { SIMULATE_HELP, TEST_HELP } from './sim-help';
 import { runSimulate } from './simulate';
 import { runTest } from './test-command';
@@ -80,19 +81,15 @@ function reportError(error: unknown, argv: readonly string[], io: CliIo): ExitCo
       ? `pvefw ${command} --help`
       : 'pvefw --help';
     const suffix = error.kind === 'usage' ? ` (see '${help}')` : '';
-    io.err(`pvefw: ${oneLine(error.message)}${suffix}\n`);
+    io.err(`pvefw: ${oneLine(error.message).trim()}${suffix}\n`);
     return ExitCode.Usage;
   }
   const message = error instanceof Error ? error.message : String(error);
   if (io.env['PVEFW_DEBUG'] === '1') {
-    io.err(`pvefw: internal error: ${oneLine(message)}\n`);
+    io.err(`pvefw: internal error: ${oneLine(message).trim()}\n`);
     if (error instanceof Error && error.stack) io.err(`${error.stack}\n`);
   } else {
-    io.err(`pvefw: internal error: ${oneLine(message)} (set PVEFW_DEBUG=1 for details)\n`);
+    io.err(`pvefw: internal error: ${oneLine(message).trim()} (set PVEFW_DEBUG=1 for details)\n`);
   }
   return ExitCode.Usage;
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 }

@@ -8,6 +8,7 @@ import { pull } from '../cluster/pull';
 import { pushWorkspace } from '../cluster/push-workspace';
 import { ExitCode } from './exit-codes';
 import type { CliIo } from './io';
+import { oneLine } from './terminal-text';
 import type { SyncArgs } from './sync-args';
 import { planJson, planText, pushJson, pushText } from '../cluster/report-text';
 
@@ -92,7 +93,7 @@ export async function runSync(args: SyncArgs, io: CliIo, ask: Ask): Promise<Exit
     return await run(args, io, ask);
   } catch (error) {
     if (!(error instanceof ClusterError)) throw error;
-    io.err(`pvefw: ${error.message.replace(/\s*\n\s*/g, ' ')}\n`);
+    io.err(`pvefw: ${oneLine(error.message)}\n`);
     return ExitCode.Usage;
   }
 }

@@ -10,7 +10,8 @@ export const TOKEN_VARIABLE = 'PVEFW_TOKEN';
 
 /** `pve1`, `pve1:8006` or `https://pve1:8006/` → `https://pve1:8006`. */
 export function normaliseHost(text: string): string {
-  const trimmed = text.trim().replace(/\/+$/, '');
+  let trimmed = text.trim();
+  while (trimmed.endsWith('/')) trimmed = trimmed.slice(0, -1);
   const withScheme = /^[a-z]+:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`;
   let url: URL;
   try {

@@ -4,6 +4,7 @@ import type { Finding } from '../checks/finding';
 import { ACCEPTED_PROTOCOL_NUMBERS, PROTOCOLS } from '../facts/generated/netbase';
 import { LOG_LEVELS } from '../facts/generated/options';
 import { asciiLower, perlSplitComma } from '../syntax/perl-text';
+import { blanksEnd } from '../text/blanks';
 import type { FwLine } from '../syntax/tree';
 import type { TextEdit } from './format';
 import { kernelEntry, networkText } from './ipset-membership';
@@ -168,7 +169,7 @@ const optionComment: FixProvider = (ctx, finding) => {
   const { content, start } = line.line;
   const hash = content.indexOf('#');
   if (hash <= 0) return [];
-  const body = content.slice(0, hash).replace(/[ \t]+$/, '');
+  const body = content.slice(0, blanksEnd(content, hash));
   const newText = `${content.slice(hash).replace(/^#[ \t]*/, '# ')}\n${body}`;
   return [
     {
