@@ -15,7 +15,12 @@ export interface ClientOptions {
   readonly baseUrl: string;
   readonly fingerprint?: string;
   readonly credentials?: Credentials;
+  /** How long a request may wait for the next bytes (idle). */
   readonly timeoutMs?: number;
+  /** How long one request may take in all, however steadily the bytes come. */
+  readonly deadlineMs?: number;
+  /** The largest reply body read; a larger reply is an error. */
+  readonly maxReplyBytes?: number;
   /** Extra attempts for reads after a network error or a 5xx (writes are never retried). */
   readonly readRetries?: number;
 }
