@@ -27,7 +27,14 @@ export interface PushOptions {
   readonly confirm?: (plan: WorkspacePlan) => Promise<boolean>;
 }
 
-export type PushOutcome = 'nothing-to-do' | 'complete' | 'aborted' | 'refused' | 'cancelled';
+export type PushOutcome =
+  | 'nothing-to-do'
+  | 'complete'
+  | 'aborted'
+  | 'refused'
+  | 'cancelled'
+  /** Every call was applied, but reading the cluster back failed. */
+  | 'unverified';
 
 export interface PushReport {
   readonly outcome: PushOutcome;
