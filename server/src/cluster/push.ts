@@ -74,7 +74,12 @@ function asClusterError(error: unknown): ClusterError {
 export async function executePlan(
   client: PveClient,
   operations: readonly Operation[],
-  options: { signal?: AbortSignal; onProgress?: (progress: PushProgress) => void } = {},
+  options: {
+    signal?: AbortSignal;
+    onProgress?: (progress: PushProgress) => void;
+    /** Called as soon as a call has succeeded (push records it at once). */
+    onApplied?: (operation: Operation) => void;
+  } = {},
 ): Promise<ExecutionReport> {
   const applied: Operation[] = [];
   let pending: Operation | undefined;
@@ -109,6 +114,7 @@ export async function executePlan(
       };
     }
     applied.push(op);
+    options.onApplied?.(op);
     pending = op.digestChecked ? undefined : op;
   }
   return { applied, notApplied: [], cancelled: false };

@@ -72,6 +72,19 @@ export function writeInside(root: string, path: string, text: string): void {
   }
 }
 
+/** Appends `text` to `path` below `root` (created if need be), never through a link. */
+export function appendInside(root: string, path: string, text: string): void {
+  checkWritable(root, [path]);
+  mkdirSync(join(root, path, '..'), { recursive: true });
+  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | constants.O_NOFOLLOW;
+  const fd = openSync(join(root, path), flags, 0o644);
+  try {
+    writeFileSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export function removeInside(root: string, path: string): void {
   checkWritable(root, [path]);
   rmSync(join(root, path));

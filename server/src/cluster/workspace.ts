@@ -6,10 +6,12 @@ import { join } from 'node:path';
 import type { PulledTopology } from '../core/plan/topology';
 import { CLUSTER_FILE, isValidWorkspacePath, parseWorkspacePath } from '../core/plan/fw-files';
 import { ClusterError } from './errors';
-import { checkWritable, readInside, removeInside, writeInside } from './safe-files';
+import { appendInside, checkWritable, readInside, removeInside, writeInside } from './safe-files';
 
 export const CONFIG_FILE = '.pvefw.json';
 export const STATE_FILE = '.pvefw/state.json';
+/** The digests of the calls a push has applied since state.json was written, one per line. */
+export const APPLIED_FILE = '.pvefw/applied.jsonl';
 export const TOPOLOGY_FILE = 'topology.json';
 
 export interface WorkspaceConfig {
@@ -54,12 +56,33 @@ export function writeConfig(root: string, config: WorkspaceConfig): void {
   writeInside(root, CONFIG_FILE, `${JSON.stringify(config, null, 2)}\n`);
 }
 
+/**
+ * What the last pull saw, with the digests of every call a push applied since: a push that
+ * stopped half-way has changed those lists itself, and that is no change by someone else.
+ */
 export function readState(root: string): PulledState | undefined {
-  return readJson<PulledState>(root, STATE_FILE);
+  const state = readJson<PulledState>(root, STATE_FILE);
+  if (!state) return undefined;
+  const digests = { ...state.digests };
+  for (const line of (readInside(root, APPLIED_FILE) ?? '').split('\n')) {
+    try {
+      const { list, digest } = JSON.parse(line) as { list?: unknown; digest?: unknown };
+      if (typeof list === 'string' && typeof digest === 'string') digests[list] = digest;
+    } catch {
+      // an empty line, or the last one cut short by a crash: that call is not known to be done
+    }
+  }
+  return { ...state, digests };
 }
 
 export function writeState(root: string, state: PulledState): void {
   writeInside(root, STATE_FILE, `${JSON.stringify(state, null, 1)}\n`);
+  if (readInside(root, APPLIED_FILE) !== undefined) removeInside(root, APPLIED_FILE);
+}
+
+/** Records, the moment it is done, that a push's call left `list` with `digest`. */
+export function recordApplied(root: string, list: string, digest: string): void {
+  appendInside(root, APPLIED_FILE, `${JSON.stringify({ list, digest })}\n`);
 }
 
 export function readTopology(root: string): PulledTopology | undefined {
