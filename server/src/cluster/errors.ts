@@ -19,7 +19,9 @@ export type ClusterErrorKind =
   /** The server answered something the call does not return (not JSON, wrong shape, too big). */
   | 'bad-reply'
   /** A request pvefw will not send (its path would be rewritten on the way). */
-  | 'unsafe-request';
+  | 'unsafe-request'
+  /** A host only the workspace names, which this user has not trusted: no token goes there. */
+  | 'untrusted-host';
 
 export class ClusterError extends Error {
   constructor(

@@ -5,6 +5,7 @@ import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PulledTopology } from '../core/plan/topology';
 import { CLUSTER_FILE, isValidWorkspacePath, parseWorkspacePath } from '../core/plan/fw-files';
+import { isNodeName } from '../core/model/proxmox-ids';
 import { ClusterError } from './errors';
 import { appendInside, checkWritable, readInside, removeInside, writeInside } from './safe-files';
 
@@ -21,7 +22,12 @@ export interface WorkspaceConfig {
   readonly fingerprint?: string;
   /** Only these nodes' host.fw are pulled and pushed (default: all). */
   readonly nodes?: readonly string[];
+  /** How long a request may wait for the next bytes. */
   readonly timeoutSeconds?: number;
+  /** How long one request may take in all. */
+  readonly deadlineSeconds?: number;
+  /** The largest reply read. */
+  readonly maxReplyMegabytes?: number;
 }
 
 export interface PulledState {
@@ -33,6 +39,28 @@ export interface PulledState {
   readonly digests: Readonly<Record<string, string>>;
   readonly sdnIpSets: readonly string[];
   readonly topology: PulledTopology;
+}
+
+/** .pvefw.json comes with a repository: every value is checked before it is used. */
+function checkConfig(value: unknown): WorkspaceConfig {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new ClusterError('config', `${CONFIG_FILE} must hold a JSON object`);
+  const config = value as Record<string, unknown>;
+  const require = (key: string, ok: (v: unknown) => boolean, what: string): void => {
+    if (config[key] !== undefined && !ok(config[key]))
+      throw new ClusterError('config', `${key} in ${CONFIG_FILE} must be ${what}`);
+  };
+  const text = (v: unknown): boolean => typeof v === 'string';
+  const positive = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && v > 0;
+  require('host', text, 'a string');
+  require('fingerprint', text, 'a string');
+  require('nodes', (v) =>
+    Array.isArray(v) &&
+    v.every((n) => typeof n === 'string' && isNodeName(n)), 'a list of node names');
+  require('timeoutSeconds', positive, 'a number of seconds');
+  require('deadlineSeconds', positive, 'a number of seconds');
+  require('maxReplyMegabytes', positive, 'a positive number');
+  return config as WorkspaceConfig;
 }
 
 function readJson<T>(root: string, path: string): T | undefined {
@@ -49,7 +77,8 @@ function readJson<T>(root: string, path: string): T | undefined {
 }
 
 export function readConfig(root: string): WorkspaceConfig {
-  return readJson<WorkspaceConfig>(root, CONFIG_FILE) ?? {};
+  const config = readJson<unknown>(root, CONFIG_FILE);
+  return config === undefined ? {} : checkConfig(config);
 }
 
 export function writeConfig(root: string, config: WorkspaceConfig): void {
