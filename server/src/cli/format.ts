@@ -1,5 +1,5 @@
 import { LineIndex, findingText, type FileKind, type Finding, type Severity } from '../core';
-import { oneLine } from './terminal-text';
+import { jsonText, oneLine } from './terminal-text';
 
 /** One checked file with its text (to place findings) and its findings in file order. */
 export interface FileResult {
@@ -76,7 +76,7 @@ export function jsonReport(results: readonly FileResult[]): JsonReport {
 
 /** The whole JSON output: exactly one object, then a newline. */
 export function formatJson(results: readonly FileResult[]): string {
-  return JSON.stringify(jsonReport(results), null, 2) + '\n';
+  return jsonText(jsonReport(results));
 }
 
 const SEVERITY_LABELS: readonly [Severity, string, string][] = [

@@ -1,4 +1,5 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { NotReadable, readRegular } from '../cluster/safe-files';
 import type { SourceFile } from '../core';
 import { fsReason, inputError } from './errors';
 
@@ -13,12 +14,17 @@ export class SourceReader {
   read(absolute: string, shown: string, role = ''): SourceFile {
     const cached = this.cache.get(absolute);
     if (cached) return cached;
-    let text: string;
+    let text: string | undefined;
     try {
-      text = readFileSync(absolute, 'utf8');
+      // Never blocks: a named pipe or a device is refused, not read (issue 15).
+      text = readRegular(absolute, { followLinks: true });
     } catch (error) {
+      if (error instanceof NotReadable)
+        throw inputError(`${role}'${shown}' ${error.reason}; pvefw reads regular files only`);
       throw inputError(`cannot read ${role}'${shown}': ${fsReason(error)}`);
     }
+    if (text === undefined)
+      throw inputError(`cannot read ${role}'${shown}': no such file or directory`);
     const source: SourceFile = { path: shown, text };
     this.cache.set(absolute, source);
     return source;

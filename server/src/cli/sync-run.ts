@@ -9,7 +9,7 @@ import { pull } from '../cluster/pull';
 import { pushWorkspace } from '../cluster/push-workspace';
 import { ExitCode } from './exit-codes';
 import type { CliIo } from './io';
-import { oneLine } from './terminal-text';
+import { jsonText, oneLine } from './terminal-text';
 import type { SyncArgs } from './sync-args';
 import { planJson, planText, pushJson, pushText } from '../cluster/report-text';
 
@@ -48,7 +48,7 @@ async function run(args: SyncArgs, io: CliIo, ask: Ask): Promise<ExitCode> {
   const target = resolveTarget(root, args.host, trusted);
   const client = connect(target, io.env);
   const nodes = target.config.nodes ? { nodes: target.config.nodes } : {};
-  const json = (value: object): void => io.out(`${JSON.stringify(value, null, 2)}\n`);
+  const json = (value: object): void => io.out(jsonText(value));
   try {
     if (args.command === 'pull') {
       const report = await pull(root, client, { force: args.force, ...nodes });

@@ -90,10 +90,10 @@ export function removeInside(root: string, path: string): void {
   rmSync(join(root, path));
 }
 
-/** A file pvefw will not read, and why (a named pipe, a link, too large). */
+/** A file pvefw will not read, and why: "is a named pipe, not a regular file", …. */
 export class NotReadable extends Error {
   constructor(readonly reason: string) {
-    super(reason);
+    super(`it ${reason}`);
     this.name = 'NotReadable';
   }
 }
@@ -114,14 +114,14 @@ export function readRegular(
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
-    if (code === 'ELOOP') throw new NotReadable('it is a symbolic link');
+    if (code === 'ELOOP') throw new NotReadable('is a symbolic link');
     throw error;
   }
   try {
     const stat = fstatSync(fd);
-    if (!stat.isFile()) throw new NotReadable(`it is ${kindOf(stat)}, not a regular file`);
+    if (!stat.isFile()) throw new NotReadable(`is ${kindOf(stat)}, not a regular file`);
     if (stat.size > MAX_FILE_BYTES)
-      throw new NotReadable(`it is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`);
+      throw new NotReadable(`is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`);
     return readFileSync(fd, 'utf8');
   } finally {
     closeSync(fd);
@@ -130,19 +130,18 @@ export function readRegular(
 
 /** A workspace file (`path` below `root`), with the same checks as a write; undefined if absent. */
 export function readInside(root: string, path: string): string | undefined {
+  const reason = unsafeReason(root, path);
+  if (reason) throw new ClusterError('config', `refusing to read ${path}: ${reason}`);
   try {
-    const reason = unsafeReason(root, path);
-    if (reason) throw new NotReadable(reason);
     return readRegular(join(root, path));
   } catch (error) {
-    const reason = error instanceof NotReadable ? error.reason : (error as Error).message;
-    throw new ClusterError('config', `refusing to read ${path}: ${reason}`);
+    throw new ClusterError('config', `refusing to read ${path}: ${(error as Error).message}`);
   }
 }
 
 /** What a file that is not a regular file is, in words. */
 export function kindOf(stat: Stats): string {
-  if (stat.isDirectory()) return 'a folder';
+  if (stat.isDirectory()) return 'a directory';
   if (stat.isFIFO()) return 'a named pipe';
   if (stat.isSocket()) return 'a socket';
   if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';

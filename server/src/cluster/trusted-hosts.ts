@@ -5,7 +5,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ClusterError } from './errors';
-import { NotReadable, readRegular } from './safe-files';
+import { readRegular } from './safe-files';
 import { normaliseFingerprint } from './tls';
 import { mkdirSync, writeFileSync } from 'node:fs';
 
@@ -49,8 +49,7 @@ export class FileTrustedHosts implements TrustedHosts {
       // The user's own file: a link to it (a dotfile manager's) is followed.
       text = readRegular(this.path, { followLinks: true });
     } catch (error) {
-      const reason = error instanceof NotReadable ? error.reason : (error as Error).message;
-      throw new ClusterError('config', `cannot read ${this.path}: ${reason}`);
+      throw new ClusterError('config', `cannot read ${this.path}: ${(error as Error).message}`);
     }
     if (text === undefined) return {};
     try {
