@@ -52,8 +52,8 @@ export function checkWritable(root: string, paths: Iterable<string>): void {
   }
 }
 
-/** Writes `text` to `path` below `root`, creating folders one by one, never through a link. */
-export function writeInside(root: string, path: string, text: string): void {
+/** Puts `text` into `path` below `root`, creating folders one by one, never through a link. */
+function putInside(root: string, path: string, text: string, mode: 'replace' | 'append'): void {
   checkWritable(root, [path]);
   const parts = path.split('/');
   for (let i = 1; i < parts.length; i++) {
@@ -63,7 +63,8 @@ export function writeInside(root: string, path: string, text: string): void {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
   }
-  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW;
+  const how = mode === 'append' ? constants.O_APPEND : constants.O_TRUNC;
+  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW | how;
   const fd = openSync(join(root, path), flags, 0o644);
   try {
     writeFileSync(fd, text);
@@ -72,17 +73,14 @@ export function writeInside(root: string, path: string, text: string): void {
   }
 }
 
-/** Appends `text` to `path` below `root` (created if need be), never through a link. */
+/** Writes `text` to `path` below `root`. */
+export function writeInside(root: string, path: string, text: string): void {
+  putInside(root, path, text, 'replace');
+}
+
+/** Appends `text` to `path` below `root` (created if need be). */
 export function appendInside(root: string, path: string, text: string): void {
-  checkWritable(root, [path]);
-  mkdirSync(join(root, path, '..'), { recursive: true });
-  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | constants.O_NOFOLLOW;
-  const fd = openSync(join(root, path), flags, 0o644);
-  try {
-    writeFileSync(fd, text);
-  } finally {
-    closeSync(fd);
-  }
+  putInside(root, path, text, 'append');
 }
 
 export function removeInside(root: string, path: string): void {
