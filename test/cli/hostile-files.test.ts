@@ -38,6 +38,13 @@ test('a named pipe in a folder, or as --cluster, is not read either', () => {
   assertUsageFailure(explicit, /'pipe\.fw' is a named pipe, not a regular file/);
 });
 
+test('a topology.json that is a named pipe is named, not read', () => {
+  const root = tree({ 'firewall/cluster.fw': '[RULES]\nIN ACCEPT\n' });
+  execFileSync('mkfifo', [join(root, 'firewall', 'topology.json')]);
+  const result = pvefw(['check', 'firewall'], root);
+  assertUsageFailure(result, /topology\.json' is a named pipe, not a regular file/);
+});
+
 test('terminal escapes in a file are printed escaped, in text and in JSON', () => {
   const evil = '22\u001b]0;owned\u0007\u001b[2J\u009b31m';
   const root = tree({ 'cluster.fw': `[RULES]\nIN ACCEPT -p tcp -dport ${evil}\n` });

@@ -1,10 +1,11 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { loadCompileInput, type SourceText } from '../core/compile';
 import type { CompileInput } from '../core/compile';
 import type { Topology } from '../core/model/topology';
 import { DEFAULT_TOPOLOGY, readTopology, TopologyError } from '../core/simulate';
 import { fsReason, inputError } from './errors';
+import { readInputFile } from './sources';
 
 /** A node's firewall as read from a folder, ready to compile. */
 export interface FirewallDir {
@@ -18,11 +19,7 @@ export interface FirewallDir {
 }
 
 function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    throw inputError(`cannot read ${path}: ${fsReason(error)}`);
-  }
+  return readInputFile(path, path);
 }
 
 /** --topology FILE|default, else DIR/topology.json, else upstream's test world. */

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import {
   checkReachability,
@@ -10,6 +10,7 @@ import {
 } from '../core';
 import { readTopology } from '../core/simulate/read-topology';
 import { inputError } from './errors';
+import { readInputFile } from './sources';
 
 export interface CheckedFile {
   readonly path: string;
@@ -25,8 +26,9 @@ function topologyNear(clusterAbsolute: string): Topology | undefined {
   const folder = dirname(clusterAbsolute);
   for (const candidate of [join(folder, 'topology.json'), join(dirname(folder), 'topology.json')]) {
     if (!existsSync(candidate)) continue;
+    const text = readInputFile(candidate, candidate);
     try {
-      return readTopology(JSON.parse(readFileSync(candidate, 'utf8')));
+      return readTopology(JSON.parse(text));
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw inputError(`cannot use '${candidate}': ${reason}`);

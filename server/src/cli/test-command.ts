@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { compileRuleset } from '../core/compile';
 import {
@@ -9,6 +9,7 @@ import {
   type TestRunReport,
 } from '../core/simulate';
 import { fsReason, inputError } from './errors';
+import { readInputFile } from './sources';
 import { ExitCode } from './exit-codes';
 import { readFirewallDir } from './firewall-dir';
 import type { CliIo } from './io';
@@ -53,12 +54,7 @@ export function runTestDir(
 ): DirRun {
   const fw = readFirewallDir(dir, topology, cwd);
   const compiled = compileRuleset(fw.input);
-  let text: string;
-  try {
-    text = readFileSync(join(fw.dir, 'tests'), 'utf8');
-  } catch (error) {
-    throw inputError(`cannot read ${join(dir, 'tests')}: ${fsReason(error)}`);
-  }
+  const text = readInputFile(join(fw.dir, 'tests'), join(dir, 'tests'));
   const report = runFirewallTests(prepareSimulation(compiled), fw.topology, text, id);
   return { dir, report, notes: [...fw.notes, ...skippedLines(compiled)] };
 }
