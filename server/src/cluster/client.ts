@@ -216,7 +216,7 @@ export class PveClient {
       const tooLarge = (): ClusterError =>
         new ClusterError(
           'bad-reply',
-          `${call}: the reply is larger than ${sizeText(maxBytes)}, the limit for one reply; nothing was written`,
+          `${call}: the reply is larger than ${sizeText(maxBytes)}, the limit for one reply (maxReplyMegabytes in .pvefw.json)${effect}`,
           { call },
         );
       const settle =
