@@ -4,6 +4,7 @@
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import globals from 'globals';
+import regexp from 'eslint-plugin-regexp';
 import { builtinModules } from 'node:module';
 import tseslint from 'typescript-eslint';
 
@@ -74,6 +75,18 @@ export default defineConfig(
       // The code writes `xs[i]!` as if noUncheckedIndexedAccess were on; tsconfig.base.json does
       // not set it, so this rule would flag every such `!`. Turn it back on with that option.
       '@typescript-eslint/no-unnecessary-type-assertion': 'off',
+    },
+  },
+  {
+    // Every regular expression of the programs may see text from a file or a server: none may
+    // backtrack or rescan its way into quadratic (or worse) time on a long line (issue 15). The
+    // plugin sees literals and patterns it can resolve in the same file; the hostile-line tests
+    // (test/core/hostile-lines.test.ts) run every parser and editor query on 1 MB lines.
+    files: ['server/src/**/*.ts', 'client/src/**/*.ts'],
+    plugins: { regexp },
+    rules: {
+      'regexp/no-super-linear-backtracking': 'error',
+      'regexp/no-super-linear-move': 'error',
     },
   },
   {

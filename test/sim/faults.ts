@@ -1,6 +1,8 @@
 // Fault injection for tests: slow answers, answers held until the test releases them, HTTP 500s, connections dropped mid-request (before or
 // after the change is made), and a concurrent writer that edits the cluster between our read
-// and our write (it runs just before a matching write is handled).
+// and our write (it runs just before a matching write is handled). The hostile-server faults
+// lie and hurt instead: any answer to any path, the real answer with its data rewritten, a reply
+// that trickles a byte at a time, and a reply larger than any client should read.
 import type { SimStore } from './store';
 
 export interface RequestInfo {
@@ -17,7 +19,23 @@ export type FaultKind =
   | { readonly kind: 'delay'; readonly ms: number }
   /** Holds the request, unanswered, until `until` settles; then it is handled as usual. */
   | { readonly kind: 'hold'; readonly until: Promise<void> }
-  | { readonly kind: 'concurrent-write'; readonly edit: (store: SimStore) => void };
+  | { readonly kind: 'concurrent-write'; readonly edit: (store: SimStore) => void }
+  /** Answers with exactly this status and body (any path, even outside /api2/json). */
+  | {
+      readonly kind: 'answer';
+      readonly status?: number;
+      readonly body: string | ((request: RequestInfo) => string);
+      readonly contentType?: string;
+    }
+  /** Handles the request, then sends `rewrite(data)` as the reply's data instead. */
+  | { readonly kind: 'rewrite'; readonly rewrite: (data: unknown) => unknown }
+  /**
+   * Sends a 200 with headers, then `{"data":` one byte every `intervalMs`, never ending: until
+   * the client hangs up or `maxBytes` have gone (then the connection is closed).
+   */
+  | { readonly kind: 'trickle'; readonly intervalMs: number; readonly maxBytes: number }
+  /** A 200 whose body is `bytes` long (a JSON string of blanks), with or without its length. */
+  | { readonly kind: 'flood'; readonly bytes: number; readonly declareLength: boolean };
 
 export interface Fault {
   readonly when: (request: RequestInfo) => boolean;

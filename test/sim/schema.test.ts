@@ -46,7 +46,7 @@ const ACTIONS: Action[] = [
   { type: 'entry-delete', set: 'office', cidr: '10.0.0.0/8' },
   { type: 'ipset-create', name: 'office' },
   { type: 'ipset-comment', name: 'office', comment: 'x' },
-  { type: 'ipset-delete', name: 'office', force: true },
+  { type: 'ipset-delete', name: 'office' },
   { type: 'group-create', name: 'web' },
   { type: 'group-comment', name: 'web', comment: 'x' },
   { type: 'group-delete', name: 'web' },

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ProxmoxDies } from '../../server/src/core/model/proxmox-dies';
 import { Auth, checkAll, type Caller } from './auth';
 import { ApiError, AuthError, paramError } from './errors';
-import { Faults, type RequestInfo } from './faults';
+import { Faults, type FaultKind, type RequestInfo } from './faults';
 import { Paged } from './handlers/context';
 import { INVENTORY_ROUTES } from './handlers/inventory';
 import { findRoute } from './routes';
@@ -42,6 +42,47 @@ function text(value: unknown): string {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** True once the client has gone (or the reply ended). */
+function gone(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => res.once('close', resolve));
+}
+
+/** One byte of `{"data":[` and then blanks, every `intervalMs`, until the client goes. */
+async function trickle(res: ServerResponse, intervalMs: number, maxBytes: number): Promise<void> {
+  res.writeHead(200, { 'Content-Type': 'application/json;charset=UTF-8' });
+  res.flushHeaders();
+  const closed = gone(res);
+  let open = true;
+  void closed.then(() => (open = false));
+  const text = '{"data":[';
+  for (let sent = 0; open && sent < maxBytes; sent++) {
+    res.write(text[sent] ?? ' ');
+    await Promise.race([sleep(intervalMs), closed]);
+  }
+  res.destroy();
+}
+
+/** A body of `bytes` bytes, written as fast as the client reads it, until it is sent or the client goes. */
+async function flood(res: ServerResponse, bytes: number, declareLength: boolean): Promise<void> {
+  res.writeHead(200, {
+    'Content-Type': 'application/json;charset=UTF-8',
+    ...(declareLength ? { 'Content-Length': bytes } : {}),
+  });
+  const closed = gone(res);
+  let open = true;
+  void closed.then(() => (open = false));
+  const chunk = Buffer.alloc(64 * 1024, ' ');
+  const head = Buffer.from('{"data":"');
+  res.write(head);
+  let sent = head.length;
+  while (open && sent < bytes - 2) {
+    const piece = chunk.subarray(0, Math.min(chunk.length, bytes - 2 - sent));
+    sent += piece.length;
+    if (!res.write(piece)) await Promise.race([new Promise((r) => res.once('drain', r)), closed]);
+  }
+  if (open) res.end('"}');
+}
 
 export class SimServer {
   readonly faults = new Faults();
@@ -90,11 +131,13 @@ export class SimServer {
     const info: RequestInfo = { method, path, params };
     const record = (status: number): void => void this.requests.push({ ...info, status });
 
+    const faults = this.faults.take(info);
+    const hostile = await this.hostile(faults, info, res, record);
+    if (hostile) return;
     if (!url.pathname.startsWith(`${prefix}/`)) {
       record(501);
       return this.send(res, 501, undefined, 'no such uri');
     }
-    const faults = this.faults.take(info);
     const delay = faults.reduce(
       (ms, f) => ms + (f.kind === 'delay' ? f.ms : 0),
       this.faults.latencyMs,
@@ -118,7 +161,44 @@ export class SimServer {
     if (status === 401) await sleep(this.options.authFailureDelayMs);
     record(status);
     if (faults.some((f) => f.kind === 'drop-after')) return void req.socket.destroy();
+    const rewrite = faults.find((f) => f.kind === 'rewrite');
+    if (rewrite?.kind === 'rewrite' && status === 200 && payload && 'data' in payload)
+      return this.send(res, status, { ...payload, data: rewrite.rewrite(payload.data) }, reason);
     this.send(res, status, payload, reason);
+  }
+
+  /** The hostile-server faults that replace the answer; true when one did. */
+  private async hostile(
+    faults: readonly FaultKind[],
+    info: RequestInfo,
+    res: ServerResponse,
+    record: (status: number) => void,
+  ): Promise<boolean> {
+    for (const fault of faults) {
+      switch (fault.kind) {
+        case 'answer': {
+          const body = typeof fault.body === 'string' ? fault.body : fault.body(info);
+          record(fault.status ?? 200);
+          res.writeHead(fault.status ?? 200, {
+            'Content-Type': fault.contentType ?? 'application/json;charset=UTF-8',
+            'Content-Length': Buffer.byteLength(body),
+          });
+          res.end(body);
+          return true;
+        }
+        case 'trickle':
+          record(200);
+          await trickle(res, fault.intervalMs, fault.maxBytes);
+          return true;
+        case 'flood':
+          record(200);
+          await flood(res, fault.bytes, fault.declareLength);
+          return true;
+        default:
+          break;
+      }
+    }
+    return false;
   }
 
   private dispatch(

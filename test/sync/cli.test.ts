@@ -1,57 +1,39 @@
 // The pvefw command (dist/cli.js) against the simulator over HTTPS: trust on first use, pull,
 // plan, push, and every failure a user meets, in words and exit codes; the token never shows.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { AUDIT_TOKEN, TOKEN, TOKEN_SECRET } from '../support/sim-fixture';
-import { CLI } from '../cli/helpers';
+import { AUDIT_TOKEN, TOKEN_SECRET } from '../support/sim-fixture';
+import { noSecret, runPvefw, type Run } from './cli-run';
 import { syncHarness, type SyncHarness } from './harness';
 
-interface Run {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+/** The user's home for these runs: `pvefw trust` keeps the hosts this user trusts there. */
+let home: string;
 
 function pvefw(
   h: SyncHarness,
   args: string[],
-  env: Record<string, string | undefined> = { PVEFW_TOKEN: TOKEN },
+  env?: Record<string, string | undefined>,
 ): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
-    delete childEnv['PVEFW_DEBUG'];
-    if (env['PVEFW_TOKEN'] === undefined) delete childEnv['PVEFW_TOKEN'];
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: h.ws,
-      env: childEnv,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
-
-function noSecret(run: Run): void {
-  assert.ok(
-    !run.stdout.includes(TOKEN_SECRET) && !run.stderr.includes(TOKEN_SECRET),
-    'the token secret is never printed',
-  );
+  return runPvefw(h.ws, home, args, env);
 }
 
 let h: SyncHarness;
 before(async () => {
+  home = mkdtempSync(join(tmpdir(), 'pvefw-home-'));
   h = await syncHarness({
     files: { 'firewall/cluster.fw': '[OPTIONS]\nenable: 1\n\n[RULES]\nIN SSH(ACCEPT)\n' },
   });
 });
-after(() => h.close());
+after(async () => {
+  await h.close();
+  rmSync(home, { recursive: true, force: true });
+});
+
+/** The hosts this user trusts, as `pvefw trust` keeps them. */
+const TRUSTED = (): string => join(home, '.config', 'pvefw', 'trusted-hosts.json');
 
 test('before trust: an untrusted certificate is refused and nothing is sent', async () => {
   const run = await pvefw(h, ['pull', '--host', h.sim.url]);
@@ -142,17 +124,17 @@ test('a token without Sys.Modify: the push stops and names the missing privilege
 });
 
 test('a changed certificate is refused before anything is sent', async () => {
-  const config = JSON.parse(readFileSync(join(h.ws, '.pvefw.json'), 'utf8')) as Record<
-    string,
-    string
-  >;
-  h.write('.pvefw.json', JSON.stringify({ ...config, fingerprint: '00:'.repeat(31) + '00' }));
+  // The pin that counts is the user's own (kept by pvefw trust), not the repository's.
+  const trusted = readFileSync(TRUSTED(), 'utf8');
+  const changed = trusted.replace(h.sim.fingerprint, '00:'.repeat(31) + '00');
+  assert.notEqual(changed, trusted);
+  writeFileSync(TRUSTED(), changed);
   const before = h.sim.requests.length;
   const run = await pvefw(h, ['plan']);
   assert.equal(run.status, 2);
   assert.match(run.stderr, /is not the trusted one \(expected 00:00:.*got [0-9A-F:]+\)/);
   assert.equal(h.sim.requests.length, before);
-  h.write('.pvefw.json', JSON.stringify(config));
+  writeFileSync(TRUSTED(), trusted);
 });
 
 test('help for each command', async () => {

@@ -3,7 +3,7 @@
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { PveClient } from '../../server/src/cluster/client';
+import { PveClient, type ClientOptions } from '../../server/src/cluster/client';
 import { readFwFiles } from '../../server/src/cluster/workspace';
 import { startSimulator, type Simulator } from '../sim/simulator';
 import { TOKEN, writeSimState, type Fixture } from '../support/sim-fixture';
@@ -24,7 +24,7 @@ export interface SyncHarness {
 
 export async function syncHarness(
   fixture: Fixture,
-  options: { timeoutMs?: number } = {},
+  options: Partial<ClientOptions> = {},
 ): Promise<SyncHarness> {
   const stateDir = writeSimState(fixture);
   const sim = await startSimulator({ stateDir, authFailureDelayMs: 0 });
@@ -32,7 +32,7 @@ export async function syncHarness(
     baseUrl: sim.url,
     fingerprint: sim.fingerprint,
     credentials: { kind: 'token', token: TOKEN },
-    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    ...options,
   });
   const ws = mkdtempSync(join(tmpdir(), 'pvefw-ws-'));
   return {

@@ -6,6 +6,7 @@ import type { LogOutputChannel, Progress, SecretStorage } from 'vscode';
 import type { PveClient } from '../../../server/src/cluster/client';
 import { trustHost, type Target } from '../../../server/src/cluster/connect';
 import { ClusterError } from '../../../server/src/cluster/errors';
+import type { TrustedHosts } from '../../../server/src/cluster/trusted-hosts';
 import { readConfig, writeConfig } from '../../../server/src/cluster/workspace';
 import { clientFor } from './token-command';
 import { syncRoot, targetFor } from './workspace-root';
@@ -18,14 +19,25 @@ export interface SyncJob {
   readonly progress: Progress<{ message?: string; increment?: number }>;
 }
 
-async function offerTrust(root: string, target: Target, error: ClusterError): Promise<void> {
+/** What the user keeps for the cluster commands: tokens, and the hosts they trust. */
+export interface SyncStores {
+  readonly secrets: SecretStorage;
+  readonly trusted: TrustedHosts;
+}
+
+async function offerTrust(
+  root: string,
+  target: Target,
+  error: ClusterError,
+  trusted: TrustedHosts,
+): Promise<void> {
   const choice = await window.showWarningMessage(
     error.message,
     { modal: true },
     'Show fingerprint and trust',
   );
   if (!choice) return;
-  const seen = await trustHost(root, target.baseUrl).catch((e: unknown) => e as Error);
+  const seen = await trustHost(root, target.baseUrl, trusted).catch((e: unknown) => e as Error);
   if (seen instanceof Error) void window.showErrorMessage(seen.message);
   else
     void window.showInformationMessage(
@@ -35,7 +47,7 @@ async function offerTrust(root: string, target: Target, error: ClusterError): Pr
 
 /** Runs `work` for the workspace's cluster; undefined when it did not run or failed (shown). */
 export async function withCluster<T>(
-  secrets: SecretStorage,
+  stores: SyncStores,
   output: LogOutputChannel,
   title: string,
   work: (job: SyncJob) => Promise<T>,
@@ -47,9 +59,9 @@ export async function withCluster<T>(
     );
     return undefined;
   }
-  const target = await targetFor(root);
+  const target = await targetFor(root, stores.trusted);
   if (!target) return undefined;
-  const client = await clientFor(secrets, target);
+  const client = await clientFor(stores.secrets, target);
   if (!client) return undefined;
   try {
     const result = await window.withProgress(
@@ -66,7 +78,7 @@ export async function withCluster<T>(
     if (!(error instanceof ClusterError)) throw error;
     output.warn(`${title}: ${error.message}`);
     if (error.kind === 'tls-untrusted' || error.kind === 'fingerprint-mismatch')
-      await offerTrust(root, target, error);
+      await offerTrust(root, target, error, stores.trusted);
     else if (error.kind !== 'cancelled') void window.showErrorMessage(error.message);
     return undefined;
   } finally {

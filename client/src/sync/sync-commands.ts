@@ -13,6 +13,7 @@ import { remoteFiles, remoteUri, registerRemoteDocuments } from './remote-docume
 import { withCluster, type SyncJob } from './run-with-progress';
 import { REFRESH_STATUS, SyncStatus } from './status-bar';
 import { setToken } from './token-command';
+import { EditorTrustedHosts } from './trusted-hosts';
 import { syncRoot } from './workspace-root';
 import { showPlan } from './show-plan';
 
@@ -39,7 +40,7 @@ export function registerSyncCommands(
   const watcher = workspace.createFileSystemWatcher('**/*.fw');
   for (const event of [watcher.onDidChange, watcher.onDidCreate, watcher.onDidDelete])
     event(() => status.scheduleUpdate());
-  const secrets = context.secrets;
+  const stores = { secrets: context.secrets, trusted: new EditorTrustedHosts(context.globalState) };
 
   const doPull = async (): Promise<void> => {
     const root = syncRoot();
@@ -52,7 +53,7 @@ export function registerSyncCommands(
         'Overwrite',
       )) === 'Overwrite';
     if (edited.length > 0 && !force) return;
-    const report = await withCluster(secrets, output, 'Pulling from the cluster', (job) =>
+    const report = await withCluster(stores, output, 'Pulling from the cluster', (job) =>
       pull(job.root, job.client, { force, signal: job.signal, ...nodesOf(job) }),
     );
     if (!report) return;
@@ -63,15 +64,10 @@ export function registerSyncCommands(
   };
 
   const doPlan = async (): Promise<void> => {
-    const result = await withCluster(
-      secrets,
-      output,
-      'Comparing with the cluster',
-      async (job) => ({
-        host: job.target.baseUrl,
-        planned: await planWorkspace(job.root, job.client, { signal: job.signal, ...nodesOf(job) }),
-      }),
-    );
+    const result = await withCluster(stores, output, 'Comparing with the cluster', async (job) => ({
+      host: job.target.baseUrl,
+      planned: await planWorkspace(job.root, job.client, { signal: job.signal, ...nodesOf(job) }),
+    }));
     if (!result) return;
     const { host, planned } = result;
     remoteFiles.live = formatFirewallState(planned.snapshot.state);
@@ -80,7 +76,7 @@ export function registerSyncCommands(
   };
 
   const doPush = async (): Promise<void> => {
-    const report = await withCluster(secrets, output, 'Pushing to the cluster', (job) =>
+    const report = await withCluster(stores, output, 'Pushing to the cluster', (job) =>
       pushWorkspace(job.root, job.client, {
         ...nodesOf(job),
         signal: job.signal,
@@ -140,7 +136,7 @@ export function registerSyncCommands(
     commands.registerCommand(SYNC_COMMANDS.push, guarded('Push', doPush)),
     commands.registerCommand(
       SYNC_COMMANDS.token,
-      guarded('Set API token', () => setToken(secrets)),
+      guarded('Set API token', () => setToken(stores)),
     ),
     commands.registerCommand(REFRESH_STATUS, guarded('Show plan', doPlan)),
   ];

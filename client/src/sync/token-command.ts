@@ -4,6 +4,7 @@ import { window } from 'vscode';
 import type { SecretStorage } from 'vscode';
 import { checkToken, type PveClient } from '../../../server/src/cluster/client';
 import { connect, type Target } from '../../../server/src/cluster/connect';
+import type { SyncStores } from './run-with-progress';
 import { syncRoot, targetFor, tokenKey } from './workspace-root';
 
 /** Asks for the token of `baseUrl` and stores it; the token, or undefined when dismissed. */
@@ -31,7 +32,7 @@ export async function askToken(
   return token.trim();
 }
 
-export async function setToken(secrets: SecretStorage): Promise<void> {
+export async function setToken(stores: SyncStores): Promise<void> {
   const root = syncRoot();
   if (!root) {
     void window.showErrorMessage(
@@ -39,9 +40,9 @@ export async function setToken(secrets: SecretStorage): Promise<void> {
     );
     return;
   }
-  const target = await targetFor(root);
+  const target = await targetFor(root, stores.trusted);
   if (!target) return;
-  if (await askToken(secrets, target.baseUrl))
+  if (await askToken(stores.secrets, target.baseUrl))
     void window.showInformationMessage(`API token for ${target.baseUrl} saved.`);
 }
 

@@ -1,11 +1,13 @@
 // Which folder is synchronised with a cluster, and which cluster (.pvefw.json, or asked for on
-// first use). Tokens are kept apart, in SecretStorage (token-command.ts).
+// first use), confirmed by the user before a token goes to a host only .pvefw.json names.
+// Tokens are kept apart, in SecretStorage (token-command.ts).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { window, workspace } from 'vscode';
 import { resolveTarget, type Target } from '../../../server/src/cluster/connect';
 import { ClusterError } from '../../../server/src/cluster/errors';
-import { CONFIG_FILE } from '../../../server/src/cluster/workspace';
+import type { TrustedHosts } from '../../../server/src/cluster/trusted-hosts';
+import { CONFIG_FILE, readConfig } from '../../../server/src/cluster/workspace';
 
 export const TOKEN_KEY = 'pvefw.apiToken';
 
@@ -20,17 +22,46 @@ export function tokenKey(baseUrl: string): string {
   return `${TOKEN_KEY}:${baseUrl}`;
 }
 
-/** Asks for the cluster address when the workspace has none yet (first pull). */
-export async function targetFor(root: string): Promise<Target | undefined> {
+/**
+ * The cluster to talk to, with the user's consent: asked for when the workspace names none
+ * (first pull; the address the user types is theirs to trust), and confirmed in a modal the
+ * first time a host that only .pvefw.json names would get the token. Undefined when dismissed.
+ */
+export async function targetFor(root: string, trusted: TrustedHosts): Promise<Target | undefined> {
+  let target: Target;
   try {
-    return resolveTarget(root, undefined);
+    target = resolveTarget(root, undefined, trusted);
   } catch (error) {
     if (!(error instanceof ClusterError) || error.kind !== 'config') throw error;
+    if (existsSync(join(root, CONFIG_FILE)) && readConfig(root).host) throw error;
     const host = await window.showInputBox({
       title: 'Proxmox VE cluster',
       prompt: 'Address of a node (https://host:8006, host:8006 or host); stored in .pvefw.json',
       ignoreFocusOut: true,
     });
-    return host ? resolveTarget(root, host) : undefined;
+    if (!host) return undefined;
+    const typed = resolveTarget(root, host, trusted);
+    if (!typed.trusted) await trusted.set(typed.baseUrl, {});
+    return resolveTarget(root, host, trusted);
   }
+  if (target.trusted) return target;
+  const recorded = target.config.fingerprint;
+  const answer = await window.showWarningMessage(
+    `Send your API token to ${target.baseUrl}?`,
+    {
+      modal: true,
+      detail:
+        `This folder's .pvefw.json names the cluster ${target.baseUrl}, and you have not used it ` +
+        `from this editor before. A repository you cloned could point anywhere: continue only if ` +
+        `this is your cluster.` +
+        (recorded
+          ? `\n\nThe certificate must have the SHA-256 fingerprint ${recorded} (compare it with ` +
+            `the Proxmox web interface: node > System > Certificates).`
+          : `\n\nThe certificate is checked against your system's certificate authorities.`),
+    },
+    'Trust and connect',
+  );
+  if (answer !== 'Trust and connect') return undefined;
+  await trusted.set(target.baseUrl, recorded ? { fingerprint: recorded } : {});
+  return resolveTarget(root, undefined, trusted);
 }

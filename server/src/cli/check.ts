@@ -140,7 +140,8 @@ function modelAbsolutes(model: ClusterModel, cwd: string): string[] {
 }
 
 function withKinds(files: readonly FoundFile[], args: CheckArgs): Checked[] {
-  const named = new Set(args.paths.map((p) => p.replace(/\/+$/, '')));
+  // A file named on the command line keeps its path as given (a folder's files get longer ones).
+  const named = new Set(args.paths);
   const out = files.map((f) => ({ ...f, kind: args.kind ?? fileKindFromPath(f.absolute) }));
   const unnamed = out.filter((f) => f.kind === undefined && named.has(f.path));
   if (unnamed.length > 0) {

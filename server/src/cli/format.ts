@@ -1,4 +1,5 @@
 import { LineIndex, findingText, type FileKind, type Finding, type Severity } from '../core';
+import { jsonText, oneLine } from './terminal-text';
 
 /** One checked file with its text (to place findings) and its findings in file order. */
 export interface FileResult {
@@ -57,7 +58,7 @@ export function formatText(results: readonly FileResult[]): string {
   let out = '';
   for (const result of results) {
     for (const d of diagnosticsOf(result)) {
-      const message = d.message.replace(/\s*[\r\n]+\s*/g, ' ');
+      const message = oneLine(d.message);
       out += `${result.path}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${message}\n`;
     }
   }
@@ -76,7 +77,7 @@ export function jsonReport(results: readonly FileResult[]): JsonReport {
 
 /** The whole JSON output: exactly one object, then a newline. */
 export function formatJson(results: readonly FileResult[]): string {
-  return JSON.stringify(jsonReport(results), null, 2) + '\n';
+  return jsonText(jsonReport(results));
 }
 
 const SEVERITY_LABELS: readonly [Severity, string, string][] = [

@@ -4,6 +4,7 @@ import { CliError } from './errors';
 import { ExitCode } from './exit-codes';
 import { CHECK_HELP, MAIN_HELP, packageVersion } from './help';
 import type { CliIo } from './io';
+import { oneLine, terminalIo } from './terminal-text';
 import { SIMULATE_HELP, TEST_HELP } from './sim-help';
 import { runSimulate } from './simulate';
 import { runTest } from './test-command';
@@ -16,7 +17,8 @@ import { runSync, type Ask } from './sync-run';
  * line on stderr, anything unexpected a one-line internal error (with the stack only when
  * PVEFW_DEBUG=1).
  */
-export function runCli(argv: readonly string[], io: CliIo): ExitCode {
+export function runCli(argv: readonly string[], rawIo: CliIo): ExitCode {
+  const io = terminalIo(rawIo);
   try {
     const invocation = parseArgs(argv);
     switch (invocation.command) {
@@ -55,12 +57,13 @@ const SYNC_HELP: Record<SyncCommand, string> = {
  */
 export async function runCliAsync(
   argv: readonly string[],
-  io: CliIo,
+  rawIo: CliIo,
   ask?: Ask,
 ): Promise<ExitCode> {
   const [first, second] = argv;
   const command = (first === 'help' && argv.length === 2 ? second : first) as SyncCommand;
-  if (!SYNC_COMMANDS.includes(command)) return runCli(argv, io);
+  if (!SYNC_COMMANDS.includes(command)) return runCli(argv, rawIo);
+  const io = terminalIo(rawIo);
   try {
     const args = first === 'help' ? 'help' : parseSyncArgs(command, argv.slice(1));
     if (args === 'help') {
@@ -80,19 +83,15 @@ function reportError(error: unknown, argv: readonly string[], io: CliIo): ExitCo
       ? `pvefw ${command} --help`
       : 'pvefw --help';
     const suffix = error.kind === 'usage' ? ` (see '${help}')` : '';
-    io.err(`pvefw: ${oneLine(error.message)}${suffix}\n`);
+    io.err(`pvefw: ${oneLine(error.message).trim()}${suffix}\n`);
     return ExitCode.Usage;
   }
   const message = error instanceof Error ? error.message : String(error);
   if (io.env['PVEFW_DEBUG'] === '1') {
-    io.err(`pvefw: internal error: ${oneLine(message)}\n`);
+    io.err(`pvefw: internal error: ${oneLine(message).trim()}\n`);
     if (error instanceof Error && error.stack) io.err(`${error.stack}\n`);
   } else {
-    io.err(`pvefw: internal error: ${oneLine(message)} (set PVEFW_DEBUG=1 for details)\n`);
+    io.err(`pvefw: internal error: ${oneLine(message).trim()} (set PVEFW_DEBUG=1 for details)\n`);
   }
   return ExitCode.Usage;
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 }

@@ -1,6 +1,26 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { NotReadable, readRegular } from '../cluster/safe-files';
 import type { SourceFile } from '../core';
 import { fsReason, inputError } from './errors';
+
+/**
+ * The text of a file the user named (or one found beside it), read only when it is a regular
+ * file and without blocking: a named pipe or a device is refused, not read (issue 15). Throws an
+ * input CliError that says what is wrong.
+ */
+export function readInputFile(absolute: string, shown: string, role = ''): string {
+  let text: string | undefined;
+  try {
+    text = readRegular(absolute, { followLinks: true });
+  } catch (error) {
+    if (error instanceof NotReadable)
+      throw inputError(`${role}'${shown}' ${error.reason}; pvefw reads regular files only`);
+    throw inputError(`cannot read ${role}'${shown}': ${fsReason(error)}`);
+  }
+  if (text === undefined)
+    throw inputError(`cannot read ${role}'${shown}': no such file or directory`);
+  return text;
+}
 
 /**
  * Reads firewall files once each: a cluster.fw shared by many guests, or both checked and used as
@@ -13,12 +33,7 @@ export class SourceReader {
   read(absolute: string, shown: string, role = ''): SourceFile {
     const cached = this.cache.get(absolute);
     if (cached) return cached;
-    let text: string;
-    try {
-      text = readFileSync(absolute, 'utf8');
-    } catch (error) {
-      throw inputError(`cannot read ${role}'${shown}': ${fsReason(error)}`);
-    }
+    const text = readInputFile(absolute, shown, role);
     const source: SourceFile = { path: shown, text };
     this.cache.set(absolute, source);
     return source;

@@ -1,16 +1,22 @@
 // Help texts of the cluster commands.
 
 const TOKEN = `The API token is read from the environment variable PVEFW_TOKEN only
-(USER@REALM!TOKENID=SECRET); it is never printed. The cluster's certificate must be valid
-for the host, or pinned with 'pvefw trust HOST'.`;
+(USER@REALM!TOKENID=SECRET); it is never printed. It is sent to a host that only .pvefw.json
+names once you have trusted that host yourself ('pvefw trust HOST'); a --host you give is
+yours to choose. The cluster's certificate must be valid for the host, or pinned with
+'pvefw trust HOST'. .pvefw.json may set timeoutSeconds (idle, default 30), deadlineSeconds
+(one whole request, default 120) and maxReplyMegabytes (default 64).`;
 
 export const TRUST_HELP = `Usage: pvefw trust HOST [--fingerprint FP] [--dir DIR]
 
 Reads the TLS certificate HOST presents (https, port 8006 unless given), prints its SHA-256
-fingerprint and stores it with the host in DIR/.pvefw.json. From then on pvefw connects to
-HOST only if it presents exactly that certificate. Compare the fingerprint with the one in
-the Proxmox web interface (node > System > Certificates) before you rely on it, or pass
---fingerprint to have it checked for you.
+fingerprint and trusts HOST for you: host and fingerprint are kept in your own config
+($XDG_CONFIG_HOME/pvefw/trusted-hosts.json, else ~/.config/pvefw/trusted-hosts.json), and
+recorded in DIR/.pvefw.json for others who share the folder (each of them must trust the host
+too: a repository cannot). From then on pvefw sends your token to HOST, and only if it
+presents exactly that certificate. Compare the fingerprint with the one in the Proxmox web
+interface (node > System > Certificates) before you rely on it, or pass --fingerprint to have
+it checked for you.
 `;
 
 export const PULL_HELP = `Usage: pvefw pull [--host URL] [--dir DIR] [--force]

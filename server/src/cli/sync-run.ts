@@ -3,40 +3,52 @@
 import { resolve } from 'node:path';
 import { ClusterError } from '../cluster/errors';
 import { connect, resolveTarget, trustHost } from '../cluster/connect';
+import { FileTrustedHosts, userTrustFile, type TrustedHosts } from '../cluster/trusted-hosts';
 import { planWorkspace } from '../cluster/plan-workspace';
 import { pull } from '../cluster/pull';
 import { pushWorkspace } from '../cluster/push-workspace';
 import { ExitCode } from './exit-codes';
 import type { CliIo } from './io';
+import { jsonText, oneLine } from './terminal-text';
 import type { SyncArgs } from './sync-args';
 import { planJson, planText, pushJson, pushText } from '../cluster/report-text';
 
 /** Asks the user a question on the terminal; undefined when there is no terminal. */
 export type Ask = ((question: string) => Promise<string>) | undefined;
 
-async function trust(args: SyncArgs, root: string, io: CliIo): Promise<ExitCode> {
-  const host = args.host ?? resolveTarget(root, undefined).baseUrl;
-  const result = await trustHost(root, host, args.fingerprint);
+async function trust(
+  args: SyncArgs,
+  root: string,
+  io: CliIo,
+  trusted: TrustedHosts,
+): Promise<ExitCode> {
+  const host = args.host ?? resolveTarget(root, undefined, trusted).baseUrl;
+  const result = await trustHost(root, host, trusted, args.fingerprint);
   io.out(
     `${result.host} presents a certificate for '${result.subject}', valid until ${result.validTo}\n`,
   );
   io.out(`SHA-256 fingerprint: ${result.fingerprint}\n`);
   if (result.previous) io.out(`(it replaces the earlier trusted fingerprint ${result.previous})\n`);
+  if (result.inWorkspace === true) io.out(`It matches the fingerprint in .pvefw.json.\n`);
+  if (result.inWorkspace === false)
+    io.out(`warning: it is not the fingerprint .pvefw.json recorded; that one is replaced.\n`);
   io.out(
     args.fingerprint
-      ? `It matches --fingerprint and is stored in .pvefw.json.\n`
-      : `Stored in .pvefw.json. Compare it with the fingerprint the Proxmox web interface shows (node > System > Certificates).\n`,
+      ? `It matches --fingerprint. You trust this host now; it is recorded in .pvefw.json too.\n`
+      : `You trust this host now; it is recorded in .pvefw.json too. Compare the fingerprint with the one the Proxmox web interface shows (node > System > Certificates).\n`,
   );
   return ExitCode.Ok;
 }
 
 async function run(args: SyncArgs, io: CliIo, ask: Ask): Promise<ExitCode> {
   const root = resolve(io.cwd, args.dir ?? '.');
-  if (args.command === 'trust') return trust(args, root, io);
-  const target = resolveTarget(root, args.host);
+  // The hosts this user trusts live in the user's own config, never in the workspace.
+  const trusted = new FileTrustedHosts(userTrustFile(io.env));
+  if (args.command === 'trust') return trust(args, root, io, trusted);
+  const target = resolveTarget(root, args.host, trusted);
   const client = connect(target, io.env);
   const nodes = target.config.nodes ? { nodes: target.config.nodes } : {};
-  const json = (value: object): void => io.out(`${JSON.stringify(value, null, 2)}\n`);
+  const json = (value: object): void => io.out(jsonText(value));
   try {
     if (args.command === 'pull') {
       const report = await pull(root, client, { force: args.force, ...nodes });
@@ -92,7 +104,7 @@ export async function runSync(args: SyncArgs, io: CliIo, ask: Ask): Promise<Exit
     return await run(args, io, ask);
   } catch (error) {
     if (!(error instanceof ClusterError)) throw error;
-    io.err(`pvefw: ${error.message.replace(/\s*\n\s*/g, ' ')}\n`);
+    io.err(`pvefw: ${oneLine(error.message)}\n`);
     return ExitCode.Usage;
   }
 }

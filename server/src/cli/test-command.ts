@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { compileRuleset } from '../core/compile';
 import {
@@ -9,6 +9,7 @@ import {
   type TestRunReport,
 } from '../core/simulate';
 import { fsReason, inputError } from './errors';
+import { readInputFile } from './sources';
 import { ExitCode } from './exit-codes';
 import type { CliIo } from './io';
 import type { TestArgs } from './sim-args';
@@ -54,13 +55,7 @@ export function runTestDir(
   const choice = { world: 'proxmox-tests' as const, ...(topology ? { option: topology } : {}) };
   const { input, notes } = modelAndNode(dir, undefined, choice, cwd);
   const compiled = compileRuleset(input);
-  const testsPath = join(resolve(cwd, dir), 'tests');
-  let text: string;
-  try {
-    text = readFileSync(testsPath, 'utf8');
-  } catch (error) {
-    throw inputError(`cannot read ${join(dir, 'tests')}: ${fsReason(error)}`);
-  }
+  const text = readInputFile(join(resolve(cwd, dir), 'tests'), join(dir, 'tests'));
   const report = runFirewallTests(prepareSimulation(compiled), input.topology, text, id);
   const kept = notes.filter((n) => !n.startsWith("note: topology: Proxmox's test topology"));
   return { dir, report, notes: [...kept, ...skippedLines(compiled)] };

@@ -1,16 +1,26 @@
-// Which cluster, with which certificate and token: the --host flag or .pvefw.json, the pinned
-// fingerprint from .pvefw.json (`pvefw trust`), the token from the environment only.
+// Which cluster, with which certificate and token: the --host flag or .pvefw.json; the pinned
+// fingerprint and the consent to send the token there from the user's own trusted hosts
+// (`pvefw trust`, the editor's confirmation), never from the workspace; the token from the
+// environment only.
 import type { PveClient as Client } from './client';
-import { checkToken, PveClient } from './client';
+import {
+  checkToken,
+  DEFAULT_DEADLINE_MS,
+  DEFAULT_MAX_REPLY_BYTES,
+  DEFAULT_TIMEOUT_MS,
+  PveClient,
+} from './client';
 import { ClusterError } from './errors';
 import { normaliseFingerprint, peerFingerprint } from './tls';
+import type { TrustedHosts } from './trusted-hosts';
 import { readConfig, writeConfig, type WorkspaceConfig } from './workspace';
 
 export const TOKEN_VARIABLE = 'PVEFW_TOKEN';
 
 /** `pve1`, `pve1:8006` or `https://pve1:8006/` → `https://pve1:8006`. */
 export function normaliseHost(text: string): string {
-  const trimmed = text.trim().replace(/\/+$/, '');
+  let trimmed = text.trim();
+  while (trimmed.endsWith('/')) trimmed = trimmed.slice(0, -1);
   const withScheme = /^[a-z]+:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`;
   let url: URL;
   try {
@@ -25,12 +35,24 @@ export function normaliseHost(text: string): string {
 
 export interface Target {
   readonly baseUrl: string;
+  /** The pin this user keeps for the host (never one from the workspace). */
   readonly fingerprint?: string;
   readonly config: WorkspaceConfig;
+  /** Where the host came from: the user's command line, or the workspace's .pvefw.json. */
+  readonly origin: 'user' | 'workspace';
+  /** Whether this user trusts the host (pvefw trust, or the editor's confirmation). */
+  readonly trusted: boolean;
 }
 
-/** The cluster a command talks to: --host wins, else .pvefw.json's host. */
-export function resolveTarget(root: string, hostFlag: string | undefined): Target {
+/**
+ * The cluster a command talks to: --host wins, else .pvefw.json's host. The certificate pin is
+ * the user's own (`trusted`); .pvefw.json's fingerprint is only shown, never used to connect.
+ */
+export function resolveTarget(
+  root: string,
+  hostFlag: string | undefined,
+  trusted: TrustedHosts,
+): Target {
   const config = readConfig(root);
   const host = hostFlag ?? config.host;
   if (!host)
@@ -39,21 +61,42 @@ export function resolveTarget(root: string, hostFlag: string | undefined): Targe
       `no cluster given: pass --host URL or put "host" into .pvefw.json`,
     );
   const baseUrl = normaliseHost(host);
-  // A pinned fingerprint belongs to the host it was taken from.
-  const pinned =
-    config.host && normaliseHost(config.host) === baseUrl ? config.fingerprint : undefined;
-  return { baseUrl, config, ...(pinned ? { fingerprint: pinned } : {}) };
+  const entry = trusted.get(baseUrl);
+  return {
+    baseUrl,
+    config,
+    origin: hostFlag !== undefined ? 'user' : 'workspace',
+    trusted: entry !== undefined,
+    ...(entry?.fingerprint ? { fingerprint: entry.fingerprint } : {}),
+  };
+}
+
+/** The refusal for a host only the workspace names: the token goes nowhere a repository says. */
+export function untrustedHostError(target: Target): ClusterError {
+  const name = new URL(target.baseUrl).host.replace(/:8006$/, '');
+  return new ClusterError(
+    'untrusted-host',
+    `the cluster ${target.baseUrl} comes from .pvefw.json in this folder, and you have not trusted it: ` +
+      `a repository must not choose where your API token goes. Check the address, compare the ` +
+      `fingerprint that 'pvefw trust ${name}' shows with the Proxmox web interface, or pass --host.`,
+  );
 }
 
 export function connect(target: Target, env: Readonly<Record<string, string | undefined>>): Client {
+  if (target.origin === 'workspace' && !target.trusted) throw untrustedHostError(target);
   const token = checkToken(env[TOKEN_VARIABLE], TOKEN_VARIABLE);
+  const { config } = target;
   return new PveClient({
     baseUrl: target.baseUrl,
     credentials: { kind: 'token', token },
-    timeoutMs: (target.config.timeoutSeconds ?? 30) * 1000,
+    timeoutMs: (config.timeoutSeconds ?? DEFAULT_TIMEOUT_MS / 1000) * 1000,
+    deadlineMs: (config.deadlineSeconds ?? DEFAULT_DEADLINE_MS / 1000) * 1000,
+    maxReplyBytes: (config.maxReplyMegabytes ?? DEFAULT_MAX_REPLY_BYTES / MIB) * MIB,
     ...(target.fingerprint ? { fingerprint: target.fingerprint } : {}),
   });
 }
+
+const MIB = 1024 * 1024;
 
 export interface TrustResult {
   readonly host: string;
@@ -61,12 +104,19 @@ export interface TrustResult {
   readonly subject: string;
   readonly validTo: string;
   readonly previous?: string;
+  /** Whether .pvefw.json recorded the same fingerprint (undefined: it recorded none). */
+  readonly inWorkspace?: boolean;
 }
 
-/** Reads the host's certificate and pins its fingerprint in .pvefw.json (trust on first use). */
+/**
+ * Reads the host's certificate and pins its fingerprint for this user (trust on first use), and
+ * records host and fingerprint in .pvefw.json for whoever shares the folder (who must trust it
+ * themselves all the same). `inWorkspace` says whether .pvefw.json already had that fingerprint.
+ */
 export async function trustHost(
   root: string,
   host: string,
+  trusted: TrustedHosts,
   expected?: string,
 ): Promise<TrustResult> {
   const baseUrl = normaliseHost(host);
@@ -88,12 +138,16 @@ export async function trustHost(
     );
   }
   const config = readConfig(root);
-  const previous =
-    config.host && normaliseHost(config.host) === baseUrl ? config.fingerprint : undefined;
+  const sameHost = config.host !== undefined && normaliseHost(config.host) === baseUrl;
+  const recorded =
+    sameHost && config.fingerprint ? normaliseFingerprint(config.fingerprint) : undefined;
+  const previous = trusted.get(baseUrl)?.fingerprint;
+  await trusted.set(baseUrl, { fingerprint: seen.fingerprint });
   writeConfig(root, { ...config, host: baseUrl, fingerprint: seen.fingerprint });
   return {
     host: baseUrl,
     ...seen,
     ...(previous && previous !== seen.fingerprint ? { previous } : {}),
+    ...(recorded !== undefined ? { inWorkspace: recorded === seen.fingerprint } : {}),
   };
 }

@@ -1,5 +1,6 @@
 // Every way talking to a cluster can fail, each said in the user's terms with what to do next.
 // Messages never contain the API token: requests are described by method and path only.
+import { redact, redactTokenHeaders } from './redact';
 
 export type ClusterErrorKind =
   | 'config'
@@ -14,7 +15,13 @@ export type ClusterErrorKind =
   | 'invalid'
   | 'not-implemented'
   | 'server'
-  | 'cancelled';
+  | 'cancelled'
+  /** The server answered something the call does not return (not JSON, wrong shape, too big). */
+  | 'bad-reply'
+  /** A request pvefw will not send (its path would be rewritten on the way). */
+  | 'unsafe-request'
+  /** A host only the workspace names, which this user has not trusted: no token goes there. */
+  | 'untrusted-host';
 
 export class ClusterError extends Error {
   constructor(
@@ -29,8 +36,24 @@ export class ClusterError extends Error {
       readonly fingerprint?: string;
     } = {},
   ) {
-    super(message);
+    // A server may echo the Authorization header back: no message ever carries it.
+    super(redactTokenHeaders(message));
     this.name = 'ClusterError';
+  }
+
+  /** The same error with `secrets` taken out of its message and field errors. */
+  redacted(secrets: readonly string[]): ClusterError {
+    const errors = this.details.errors;
+    return new ClusterError(this.kind, redact(this.message, secrets), {
+      ...this.details,
+      ...(errors
+        ? {
+            errors: Object.fromEntries(
+              Object.entries(errors).map(([k, v]) => [k, redact(v, secrets)]),
+            ),
+          }
+        : {}),
+    });
   }
 
   /** Whether the call may have taken effect on the cluster although it failed. */

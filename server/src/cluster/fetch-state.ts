@@ -8,39 +8,63 @@ import type {
 } from '../core/model/proxmox-conf';
 import { asciiLower } from '../core/syntax/perl-text';
 import type { FileState, FirewallState } from '../core/plan/firewall-state';
-import { apiBase, workspacePath, type FwFileRef, type GuestType } from '../core/plan/fw-files';
+import { apiBase, workspacePath, type FwFileRef } from '../core/plan/fw-files';
 import type { PulledTopology } from '../core/plan/topology';
-import type { PveClient } from './client';
+import type { Params, PveClient } from './client';
+import { ClusterError } from './errors';
 import { mapLimit } from './map-limit';
-import { optional, readTopology } from './fetch-topology';
+import { optional, readTopology, type GuestEntry } from './fetch-topology';
 import { strip, text, type Row } from './api-rows';
+import { idOf, listReply, objectReply, ruleRows, scalarFields } from './reply-shapes';
 
 const PARALLEL = 6;
 
-async function readFile(
-  client: PveClient,
-  ref: FwFileRef,
-  signal?: AbortSignal,
-): Promise<ProxmoxConf> {
+/** GETs whose data must be a list of objects, or an object; checked before any use. */
+export interface Reads {
+  list(path: string, params?: Params): Promise<Row[]>;
+  object(path: string): Promise<Row>;
+  /** A firewall list: objects whose fields are all scalars. */
+  rows(path: string): Promise<Row[]>;
+  /** A firewall object (options): scalar fields only. */
+  fields(path: string): Promise<Row>;
+}
+
+export function readsOf(client: PveClient, signal?: AbortSignal): Reads {
+  const list = async (path: string, params: Params = {}): Promise<Row[]> =>
+    listReply(await client.get(path, params, signal), `GET ${path}`);
+  const object = async (path: string): Promise<Row> =>
+    objectReply(await client.get(path, {}, signal), `GET ${path}`);
+  return {
+    list,
+    object,
+    rows: async (path) => scalarFields(await list(path), `GET ${path}`),
+    fields: async (path) => scalarFields([await object(path)], `GET ${path}`)[0]!,
+  };
+}
+
+async function readFile(reads: Reads, ref: FwFileRef): Promise<ProxmoxConf> {
   const base = apiBase(ref);
-  const get = <T>(path: string): Promise<T> => client.get<T>(`${base}${path}`, {}, signal);
+  const rows = (path: string): Promise<Row[]> => reads.rows(`${base}${path}`);
   const conf: ProxmoxConf = {};
-  conf.options = strip<Record<string, string | number>>(await get<Row>('/options'));
-  conf.rules = (await get<Row[]>('/rules')).map((r) => strip<ProxmoxRule>(r));
+  conf.options = strip<Record<string, string | number>>(await reads.fields(`${base}/options`));
+  const rules = async (path: string): Promise<ProxmoxRule[]> =>
+    ruleRows(await rows(path), `GET ${base}${path}`).map((r) => strip<ProxmoxRule>(r));
+  conf.rules = await rules('/rules');
   if (ref.kind === 'cluster' || ref.kind === 'guest') {
     conf.aliases = {};
-    for (const alias of await get<Row[]>('/aliases')) {
+    for (const alias of await rows('/aliases')) {
       const value = strip<ProxmoxAlias>(alias);
       conf.aliases[asciiLower(value.name ?? '')] = value;
     }
     conf.ipset = {};
     conf.ipset_comments = {};
-    const sets = await get<Row[]>('/ipset');
-    const entries = await mapLimit(sets, PARALLEL, (set) =>
-      get<Row[]>(`/ipset/${encodeURIComponent(text(set['name']))}`),
+    const sets = await rows('/ipset');
+    const names = sets.map((set) => idOf(set, 'name', 'ipset', `GET ${base}/ipset`));
+    const entries = await mapLimit(names, PARALLEL, (name) =>
+      rows(`/ipset/${encodeURIComponent(name)}`),
     );
     sets.forEach((set, i) => {
-      const name = text(set['name']);
+      const name = names[i]!;
       conf.ipset![name] = entries[i]!.map((e) => strip<ProxmoxIpSetEntry>(e));
       if (typeof set['comment'] === 'string') conf.ipset_comments![name] = set['comment'];
     });
@@ -48,13 +72,14 @@ async function readFile(
   if (ref.kind === 'cluster') {
     conf.groups = {};
     conf.group_comments = {};
-    const groups = await get<Row[]>('/groups');
-    const rules = await mapLimit(groups, PARALLEL, (g) =>
-      get<Row[]>(`/groups/${encodeURIComponent(text(g['group']))}`),
+    const groups = await rows('/groups');
+    const names = groups.map((group) => idOf(group, 'group', 'group', `GET ${base}/groups`));
+    const lists = await mapLimit(names, PARALLEL, (name) =>
+      rules(`/groups/${encodeURIComponent(name)}`),
     );
     groups.forEach((group, i) => {
-      const name = text(group['group']);
-      conf.groups![name] = rules[i]!.map((r) => strip<ProxmoxRule>(r));
+      const name = names[i]!;
+      conf.groups![name] = lists[i]!;
       if (typeof group['comment'] === 'string') conf.group_comments![name] = group['comment'];
     });
   }
@@ -73,19 +98,31 @@ export async function fetchCluster(
   signal?: AbortSignal,
 ): Promise<ClusterSnapshot> {
   const warnings: string[] = [];
-  const nodes = (await client.get<Row[]>('/nodes', {}, signal)).map((n) => text(n['node'])).sort();
+  const reads = readsOf(client, signal);
+  const nodes = (await reads.list('/nodes'))
+    .map((n) => idOf(n, 'node', 'node', 'GET /nodes'))
+    .sort();
   const status = await optional(
-    () => client.get<Row[]>('/cluster/status', {}, signal),
+    () => reads.list('/cluster/status'),
     [],
     warnings,
     'node addresses',
   );
-  const guests: { vmid: string; node: string; type: GuestType; name?: string }[] = [];
+  const guests: GuestEntry[] = [];
   for (const node of nodes) {
     for (const type of ['qemu', 'lxc'] as const) {
-      for (const row of await client.get<Row[]>(`/nodes/${node}/${type}`, {}, signal)) {
+      const call = `/nodes/${node}/${type}`;
+      for (const row of await reads.list(call)) {
+        const vmid = idOf(row, 'vmid', 'vmid', `GET ${call}`);
+        const twice = guests.find((g) => g.vmid === vmid);
+        if (twice)
+          throw new ClusterError(
+            'bad-reply',
+            `GET ${call}: guest ${vmid} is listed on ${twice.node} already; nothing was written`,
+            { call: `GET ${call}` },
+          );
         guests.push({
-          vmid: text(row['vmid']),
+          vmid,
           node,
           type,
           ...(text(row['name']) ? { name: text(row['name']) } : {}),
@@ -93,14 +130,18 @@ export async function fetchCluster(
       }
     }
   }
-  const vnets = await optional(
-    () => client.get<Row[]>('/cluster/sdn/vnets', {}, signal),
+  const vnetRows = await optional(
+    () => reads.list('/cluster/sdn/vnets'),
     [],
     warnings,
     'SDN vnets',
   );
+  const vnets = vnetRows.map((v) => ({
+    vnet: idOf(v, 'vnet', 'vnet', 'GET /cluster/sdn/vnets'),
+    ...(text(v['zone']) ? { zone: text(v['zone']) } : {}),
+  }));
   const sdnRefs = await optional(
-    () => client.get<Row[]>('/cluster/firewall/refs', { type: 'ipset' }, signal),
+    () => reads.list('/cluster/firewall/refs', { type: 'ipset' }),
     [],
     warnings,
     'SDN ipsets',
@@ -110,14 +151,14 @@ export async function fetchCluster(
     { kind: 'cluster' },
     ...nodes.map((node): FwFileRef => ({ kind: 'host', node })),
     ...guests.map((g): FwFileRef => ({ kind: 'guest', vmid: g.vmid, node: g.node, type: g.type })),
-    ...vnets.map((v): FwFileRef => ({ kind: 'vnet', vnet: text(v['vnet']) })),
+    ...vnets.map((v): FwFileRef => ({ kind: 'vnet', vnet: v.vnet })),
   ];
-  const confs = await mapLimit(refs, PARALLEL, (ref) => readFile(client, ref, signal));
+  const confs = await mapLimit(refs, PARALLEL, (ref) => readFile(reads, ref));
   const files = new Map<string, FileState>(
     refs.map((ref, i) => [workspacePath(ref), { ref, conf: confs[i]! }]),
   );
 
-  const topology = await readTopology(client, nodes, guests, status, vnets, warnings, signal);
+  const topology = await readTopology(reads, nodes, guests, status, vnets, warnings);
   const sdnIpSets = new Set(
     sdnRefs.filter((r) => r['scope'] === 'sdn').map((r) => text(r['name'])),
   );

@@ -11,8 +11,8 @@ import {
   type PulledTopology,
 } from '../core/plan/topology';
 import { text, type Row } from './api-rows';
-import type { PveClient } from './client';
 import { ClusterError } from './errors';
+import type { Reads } from './fetch-state';
 import { mapLimit } from './map-limit';
 
 /** A guest as the node lists name it. */
@@ -42,32 +42,28 @@ export async function optional<T>(
 }
 
 export async function readTopology(
-  client: PveClient,
+  reads: Reads,
   nodes: readonly string[],
   guests: readonly GuestEntry[],
   status: readonly Row[],
-  vnets: readonly Row[],
+  vnets: readonly { readonly vnet: string; readonly zone?: string }[],
   warnings: string[],
-  signal?: AbortSignal,
 ): Promise<PulledTopology> {
   const rings = await optional(
-    () => client.get<Row[]>('/cluster/config/nodes', {}, signal),
+    () => reads.list('/cluster/config/nodes'),
     [],
     warnings,
     'corosync ring addresses',
   );
   const totem = await optional(
-    () => client.get<Row>('/cluster/config/totem', {}, signal),
+    () => reads.object('/cluster/config/totem'),
     {},
     warnings,
     'corosync transport',
   );
   const pulledGuests = await mapLimit(guests, PARALLEL, async (g): Promise<PulledGuest> => {
-    const config = await client.get<Row>(`/nodes/${g.node}/${g.type}/${g.vmid}/config`, {}, signal);
-    const name =
-      g.name ??
-      (config['name'] as string | undefined) ??
-      (config['hostname'] as string | undefined);
+    const config = await reads.object(`/nodes/${g.node}/${g.type}/${g.vmid}/config`);
+    const name = g.name ?? (text(config['name']) || text(config['hostname']) || undefined);
     return {
       vmid: Number(g.vmid),
       kind: g.type === 'qemu' ? 'vm' : 'ct',
@@ -78,7 +74,7 @@ export async function readTopology(
   });
   const pulledNodes = await mapLimit(nodes, PARALLEL, async (name): Promise<PulledNode> => {
     const ifaces = await optional(
-      () => client.get<Row[]>(`/nodes/${name}/network`, {}, signal),
+      () => reads.list(`/nodes/${name}/network`),
       [],
       warnings,
       `addresses of ${name}`,
@@ -93,7 +89,7 @@ export async function readTopology(
       ? Object.keys(ring)
           .filter((k) => /^ring\d+_addr$/.test(k))
           .sort()
-          .map((k) => String(ring[k]))
+          .map((k) => text(ring[k]))
       : [];
     return {
       name,
@@ -115,9 +111,6 @@ export async function readTopology(
     ...(typeof transport === 'string' ? { corosyncTransport: transport } : {}),
     nodes: pulledNodes,
     guests: pulledGuests,
-    vnets: vnets.map((v) => ({
-      vnet: text(v['vnet']),
-      ...(text(v['zone']) ? { zone: text(v['zone']) } : {}),
-    })),
+    vnets: vnets.map((v) => ({ ...v })),
   });
 }

@@ -1,6 +1,7 @@
 // pvefw pull: the whole cluster into the workspace, each file as Proxmox's writer writes it, plus
 // topology.json and .pvefw/state.json. Local edits not yet pushed are never overwritten silently.
-import { formatFirewallState } from '../core/plan/firewall-state';
+import { formatFirewallState, type FirewallState } from '../core/plan/firewall-state';
+import { roundTripFailure } from '../core/plan/round-trip';
 import { allDigests } from '../core/plan/lists';
 import type { PveClient } from './client';
 import { ClusterError } from './errors';
@@ -14,6 +15,17 @@ export interface PullReport {
   readonly deleted: readonly string[];
   readonly unchanged: readonly string[];
   readonly warnings: readonly string[];
+}
+
+/** Refuses a cluster state whose files would not read back as the cluster holds it. */
+export function refuseUnwritable(state: FirewallState): void {
+  const failure = roundTripFailure(state);
+  if (!failure) return;
+  const value = failure.value ? ` (${JSON.stringify(failure.value)})` : '';
+  throw new ClusterError(
+    'bad-reply',
+    `${failure.list}: the cluster's value cannot be written to the file and read back the same${value}; nothing was written`,
+  );
 }
 
 /** What a pull records: enough to tell later what changed locally and on the cluster. */
@@ -54,6 +66,7 @@ export async function pull(
   }
   const fetched = await fetchCluster(client, options.signal);
   const snapshot = { ...fetched, state: restrictNodes(fetched.state, options.nodes) };
+  refuseUnwritable(snapshot.state);
   const texts = formatFirewallState(snapshot.state);
   const before = readFwFiles(root);
   // Which address this machine reaches the cluster from: check proves its web UI access with it.

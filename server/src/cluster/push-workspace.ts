@@ -10,7 +10,8 @@ import { fetchCluster } from './fetch-state';
 import { planWorkspace, restrictNodes, type WorkspacePlan } from './plan-workspace';
 import { pulledState } from './pull';
 import { executePlan, type ExecutionReport, type PushProgress } from './push';
-import { writeState } from './workspace';
+import { ClusterError } from './errors';
+import { readState, recordApplied, writeState } from './workspace';
 
 export interface PushOptions {
   readonly nodes?: readonly string[];
@@ -27,7 +28,14 @@ export interface PushOptions {
   readonly confirm?: (plan: WorkspacePlan) => Promise<boolean>;
 }
 
-export type PushOutcome = 'nothing-to-do' | 'complete' | 'aborted' | 'refused' | 'cancelled';
+export type PushOutcome =
+  | 'nothing-to-do'
+  | 'complete'
+  | 'aborted'
+  | 'refused'
+  | 'cancelled'
+  /** Every call was applied, but reading the cluster back failed. */
+  | 'unverified';
 
 export interface PushReport {
   readonly outcome: PushOutcome;
@@ -88,15 +96,37 @@ export async function pushWorkspace(
     });
   }
   if (options.confirm && !(await options.confirm(planned))) return report('cancelled');
+  const pulled = readState(root) !== undefined;
   const execution = await executePlan(client, plan.operations, {
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    // Each call is recorded the moment it is done, so a push that stops half-way leaves a
+    // state the next plan and push accept as their own changes.
+    ...(pulled
+      ? { onApplied: (op: Operation) => recordApplied(root, op.list, op.digestAfter) }
+      : {}),
   });
   if (execution.failed || execution.cancelled)
     return report(execution.cancelled && !execution.failed ? 'cancelled' : 'aborted', {
       execution,
     });
-  const after = await fetchCluster(client, options.signal);
+  // Every call went through: the cluster now holds the plan's target, digest for digest. That is
+  // recorded before the read-back, which only confirms it and may itself fail.
+  const predicted = {
+    ...plan.target,
+    sdnIpSets: planned.snapshot.state.sdnIpSets ?? new Set<string>(),
+  };
+  writeState(root, pulledState(client.host, { ...planned.snapshot, state: predicted }));
+  let after: Awaited<ReturnType<typeof fetchCluster>>;
+  try {
+    after = await fetchCluster(client, options.signal);
+  } catch (error) {
+    if (!(error instanceof ClusterError)) throw error;
+    return report('unverified', {
+      execution,
+      reason: `reading the cluster back failed: ${error.message}. Run 'pvefw plan' to check`,
+    });
+  }
   const remaining = planPush(
     planned.local.state,
     restrictNodes(after.state, options.nodes),

@@ -9,6 +9,7 @@ import { apiBase } from '../core/plan/fw-files';
 import type { PveClient } from './client';
 import { strip, type Row } from './api-rows';
 import { ClusterError } from './errors';
+import { readsOf } from './fetch-state';
 
 export interface PushProgress {
   readonly done: number;
@@ -37,25 +38,25 @@ async function liveDigest(client: PveClient, op: Operation, signal?: AbortSignal
   const { name } = parseListKey(op.list);
   const base =
     name.list === 'group' || name.list === 'groups' ? '/cluster/firewall' : apiBase(op.ref);
-  const rows = (path: string): Promise<Row[]> => client.get<Row[]>(`${base}${path}`, {}, signal);
-  const stripAll = (list: Row[]): Row[] => list.map((row) => strip(row));
+  const reads = readsOf(client, signal);
+  const rows = async (path: string): Promise<Row[]> =>
+    (await reads.rows(`${base}${path}`)).map((row) => strip(row));
   switch (name.list) {
-    case 'options': {
-      return objectDigest(strip(await client.get<Row>(`${base}/options`, {}, signal)));
-    }
+    case 'options':
+      return objectDigest(strip(await reads.fields(`${base}/options`)));
     case 'rules':
-      return listDigest(stripAll(await rows('/rules')));
+      return listDigest(await rows('/rules'));
     case 'group':
-      return listDigest(stripAll(await rows(`/groups/${encodeURIComponent(name.name)}`)));
+      return listDigest(await rows(`/groups/${encodeURIComponent(name.name)}`));
     case 'ipset':
-      return listDigest(stripAll(await rows(`/ipset/${encodeURIComponent(name.name)}`)));
+      return listDigest(await rows(`/ipset/${encodeURIComponent(name.name)}`));
     case 'aliases':
       // The API lists aliases in the order the digest is taken (sorted by lower-cased name).
-      return listDigest(stripAll(await rows('/aliases')));
+      return listDigest(await rows('/aliases'));
     case 'ipsets':
-      return listDigest(stripAll(await rows('/ipset')));
+      return listDigest(await rows('/ipset'));
     case 'groups':
-      return listDigest(stripAll(await rows('/groups')));
+      return listDigest(await rows('/groups'));
   }
 }
 
@@ -73,7 +74,12 @@ function asClusterError(error: unknown): ClusterError {
 export async function executePlan(
   client: PveClient,
   operations: readonly Operation[],
-  options: { signal?: AbortSignal; onProgress?: (progress: PushProgress) => void } = {},
+  options: {
+    signal?: AbortSignal;
+    onProgress?: (progress: PushProgress) => void;
+    /** Called as soon as a call has succeeded (push records it at once). */
+    onApplied?: (operation: Operation) => void;
+  } = {},
 ): Promise<ExecutionReport> {
   const applied: Operation[] = [];
   let pending: Operation | undefined;
@@ -108,6 +114,7 @@ export async function executePlan(
       };
     }
     applied.push(op);
+    options.onApplied?.(op);
     pending = op.digestChecked ? undefined : op;
   }
   return { applied, notApplied: [], cancelled: false };

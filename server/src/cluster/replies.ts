@@ -16,15 +16,30 @@ function fail(
   throw new ClusterError(kind, message, details);
 }
 
-export function interpretReply(reply: Reply, call: string, host: string): unknown {
-  let payload: { data?: unknown; message?: string; errors?: Record<string, string> } = {};
+type Payload = { data?: unknown; message?: unknown; errors?: unknown };
+
+/** The body as the API's JSON envelope; undefined when it is not JSON or not an object. */
+function envelope(body: string): Payload | undefined {
   try {
-    payload = reply.body ? (JSON.parse(reply.body) as typeof payload) : {};
+    const parsed: unknown = body ? JSON.parse(body) : {};
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Payload)
+      : undefined;
   } catch {
-    // Not JSON (a proxy's HTML error page, say): the status line says what there is to say.
+    return undefined;
   }
-  if (reply.status === 200) return payload.data ?? null;
-  const message = (payload.message ?? reply.reason).trim();
+}
+
+export function interpretReply(reply: Reply, call: string, host: string): unknown {
+  const parsed = envelope(reply.body);
+  if (reply.status === 200) {
+    if (!parsed)
+      fail('bad-reply', `${call}: the reply is not JSON in the API's {"data": …} form`, { call });
+    return parsed.data ?? null;
+  }
+  // An error page that is not JSON (a proxy's HTML page, say): the status line says it all.
+  const payload = parsed ?? {};
+  const message = (typeof payload.message === 'string' ? payload.message : reply.reason).trim();
   const details = { status: reply.status, call };
   switch (reply.status) {
     case 401:
@@ -42,9 +57,11 @@ export function interpretReply(reply: Reply, call: string, host: string): unknow
         details,
       );
     case 400: {
-      const errors = payload.errors ?? {};
+      const errors: Record<string, string> = {};
+      if (typeof payload.errors === 'object' && payload.errors !== null)
+        for (const [k, v] of Object.entries(payload.errors)) errors[k] = String(v).trim();
       const list = Object.entries(errors)
-        .map(([k, v]) => `${k}: ${v.trim()}`)
+        .map(([k, v]) => `${k}: ${v}`)
         .join('; ');
       return fail('invalid', `Proxmox refused ${call}: ${list || message}`, { ...details, errors });
     }

@@ -94,6 +94,11 @@ export function pushText(host: string, report: PushReport): string {
       break;
     case 'complete':
       return `Pushed ${all.length} calls to ${host}; read back, the cluster holds the workspace.\n`;
+    case 'unverified':
+      return (
+        `Pushed ${all.length} calls to ${host}, but ${report.reason}.\napplied:\n` +
+        all.map((op, i) => line(op, i)).join('')
+      );
     case 'aborted':
       break;
   }

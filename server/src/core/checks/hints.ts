@@ -149,7 +149,11 @@ export function hintFor(
       return undefined;
     }
     case 'unknown-protocol':
-      return /'[^']*[A-Z][^']*'/.test(verdict.message)
+      // Any quoted piece with a capital letter (split, not /'[^']*[A-Z][^']*'/: linear).
+      return verdict.message
+        .split("'")
+        .slice(1, -1)
+        .some((piece) => /[A-Z]/.test(piece))
         ? 'protocol names are case-sensitive (lower case)'
         : undefined;
     case 'invalid-address':

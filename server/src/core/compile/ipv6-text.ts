@@ -5,8 +5,23 @@ import { expandAddress } from '../syntax/perl-net-ip-address';
  * replace the first longest run of zero groups with "::". Purely textual, like the original.
  */
 export function netIpCompress(address: string): string {
-  let ip = expandAddress(address, 6, { error: '' }) ?? address;
-  ip = ip.replace(/(^|:)0+(?=[a-fA-F0-9]+(?::|$))/g, '$1');
+  return netIpCompressV6(expandAddress(address, 6, { error: '' }) ?? address);
+}
+
+/** A group's leading zeros go when only hex digits follow (at least one stays). */
+function stripLeadingZeros(group: string): string {
+  if (!/^[a-fA-F0-9]+$/.test(group)) return group;
+  let at = 0;
+  while (at < group.length - 1 && group[at] === '0') at++;
+  return group.slice(at);
+}
+
+/**
+ * The compression of an expanded IPv6 address. Leading zeros are stripped group by group: the
+ * original's s/(^|:)0+(?=[a-fA-F0-9]+(?::|$))//g backtracks quadratically on a long group.
+ */
+export function netIpCompressV6(expanded: string): string {
+  let ip = expanded.split(':').map(stripLeadingZeros).join(':');
   let longest = '';
   const runs = /((?:^|:)0(?::0)+(?::|$))/g;
   for (let m = runs.exec(ip); m !== null; m = runs.exec(ip)) {

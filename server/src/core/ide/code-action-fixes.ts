@@ -6,6 +6,7 @@ import { referenceRemedy } from '../checks/reference-remedy';
 import { ACCEPTED_PROTOCOL_NUMBERS, PROTOCOLS } from '../facts/generated/netbase';
 import { LOG_LEVELS } from '../facts/generated/options';
 import { asciiLower, perlSplitComma } from '../syntax/perl-text';
+import { blanksEnd, trimBlanksEnd } from '../text/blanks';
 import type { FwLine } from '../syntax/tree';
 import type { TextEdit } from './format';
 import { kernelEntry, networkText } from './ipset-membership';
@@ -170,7 +171,7 @@ const optionComment: FixProvider = (ctx, finding) => {
   const { content, start } = line.line;
   const hash = content.indexOf('#');
   if (hash <= 0) return [];
-  const body = content.slice(0, hash).replace(/[ \t]+$/, '');
+  const body = content.slice(0, blanksEnd(content, hash));
   const newText = `${content.slice(hash).replace(/^#[ \t]*/, '# ')}\n${body}`;
   return [
     {
@@ -254,7 +255,7 @@ const logAction: FixProvider = (ctx, finding) => {
   if (line.kind !== 'rule') return [];
   const { content, start } = line.line;
   const hash = content.indexOf('#');
-  const body = (hash === -1 ? content : content.slice(0, hash)).replace(/[ \t]+$/, '');
+  const body = trimBlanksEnd(hash === -1 ? content : content.slice(0, hash));
   const logs = /(^|[ \t])--?log[ \t]/.test(body);
   return ['DROP', 'ACCEPT', 'REJECT'].map((action) => ({
     title: `Write ${action}${logs ? '' : ' -log info'} (Proxmox has no LOG action; the rule logs what it decides)`,

@@ -4,6 +4,7 @@
 import type { SectionKind, FwSyntaxTree, RuleField, RuleSyntax } from '../syntax/tree';
 import { FIELD_BY_FLAG } from '../syntax/parse-rule';
 import { parseRuleSyntax } from '../syntax/parse-rule';
+import { blanksEnd, trimBlanksEnd, wordStart } from '../text/blanks';
 import type { Span } from '../text/span';
 
 export interface SectionState {
@@ -67,9 +68,13 @@ function ruleSite(body: string, content: string, start: number): CompletionSite 
     const field = FIELD_BY_FLAG[value[1]!];
     return field ? { kind: 'flag-value', field, rule } : undefined;
   }
-  const last = /[^ \t]*$/.exec(options)![0];
+  const last = options.slice(wordStart(options));
   // A flag followed by more than one blank has lost its value: Proxmox drops such a line.
-  const previous = /([^ \t]+)[ \t]+$/.exec(options)?.[1];
+  const wordEnd = blanksEnd(options);
+  const previous =
+    wordEnd > 0 && wordEnd < options.length
+      ? options.slice(wordStart(options, wordEnd), wordEnd)
+      : undefined;
   if (last === '' && previous !== undefined && FIELD_BY_FLAG[previous]) return undefined;
   return last === '' || last.startsWith('-') ? { kind: 'flag', rule } : undefined;
 }
@@ -131,7 +136,7 @@ export function completionContext(
   const state = sectionAt(tree, lineIndex);
   const lineNumber = line.line.number;
   const contentStart = full.start + (column - body.length);
-  const content = body + lineText.slice(column).replace(/[ \t]+$/, '');
+  const content = body + trimBlanksEnd(lineText.slice(column));
   const site = siteFor(state, body, content, contentStart);
   if (!site) return undefined;
   const separators = separatorsFor(site);

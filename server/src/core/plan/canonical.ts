@@ -13,7 +13,7 @@ import { writtenComment } from '../model/proxmox-stored';
 import { verifyRule, type ParseTimeNames, type RuleEnv } from '../model/verify-rule';
 import { parseIpOrCidr } from '../syntax/ip-or-cidr';
 import { parseRuleSyntax } from '../syntax/parse-rule';
-import { asciiLower, perlTrue } from '../syntax/perl-text';
+import { asciiLower, perlTrue, trimPerlSpace } from '../syntax/perl-text';
 import type { RuleLine } from '../syntax/tree';
 import { formatRule } from '../writer/format-rule';
 
@@ -82,7 +82,7 @@ export function reverifiedRule(
 export function canonicalComment(comment: string | undefined): string | undefined {
   const written = writtenComment(comment);
   if (written === undefined) return undefined;
-  const trimmed = written.replace(/^[ \t\n\r\f\v]+|[ \t\n\r\f\v]+$/g, '');
+  const trimmed = trimPerlSpace(written);
   return perlTrue(trimmed) ? trimmed : undefined;
 }
 

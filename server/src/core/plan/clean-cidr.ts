@@ -4,20 +4,9 @@ import { parseIpOrCidr } from '../syntax/ip-or-cidr';
 import { expandAddress, ipToNumber, numberToIp } from '../syntax/perl-net-ip-address';
 import { perlTrue } from '../syntax/perl-text';
 import { IPV4_RE } from '../syntax/ip-or-cidr';
+import { netIpCompressV6 } from '../compile/ipv6-text';
 
 const IPV4_ONLY = new RegExp(`^${IPV4_RE}$`);
-
-/** Net::IP::ip_compress_address for IPv6 (1.26): strip leading zeros, first longest 0-run → `::`. */
-export function netIpCompressV6(expanded: string): string {
-  let ip = expanded.replace(/(^|:)0+(?=[a-fA-F0-9]+(?::|$))/g, '$1');
-  let longest = '';
-  const run = /((?:^|:)0(?::0)+(?::|$))/g;
-  for (let m = run.exec(ip); m; m = run.exec(ip)) {
-    if (m[1]!.length > longest.length) longest = m[1]!;
-  }
-  if (longest !== '') ip = ip.replace(longest, '::');
-  return ip;
-}
 
 /** clean_cidr: the address with host bits cleared, or the input when it has no (true) length. */
 export function cleanCidr(cidr: string): string {

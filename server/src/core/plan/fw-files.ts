@@ -1,6 +1,7 @@
 // Where each firewall file lives: in the workspace (the /etc/pve layout) and in the API.
 import type { FileKind } from '../model/file-kind';
 import type { RuleEnv } from '../model/verify-rule';
+import { isNodeName, isVmid, isVnetId } from '../model/proxmox-ids';
 
 export type GuestType = 'qemu' | 'lxc';
 
@@ -60,6 +61,22 @@ export type PathName =
   | { readonly kind: 'host'; readonly node: string }
   | { readonly kind: 'guest'; readonly vmid: string }
   | { readonly kind: 'vnet'; readonly vnet: string };
+
+/** A firewall file's path with names Proxmox accepts: the only paths a pull writes. */
+export function isValidWorkspacePath(path: string): boolean {
+  const name = parseWorkspacePath(path);
+  if (!name) return false;
+  switch (name.kind) {
+    case 'cluster':
+      return true;
+    case 'guest':
+      return isVmid(name.vmid);
+    case 'host':
+      return isNodeName(name.node);
+    case 'vnet':
+      return isVnetId(name.vnet);
+  }
+}
 
 /** Reads a workspace path in the /etc/pve layout; undefined for anything else. */
 export function parseWorkspacePath(path: string): PathName | undefined {

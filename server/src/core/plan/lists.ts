@@ -59,23 +59,29 @@ export function entryRecords(entries: readonly ProxmoxIpSetEntry[] | undefined):
   return (entries ?? []) as unknown as DigestRecord[];
 }
 
-/** The digest the API reports for this list of this configuration. */
-export function digestOfList(conf: ProxmoxConf, name: ListName): string {
+/** The records of one list as the API shows them: an object for options, else a list. */
+export function listRecords(conf: ProxmoxConf, name: ListName): DigestRecord | DigestRecord[] {
   switch (name.list) {
     case 'options':
-      return objectDigest(conf.options ?? {});
+      return conf.options ?? {};
     case 'rules':
-      return listDigest(ruleRecords(conf.rules));
+      return ruleRecords(conf.rules);
     case 'aliases':
-      return listDigest(aliasList(conf));
+      return aliasList(conf);
     case 'ipsets':
     case 'groups':
-      return listDigest(nameList(conf, name.list));
+      return nameList(conf, name.list);
     case 'ipset':
-      return listDigest(entryRecords(conf.ipset?.[name.name]));
+      return entryRecords(conf.ipset?.[name.name]);
     case 'group':
-      return listDigest(ruleRecords(conf.groups?.[name.name]));
+      return ruleRecords(conf.groups?.[name.name]);
   }
+}
+
+/** The digest the API reports for this list of this configuration. */
+export function digestOfList(conf: ProxmoxConf, name: ListName): string {
+  const records = listRecords(conf, name);
+  return Array.isArray(records) ? listDigest(records) : objectDigest(records as DigestRecord);
 }
 
 /** The lists a file of this kind has through the API. */

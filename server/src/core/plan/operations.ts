@@ -26,7 +26,7 @@ export type Action =
   | { readonly type: 'entry-delete'; readonly set: string; readonly cidr: string }
   | { readonly type: 'ipset-create'; readonly name: string; readonly comment?: string }
   | { readonly type: 'ipset-comment'; readonly name: string; readonly comment: string }
-  | { readonly type: 'ipset-delete'; readonly name: string; readonly force: boolean }
+  | { readonly type: 'ipset-delete'; readonly name: string }
   | { readonly type: 'group-create'; readonly name: string; readonly comment?: string }
   | { readonly type: 'group-comment'; readonly name: string; readonly comment: string }
   | { readonly type: 'group-delete'; readonly name: string }

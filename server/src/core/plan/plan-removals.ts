@@ -1,6 +1,8 @@
 // What the workspace no longer has, once no rule needs it any more: ipset entries one by one,
-// whole ipsets (force when not empty), security groups (emptied first, as the API requires),
-// and aliases last of all, as ipset entries of any file may name them.
+// whole ipsets (emptied first, entry by entry, each call digest-checked, then deleted without
+// `force`: an entry another admin adds meanwhile makes a call fail instead of vanishing with
+// the set), security groups (emptied first, as the API requires), and aliases last of all, as
+// ipset entries of any file may name them.
 import type { ProxmoxConf } from '../model/proxmox-conf';
 import { perlSorted } from '../writer/perl-sort';
 import type { FwFileRef } from './fw-files';
@@ -11,17 +13,13 @@ function removeSets(emit: Emit, current: () => ProxmoxConf, target: ProxmoxConf)
   for (const name of perlSorted(Object.keys(current().ipset ?? {}))) {
     const want = target.ipset?.[name];
     const entries = current().ipset![name]!;
-    if (!want) {
-      const action = { type: 'ipset-delete', name, force: entries.length > 0 } as const;
-      emit(action, 'remove', `delete ipset ${name} (${entries.length} entries)`);
-      continue;
-    }
-    const keep = new Set(want.map((e) => e.cidr));
+    const keep = new Set((want ?? []).map((e) => e.cidr));
     for (const entry of entries) {
       if (entry.cidr === null || keep.has(entry.cidr)) continue;
       const action = { type: 'entry-delete', set: name, cidr: entry.cidr } as const;
       emit(action, 'remove', `remove ${entryText(entry)} from ipset ${name}`);
     }
+    if (!want) emit({ type: 'ipset-delete', name }, 'remove', `delete ipset ${name}`);
   }
 }
 

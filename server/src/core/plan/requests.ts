@@ -114,11 +114,9 @@ export function requestFor(ref: FwFileRef, action: Action, digest: string): ApiR
         params: withDigest({ name: action.name, rename: action.name, comment: action.comment }),
       };
     case 'ipset-delete':
-      return {
-        method: 'DELETE',
-        path: `${base}/ipset/${seg(action.name)}`,
-        params: action.force ? { force: 1 } : {},
-      };
+      // Never `force`: the set is emptied entry by entry first (plan-removals.ts), so Proxmox's
+      // "is not empty" check refuses the delete if anyone added an entry meanwhile.
+      return { method: 'DELETE', path: `${base}/ipset/${seg(action.name)}`, params: {} };
     case 'group-create':
       return {
         method: 'POST',

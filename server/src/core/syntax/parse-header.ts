@@ -1,5 +1,5 @@
 import type { FileKind } from '../model/file-kind';
-import { NWS, WS, utf8Length } from './perl-text';
+import { isPerlSpace, perlSpaceStart, trimPerlSpace, utf8Length } from './perl-text';
 import { asciiLower } from './perl-text';
 import { SourceToken, type HeaderLine, type SectionKind } from './tree';
 import type { SourceLine } from './source-lines';
@@ -22,10 +22,49 @@ const PLAIN: Partial<Record<SectionKind, RegExp>> = {
   aliases: /^\[aliases\]$/i,
   rules: /^\[rules\]$/i,
 };
-const NAMED: Partial<Record<SectionKind, RegExp>> = {
-  group: new RegExp(`^\\[group${WS}+(${NWS}+)\\]${WS}*(?:#${WS}*(.*?)${WS}*)?$`, 'isd'),
-  ipset: new RegExp(`^\\[ipset${WS}+(${NWS}+)\\]${WS}*(?:#${WS}*(.*?)${WS}*)?$`, 'isd'),
-};
+interface NamedHeader {
+  readonly name: string;
+  /** Offset of the name in the line's content. */
+  readonly at: number;
+  readonly comment?: string;
+}
+
+/**
+ * Proxmox's /^\[group\s+(\S+)\]\s*(?:#\s*(.*?)\s*)?$/i (and the same for ipset), by hand: that
+ * pattern backtracks quadratically on a long run of blanks. The greedy \S+ makes the name the
+ * longest run of non-blanks that ends in "]" and leaves a valid rest: only blanks, or blanks and
+ * then "#" and a comment (trimmed).
+ */
+export function matchNamedHeader(content: string, keyword: string): NamedHeader | undefined {
+  const open = `[${keyword}`;
+  if (asciiLower(content.slice(0, open.length)) !== open) return undefined;
+  if (!isPerlSpace(content[open.length])) return undefined;
+  const at = perlSpaceStart(content, open.length);
+  let runEnd = at;
+  while (runEnd < content.length && !isPerlSpace(content[runEnd])) runEnd++;
+  // The rest after a name that ends the run: blanks only, or blanks then a comment.
+  const restStart = perlSpaceStart(content, runEnd);
+  let close = -1;
+  if (
+    runEnd - 1 > at &&
+    content[runEnd - 1] === ']' &&
+    (restStart === content.length || content[restStart] === '#')
+  )
+    close = runEnd - 1;
+  else {
+    // Otherwise the name ends at the last "]" inside the run that a "#" follows at once.
+    for (let i = runEnd - 2; i > at; i--) {
+      if (content[i] === ']' && content[i + 1] === '#') {
+        close = i;
+        break;
+      }
+    }
+  }
+  if (close === -1) return undefined;
+  const hash = close + 1 === runEnd ? restStart : close + 1;
+  const comment = hash < content.length ? trimPerlSpace(content.slice(hash + 1)) : undefined;
+  return { name: content.slice(at, close), at, ...(comment !== undefined ? { comment } : {}) };
+}
 
 function nameError(section: 'group' | 'ipset', name: string): string | undefined {
   const [label, max] =
@@ -51,14 +90,14 @@ export function parseHeaderLine(line: SourceLine, kind: FileKind): HeaderLine | 
       if (plain.test(content)) return { kind: 'header', line, section };
       continue;
     }
-    const match = NAMED[section]!.exec(content);
+    if (section !== 'group' && section !== 'ipset') continue;
+    const match = matchNamedHeader(content, section);
     if (!match) continue;
-    const written = match[1]!;
-    const nameStart = start + match.indices![1]![0];
-    const nameToken = new SourceToken(written, nameStart);
+    const written = match.name;
+    const nameToken = new SourceToken(written, start + match.at);
     const name = asciiLower(written);
     const problem = nameError(section as 'group' | 'ipset', name);
-    const comment = match[2];
+    const comment = match.comment;
     if (problem) {
       return {
         kind: 'header',

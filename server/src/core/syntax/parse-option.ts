@@ -3,7 +3,7 @@ import { ETHERTYPES } from '../facts/generated/netbase';
 import { LOG_LEVELS } from '../facts/generated/options';
 import type { FileKind } from '../model/file-kind';
 import { validateLogRatelimit } from './log-ratelimit';
-import { NWS, WS, perlSplitComma } from './perl-text';
+import { NWS, WS, perlSplitComma, trimPerlSpaceEnd } from './perl-text';
 import { asciiLower } from './perl-text';
 import { SourceToken, type LineError, type OptionLine, type Token } from './tree';
 import type { SourceLine } from './source-lines';
@@ -19,7 +19,9 @@ interface OptionSyntax {
 }
 
 const LEVELS = LOG_LEVELS.join('|');
-const tail = `${WS}*$`;
+// Proxmox's `(\S+)?\s*$` after a level that may itself end in blanks: the level's own blanks
+// take them all, so the tail is left out there (two adjacent \s* would backtrack quadratically).
+const LEVEL_VALUE = `((?:${LEVELS})${WS}*)?`;
 
 function rule(
   keys: string,
@@ -28,6 +30,7 @@ function rule(
   flags = 'is',
   extra: Partial<OptionSyntax> = {},
 ): OptionSyntax {
+  const tail = value === LEVEL_VALUE ? '$' : `${WS}*$`;
   return { pattern: new RegExp(`^(${keys}):${WS}*${value}${tail}`, flags + 'd'), store, ...extra };
 }
 
@@ -56,7 +59,7 @@ function verifyHelpers(value: string): string | undefined {
 const OPTION_SYNTAX: Record<FileKind, readonly OptionSyntax[]> = {
   guest: [
     rule('enable|dhcp|ndp|radv|macfilter|ipfilter|ips', '(0|1)', 'int'),
-    rule('log_level_in|log_level_out', `((?:${LEVELS})${WS}*)?`, 'level'),
+    rule('log_level_in|log_level_out', LEVEL_VALUE, 'level'),
     rule('policy_(?:in|out)', '(ACCEPT|DROP|REJECT)', 'upper'),
     rule('ips_queues', '([0-9]+(?::[0-9]+)?)', 'raw'),
     rule('layer2_protocols', `(${NWS}+)`, 'raw', 'is', { verify: verifyEthertypes }),
@@ -67,11 +70,7 @@ const OPTION_SYNTAX: Record<FileKind, readonly OptionSyntax[]> = {
       '(0|1)',
       'int',
     ),
-    rule(
-      'log_level_(?:in|out|forward)|tcp_flags_log_level|smurf_log_level',
-      `((?:${LEVELS})${WS}*)?`,
-      'level',
-    ),
+    rule('log_level_(?:in|out|forward)|tcp_flags_log_level|smurf_log_level', LEVEL_VALUE, 'level'),
     rule('nf_conntrack_helpers', `(${NWS}+)`, 'lower', 'is', { verify: verifyHelpers }),
     rule(
       'nf_conntrack_max|nf_conntrack_tcp_timeout_established|nf_conntrack_tcp_timeout_syn_recv|protection_synflood_rate|protection_synflood_burst|protection_limit',
@@ -102,7 +101,7 @@ function stored(value: string, store: Store): string {
     case 'upper':
       return value.toUpperCase();
     case 'level':
-      return asciiLower(value.replace(new RegExp(`${WS}+$`), ''));
+      return asciiLower(trimPerlSpaceEnd(value));
     case 'raw':
       return value;
   }

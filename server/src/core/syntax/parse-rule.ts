@@ -1,5 +1,5 @@
 import { LOG_LEVELS } from '../facts/generated/options';
-import { NWS, WS, asciiLower } from './perl-text';
+import { NWS, WS, asciiLower, perlSpaceEnd, perlSpaceStart, trimPerlSpaceEnd } from './perl-text';
 import { SourceToken, type RuleField, type RuleOption, type RuleSyntax, type Token } from './tree';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -33,8 +33,6 @@ export const FIELD_BY_FLAG: Readonly<Record<string, RuleField>> = {
 };
 const TYPE_AND_ACTION = new RegExp(`^(${NWS}+)(${WS}+)(${NWS}+)${WS}*`, 's');
 const MACRO_ACTION = new RegExp(`^(${NWS}+)\\((ACCEPT|DROP|REJECT)\\)$`, 's');
-const TRAILING_WS = new RegExp(`${WS}*$`, 's');
-const LEADING_WS = new RegExp(`^${WS}*`, 's');
 
 // Short words (IN, ACCEPT, -dport, tcp, 443, +trusted) repeat across a file's rules: each
 // token refers to one shared copy instead of its own string. Bounded for a long-lived server.
@@ -64,15 +62,13 @@ export function splitComment(
 ): { body: string; comment?: Token } {
   const hash = content.indexOf('#');
   if (hash === -1) return { body: content };
-  let bodyEnd = hash;
-  if (cutBlanksBefore) bodyEnd -= (TRAILING_WS.exec(content.slice(0, hash))?.[0] ?? '').length;
-  const after = content.slice(hash + 1);
-  const lead = (LEADING_WS.exec(after)?.[0] ?? '').length;
-  const text = after.slice(lead).replace(TRAILING_WS, '');
+  const bodyEnd = cutBlanksBefore ? perlSpaceEnd(content, hash) : hash;
+  const textStart = perlSpaceStart(content, hash + 1);
+  const text = content.slice(textStart, Math.max(textStart, perlSpaceEnd(content)));
   // Free text, seldom repeated: not worth a place among the shared words.
   return {
     body: content.slice(0, bodyEnd),
-    comment: new SourceToken(text, start + hash + 1 + lead),
+    comment: new SourceToken(text, start + textStart),
   };
 }
 
@@ -97,7 +93,7 @@ export function parseRuleSyntax(content: string, start: number): RuleSyntax {
 
   const head = TYPE_AND_ACTION.exec(rest);
   if (!head) {
-    const message = `unable to parse rule: ${rest.replace(TRAILING_WS, '')}`;
+    const message = `unable to parse rule: ${trimPerlSpaceEnd(rest)}`;
     result.error = { message, span: { start, end: start + content.length } };
     return result;
   }
@@ -147,7 +143,7 @@ export function parseRuleSyntax(content: string, start: number): RuleSyntax {
   result.repeated = repeated.length > 0 ? repeated : NO_REPEATS;
   if (macroToken) result.macroToken = macroToken;
   if (rest.length > 0) {
-    const shown = rest.replace(TRAILING_WS, '');
+    const shown = trimPerlSpaceEnd(rest);
     result.error = {
       message: `unable to parse rule parameters: ${shown}`,
       span: { start: offset, end: offset + Math.max(shown.length, 1) },

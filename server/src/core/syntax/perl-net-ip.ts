@@ -14,7 +14,7 @@ import {
   numberToIp,
 } from './perl-net-ip-address';
 import { plusOperand } from './perl-net-ip-count';
-import { NWS, perlTrue, WS } from './perl-text';
+import { isPerlSpace, perlSpaceEnd, perlSpaceStart, perlTrue } from './perl-text';
 
 export type NetIpResult =
   | { ok: true; version: 4 | 6; first: bigint; last: bigint; isRange: boolean }
@@ -25,11 +25,52 @@ interface Normalized {
   end?: string;
 }
 
-// Net::IP tries these shapes in this order; the first whose pattern matches decides,
-// even if a later one would have parsed the text.
-const PREFIX_FORM = new RegExp(`^(${NWS}+?)(/${NWS}+)$`);
-const RANGE_FORM = new RegExp(`^([^\\n]+?)${WS}*-${WS}*([^\\n]+)$`);
-const PLUS_FORM = new RegExp(`^([^\\n]+?)${WS}+\\+${WS}+([^\\n]+)$`);
+// Net::IP tries three shapes in this order; the first whose pattern matches decides, even if a
+// later one would have parsed the text. Its patterns, /^(\S+?)(\/\S+)$/, /^(.+?)\s*-\s*(.+)$/
+// and /^(.+?)\s+\+\s+(.+)$/, backtrack quadratically on long texts; the functions below find
+// the same two parts by hand (test/core/perl-net-ip.test.ts compares them with the patterns).
+
+/** /^(\S+?)(\/\S+)$/: the shortest address before a "/", when no blank is anywhere. */
+export function prefixForm(text: string): [string, string] | undefined {
+  for (let i = 0; i < text.length; i++) if (isPerlSpace(text[i])) return undefined;
+  const slash = text.indexOf('/', 1);
+  return slash !== -1 && slash < text.length - 1
+    ? [text.slice(0, slash), text.slice(slash)]
+    : undefined;
+}
+
+/**
+ * The second part of /…\s*(.+)$/ (or \s+ when `minBlanks` is 1) after `from`: greedy blanks,
+ * then at least one character up to the end, none of them a newline.
+ */
+function tailAfterBlanks(text: string, from: number, minBlanks: number): number {
+  const blanksEnd = perlSpaceStart(text, from);
+  if (blanksEnd - from < minBlanks) return -1;
+  if (blanksEnd < text.length) return text.indexOf('\n', blanksEnd) === -1 ? blanksEnd : -1;
+  // Only blanks follow: the greedy \s* gives back its last one, unless that is a newline.
+  const last = text.length - 1;
+  return last - from >= minBlanks && text[last] !== '\n' ? last : -1;
+}
+
+/**
+ * /^(.+?)\s*SEP\s*(.+)$/ (`blanks` 0) or /^(.+?)\s+SEP\s+(.+)$/ (`blanks` 1): the lazy first
+ * part ends at the earliest separator it can reach through blanks only.
+ */
+export function splitAround(
+  text: string,
+  separator: string,
+  blanks: number,
+): [string, string] | undefined {
+  const firstNewline = text.indexOf('\n');
+  for (let at = text.indexOf(separator, 1); at !== -1; at = text.indexOf(separator, at + 1)) {
+    const end = Math.max(1, perlSpaceEnd(text, at));
+    if (at - end < blanks) continue;
+    if (firstNewline !== -1 && firstNewline < end) return undefined;
+    const second = tailAfterBlanks(text, at + 1, blanks);
+    if (second !== -1) return [text.slice(0, end), text.slice(second)];
+  }
+  return undefined;
+}
 
 function mask(version: IpVersion): bigint {
   return (1n << BigInt(bitWidth(version))) - 1n;
@@ -110,12 +151,12 @@ function normalizePlus(first: string, countText: string, sink: ErrorSink): Norma
 }
 
 function normalize(text: string, sink: ErrorSink): Normalized | undefined {
-  let m = PREFIX_FORM.exec(text);
-  if (m) return normalizePrefix(m[1] as string, m[2] as string, sink);
-  m = RANGE_FORM.exec(text);
-  if (m) return normalizeRange(m[1] as string, m[2] as string, sink);
-  m = PLUS_FORM.exec(text);
-  if (m) return normalizePlus(m[1] as string, m[2] as string, sink);
+  let m = prefixForm(text);
+  if (m) return normalizePrefix(m[0], m[1], sink);
+  m = splitAround(text, '-', 0);
+  if (m) return normalizeRange(m[0], m[1], sink);
+  m = splitAround(text, '+', 1);
+  if (m) return normalizePlus(m[0], m[1], sink);
   const version = ipVersion(text, sink);
   if (version === undefined) return undefined;
   const begin = expandAddress(text, version, sink);

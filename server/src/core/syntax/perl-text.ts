@@ -12,6 +12,34 @@ export function isPerlSpace(char: string | undefined): boolean {
   return char !== undefined && WS_CHARS.has(char);
 }
 
+// Trimming by hand, not with /\s*$/: a pattern anchored only at the end is tried from every
+// position of the text, which makes a long run of blanks before other text quadratic (issue 15).
+
+/** The index just past the last character of `text[0, end)` that is not a Perl blank. */
+export function perlSpaceEnd(text: string, end = text.length): number {
+  let at = end;
+  while (at > 0 && WS_CHARS.has(text[at - 1]!)) at--;
+  return at;
+}
+
+/** The index of the first character at or after `from` that is not a Perl blank. */
+export function perlSpaceStart(text: string, from = 0): number {
+  let at = from;
+  while (at < text.length && WS_CHARS.has(text[at]!)) at++;
+  return at;
+}
+
+/** `text` without its trailing Perl blanks (s/\s+$//). */
+export function trimPerlSpaceEnd(text: string): string {
+  return text.slice(0, perlSpaceEnd(text));
+}
+
+/** `text` without Perl blanks at either end. */
+export function trimPerlSpace(text: string): string {
+  const start = perlSpaceStart(text);
+  return text.slice(start, Math.max(start, perlSpaceEnd(text)));
+}
+
 /** Perl's truth of a string value: undefined, '' and '0' are false. */
 export function perlTrue(value: string | undefined): value is string {
   return value !== undefined && value !== '' && value !== '0';

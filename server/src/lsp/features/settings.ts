@@ -50,10 +50,9 @@ export class ServerSettings implements FindingPolicy {
   constructor(initializationOptions: unknown) {
     const options = record(initializationOptions);
     const docs = options.docsUri;
-    this.docsUri = (typeof docs === 'string' && docs !== '' ? docs : bundledDocs())?.replace(
-      /\/+$/,
-      '',
-    );
+    let uri = typeof docs === 'string' && docs !== '' ? docs : bundledDocs();
+    while (uri?.endsWith('/')) uri = uri.slice(0, -1);
+    this.docsUri = uri;
     this.retriggerSuggest = options.retriggerSuggest === true;
     this.lineEndsCommand =
       typeof options.lineEndsCommand === 'string' ? options.lineEndsCommand : undefined;
