@@ -111,7 +111,11 @@ export function runSimulate(args: SimulateArgs, io: CliIo): ExitCode {
   const { input, notes } = modelAndNode(
     args.dir,
     args.node,
-    { world: 'assumed', ...(args.topology ? { option: args.topology } : {}) },
+    {
+      world: 'assumed',
+      ...(args.topology ? { option: args.topology } : {}),
+      ...(args.backend ? { backend: args.backend } : {}),
+    },
     io.cwd,
   );
   const compiled = compileRuleset(input);

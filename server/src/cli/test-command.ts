@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { compileRuleset } from '../core/compile';
+import type { FirewallBackend } from '../core/model/cluster-model';
 import {
   formatSimulation,
   prepareSimulation,
@@ -49,9 +50,14 @@ export function runTestDir(
   topology: string | undefined,
   cwd: string,
   id?: string,
+  backend?: FirewallBackend,
 ): DirRun {
   // A tests file is Proxmox's own format: without a topology.json it runs in Proxmox's test world.
-  const choice = { world: 'proxmox-tests' as const, ...(topology ? { option: topology } : {}) };
+  const choice = {
+    world: 'proxmox-tests' as const,
+    ...(topology ? { option: topology } : {}),
+    ...(backend ? { backend } : {}),
+  };
   const { input, notes } = modelAndNode(dir, undefined, choice, cwd);
   const compiled = compileRuleset(input);
   const testsPath = join(resolve(cwd, dir), 'tests');
@@ -86,7 +92,7 @@ export function runTest(args: TestArgs, io: CliIo): ExitCode {
   let traversals = 0;
   let failed = 0;
   for (const dir of dirs) {
-    const run = runTestDir(dir, args.topology, io.cwd, args.id);
+    const run = runTestDir(dir, args.topology, io.cwd, args.id, args.backend);
     const shown = relative(io.cwd, join(dir, 'tests')) || 'tests';
     const lines: string[] = [...run.notes];
     for (const e of run.report.parseErrors)
