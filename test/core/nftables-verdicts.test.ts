@@ -6,6 +6,8 @@ import { test } from 'node:test';
 import { buildClusterModel, checkCluster, type Finding } from '../../server/src/core';
 import type { ClusterSources } from '../../server/src/core/model/cluster-model';
 import { loadRustConfig } from '../../server/src/core/nftables/rust-config';
+import { loadFirewallState } from '../../server/src/core/plan/firewall-state';
+import { checkLockout } from '../../server/src/core/plan/lockout-check';
 
 const NFT_HOST = '[OPTIONS]\nnftables: 1\n';
 
@@ -185,4 +187,43 @@ test('no lock-out-risk false alarm on an nftables node: management passes before
     hosts: [{ node: 'pve1', file: { path: 'nodes/pve1/host.fw', text: '[RULES]\nIN DROP\n' } }],
   };
   assert.ok(codes(findings(perl).get('nodes/pve1/host.fw'), 'lockout-risk').length > 0);
+});
+
+test("push's lock-out check on an nftables node: its own table, management passes first", () => {
+  const state = (cluster: string, host: string) =>
+    loadFirewallState(
+      new Map([
+        ['firewall/cluster.fw', { ref: { kind: 'cluster' as const }, text: cluster }],
+        ['nodes/pve1/host.fw', { ref: { kind: 'host' as const, node: 'pve1' }, text: host }],
+      ]),
+      { sdnIpSets: new Set() },
+    );
+  const topology = {
+    localNode: 'pve1',
+    nodes: [{ name: 'pve1', address: '192.0.2.11', addresses: ['192.0.2.11/24'] }],
+    guests: [],
+  };
+  const drop = '[OPTIONS]\nenable: 1\n\n[RULES]\nIN DROP\n';
+  const open = '[OPTIONS]\nenable: 1\n\n[RULES]\nIN ACCEPT -p tcp -dport 8006\n';
+  const ask = (host: string, client: string) =>
+    checkLockout(state(drop, host), {
+      clientAddress: client,
+      nodeAddresses: [{ node: 'pve1', address: '192.0.2.11' }],
+      topology,
+      before: state(open, host),
+    });
+  // From the node's own network: iptables and nftables both let the web UI through.
+  assert.deepEqual(ask(NFT_HOST, '192.0.2.50'), { checked: true, lockedOut: [] });
+  // From elsewhere, a cluster-wide DROP locks the client out on nftables too.
+  assert.deepEqual(ask(NFT_HOST, '203.0.113.9'), {
+    checked: true,
+    lockedOut: [{ node: 'pve1', address: '192.0.2.11' }],
+  });
+  // A cluster.fw that fails to load: the node keeps its rules, this push locks nobody out there.
+  const broken = checkLockout(state('[OPTIONS]\nenable: 1 # x\n\n[RULES]\nIN DROP\n', NFT_HOST), {
+    clientAddress: '203.0.113.9',
+    nodeAddresses: [{ node: 'pve1', address: '192.0.2.11' }],
+    topology,
+  });
+  assert.deepEqual(broken, { checked: true, lockedOut: [] });
 });

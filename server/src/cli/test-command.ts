@@ -14,6 +14,9 @@ import { ExitCode } from './exit-codes';
 import type { CliIo } from './io';
 import type { TestArgs } from './sim-args';
 import { modelAndNode, skippedLines } from './simulate';
+import { modelNode } from '../core';
+import { nftAsResult } from '../core/nftables/simulate-nft';
+import { runTestsWith } from '../core/simulate/run-tests';
 
 /** One folder's run, as `pvefw test` and the corpus test see it. */
 export interface DirRun {
@@ -58,8 +61,7 @@ export function runTestDir(
     ...(topology ? { option: topology } : {}),
     ...(backend ? { backend } : {}),
   };
-  const { input, notes } = modelAndNode(dir, undefined, choice, cwd);
-  const compiled = compileRuleset(input);
+  const { model, node, input, notes } = modelAndNode(dir, undefined, choice, cwd);
   const testsPath = join(resolve(cwd, dir), 'tests');
   let text: string;
   try {
@@ -67,8 +69,14 @@ export function runTestDir(
   } catch (error) {
     throw inputError(`cannot read ${join(dir, 'tests')}: ${fsReason(error)}`);
   }
-  const report = runFirewallTests(prepareSimulation(compiled), input.topology, text, id);
   const kept = notes.filter((n) => !n.startsWith("note: topology: Proxmox's test topology"));
+  if (modelNode(model, node)?.backend === 'proxmox-firewall') {
+    // The node runs proxmox-firewall: its own table decides (traffic to and from the node).
+    const report = runTestsWith((request) => nftAsResult(model, node, request), text, id);
+    return { dir, report, notes: kept };
+  }
+  const compiled = compileRuleset(input);
+  const report = runFirewallTests(prepareSimulation(compiled), input.topology, text, id);
   return { dir, report, notes: [...kept, ...skippedLines(compiled)] };
 }
 

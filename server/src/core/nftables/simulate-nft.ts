@@ -5,7 +5,7 @@ import { PROTOCOLS } from '../facts/generated/netbase';
 import { modelNode } from '../compile/node-input';
 import type { ClusterModel } from '../model/cluster-model';
 import { requestPacket } from '../simulate/simulate';
-import type { Packet, SimulateRequest } from '../simulate/types';
+import type { Packet, SimulateRequest, SimulationResult } from '../simulate/types';
 import { resolveZone, ZoneError } from '../simulate/zones';
 import { parseIpv4, parseIpv6, type Family } from './rust-text';
 import { icmpTypeNumber } from './rust-types';
@@ -308,4 +308,22 @@ export function formatNftSimulation(result: NftSimulation, node: string): string
   for (const k of result.skipped)
     lines.push(`note: ${k.origin.path}:${k.origin.lineNumber}: proxmox-firewall: ${k.message}`);
   return lines;
+}
+
+/**
+ * The walk as a SimulationResult, for `pvefw test`: the verdict, and one hook check whose events
+ * name the rules it matched (no pve-firewall rule stands behind them).
+ */
+export function nftAsResult(
+  model: ClusterModel,
+  node: string,
+  request: SimulateRequest,
+): SimulationResult & { readonly packet: Packet } {
+  const r = simulateNftHost(model, node, request);
+  return {
+    verdict: r.verdict,
+    checks: [],
+    packet: r.packet,
+    nftables: formatNftSimulation(r, node),
+  };
 }
