@@ -216,3 +216,22 @@ test(
     assert.equal(SKIP_KERNEL, false);
   },
 );
+
+test('protection_synflood: 1 drops every new connection that the fixed chains do not accept first (kernel-checked)', () => {
+  // block-synflood returns only for TCP packets that are not a lone SYN; a SYN under the rate
+  // comes back from ratelimit-synflood to its final drop, and so does every non-TCP packet.
+  const model = nftModel(
+    '[OPTIONS]\nenable: 1\n\n[ALIASES]\nlocal_network 172.16.1.0/24\n\n[RULES]\nIN ACCEPT\n',
+    '[OPTIONS]\nnftables: 1\nprotection_synflood: 1\n',
+  );
+  check(
+    model,
+    [
+      { name: 'syn', family: 4, proto: 'tcp', dport: 80, verdict: 'DROP' },
+      { name: 'udp', family: 4, proto: 'udp', dport: 9999, verdict: 'DROP' },
+      { name: 'ping', family: 4, proto: 'icmp', dport: 8, verdict: 'DROP' },
+      { name: 'webui', family: 4, proto: 'tcp', dport: 8006, verdict: 'ACCEPT' },
+    ],
+    SKIP_KERNEL === false,
+  );
+});

@@ -26,6 +26,8 @@ function matchText(x: NftMatch): string {
       return `${x.kind} "${x.name}"`;
     case 'nfproto':
       return `meta nfproto ipv${x.family}`;
+    case 'tcp-syn':
+      return `tcp flags & (fin|syn|rst|ack) ${x.negate ? '!=' : '=='} syn`;
     case 'pkttype':
       return `meta pkttype ${x.value}`;
     case 'l4proto':

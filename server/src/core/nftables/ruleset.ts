@@ -49,6 +49,8 @@ export type NftMatch =
       readonly code?: number;
     }
   | { readonly kind: 'nfproto'; readonly family: Family }
+  /** `tcp flags & (fin|syn|rst|ack) == syn` (a connection's first packet), or `!=` (negate). */
+  | { readonly kind: 'tcp-syn'; readonly negate: boolean }
   | { readonly kind: 'pkttype'; readonly value: string };
 
 export type NftStatement =
@@ -199,6 +201,16 @@ function fixedChains(): Map<string, NftRule[]> {
       ],
     ],
     ['log-drop-smurfs', [rule(DROP)]],
+    // ratelimit-synflood's rules drop a source over the rate; one packet never is.
+    [
+      'block-synflood',
+      [
+        rule({ kind: 'return' }, { kind: 'tcp-syn', negate: true }),
+        rule(jump('ratelimit-synflood')),
+        rule(DROP),
+      ],
+    ],
+    ['ratelimit-synflood', []],
     ['invalid-conntrack', []],
     ['ct-in', []],
     ['option-in', []],
@@ -208,6 +220,8 @@ function fixedChains(): Map<string, NftRule[]> {
 
 interface Env {
   readonly direction: Direction;
+  /** The cluster's log_ratelimit is on (log rules then carry a limit). */
+  readonly log: boolean;
   readonly cluster: RustConfig;
   readonly sets: Map<string, Range[]>;
   readonly origin: NftRuleOrigin;
@@ -367,11 +381,14 @@ function addressDrafts(
 function matchDrafts(r: RuleMatch, env: Env): Draft[] {
   if (r.dir !== env.direction) return [];
   let drafts: Draft[] = [{ matches: [], statement: verdictStatement(r.verdict) }];
+  // A rule with -log gets a log rule before it, with the same matches.
+  if (r.log !== undefined && r.log !== 'nolog')
+    drafts.unshift({ matches: [], statement: { kind: 'log' } });
   if (r.iface !== undefined) {
     if (env.direction === 'forward')
       throw new SkipRule('cannot define interfaces for forward direction');
     const kind = env.direction === 'in' ? 'iifname' : 'oifname';
-    drafts[0]!.matches.push({ kind, name: r.iface });
+    for (const d of drafts) d.matches.push({ kind, name: r.iface });
   }
   if (r.proto) applyProtocol(drafts, r.proto);
   if (r.macro !== undefined) {
@@ -504,6 +521,7 @@ export function buildNodeRuleset(model: ClusterModel, node: ClusterNode): NodeBu
 
   const env = (direction: Direction, origin: NftRuleOrigin): Env => ({
     direction,
+    log: true,
     cluster,
     sets,
     origin,
@@ -527,7 +545,10 @@ export function buildNodeRuleset(model: ClusterModel, node: ClusterNode): NodeBu
       rulesOf(r.value, env(direction, { path: clusterPath, lineNumber: r.lineNumber }), skipped),
     );
     const policy = cluster.options.policies.get(`policy_${direction}`) ?? policies[direction];
-    chains.set(`cluster-${direction}`, [...own, rule(verdictStatement(policy))]);
+    // The policy's log rule follows the node's log_level_<direction> (host.fw), not cluster.fw.
+    const level = host?.options.logLevels.get(`log_level_${direction}`) ?? 'nolog';
+    const logged = level !== 'nolog' ? [rule({ kind: 'log' })] : [];
+    chains.set(`cluster-${direction}`, [...own, ...logged, rule(verdictStatement(policy))]);
     const hostRules =
       host && node.host
         ? host.rules.flatMap((r) =>
@@ -543,6 +564,7 @@ export function buildNodeRuleset(model: ClusterModel, node: ClusterNode): NodeBu
   const flag = (key: string, fallback: boolean): boolean =>
     host?.options.bools.get(key) ?? fallback;
   const optionIn: NftRule[] = [rule(jump(flag('ndp', true) ? 'allow-ndp-in' : 'block-ndp-in'))];
+  if (flag('protection_synflood', false)) optionIn.push(rule(jump('block-synflood')));
   if (flag('tcpflags', false)) optionIn.push(rule(jump('block-invalid-tcp')));
   if (flag('nosmurfs', true)) optionIn.push(rule(jump('block-smurfs')));
   chains.set('option-in', optionIn);

@@ -45,6 +45,8 @@ interface NftPacket {
   readonly oifname?: string;
   readonly ctstate: string;
   readonly pkttype: string;
+  /** A TCP packet whose flags (of fin, syn, rst, ack) are syn alone. */
+  readonly syn: boolean;
 }
 
 const PROTO_NUMBERS = new Map<string, number>([
@@ -79,6 +81,8 @@ function matches(match: NftMatch, p: NftPacket): boolean {
       return p.oifname === match.name;
     case 'nfproto':
       return p.family === match.family;
+    case 'tcp-syn':
+      return p.proto === 6 && p.syn !== match.negate;
     case 'pkttype':
       return p.pkttype === match.value;
     case 'l4proto':
@@ -182,6 +186,17 @@ function walk(
   throw new Error('nftables walk did not end');
 }
 
+/** A new or related TCP packet is a SYN unless the request says otherwise (see Packet). */
+function synOnly(packet: Packet): boolean {
+  const flags =
+    packet.tcpFlags ??
+    (packet.ctstate === 'NEW' || packet.ctstate === 'RELATED' ? ['SYN'] : ['ACK']);
+  const relevant = flags
+    .map((f) => f.toUpperCase())
+    .filter((f) => ['FIN', 'SYN', 'RST', 'ACK'].includes(f));
+  return relevant.length === 1 && relevant[0] === 'SYN';
+}
+
 function nftPacket(packet: Packet, iifname?: string, oifname?: string): NftPacket {
   const proto = protoNumber(packet.proto) ?? -1;
   const icmp = proto === 1 || proto === 58;
@@ -217,6 +232,7 @@ function nftPacket(packet: Packet, iifname?: string, oifname?: string): NftPacke
     ...(oifname !== undefined ? { oifname } : {}),
     ctstate: packet.ctstate.toLowerCase(),
     pkttype: dsttype === 'BROADCAST' ? 'broadcast' : dsttype === 'MULTICAST' ? 'multicast' : 'host',
+    syn: synOnly(packet),
   };
 }
 
@@ -277,6 +293,8 @@ function matchText(x: NftMatch): string {
       return `${x.kind} "${x.name}"`;
     case 'nfproto':
       return `meta nfproto ipv${x.family}`;
+    case 'tcp-syn':
+      return `tcp flags & (fin|syn|rst|ack) ${x.negate ? '!=' : '=='} syn`;
     case 'pkttype':
       return `meta pkttype ${x.value}`;
     case 'l4proto':
