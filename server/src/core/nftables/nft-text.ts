@@ -19,7 +19,8 @@ function rangeList(ranges: readonly (readonly [bigint, bigint])[], family: Famil
   return `{ ${items.join(', ')} }`;
 }
 
-function matchText(x: NftMatch): string {
+/** A match as nft writes it: sets as their ranges (for a script) or by name (for a trace). */
+export function matchText(x: NftMatch, sets: 'inline' | 'named' = 'inline'): string {
   switch (x.kind) {
     case 'iifname':
     case 'oifname':
@@ -38,6 +39,7 @@ function matchText(x: NftMatch): string {
     }
     case 'addr': {
       const ip = x.family === 4 ? 'ip' : 'ip6';
+      if (sets === 'named' && x.set) return `${ip} ${x.field} ${x.negate ? '!= ' : ''}@${x.set}`;
       const nfproto = `meta nfproto ipv${x.family}`;
       // An empty set: nothing is in it.
       if (x.ranges.length === 0)
@@ -105,7 +107,7 @@ export function nftScript(
   out.push('}');
   for (const name of names)
     (chains.get(name) ?? []).forEach((rule, index) => {
-      const matched = rule.matches.map(matchText).join(' ');
+      const matched = rule.matches.map((x) => matchText(x)).join(' ');
       out.push(
         `add rule inet ${table} ${name} ${matched} counter ${statementText(rule.statement)} comment "${ruleKey(name, index)}"`,
       );

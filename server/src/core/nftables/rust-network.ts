@@ -54,26 +54,32 @@ function qemuDevice(props: Map<string, string>): RustNetDevice | undefined {
     map.set('model', key);
     map.set('macaddr', mac);
   }
-  const model = map.get('model');
-  const mac = map.get('macaddr');
+  const common = deviceBasics(map, 'model', 'macaddr');
+  return common && { kind: 'qemu', ...common };
+}
+
+/** The model, MAC and firewall flag every device has; undefined when one is missing or bad. */
+function deviceBasics(
+  props: Map<string, string>,
+  modelKey: string,
+  macKey: string,
+): { model: string; mac: string; firewall: boolean } | undefined {
+  const model = props.get(modelKey);
+  const mac = props.get(macKey);
   if (model === undefined || mac === undefined || !MODELS.includes(model)) return undefined;
-  const fw = map.get('firewall');
+  const fw = props.get('firewall');
   const firewall = fw === undefined ? false : schemaBool(fw);
   if (firewall === undefined) return undefined;
   try {
-    return { kind: 'qemu', model, mac: parseMac(mac), firewall };
+    return { model, mac: parseMac(mac), firewall };
   } catch {
     return undefined;
   }
 }
 
 function lxcDevice(props: Map<string, string>): RustNetDevice | undefined {
-  const model = props.get('type');
-  const mac = props.get('hwaddr');
-  if (model === undefined || mac === undefined || !MODELS.includes(model)) return undefined;
-  const fw = props.get('firewall');
-  const firewall = fw === undefined ? false : schemaBool(fw);
-  if (firewall === undefined) return undefined;
+  const common = deviceBasics(props, 'type', 'hwaddr');
+  if (!common) return undefined;
   const ip = props.get('ip');
   const ip6 = props.get('ip6');
   const v4 = ip === undefined || ['dhcp', 'manual'].includes(ip) ? undefined : tryCidr(ip);
@@ -81,18 +87,12 @@ function lxcDevice(props: Map<string, string>): RustNetDevice | undefined {
     ip6 === undefined || ['dhcp', 'manual', 'auto'].includes(ip6) ? undefined : tryCidr(ip6);
   if (v4 !== undefined && (typeof v4 === 'string' || v4.family !== 4)) return undefined;
   if (v6 !== undefined && (typeof v6 === 'string' || v6.family !== 6)) return undefined;
-  try {
-    return {
-      kind: 'lxc',
-      model,
-      mac: parseMac(mac),
-      firewall,
-      ...(v4 ? { ip: v4.text } : {}),
-      ...(v6 ? { ip6: v6.text } : {}),
-    };
-  } catch {
-    return undefined;
-  }
+  return {
+    kind: 'lxc',
+    ...common,
+    ...(v4 ? { ip: v4.text } : {}),
+    ...(v6 ? { ip6: v6.text } : {}),
+  };
 }
 
 /** NetworkDevice::from_str: a QEMU property string, else an LXC one. */

@@ -9,6 +9,7 @@ import type { Packet, SimulateRequest, SimulationResult } from '../simulate/type
 import { resolveZone, ZoneError } from '../simulate/zones';
 import { parseIpv4, parseIpv6, type Family } from './rust-text';
 import { icmpTypeNumber } from './rust-types';
+import { matchText } from './nft-text';
 import { buildNodeRuleset, type NftMatch, type NftRule, type NodeSkip } from './ruleset';
 import { icmpRange } from '../facts/icmp-codes';
 
@@ -120,17 +121,20 @@ function walk(
   p: NftPacket,
   steps: NftStep[],
 ): Outcome {
-  const stack: string[] = [];
+  const stack: { chain: string; index: number }[] = [];
   let chain = start;
   let index = 0;
+  /** Back to the rule after the last jump; false at the end of the base chain. */
+  const back = (): boolean => {
+    const to = stack.pop();
+    if (!to) return false;
+    ({ chain, index } = to);
+    return true;
+  };
   for (let guard = 0; guard < 100000; guard++) {
     const rules = chains.get(chain) ?? [];
     if (index >= rules.length) {
-      const back = stack.pop();
-      if (back === undefined) return { kind: 'end' };
-      const [name, at] = back.split('\u0000') as [string, string];
-      chain = name;
-      index = Number(at);
+      if (!back()) return { kind: 'end' };
       continue;
     }
     const rule = rules[index]!;
@@ -154,26 +158,21 @@ function walk(
       case 'reject':
         step(`reject with ${s.with}`);
         return { kind: 'verdict', verdict: 'REJECT', rejectWith: s.with };
-      case 'return': {
+      case 'return':
         step('return');
-        const back = stack.pop();
-        if (back === undefined) return { kind: 'end' };
-        const [name, at] = back.split('\u0000') as [string, string];
-        chain = name;
-        index = Number(at);
+        if (!back()) return { kind: 'end' };
         continue;
-      }
       case 'jump':
       case 'goto':
         step(`${s.kind} ${s.target}`);
-        if (s.kind === 'jump') stack.push(`${chain}\u0000${index}`);
+        if (s.kind === 'jump') stack.push({ chain, index });
         chain = s.target;
         index = 0;
         continue;
       case 'ct-vmap':
         if (p.ctstate === 'invalid') {
           step('ct state invalid: jump invalid-conntrack');
-          stack.push(`${chain}\u0000${index}`);
+          stack.push({ chain, index });
           chain = 'invalid-conntrack';
           index = 0;
         } else if (p.ctstate === 'established' || p.ctstate === 'related') {
@@ -286,30 +285,6 @@ export function simulateNftHost(
   };
 }
 
-function matchText(x: NftMatch): string {
-  switch (x.kind) {
-    case 'iifname':
-    case 'oifname':
-      return `${x.kind} "${x.name}"`;
-    case 'nfproto':
-      return `meta nfproto ipv${x.family}`;
-    case 'tcp-syn':
-      return `tcp flags & (fin|syn|rst|ack) ${x.negate ? '!=' : '=='} syn`;
-    case 'pkttype':
-      return `meta pkttype ${x.value}`;
-    case 'l4proto':
-      return `meta l4proto ${x.protos.length === 1 ? String(x.protos[0]) : `{ ${x.protos.join(', ')} }`}`;
-    case 'port': {
-      const r = x.ranges.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`));
-      return `${x.proto} ${x.field} ${r.length === 1 ? r[0]! : `{ ${r.join(', ')} }`}`;
-    }
-    case 'addr':
-      return `${x.family === 4 ? 'ip' : 'ip6'} ${x.field}${x.negate ? ' !=' : ''} ${x.set ? `@${x.set}` : `{ ${x.ranges.length} range(s) }`}`;
-    case 'icmp':
-      return `${x.family === 4 ? 'icmp' : 'icmpv6'} type ${x.types?.join(',') ?? 'any'}${x.code !== undefined ? ` code ${x.code}` : ''}`;
-  }
-}
-
 /** The walk as text lines, for `pvefw simulate`. */
 export function formatNftSimulation(result: NftSimulation, node: string): string[] {
   const lines: string[] = [
@@ -317,7 +292,7 @@ export function formatNftSimulation(result: NftSimulation, node: string): string
   ];
   for (const s of result.steps) {
     const where = s.rule.origin ? ` [${s.rule.origin.path}:${s.rule.origin.lineNumber}]` : '';
-    const matched = s.rule.matches.map(matchText).join(' ');
+    const matched = s.rule.matches.map((x) => matchText(x, 'named')).join(' ');
     lines.push(
       `  ${s.chain} #${s.index + 1}: ${matched ? `${matched} ` : ''}→ ${s.effect}${where}`,
     );

@@ -49,14 +49,20 @@ function webUiVerdict(
   const compiled = compileRuleset(input);
   // With the cluster firewall off nothing is filtered.
   if (!compiled.enabled) return 'off';
-  return simulatePacket(prepareSimulation(compiled), input.topology, {
+  return simulatePacket(prepareSimulation(compiled), input.topology, webUiRequest(client, address))
+    .verdict;
+}
+
+/** TCP 8006 from the pushing machine to one address of a node. */
+function webUiRequest(client: string, address: string) {
+  return {
     from: 'outside',
     to: 'host',
     proto: 'tcp',
     dport: '8006',
     source: client,
     dest: address,
-  }).verdict;
+  };
 }
 
 /**
@@ -86,14 +92,7 @@ function nftWebUiVerdict(
     ).ruleset.state !== 'active'
   )
     return 'off';
-  return simulateNftHost(probedModel, node, {
-    from: 'outside',
-    to: 'host',
-    proto: 'tcp',
-    dport: '8006',
-    source: client,
-    dest: address,
-  }).verdict;
+  return simulateNftHost(probedModel, node, webUiRequest(client, address)).verdict;
 }
 
 function modelOf(state: FirewallState, pulled: PulledTopology | undefined): ClusterModel {
