@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import {
   buildClusterModel,
+  checkCluster,
   checkFile,
   checkReachability,
   DIAGNOSTIC_CODES,
@@ -60,6 +61,17 @@ for (const code of CODES.filter((c) => existsSync(join(DOCS, `${c}.md`)))) {
       const found = [...checkReachability(model, { overlapHints: true }).values()]
         .flat()
         .map((f) => f.code);
+      assert.ok(found.includes(code), `reported: ${found.join(', ') || 'nothing'}`);
+      return;
+    }
+    if (page.includes('<!-- example checked on nodes with nftables: 1 -->')) {
+      assert.ok(cluster, 'an nftables example is a cluster.fw');
+      const model = buildClusterModel({
+        cluster,
+        world: 'assumed',
+        defaultBackend: 'proxmox-firewall',
+      });
+      const found = [...checkCluster(model).values()].flat().map((f) => f.code);
       assert.ok(found.includes(code), `reported: ${found.join(', ') || 'nothing'}`);
       return;
     }

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Installs what test/kernel/conntrack-kernel.test.ts needs, from Debian's packages: iptables,
-# ipset, python3 (the packet probe) and iproute2. Idempotent; without root it installs nothing
-# and the test skips, saying why.
+# Installs what test/kernel/conntrack-kernel.test.ts and nftables-kernel.test.ts need, from
+# Debian's packages: iptables, nftables, ipset, python3 (the packet probe) and iproute2.
+# Idempotent; without root it installs nothing and the test skips, saying why.
 set -euo pipefail
-PACKAGES=(iptables ipset python3 iproute2)
+PACKAGES=(iptables ipset python3 iproute2 nftables)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

@@ -1,4 +1,5 @@
 import { FILE_KINDS, isFileKind, type FileKind } from '../core';
+import { parseBackendName, type FirewallBackend } from '../core/model/cluster-model';
 import { usageError } from './errors';
 import { parseSimulateArgs, parseTestArgs, type SimulateArgs, type TestArgs } from './sim-args';
 
@@ -12,7 +13,16 @@ export interface CheckArgs {
   readonly cluster?: string;
   /** Also report partial overlaps with another verdict (rule-overlap hints). */
   readonly overlapHints?: boolean;
+  /** The backend of nodes whose host.fw is not among the files (`--backend`). */
+  readonly backend?: FirewallBackend;
   readonly paths: readonly string[];
+}
+
+/** `--backend iptables|nftables`, or a usage error. */
+export function backendOption(value: string): FirewallBackend {
+  const backend = parseBackendName(value);
+  if (!backend) throw usageError(`invalid --backend '${value}' (expected iptables or nftables)`);
+  return backend;
 }
 
 export type Invocation =
@@ -51,8 +61,8 @@ export function parseArgs(argv: readonly string[]): Invocation {
   throw usageError(`unknown command '${first}'`);
 }
 
-type ValueOption = '--format' | '--kind' | '--cluster';
-const VALUE_OPTIONS: readonly ValueOption[] = ['--format', '--kind', '--cluster'];
+type ValueOption = '--format' | '--kind' | '--cluster' | '--backend';
+const VALUE_OPTIONS: readonly ValueOption[] = ['--format', '--kind', '--cluster', '--backend'];
 
 function parseCheckArgs(argv: readonly string[]): Invocation {
   const endOfOptions = argv.indexOf('--');
@@ -63,6 +73,7 @@ function parseCheckArgs(argv: readonly string[]): Invocation {
   let kind: FileKind | undefined;
   let cluster: string | undefined;
   let overlapHints = false;
+  let backend: FirewallBackend | undefined;
   const paths: string[] = [];
 
   for (let i = 0; i < argv.length; i++) {
@@ -111,6 +122,9 @@ function parseCheckArgs(argv: readonly string[]): Invocation {
         if (value === '') throw usageError(`option '--cluster' needs a value`);
         cluster = value;
         break;
+      case '--backend':
+        backend = backendOption(value);
+        break;
     }
   }
 
@@ -123,6 +137,7 @@ function parseCheckArgs(argv: readonly string[]): Invocation {
       ...(kind !== undefined ? { kind } : {}),
       ...(cluster !== undefined ? { cluster } : {}),
       ...(overlapHints ? { overlapHints } : {}),
+      ...(backend ? { backend } : {}),
     },
   };
 }

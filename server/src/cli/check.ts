@@ -11,6 +11,7 @@ import {
   type FileKind,
   type Finding,
 } from '../core';
+import { loneNftablesFindings } from '../core/checks/check-backends';
 import type { CheckArgs } from './args';
 import { shownPath } from './paths';
 import { clusterSources, readClusterOf } from './cluster-folder';
@@ -71,6 +72,7 @@ export function runCheck(args: CheckArgs, io: CliIo): ExitCode {
   const found = new Map<string, Finding[]>();
   const asked = new Set(files.map((f) => f.absolute));
   const options = { overlapHints: args.overlapHints === true };
+  const backend = args.backend ? { defaultBackend: args.backend } : {};
   const keep = (findings: Map<string, Finding[]>, absolutes: readonly string[]): void => {
     const byShown = new Map(absolutes.map((a) => [shownPath(a, io.cwd), a]));
     for (const [path, list] of findings) {
@@ -86,19 +88,27 @@ export function runCheck(args: CheckArgs, io: CliIo): ExitCode {
         ? buildClusterModel({
             ...clusterSources(cluster, absolutes.slice(1), reader, io.cwd).sources,
             world: 'assumed',
+            ...backend,
           })
-        : readClusterOf(cluster, reader, io.cwd).model;
+        : readClusterOf(cluster, reader, io.cwd, {
+            world: 'assumed',
+            ...(args.backend ? { backend: args.backend } : {}),
+          }).model;
     keep(checkCluster(model, options), [...absolutes, ...modelAbsolutes(model, io.cwd)]);
   }
   for (const { file, cluster } of alone) {
     const source = reader.read(file.absolute, file.path);
     if (file.kind === 'cluster') {
-      const model = buildClusterModel({ cluster: source, world: 'assumed' });
+      const model = buildClusterModel({ cluster: source, world: 'assumed', ...backend });
       keep(checkCluster(model, options), [file.absolute]);
       continue;
     }
     const against = cluster === undefined ? {} : { cluster: reader.read(cluster, cluster) };
-    found.set(file.absolute, checkFile(source, file.kind!, against));
+    const findings = checkFile(source, file.kind!, against);
+    // A lone file: its node is unknown, so --backend says which firewall reads it.
+    if (args.backend === 'proxmox-firewall')
+      findings.push(...loneNftablesFindings(source, file.kind!, against.cluster));
+    found.set(file.absolute, findings);
   }
   const results: FileResult[] = files.map((file) => ({
     path: file.path,

@@ -15,6 +15,7 @@ import {
   type SourcesOfPaths,
   type Topology,
 } from '../core';
+import type { FirewallBackend } from '../core/model/cluster-model';
 import { inputError } from './errors';
 import { shownPath } from './paths';
 import type { SourceReader } from './sources';
@@ -79,9 +80,22 @@ export interface TopologyChoice {
   readonly option?: string;
   /** Without a topology.json: assume from the files, or use Proxmox's test world. */
   readonly world: 'assumed' | 'proxmox-tests';
+  /** `--backend`: the backend of nodes without a host.fw among the files. */
+  readonly backend?: FirewallBackend;
 }
 
 function chosenTopology(
+  clusterAbsolute: string | undefined,
+  fallbackDir: string,
+  choice: TopologyChoice,
+  reader: SourceReader,
+  cwd: string,
+): Pick<ClusterSources, 'topology' | 'world' | 'defaultBackend'> {
+  const backend = choice.backend ? { defaultBackend: choice.backend } : {};
+  return { ...placedWorld(clusterAbsolute, fallbackDir, choice, reader, cwd), ...backend };
+}
+
+function placedWorld(
   clusterAbsolute: string | undefined,
   fallbackDir: string,
   choice: TopologyChoice,

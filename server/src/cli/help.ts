@@ -4,10 +4,11 @@ import { dirname, join } from 'node:path';
 export const MAIN_HELP = `pvefw: checks Proxmox VE firewall files with Proxmox's own rules
 
 Usage:
-  pvefw check [--format text|json|sarif|gitlab] [--kind cluster|host|guest|vnet] [--cluster FILE] [--overlap-hints] PATH...
+  pvefw check [--format text|json|sarif|gitlab] [--kind cluster|host|guest|vnet] [--cluster FILE]
+              [--overlap-hints] [--backend iptables|nftables] PATH...
   pvefw simulate DIR --from ZONE|IP --to ZONE|IP [--proto P] [--dport N] [--sport N]
-                 [--source IP] [--dest IP] [--topology FILE|default]
-  pvefw test DIR... [--topology FILE|default] [--id NAME]
+                 [--source IP] [--dest IP] [--topology FILE|default] [--backend iptables|nftables]
+  pvefw test DIR... [--topology FILE|default] [--id NAME] [--backend iptables|nftables]
   pvefw trust|pull|plan|push ...   (a live cluster; see 'pvefw help pull')
   pvefw check --help   (also: simulate --help, test --help)
   pvefw --help
@@ -35,6 +36,10 @@ Options:
                        gitlab: a GitLab Code Quality report (Code Climate JSON)
   --kind KIND          treat every PATH as this kind: cluster, host, guest or vnet
   --cluster FILE       check host, guest and vnet files against this cluster.fw
+  --backend iptables|nftables
+                       the firewall of nodes whose host.fw is not among the files (default
+                       iptables); nodes on nftables also get proxmox-firewall's verdicts
+                       (nftables-load-error, nftables-differs)
   --overlap-hints      also report rules that partly overlap an earlier rule with another
                        verdict (rule-overlap hints: correlation and generalization)
   -h, --help           show this help

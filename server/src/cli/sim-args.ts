@@ -1,3 +1,5 @@
+import type { FirewallBackend } from '../core/model/cluster-model';
+import { backendOption } from './args';
 import { usageError } from './errors';
 
 export interface SimulateArgs {
@@ -6,6 +8,8 @@ export interface SimulateArgs {
   readonly topology?: string;
   /** The node whose ruleset is simulated; default the local node. */
   readonly node?: string;
+  /** The backend of nodes without a host.fw among the files (`--backend`). */
+  readonly backend?: FirewallBackend;
   readonly from: string;
   readonly to: string;
   readonly packet: Readonly<Record<string, string>>;
@@ -15,6 +19,7 @@ export interface TestArgs {
   readonly dirs: readonly string[];
   readonly topology?: string;
   readonly id?: string;
+  readonly backend?: FirewallBackend;
 }
 
 const HELP_FLAGS = new Set(['-h', '--help']);
@@ -60,6 +65,7 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateArgs | 'help
     'to',
     'topology',
     'node',
+    'backend',
     ...PACKET_OPTIONS,
   ]);
   if (positional.length === 0) throw usageError('missing DIR (a folder of firewall files)');
@@ -75,7 +81,9 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateArgs | 'help
   }
   const topology = values.get('topology');
   const node = values.get('node');
+  const backend = values.get('backend');
   return {
+    ...(backend !== undefined ? { backend: backendOption(backend) } : {}),
     dir: positional[0]!,
     from,
     to,
@@ -88,11 +96,13 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateArgs | 'help
 /** `pvefw test DIR... [--topology FILE|default] [--id NAME]`. */
 export function parseTestArgs(argv: readonly string[]): TestArgs | 'help' {
   if (argv.some((a) => HELP_FLAGS.has(a))) return 'help';
-  const { values, positional } = readOptions(argv, ['topology', 'id']);
+  const { values, positional } = readOptions(argv, ['topology', 'id', 'backend']);
   if (positional.length === 0) throw usageError('missing DIR (a folder with a tests file)');
   const topology = values.get('topology');
   const id = values.get('id');
+  const backend = values.get('backend');
   return {
+    ...(backend !== undefined ? { backend: backendOption(backend) } : {}),
     dirs: positional,
     ...(topology !== undefined ? { topology } : {}),
     ...(id !== undefined ? { id } : {}),

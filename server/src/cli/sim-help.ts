@@ -12,6 +12,10 @@ Zones: host, outside (vmbr0/eth0), nfvm (vmbr0/tapXYZ, a guest without firewall)
 Options:
   --node NODE          the node whose ruleset is simulated (default: the local node: the
                        topology's localNode, else the first node with a host.fw)
+  --backend iptables|nftables
+                       the firewall of a node whose host.fw is not in DIR (default iptables);
+                       a node with nftables: 1 in its host.fw runs proxmox-firewall, and its
+                       packets to and from the node walk proxmox-firewall's table
   --proto P            tcp (default), udp, icmp, icmpv6, … or a protocol number
   --dport N, --sport N a port or service name; for icmp/icmpv6 --dport is the ICMP type
   --source IP, --dest IP
@@ -41,7 +45,7 @@ node has a route to the sender.
 Exit codes: 0 simulated, 2 bad usage or unreadable input.
 `;
 
-export const TEST_HELP = `Usage: pvefw test DIR... [--topology FILE|default] [--id NAME]
+export const TEST_HELP = `Usage: pvefw test DIR... [--topology FILE|default] [--id NAME] [--backend B]
 
 Runs DIR/tests, Proxmox's firewall test format (one { from => …, to => …, action => … } per
 line), against the firewall in DIR. A DIR without a tests file runs each sub-folder that has
@@ -54,6 +58,8 @@ Options:
   --topology FILE|default   as for pvefw simulate; without topology.json, a tests file runs in
                             the world of Proxmox's own tests (--topology default)
   --id NAME                 run only the tests with id => NAME
+  --backend iptables|nftables
+                            as for pvefw simulate
   -h, --help                show this help
 
 Exit codes: 0 all tests pass, 1 a test fails, 2 bad usage or unreadable input.

@@ -11,6 +11,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { compileInputFor, modelNode, type ClusterModel, type Topology } from '../core';
 import type { CompileInput } from '../core/compile';
+import { formatNftSimulation, simulateNftHost } from '../core/nftables/simulate-nft';
 import { readClusterFolder, type TopologyChoice } from './cluster-folder';
 import { fsReason, inputError, usageError } from './errors';
 import { ExitCode } from './exit-codes';
@@ -96,7 +97,9 @@ export function modelAndNode(
   }
   if (found.backend === 'proxmox-firewall')
     notes.push(
-      `note: node '${node}' runs proxmox-firewall (nftables: 1 in its host.fw); this is pve-firewall's (iptables) verdict`,
+      found.backendFrom === 'host.fw'
+        ? `note: node '${node}' runs proxmox-firewall (nftables: 1 in its host.fw)`
+        : `note: node '${node}' has no host.fw here: --backend nftables says it runs proxmox-firewall`,
     );
   if (model.topologySource.kind === 'proxmox-tests')
     notes.push("note: topology: Proxmox's test topology (--topology default)");
@@ -108,17 +111,32 @@ export function modelAndNode(
 }
 
 export function runSimulate(args: SimulateArgs, io: CliIo): ExitCode {
-  const { input, notes } = modelAndNode(
+  const { model, node, input, notes } = modelAndNode(
     args.dir,
     args.node,
-    { world: 'assumed', ...(args.topology ? { option: args.topology } : {}) },
+    {
+      world: 'assumed',
+      ...(args.topology ? { option: args.topology } : {}),
+      ...(args.backend ? { backend: args.backend } : {}),
+    },
     io.cwd,
   );
-  const compiled = compileRuleset(input);
   const packet: Record<string, string> = { ...args.packet };
   const from = endpoint(args.from, input.topology, 'source', packet);
   const to = endpoint(args.to, input.topology, 'dest', packet);
   const request: SimulateRequest = { ...packet, from, to };
+  if (modelNode(model, node)?.backend === 'proxmox-firewall') {
+    let lines: string[];
+    try {
+      lines = formatNftSimulation(simulateNftHost(model, node, request), node);
+    } catch (error) {
+      if (error instanceof ZoneError) throw usageError(error.message);
+      throw error;
+    }
+    io.out(`${[...lines, ...notes].join('\n')}\n`);
+    return ExitCode.Ok;
+  }
+  const compiled = compileRuleset(input);
   let lines: string[];
   try {
     lines = formatSimulation(simulatePacket(prepareSimulation(compiled), input.topology, request));

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { compileRuleset } from '../core/compile';
+import type { FirewallBackend } from '../core/model/cluster-model';
 import {
   formatSimulation,
   prepareSimulation,
@@ -14,6 +15,9 @@ import { ExitCode } from './exit-codes';
 import type { CliIo } from './io';
 import type { TestArgs } from './sim-args';
 import { modelAndNode, skippedLines } from './simulate';
+import { modelNode } from '../core';
+import { nftAsResult } from '../core/nftables/simulate-nft';
+import { runTestsWith } from '../core/simulate/run-tests';
 
 /** One folder's run, as `pvefw test` and the corpus test see it. */
 export interface DirRun {
@@ -50,14 +54,24 @@ export function runTestDir(
   topology: string | undefined,
   cwd: string,
   id?: string,
+  backend?: FirewallBackend,
 ): DirRun {
   // A tests file is Proxmox's own format: without a topology.json it runs in Proxmox's test world.
-  const choice = { world: 'proxmox-tests' as const, ...(topology ? { option: topology } : {}) };
-  const { input, notes } = modelAndNode(dir, undefined, choice, cwd);
-  const compiled = compileRuleset(input);
+  const choice = {
+    world: 'proxmox-tests' as const,
+    ...(topology ? { option: topology } : {}),
+    ...(backend ? { backend } : {}),
+  };
+  const { model, node, input, notes } = modelAndNode(dir, undefined, choice, cwd);
   const text = readInputFile(join(resolve(cwd, dir), 'tests'), join(dir, 'tests'));
-  const report = runFirewallTests(prepareSimulation(compiled), input.topology, text, id);
   const kept = notes.filter((n) => !n.startsWith("note: topology: Proxmox's test topology"));
+  if (modelNode(model, node)?.backend === 'proxmox-firewall') {
+    // The node runs proxmox-firewall: its own table decides (traffic to and from the node).
+    const report = runTestsWith((request) => nftAsResult(model, node, request), text, id);
+    return { dir, report, notes: kept };
+  }
+  const compiled = compileRuleset(input);
+  const report = runFirewallTests(prepareSimulation(compiled), input.topology, text, id);
   return { dir, report, notes: [...kept, ...skippedLines(compiled)] };
 }
 
@@ -81,7 +95,7 @@ export function runTest(args: TestArgs, io: CliIo): ExitCode {
   let traversals = 0;
   let failed = 0;
   for (const dir of dirs) {
-    const run = runTestDir(dir, args.topology, io.cwd, args.id);
+    const run = runTestDir(dir, args.topology, io.cwd, args.id, args.backend);
     const shown = relative(io.cwd, join(dir, 'tests')) || 'tests';
     const lines: string[] = [...run.notes];
     for (const e of run.report.parseErrors)

@@ -15,6 +15,8 @@ import {
   type Finding,
   type HoverSectionProvider,
 } from '../core/index';
+import { checkBackends } from '../core/checks/check-backends';
+import type { FirewallBackend } from '../core/model/cluster-model';
 import { Carry } from './carry-findings';
 import type { ClusterKeys, WorkspaceClusters } from './clusters';
 import type { Logger } from './guard';
@@ -74,7 +76,10 @@ export class ReachabilityService {
     private readonly log: Logger,
     /** Called with the files whose reachability findings just changed. */
     private readonly onUpdated: (keys: readonly FileKey[]) => void,
-    private readonly options: { readonly overlapHints: () => boolean } = {
+    private readonly options: {
+      readonly overlapHints: () => boolean;
+      readonly backend?: () => FirewallBackend;
+    } = {
       overlapHints: () => false,
     },
   ) {}
@@ -158,7 +163,7 @@ export class ReachabilityService {
     const parts = files.map((k) => `${k}@${this.state.revisionOf(k)}`);
     return {
       ...keys,
-      fingerprint: `${parts.join('|')}|overlap=${this.options.overlapHints()}`,
+      fingerprint: `${parts.join('|')}|overlap=${this.options.overlapHints()}|backend=${this.backend()}`,
     };
   }
 
@@ -211,8 +216,15 @@ export class ReachabilityService {
         );
       }
     }
-    const model = buildClusterModel({ ...sources, ...world }, this.snapshots.loader(byPath));
+    const model = buildClusterModel(
+      { ...sources, ...world, defaultBackend: this.backend() },
+      this.snapshots.loader(byPath),
+    );
     return { model, ...(problem ? { problem } : {}) };
+  }
+
+  private backend(): FirewallBackend {
+    return this.options.backend?.() ?? 'pve-firewall';
   }
 
   private run(group: Group): void {
@@ -246,6 +258,11 @@ export class ReachabilityService {
         for (const [path, list] of found) {
           const key = keyOf.get(path);
           if (key) findings.set(key, list);
+        }
+        // What proxmox-firewall does with each file, for the nodes on nftables.
+        for (const [path, list] of checkBackends(built.model)) {
+          const key = keyOf.get(path);
+          if (key) findings.set(key, [...(findings.get(key) ?? []), ...list]);
         }
         if (built.problem)
           findings.set(group.cluster, [built.problem, ...(findings.get(group.cluster) ?? [])]);

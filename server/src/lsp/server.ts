@@ -83,7 +83,7 @@ export function startServer(connection: Connection): Logger {
             for (const key of keys) analyzer.forget(key);
             diagnostics.recheck(keys);
           },
-          { overlapHints: () => settings.overlapHints },
+          { overlapHints: () => settings.overlapHints, backend: () => settings.backend },
         );
         reachability.listen();
         const check = (file: { key: string }): Finding[] => [

@@ -39,6 +39,7 @@ const CONSEQUENCE: Record<ProxmoxVerdict, string> = {
   'kept-with-errors': 'Proxmox keeps this rule but never applies it',
   'entry-error': 'Proxmox keeps this entry but never puts it into the set',
   'file-ignored': 'Proxmox ignores this whole file',
+  'file-fails': "proxmox-firewall fails this whole file, and with it the node's update",
 };
 
 function lineTextAt(config: FwConfig, lineNumber: number): string {

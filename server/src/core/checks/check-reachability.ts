@@ -329,6 +329,9 @@ function* checkReachabilitySteps(
   const perNode: Map<string, Finding[]>[] = [];
   const remedy = remedies(model);
   for (const node of model.nodes) {
+    // pve-firewall's ruleset is what this analysis reads; a node on proxmox-firewall builds
+    // another (its management and corosync allowances come before the user's rules).
+    if (node.backend === 'proxmox-firewall') continue;
     yield;
     const input = compileInputFor(model, node.name);
     const report = yield* analyseReachabilitySteps(input, {

@@ -164,6 +164,20 @@ export const DIAGNOSTIC_CODES: Readonly<Record<string, CodeInfo>> = {
     'warning',
     'A .fw file whose name says no kind (web.fw, default.fw): not checked, and never read by Proxmox.',
   ),
+  'nftables-load-error': proxmox(
+    'proxmox-firewall (nftables) fails the whole file on this line: its nodes keep their previous ruleset.',
+  ),
+  'nftables-differs': {
+    severity: 'warning',
+    proxmox: true,
+    summary:
+      'proxmox-firewall (nftables) reads this line differently from pve-firewall (iptables); the hint names the portable spelling.',
+  },
+  'nftables-ignores': {
+    severity: 'information',
+    proxmox: true,
+    summary: 'An option only pve-firewall (iptables) has: proxmox-firewall (nftables) ignores it.',
+  },
   'internal-error': lint(
     'error',
     'pvefw itself failed on this file; please report it with the file.',

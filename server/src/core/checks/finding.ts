@@ -5,9 +5,11 @@ export type Severity = 'error' | 'warning' | 'information' | 'hint';
 /**
  * What Proxmox itself does with the line a finding is about: drops it while parsing, keeps the
  * rule with errors (never compiled), keeps an ipset entry with an error (never compiled), or
- * ignores the whole file. Null for our own lints on lines Proxmox accepts.
+ * ignores the whole file; or (proxmox-firewall, the nftables backend) fails the whole file and
+ * with it the node's update. Null for our own lints on lines Proxmox accepts.
  */
-export type ProxmoxVerdict = 'dropped' | 'kept-with-errors' | 'entry-error' | 'file-ignored';
+export type ProxmoxVerdict =
+  'dropped' | 'kept-with-errors' | 'entry-error' | 'file-ignored' | 'file-fails';
 
 export interface RelatedLocation {
   /** Path of another file; absent when the location is in the same file. */

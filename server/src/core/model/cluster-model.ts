@@ -29,6 +29,8 @@ export interface ClusterNode {
   readonly name: string;
   readonly host?: ClusterFile;
   readonly backend: FirewallBackend;
+  /** Where `backend` comes from: the node's host.fw, or the default for unknown nodes. */
+  readonly backendFrom: 'host.fw' | 'default';
   /** The node's local network (feeds the management ipset), when known. */
   readonly localNetwork?: string;
 }
@@ -82,6 +84,11 @@ export interface ClusterSources {
   /** Without a topology.json: assume from the files (default), or Proxmox's test world. */
   readonly world?: 'assumed' | 'proxmox-tests';
   readonly sdnIpSets?: readonly string[];
+  /**
+   * The backend of a node whose host.fw is not among the files (`--backend`, the editor's
+   * setting); pve-firewall when not given. A node with a host.fw takes `nftables:` from it.
+   */
+  readonly defaultBackend?: FirewallBackend;
 }
 
 /**
@@ -124,10 +131,18 @@ export function assumedNics(config: FwConfig, cluster: FwConfig | undefined): To
     .map((n) => ({ name: `net${n}`, bridge: 'vmbr0', firewall: true }));
 }
 
-function backendOf(host: ClusterFile | undefined): FirewallBackend {
-  return host?.load.config.options.get('nftables')?.value === '1'
+function backendOf(host: ClusterFile | undefined, fallback: FirewallBackend): FirewallBackend {
+  if (!host) return fallback;
+  return host.load.config.options.get('nftables')?.value === '1'
     ? 'proxmox-firewall'
     : 'pve-firewall';
+}
+
+/** The backend named as the CLI and the settings spell it. */
+export function parseBackendName(text: string): FirewallBackend | undefined {
+  if (text === 'iptables' || text === 'pve-firewall') return 'pve-firewall';
+  if (text === 'nftables' || text === 'proxmox-firewall') return 'proxmox-firewall';
+  return undefined;
 }
 
 /** The network of the node's own address among its interface addresses, as pve-firewall finds it. */
@@ -222,7 +237,8 @@ export function buildClusterModel(
     const localNetwork = localNetworkOf(topology, name);
     return {
       name,
-      backend: backendOf(host),
+      backend: backendOf(host, sources.defaultBackend ?? 'pve-firewall'),
+      backendFrom: host ? 'host.fw' : 'default',
       ...(host ? { host } : {}),
       ...(localNetwork ? { localNetwork } : {}),
     };
@@ -242,6 +258,21 @@ export function buildClusterModel(
     topologySource,
     ...(sources.sdnIpSets ? { sdnIpSets: sources.sdnIpSets } : {}),
   };
+}
+
+/** The nodes that read a file of the model, as each backend loads files. */
+export function nodesReading(model: ClusterModel, file: ClusterFile): ClusterNode[] {
+  switch (file.kind) {
+    case 'cluster':
+    case 'vnet':
+      return [...model.nodes];
+    case 'host':
+      return model.nodes.filter((n) => n.host === file);
+    case 'guest': {
+      const guest = model.guests.find((g) => g.file === file);
+      return model.nodes.filter((n) => guest?.node !== undefined && n.name === guest.node);
+    }
+  }
 }
 
 /** Every file of the model, cluster first. */

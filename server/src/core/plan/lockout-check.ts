@@ -7,6 +7,8 @@ import { compileInputFor } from '../compile/node-input';
 import type { ClusterModel } from '../model/cluster-model';
 import { clusterModelOfTexts } from '../model/cluster-sources';
 import type { Topology } from '../model/topology';
+import { buildNodeRuleset } from '../nftables/ruleset';
+import { simulateNftHost } from '../nftables/simulate-nft';
 import { prepareSimulation, simulatePacket } from '../simulate/simulate';
 import { formatFirewallState, type FirewallState } from './firewall-state';
 import type { LockoutCheck, LockoutVerdict } from './impact';
@@ -37,6 +39,9 @@ function webUiVerdict(
   client: string,
   pulled: PulledTopology | undefined,
 ): Verdict {
+  const found = model.nodes.find((n) => n.name === node);
+  if (found?.backend === 'proxmox-firewall')
+    return nftWebUiVerdict(model, node, address, client, pulled);
   const input = compileInputFor(model, node, {
     hostOnly: true,
     topology: probed(node, address, pulled),
@@ -44,14 +49,50 @@ function webUiVerdict(
   const compiled = compileRuleset(input);
   // With the cluster firewall off nothing is filtered.
   if (!compiled.enabled) return 'off';
-  return simulatePacket(prepareSimulation(compiled), input.topology, {
+  return simulatePacket(prepareSimulation(compiled), input.topology, webUiRequest(client, address))
+    .verdict;
+}
+
+/** TCP 8006 from the pushing machine to one address of a node. */
+function webUiRequest(client: string, address: string) {
+  return {
     from: 'outside',
     to: 'host',
     proto: 'tcp',
     dport: '8006',
     source: client,
     dest: address,
-  }).verdict;
+  };
+}
+
+/**
+ * The same question for a node on proxmox-firewall: its own table, where port 8006 from the
+ * management set passes before any user rule. A file that fails to load keeps the node's rules
+ * as they are: nothing this push changes locks anyone out there ('off' for the check).
+ */
+function nftWebUiVerdict(
+  model: ClusterModel,
+  node: string,
+  address: string,
+  client: string,
+  pulled: PulledTopology | undefined,
+): Verdict {
+  const topology = probed(node, address, pulled)(model.topology);
+  const own = pulled?.nodes
+    .find((n) => n.name === node)
+    ?.addresses?.find((a) => a.split('/')[0] === address);
+  const nodes = model.nodes.map((n) =>
+    n.name === node && own ? { ...n, localNetwork: ipv4Network(own) } : n,
+  );
+  const probedModel: ClusterModel = { ...model, nodes, topology };
+  if (
+    buildNodeRuleset(
+      probedModel,
+      nodes.find((n) => n.name === node)!,
+    ).ruleset.state !== 'active'
+  )
+    return 'off';
+  return simulateNftHost(probedModel, node, webUiRequest(client, address)).verdict;
 }
 
 function modelOf(state: FirewallState, pulled: PulledTopology | undefined): ClusterModel {

@@ -74,7 +74,8 @@ export function formatSimulation(result: SimulationResult & { packet: Packet }):
   const lines = [`${result.verdict}${seen}  ${describePacket(result.packet)}`];
   if (result.packet.ctWhy !== undefined) lines.push(`  ${result.packet.ctWhy}`);
   for (const check of result.checks) lines.push(...formatCheck(check).map((l) => `  ${l}`));
-  if (result.checks.length === 0) lines.push('  (no firewall hook on this path)');
+  if (result.nftables) lines.push(...result.nftables.map((l) => `  ${l}`));
+  else if (result.checks.length === 0) lines.push('  (no firewall hook on this path)');
   if (sender) {
     lines.push(`  sender: ${sender.why}`);
     for (const check of sender.replyChecks ?? []) {

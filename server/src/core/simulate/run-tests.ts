@@ -45,15 +45,19 @@ export interface TestRunReport {
   readonly passed: boolean;
 }
 
+/** Simulates one packet of a test (pve-firewall's ruleset, or another backend's). */
+export type PacketSimulator = (
+  request: SimulateRequest,
+) => SimulationResult & { readonly packet: Packet };
+
 function traverse(
-  rulesets: SimulationRulesets,
-  topology: Topology,
+  simulate: PacketSimulator,
   request: SimulateRequest,
   expected: string,
 ): Traversal {
   const base = { from: request.from, to: request.to, expected };
   try {
-    const result = simulatePacket(rulesets, topology, request);
+    const result = simulate(request);
     // QUERY asks for the verdict without expecting one, as in fwtester.pl.
     return { ...base, result, passed: expected === 'QUERY' || result.verdict === expected };
   } catch (error) {
@@ -62,7 +66,7 @@ function traverse(
   }
 }
 
-function runCase(rulesets: SimulationRulesets, topology: Topology, test: TestCase): TestCaseResult {
+function runCase(simulate: PacketSimulator, test: TestCase): TestCaseResult {
   const fail = (error: string): TestCaseResult => ({ test, traversals: [], error, passed: false });
   const fields = test.fields;
   const unknown = Object.keys(fields).find((k) => !TEST_KEYS.has(k) && !PACKET_KEYS.has(k));
@@ -78,7 +82,7 @@ function runCase(rulesets: SimulationRulesets, topology: Topology, test: TestCas
   else if (from === undefined) ends = FAN_OUT_ZONES.filter((z) => z !== to).map((z) => [z, to]);
   else ends = [[from, to]];
   const traversals = ends.map(([f, t]) =>
-    traverse(rulesets, topology, { ...packet, from: f, to: t }, action),
+    traverse(simulate, { ...packet, from: f, to: t }, action),
   );
   return { test, traversals, passed: traversals.every((t) => t.passed) };
 }
@@ -93,9 +97,18 @@ export function runFirewallTests(
   testsText: string,
   id?: string,
 ): TestRunReport {
+  return runTestsWith((request) => simulatePacket(rulesets, topology, request), testsText, id);
+}
+
+/** runFirewallTests with any simulator (proxmox-firewall's for a node on nftables). */
+export function runTestsWith(
+  simulate: PacketSimulator,
+  testsText: string,
+  id?: string,
+): TestRunReport {
   const parsed = parseTestsFile(testsText);
   const selected = parsed.cases.filter((c) => id === undefined || c.fields['id'] === id);
-  const cases = selected.map((test) => runCase(rulesets, topology, test));
+  const cases = selected.map((test) => runCase(simulate, test));
   return {
     cases,
     parseErrors: parsed.errors,

@@ -96,4 +96,6 @@ export interface SimulationResult {
   readonly checks: readonly HookCheck[];
   /** Set when the verdict is REJECT and the sender does not simply see the reject's reply. */
   readonly sender?: SenderView;
+  /** The walk through proxmox-firewall's table, as text, for a node on nftables. */
+  readonly nftables?: readonly string[];
 }

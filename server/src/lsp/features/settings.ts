@@ -20,6 +20,7 @@ export type SeverityOverride = Severity | 'off';
 const VALUES: readonly string[] = ['error', 'warning', 'information', 'hint', 'off'];
 export const SETTINGS_SECTION = 'pvefw.diagnostics';
 export const REACHABILITY_SECTION = 'pvefw.reachability';
+export const BACKEND_SECTION = 'pvefw.backend';
 
 function record(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
@@ -41,6 +42,8 @@ export class ServerSettings implements FindingPolicy {
   private overrides = new Map<string, SeverityOverride>();
   /** Report `rule-overlap` hints (partial overlaps with another verdict); off by default. */
   overlapHints = false;
+  /** `pvefw.backend`: the firewall of nodes whose host.fw the workspace lacks. */
+  backend: 'pve-firewall' | 'proxmox-firewall' = 'pve-firewall';
   readonly docsUri: string | undefined;
   /** The client runs `editor.action.triggerSuggest` (VS Code); others may not know it. */
   readonly retriggerSuggest: boolean;
@@ -58,6 +61,7 @@ export class ServerSettings implements FindingPolicy {
       typeof options.lineEndsCommand === 'string' ? options.lineEndsCommand : undefined;
     this.update(options.diagnostics);
     this.updateReachability(options.reachability);
+    this.updateBackend(options.backend);
   }
 
   /** Takes `{ "overlapHints": true }`; anything but `true` means off. True when it changed. */
@@ -65,6 +69,15 @@ export class ServerSettings implements FindingPolicy {
     const overlapHints = record(reachability).overlapHints === true;
     if (overlapHints === this.overlapHints) return false;
     this.overlapHints = overlapHints;
+    this.generation++;
+    return true;
+  }
+
+  /** Takes `"iptables"` or `"nftables"` (anything else: iptables). True when it changed. */
+  updateBackend(backend: unknown): boolean {
+    const next = backend === 'nftables' ? 'proxmox-firewall' : 'pve-firewall';
+    if (next === this.backend) return false;
+    this.backend = next;
     this.generation++;
     return true;
   }
@@ -111,15 +124,17 @@ export function watchSettings(
   changed: () => void,
 ): { initialized(): void } {
   const pull = async (): Promise<void> => {
-    const [diagnostics, reachability] = (await connection.workspace.getConfiguration([
+    const [diagnostics, reachability, backend] = (await connection.workspace.getConfiguration([
       { section: SETTINGS_SECTION },
       { section: REACHABILITY_SECTION },
+      { section: BACKEND_SECTION },
     ])) as unknown[];
     // A client without these settings answers null: keep what initializationOptions said.
     const known = (value: unknown): boolean => typeof value === 'object' && value !== null;
     const severities = known(diagnostics) && settings.update(diagnostics);
     const overlaps = known(reachability) && settings.updateReachability(reachability);
-    if (severities || overlaps) changed();
+    const backends = typeof backend === 'string' && settings.updateBackend(backend);
+    if (severities || overlaps || backends) changed();
   };
   connection.onDidChangeConfiguration(
     guarded(
@@ -136,7 +151,8 @@ export function watchSettings(
         const section = record(record(pushed).pvefw);
         const severities = settings.update(section.diagnostics);
         const overlaps = settings.updateReachability(section.reachability);
-        if (severities || overlaps) changed();
+        const backends = settings.updateBackend(section.backend);
+        if (severities || overlaps || backends) changed();
       },
     ),
   );
