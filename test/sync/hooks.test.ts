@@ -30,7 +30,10 @@ test('the lock-out call site: asked with our address and the nodes, obeyed, over
     };
     const refused = await pushWorkspace(h.ws, h.client, { lockoutCheck });
     assert.equal(refused.outcome, 'refused');
-    assert.match(refused.reason ?? '', /cut this machine off port 8006 of pve1 \(192\.0\.2\.11\)/);
+    assert.match(
+      refused.reason ?? '',
+      /cut this machine \(127\.0\.0\.1\) off port 8006 of pve1 \(192\.0\.2\.11\)/,
+    );
     assert.equal(h.writes(), 0);
     assert.equal(asked[0]!.clientAddress, '127.0.0.1');
     assert.deepEqual(asked[0]!.nodeAddresses, [{ node: 'pve1', address: '192.0.2.11' }]);
@@ -51,9 +54,16 @@ test('the real check compiles each node and refuses a push that drops our web UI
     );
     const refused = await pushWorkspace(h.ws, h.client);
     assert.equal(refused.outcome, 'refused');
+    // The verdict names what decides: the rule that drops 8006, by its line.
     assert.deepEqual(refused.lockout, {
       checked: true,
-      lockedOut: [{ node: 'pve1', address: '192.0.2.11' }],
+      lockedOut: [
+        {
+          node: 'pve1',
+          address: '192.0.2.11',
+          cause: "the rule 'IN DROP -p tcp -dport 8006' in firewall/cluster.fw",
+        },
+      ],
     });
     assert.equal(h.writes(), 0);
   } finally {

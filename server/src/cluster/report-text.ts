@@ -1,7 +1,7 @@
 // What plan and push report (the CLI prints it, the editor shows it): the calls in order, problems, warnings, and after a push exactly
 // what was applied and what was not. JSON output carries the same facts for scripts.
 import type { Operation } from '../core/plan/operations';
-import type { WorkspacePlan } from './plan-workspace';
+import { lockoutText, type WorkspacePlan } from './plan-workspace';
 import type { PushReport } from './push-workspace';
 
 function line(op: Operation, index: number): string {
@@ -30,6 +30,18 @@ function noteLines(planned: WorkspacePlan): string {
   return text;
 }
 
+/** The lock-out check's answer, as plan shows it before push would refuse. */
+function lockoutLines(planned: WorkspacePlan): string {
+  const { lockout } = planned;
+  if (!lockout.checked) return `note: the lock-out check could not run: ${lockout.reason}\n`;
+  const text = lockoutText(planned);
+  if (text) return `refused at push: ${text} (push --allow-lockout overrides)\n`;
+  const nodes = [...new Set(planned.snapshot.topology.nodes.map((n) => n.name))];
+  return nodes.length > 0 && planned.plan.operations.length > 0
+    ? `lock-out check: this machine (${planned.clientAddress}) keeps port 8006 of ${nodes.join(', ')}\n`
+    : '';
+}
+
 export function planText(host: string, planned: WorkspacePlan): string {
   const ops = planned.plan.operations;
   let text =
@@ -38,6 +50,7 @@ export function planText(host: string, planned: WorkspacePlan): string {
       : `Plan: ${ops.length} calls to ${host}\n`;
   ops.forEach((op, i) => (text += line(op, i)));
   text += noteLines(planned);
+  text += lockoutLines(planned);
   // Where the packet evaluator's verdict changes (issue 3) will be listed once it exists.
   text += planned.plan.impact
     ? planned.plan.impact.changes
@@ -74,6 +87,8 @@ export function planJson(host: string, planned: WorkspacePlan): object {
     remoteChanged: planned.remoteChanged,
     pulled: planned.pulled,
     impact: planned.plan.impact ?? null,
+    lockout: planned.lockout,
+    clientAddress: planned.clientAddress,
   };
 }
 

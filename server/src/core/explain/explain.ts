@@ -9,6 +9,7 @@ import type { RuleOrigin } from '../compile/types';
 import { ICMP_CODES, ICMPV6_CODES } from '../facts/icmp-codes';
 import { buildClusterModel, type ClusterModel, type ClusterSources } from '../model/cluster-model';
 import { nftAsResult } from '../nftables/simulate-nft';
+import { decidingRule } from '../simulate/decider';
 import { formatSimulation } from '../simulate/format-trace';
 import { prepareSimulation, simulatePacket } from '../simulate/simulate';
 import type { Packet, SimulateRequest, SimulationResult, Verdict } from '../simulate/types';
@@ -119,22 +120,6 @@ function simulateOn(model: ClusterModel, node: string, request: SimulateRequest)
     return nftAsResult(model, node, request);
   const input = compileInputFor(model, node);
   return simulatePacket(prepareSimulation(compileRuleset(input)), input.topology, request);
-}
-
-/**
- * The rule that decided: the hook's deciding rule, else (an ACCEPT that Proxmox compiles to a
- * RETURN into a chain that accepts by default: host rules) the last rule the packet matched.
- */
-function deciderOf(result: Result): Explanation['decidedBy'] {
-  const check = [...result.checks].reverse().find((c) => c.verdict === result.verdict);
-  const matched = (check?.events ?? []).flatMap((e) => (e.kind === 'rule' ? [e.rule] : []));
-  const rule =
-    check?.decidedBy?.rule ?? [...matched].reverse().find((r) => r.origin) ?? matched.at(-1);
-  if (!rule) return undefined;
-  return {
-    ...(rule.origin ? { origin: rule.origin } : {}),
-    ...(rule.builtin ? { builtin: rule.builtin } : {}),
-  };
 }
 
 /** The text of a model file after inserting `rule` before `beforeLine` (1-based). */
@@ -285,7 +270,7 @@ export function explainLogLines(
         throw error;
       }
       const { state, result } = best!;
-      const decidedBy = deciderOf(result);
+      const decidedBy = decidingRule(result);
       const request = requestOf(p, state);
       return {
         line,

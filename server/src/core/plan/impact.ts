@@ -30,11 +30,19 @@ export interface LockoutQuestion {
   readonly before?: FirewallState;
 }
 
+/** A node address the new configuration would cut this machine off, and what would do it. */
+export interface LockedOut {
+  readonly node: string;
+  readonly address: string;
+  /** The rule that would decide, as a person reads it (`firewall/cluster.fw line 7`, the policy…). */
+  readonly cause?: string;
+}
+
 export type LockoutVerdict =
   | { readonly checked: false; readonly reason: string }
   | {
       readonly checked: true;
-      readonly lockedOut: readonly { readonly node: string; readonly address: string }[];
+      readonly lockedOut: readonly LockedOut[];
     };
 
 /**
