@@ -1,23 +1,30 @@
 // The semantic impact of a push: which flows get another verdict. Both states are compiled as
 // pve-firewall would, per node, and every entry chain (host in/out, each guest NIC in/out) is
-// followed symbolically over the whole packet space; where the before and after decisions
-// disagree, one concrete packet of the difference is reported.
+// followed symbolically over the whole packet space; a chain one side lacks (the firewall or a
+// guest's firewall off) accepts everything. Where the before and after decisions disagree, the
+// packets are told as classes a person reads, each with one concrete packet (flow-classes.ts).
 import { buildFamily, type FamilyModel } from '../analysis/analyse';
 import { walkChain, type Decision } from '../analysis/chain-walk';
 import { addInterfaceNames, InterfaceNames } from '../analysis/ipt-to-box';
-import { boxIntersect, fullBox, type Box, type Family } from '../analysis/packet-space';
-import { describePacket, pickPacket } from '../analysis/witness';
+import { cidrRange } from '../analysis/cidr-range';
+import { normalise } from '../analysis/intervals';
+import { setMembership } from '../analysis/ipset-membership';
+import { fullBox, type Box, type Family } from '../analysis/packet-space';
 import { compileRuleset } from '../compile/compile-ruleset';
 import { compileInputFor } from '../compile/node-input';
 import type { CompileResult } from '../compile/types';
 import type { ClusterModel } from '../model/cluster-model';
 import { clusterModelOfTexts } from '../model/cluster-sources';
+import type { TopologyGuest } from '../model/topology';
 import { formatFirewallState, type FirewallState } from './firewall-state';
+import {
+  flowClasses,
+  type FlowEntry,
+  type NamedAddresses,
+  type VerdictRegion,
+} from './flow-classes';
 import type { FlowChange, ImpactSummary } from './impact';
 import type { PulledTopology } from './topology';
-
-const MAX_CHANGES_PER_CHAIN = 5;
-const MAX_PAIRS_PER_CHAIN = 200_000;
 
 /** A state as the cluster model every door asks: the pulled world, or one assumed from the files. */
 function modelOf(
@@ -42,57 +49,85 @@ function decisionsOf(model: FamilyModel, chain: string): Decision[] {
   return walkChain(model.chains, chain, [start]).decided;
 }
 
-function where(chain: string, node: string): string {
-  const guest = /^(?:tap|veth)([0-9]+)i([0-9]+)-(IN|OUT)$/.exec(chain);
-  if (guest) return `guest ${guest[1]} net${guest[2]}`;
-  return `host ${node}`;
+/** The entry a chain stands for, with its names and addresses from the model's world. */
+function entryOf(chain: string, node: string, model: ClusterModel, family: Family): FlowEntry {
+  const direction = chain.endsWith('-IN') ? 'inbound' : 'outbound';
+  const guest = /^(?:tap|veth)([0-9]+)i([0-9]+)-(?:IN|OUT)$/.exec(chain);
+  if (guest) {
+    const vmid = Number(guest[1]);
+    const found = model.topology.guests.find((g) => g.vmid === vmid) as
+      (TopologyGuest & { readonly name?: string }) | undefined;
+    const nic = found?.nics.find((n) => n.name === `net${guest[2]}`);
+    const label = `guest ${vmid}${found?.name ? ` (${found.name})` : ''}`;
+    return {
+      where: `${label} net${guest[2]}`,
+      direction,
+      self: `guest ${vmid}`,
+      selfAddresses: nic ? hostAddresses([nic.ip, nic.ip6], family) : [],
+    };
+  }
+  const known = model.topology.nodes.find((n) => n.name === node);
+  return {
+    where: `host ${node}`,
+    direction,
+    self: node,
+    selfAddresses: known ? hostAddresses([known.address, ...(known.addresses ?? [])], family) : [],
+  };
 }
 
-function compareChain(
-  before: FamilyModel,
-  after: FamilyModel,
-  chain: string,
-  node: string,
-): FlowChange[] {
-  const out: FlowChange[] = [];
-  const was = decisionsOf(before, chain);
-  const now = decisionsOf(after, chain);
-  let pairs = 0;
-  for (const d1 of was) {
-    for (const d2 of now) {
-      if (d1.verdict === d2.verdict) continue;
-      // One packet per pair of decisions, a unicast one when there is one.
-      let found: Box | undefined;
-      for (const b1 of d1.region) {
-        for (const b2 of d2.region) {
-          if (++pairs > MAX_PAIRS_PER_CHAIN) return out;
-          const both = boxIntersect(b1, b2);
-          if (both && (!found || (found.dsttype[0]![0] !== 0n && both.dsttype[0]![0] === 0n)))
-            found = both;
-        }
-      }
-      if (!found) continue;
-      const direction = chain.endsWith('-IN') ? 'IN' : 'OUT';
-      const packet = describePacket(pickPacket(found, after.family, after.names));
-      const change = {
-        where: where(chain, node),
-        flow: `${direction} ${packet}`,
-        before: d1.verdict,
-        after: d2.verdict,
-      };
-      // The same flow split by address type (Proxmox drops broadcasts apart): keep one, unicast first.
-      const key = (c: FlowChange): string =>
-        `${c.flow.replace(/ \((broadcast|multicast|anycast|local)\)$/, '')} ${c.before} ${c.after}`;
-      const twin = out.findIndex((c) => key(c) === key(change));
-      if (twin >= 0) {
-        if (/\((broadcast|multicast|anycast|local)\)$/.test(out[twin]!.flow)) out[twin] = change;
-        continue;
-      }
-      out.push(change);
-      if (out.length >= MAX_CHANGES_PER_CHAIN) return out;
-    }
+/** Single addresses of one family from `10.0.0.5`, `10.0.0.5/24`, `dhcp` and the like. */
+function hostAddresses(texts: readonly (string | undefined)[], family: Family): bigint[] {
+  const out: bigint[] = [];
+  for (const text of texts) {
+    const address = text?.split('/')[0];
+    if (!address || address.includes(':') !== (family === 6)) continue;
+    const range = cidrRange(address);
+    if (range && !out.includes(range[0])) out.push(range[0]);
   }
   return out;
+}
+
+/**
+ * Names for address sets a person knows, most specific vocabulary first: the cluster's ipsets
+ * and aliases, then nodes and guests by their addresses.
+ */
+function knownAddresses(
+  model: ClusterModel,
+  result: CompileResult,
+  family: Family,
+): NamedAddresses[] {
+  const out: NamedAddresses[] = [];
+  const ruleset = family === 4 ? result.v4 : result.v6;
+  for (const def of ruleset.ipsets.values()) {
+    if (def.vmid !== 0 || def.members.length === 0) continue;
+    out.push({ name: `+${def.setName}`, set: setMembership(def.members) });
+  }
+  for (const alias of model.cluster?.load.config?.aliases.values() ?? []) {
+    if (alias.ipversion !== family) continue;
+    const range = cidrRange(alias.cidr);
+    if (range) out.push({ name: alias.line.nameToken?.text ?? alias.key, set: [range] });
+  }
+  for (const node of model.topology.nodes) {
+    const addresses = hostAddresses([node.address, ...(node.addresses ?? [])], family);
+    if (addresses.length > 0)
+      out.push({ name: node.name, set: normalise(addresses.map((a) => [a, a])) });
+  }
+  for (const guest of model.topology.guests) {
+    const addresses = hostAddresses(
+      guest.nics.flatMap((n) => [n.ip, n.ip6]),
+      family,
+    );
+    if (addresses.length > 0)
+      out.push({ name: `guest ${guest.vmid}`, set: normalise(addresses.map((a) => [a, a])) });
+  }
+  return out;
+}
+
+/** What an entry chain decides; a chain that does not exist filters nothing: all is accepted. */
+function decisionsOrAccept(model: FamilyModel, chain: string): VerdictRegion[] {
+  if (!model.chains.rules.has(chain))
+    return [{ verdict: 'ACCEPT', region: [fullBox(model.family, model.names.count)] }];
+  return decisionsOf(model, chain);
 }
 
 function models(result: CompileResult, family: Family, names: InterfaceNames): FamilyModel {
@@ -112,6 +147,7 @@ export function analyseImpact(
   const now = modelOf(formatFirewallState(after), pulled);
   const nodes = [...new Set([...was.nodes, ...now.nodes].map((n) => n.name))];
   const changes: FlowChange[] = [];
+  const unlisted = new Map<string, number>();
   for (const node of nodes) {
     const b = compileRuleset(compileInputFor(was, node));
     const a = compileRuleset(compileInputFor(now, node));
@@ -120,11 +156,43 @@ export function analyseImpact(
       for (const result of [b, a]) addInterfaceNames(family === 4 ? result.v4 : result.v6, names);
       const mb = models(b, family, names);
       const ma = models(a, family, names);
+      const context = { family, names, known: knownAddresses(now, a, family) };
       for (const chain of new Set([...entryChains(mb), ...entryChains(ma)])) {
-        if (!mb.chains.rules.has(chain) || !ma.chains.rules.has(chain)) continue;
-        changes.push(...compareChain(mb, ma, chain, node));
+        const entry = entryOf(chain, node, now, family);
+        const found = flowClasses(
+          decisionsOrAccept(mb, chain),
+          decisionsOrAccept(ma, chain),
+          entry,
+          context,
+        );
+        changes.push(
+          ...found.classes.map((c) => ({
+            where: c.where,
+            flow: c.text,
+            before: c.before,
+            after: c.after,
+            example: c.example,
+          })),
+        );
+        if (found.more > 0)
+          unlisted.set(entry.where, (unlisted.get(entry.where) ?? 0) + found.more);
       }
     }
   }
-  return { changes };
+  const notes = [...unlisted].map(
+    ([where, count]) =>
+      `${where}: ${count} more class${count === 1 ? '' : 'es'} of flows change verdict`,
+  );
+  return { changes: mergeFamilies(changes), ...(notes.length > 0 ? { notes } : {}) };
+}
+
+/** A class that reads the same in both families (no address in its text) is listed once. */
+function mergeFamilies(changes: readonly FlowChange[]): FlowChange[] {
+  const seen = new Set<string>();
+  return changes.filter((c) => {
+    const key = `${c.where}\n${c.flow}\n${c.before}\n${c.after}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
