@@ -16,6 +16,7 @@ import {
 import type { InterfaceNames } from '../analysis/ipt-to-box';
 import {
   ANY_MARK,
+  boxesOverlap,
   boxIntersect,
   DIMENSIONS,
   DST_TYPES,
@@ -36,9 +37,11 @@ import { PROTOCOLS } from '../facts/generated/netbase';
 export type FlowVerdict = 'ACCEPT' | 'DROP' | 'REJECT';
 
 /** A verdict and the packets that get it, from either backend's walk of one entry. */
-export interface VerdictRegion {
+export interface VerdictRegion<Ref = unknown> {
   readonly verdict: FlowVerdict;
   readonly region: readonly Box[];
+  /** What decided: a rule, a policy; the caller names it (see FlowClass.beforeBy). */
+  readonly by?: Ref;
 }
 
 /** An address set with a name people know it by: a node, a guest, an ipset, an alias. */
@@ -65,7 +68,7 @@ export interface ClassContext {
   readonly known: readonly NamedAddresses[];
 }
 
-export interface FlowClass {
+export interface FlowClass<Ref = unknown> {
   readonly where: string;
   /** e.g. `inbound tcp port 8006 to pve1 from anywhere except +mgmt`. */
   readonly text: string;
@@ -73,10 +76,13 @@ export interface FlowClass {
   readonly after: FlowVerdict;
   /** One packet of the class, e.g. `IPv4 tcp 192.0.2.1:40000 → 10.0.0.11:8006`. */
   readonly example: string;
+  /** What decided the class's packets before and after (a few, the most common first). */
+  readonly beforeBy: readonly Ref[];
+  readonly afterBy: readonly Ref[];
 }
 
-export interface EntryClasses {
-  readonly classes: FlowClass[];
+export interface EntryClasses<Ref = unknown> {
+  readonly classes: FlowClass<Ref>[];
   /** Further classes of this entry not listed. */
   readonly more: number;
 }
@@ -84,12 +90,19 @@ export interface EntryClasses {
 const MAX_PIECES = 4000;
 const MAX_CLASSES_PER_CHANGE = 4;
 
+/** Packets whose verdict changes, with what decided them on each side. */
+interface ChangedPiece<Ref> {
+  readonly box: Box;
+  readonly before: Ref | undefined;
+  readonly after: Ref | undefined;
+}
+
 /** The packets whose verdict goes from one to another, per (before, after) pair. */
-function changedRegions(
-  was: readonly VerdictRegion[],
-  now: readonly VerdictRegion[],
-): Map<string, Box[]> {
-  const out = new Map<string, Box[]>();
+function changedRegions<Ref>(
+  was: readonly VerdictRegion<Ref>[],
+  now: readonly VerdictRegion<Ref>[],
+): Map<string, ChangedPiece<Ref>[]> {
+  const out = new Map<string, ChangedPiece<Ref>[]>();
   let pieces = 0;
   for (const d1 of was) {
     for (const d2 of now) {
@@ -101,9 +114,10 @@ function changedRegions(
           // a packet a group accepts leaves the walk marked, the same packet dropped unmarked.
           const piece = boxIntersect({ ...b1, mark: ANY_MARK }, { ...b2, mark: ANY_MARK });
           if (!piece) continue;
+          const changed = { box: piece, before: d1.by, after: d2.by };
           const list = out.get(key);
-          if (list) list.push(piece);
-          else out.set(key, [piece]);
+          if (list) list.push(changed);
+          else out.set(key, [changed]);
           if (++pieces >= MAX_PIECES) return out;
         }
       }
@@ -423,14 +437,34 @@ function describeChange(
   return [...byText].map(([text, same]) => ({ text, pieces: same }));
 }
 
+const MAX_RESPONSIBLE = 3;
+
+/** The deciding refs of the pieces a class holds, the most common first. */
+function responsible<Ref>(
+  pieces: readonly ChangedPiece<Ref>[],
+  inClass: readonly Box[],
+  side: 'before' | 'after',
+): Ref[] {
+  const counts = new Map<Ref, number>();
+  for (const piece of pieces) {
+    const ref = piece[side];
+    if (ref === undefined || !inClass.some((b) => boxesOverlap(b, piece.box))) continue;
+    counts.set(ref, (counts.get(ref) ?? 0) + 1);
+  }
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, MAX_RESPONSIBLE)
+    .map(([ref]) => ref);
+}
+
 /** The classes of flows of one entry whose verdict changes from `was` to `now`. */
-export function flowClasses(
-  was: readonly VerdictRegion[],
-  now: readonly VerdictRegion[],
+export function flowClasses<Ref>(
+  was: readonly VerdictRegion<Ref>[],
+  now: readonly VerdictRegion<Ref>[],
   entry: FlowEntry,
   context: ClassContext,
-): EntryClasses {
-  const classes: FlowClass[] = [];
+): EntryClasses<Ref> {
+  const classes: FlowClass<Ref>[] = [];
   let more = 0;
   const regions = [...changedRegions(was, now)].sort(
     ([a], [b]) => (ORDER[a] ?? 2) - (ORDER[b] ?? 2),
@@ -441,9 +475,13 @@ export function flowClasses(
       : { source: entry.selfAddresses }),
     dport: EXAMPLE_PORTS,
   };
-  for (const [key, boxes] of regions) {
+  for (const [key, changed] of regions) {
     const [before, after] = key.split(' ') as [FlowVerdict, FlowVerdict];
-    const described = describeChange(boxes, entry, context);
+    const described = describeChange(
+      changed.map((c) => c.box),
+      entry,
+      context,
+    );
     more += Math.max(0, described.length - MAX_CLASSES_PER_CHANGE);
     for (const { text, pieces } of described.slice(0, MAX_CLASSES_PER_CHANGE)) {
       classes.push({
@@ -459,6 +497,8 @@ export function flowClasses(
             preferred,
           ),
         ),
+        beforeBy: responsible(changed, pieces, 'before'),
+        afterBy: responsible(changed, pieces, 'after'),
       });
     }
   }

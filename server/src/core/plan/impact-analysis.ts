@@ -13,7 +13,9 @@ import { fullBox, type Box, type Family } from '../analysis/packet-space';
 import { compileRuleset } from '../compile/compile-ruleset';
 import { compileInputFor } from '../compile/node-input';
 import type { CompileResult } from '../compile/types';
-import type { ClusterModel } from '../model/cluster-model';
+import { modelFiles, type ClusterModel } from '../model/cluster-model';
+import { optionTrue } from '../compile/options';
+import { trimBlanksEnd } from '../text/blanks';
 import { clusterModelOfTexts } from '../model/cluster-sources';
 import type { TopologyGuest } from '../model/topology';
 import { formatFirewallState, type FirewallState } from './firewall-state';
@@ -123,11 +125,81 @@ function knownAddresses(
   return out;
 }
 
-/** What an entry chain decides; a chain that does not exist filters nothing: all is accepted. */
-function decisionsOrAccept(model: FamilyModel, chain: string): VerdictRegion[] {
+/** What an entry chain decides, each verdict with its deciding rule (`chain index`). */
+function decisionsOrAccept(model: FamilyModel, chain: string): VerdictRegion<string>[] {
+  // A chain that does not exist filters nothing: all is accepted, by no rule.
   if (!model.chains.rules.has(chain))
     return [{ verdict: 'ACCEPT', region: [fullBox(model.family, model.names.count)] }];
-  return decisionsOf(model, chain);
+  return decisionsOf(model, chain).map((d) => ({
+    verdict: d.verdict,
+    region: d.region,
+    by: `${d.by.chain} ${d.by.index}`,
+  }));
+}
+
+/** Names what decided packets, for people: a line of a file, a policy, a built-in rule. */
+class DeciderNames {
+  private readonly lines = new Map<string, readonly string[]>();
+  constructor(
+    private readonly model: ClusterModel,
+    /** Whether the model's texts are the user's files (else line numbers would mislead). */
+    private readonly lineNumbers: boolean,
+  ) {}
+
+  /** `ref` is `chain index` in `family`; undefined when the entry chain does not exist. */
+  name(family: FamilyModel, entryChain: string, node: string, ref: string | undefined): string {
+    if (ref === undefined) return this.off(entryChain, node);
+    const cut = ref.lastIndexOf(' ');
+    const provenance = family.compiled.get(ref.slice(0, cut))?.[Number(ref.slice(cut + 1))];
+    const origin = provenance?.origin;
+    if (origin) {
+      const text = this.lineText(origin.path, origin.lineNumber);
+      const group = origin.group ? ` (group ${origin.group.name})` : '';
+      const line = this.lineNumbers ? ` line ${origin.lineNumber}` : '';
+      return `${origin.path}${line}${group}${text ? `: ${text}` : ''}`;
+    }
+    const policy = /^policy (\S+)$/.exec(provenance?.builtin ?? '');
+    if (policy) {
+      const option = entryChain.endsWith('-IN') ? 'policy_in' : 'policy_out';
+      const file = this.fileOf(entryChain);
+      return `${option}: ${policy[1]}${file ? ` (${file})` : ''}`;
+    }
+    if (provenance?.builtin) return `Proxmox's built-in rule (${provenance.builtin})`;
+    return "the chain's default";
+  }
+
+  /** Why an entry has no chain: which firewall is off. */
+  private off(entryChain: string, node: string): string {
+    const cluster = this.model.cluster;
+    if (!cluster || !optionTrue(cluster.load.config, 'enable'))
+      return `no firewall (${cluster?.path ?? 'no cluster.fw'}: enable is not 1)`;
+    const guest = /^(?:tap|veth)([0-9]+)i([0-9]+)-/.exec(entryChain);
+    if (!guest) {
+      const host = this.model.nodes.find((n) => n.name === node)?.host;
+      return `no host firewall (${host?.path ?? 'host.fw'}: enable: 0)`;
+    }
+    const found = this.model.guests.find((g) => g.vmid === Number(guest[1]));
+    if (!found?.file || !optionTrue(found.file.load.config, 'enable'))
+      return `no guest firewall (${found?.file?.path ?? `${guest[1]}.fw`}: enable is not 1)`;
+    return `no guest firewall on net${guest[2]} (the NIC has no firewall=1)`;
+  }
+
+  private fileOf(entryChain: string): string | undefined {
+    const guest = /^(?:tap|veth)([0-9]+)i/.exec(entryChain);
+    if (!guest) return this.model.cluster?.path;
+    return this.model.guests.find((g) => g.vmid === Number(guest[1]))?.file?.path;
+  }
+
+  private lineText(path: string, lineNumber: number): string | undefined {
+    let lines = this.lines.get(path);
+    if (!lines) {
+      const file = modelFiles(this.model).find((f) => f.path === path);
+      lines = file ? file.text.split('\n') : [];
+      this.lines.set(path, lines);
+    }
+    const text = lines[lineNumber - 1];
+    return text === undefined ? undefined : trimBlanksEnd(text).trim();
+  }
 }
 
 function models(result: CompileResult, family: Family, names: InterfaceNames): FamilyModel {
@@ -143,8 +215,25 @@ export function analyseImpact(
   after: FirewallState,
   pulled?: PulledTopology,
 ): ImpactSummary {
-  const was = modelOf(formatFirewallState(before), pulled);
-  const now = modelOf(formatFirewallState(after), pulled);
+  // The states are formatted as Proxmox writes them: their line numbers are not the user's.
+  return compareClusterModels(
+    modelOf(formatFirewallState(before), pulled),
+    modelOf(formatFirewallState(after), pulled),
+    { lineNumbers: false },
+  );
+}
+
+/**
+ * The flows whose verdict differs between two models of a cluster (a push's before and after,
+ * two folders, two git revisions), node by node, with what decides them on each side.
+ */
+export function compareClusterModels(
+  was: ClusterModel,
+  now: ClusterModel,
+  options: { readonly lineNumbers: boolean } = { lineNumbers: true },
+): ImpactSummary {
+  const namesBefore = new DeciderNames(was, options.lineNumbers);
+  const namesAfter = new DeciderNames(now, options.lineNumbers);
   const nodes = [...new Set([...was.nodes, ...now.nodes].map((n) => n.name))];
   const changes: FlowChange[] = [];
   const unlisted = new Map<string, number>();
@@ -172,6 +261,8 @@ export function analyseImpact(
             before: c.before,
             after: c.after,
             example: c.example,
+            beforeBy: named(c.beforeBy, (r) => namesBefore.name(mb, chain, node, r), mb, chain),
+            afterBy: named(c.afterBy, (r) => namesAfter.name(ma, chain, node, r), ma, chain),
           })),
         );
         if (found.more > 0)
@@ -186,13 +277,30 @@ export function analyseImpact(
   return { changes: mergeFamilies(changes), ...(notes.length > 0 ? { notes } : {}) };
 }
 
+/** The names of the deciding rules; a missing chain has no rule, and is named for that. */
+function named(
+  refs: readonly string[],
+  name: (ref: string | undefined) => string,
+  model: FamilyModel,
+  chain: string,
+): string[] {
+  if (!model.chains.rules.has(chain)) return [name(undefined)];
+  return [...new Set(refs.map((r) => name(r)))];
+}
+
 /** A class that reads the same in both families (no address in its text) is listed once. */
 function mergeFamilies(changes: readonly FlowChange[]): FlowChange[] {
-  const seen = new Set<string>();
-  return changes.filter((c) => {
+  const byKey = new Map<string, FlowChange>();
+  for (const c of changes) {
     const key = `${c.where}\n${c.flow}\n${c.before}\n${c.after}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+    const seen = byKey.get(key);
+    if (!seen) byKey.set(key, c);
+    else
+      byKey.set(key, {
+        ...seen,
+        beforeBy: [...new Set([...(seen.beforeBy ?? []), ...(c.beforeBy ?? [])])],
+        afterBy: [...new Set([...(seen.afterBy ?? []), ...(c.afterBy ?? [])])],
+      });
+  }
+  return [...byKey.values()];
 }
