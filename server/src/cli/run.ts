@@ -4,6 +4,7 @@ import { CliError } from './errors';
 import { ExitCode } from './exit-codes';
 import { DIFF_HELP, runDiff } from './diff';
 import { EXPLAIN_HELP, runExplain } from './explain';
+import { REPORT_HELP, runReport } from './report';
 import { CHECK_HELP, MAIN_HELP, packageVersion } from './help';
 import type { CliIo } from './io';
 import { oneLine, terminalIo } from './terminal-text';
@@ -33,6 +34,7 @@ export function runCli(argv: readonly string[], rawIo: CliIo): ExitCode {
             test: TEST_HELP,
             explain: EXPLAIN_HELP,
             diff: DIFF_HELP,
+            report: REPORT_HELP,
           }[invocation.topic],
         );
         return ExitCode.Ok;
@@ -49,6 +51,8 @@ export function runCli(argv: readonly string[], rawIo: CliIo): ExitCode {
         return runExplain(invocation.args, io);
       case 'diff':
         return runDiff(invocation.args, io);
+      case 'report':
+        return runReport(invocation.args, io);
     }
   } catch (error) {
     return reportError(error, argv, io);
@@ -92,9 +96,15 @@ function reportError(error: unknown, argv: readonly string[], io: CliIo): ExitCo
   const failed = argv.includes('--detailed-exitcode') ? ExitCode.Findings : ExitCode.Usage;
   if (error instanceof CliError) {
     const command = argv[0] ?? '';
-    const help = ['check', 'simulate', 'test', 'explain', 'diff', ...SYNC_COMMANDS].includes(
-      command,
-    )
+    const help = [
+      'check',
+      'simulate',
+      'test',
+      'explain',
+      'diff',
+      'report',
+      ...SYNC_COMMANDS,
+    ].includes(command)
       ? `pvefw ${command} --help`
       : 'pvefw --help';
     const suffix = error.kind === 'usage' ? ` (see '${help}')` : '';

@@ -214,7 +214,7 @@ const ALL_PORTS: IntervalSet = [[0n, 65535n]];
 const ALL_PROTOCOLS: IntervalSet = [[0n, 255n]];
 
 /** `tcp port 8006`, `udp ports 5404–5405`, `icmp echo-request`, `all traffic`. */
-function serviceText(box: Box, family: Family): string {
+export function serviceText(box: Box, family: Family): string {
   const protocols = valuesText(box.proto, ALL_PROTOCOLS, (n) => protocolName(n, family));
   if (protocols === undefined) return 'all traffic';
   const words = [protocols];
@@ -226,7 +226,7 @@ function serviceText(box: Box, family: Family): string {
       words.push(single ? `port ${ports}` : `ports ${ports}`);
     }
     const sports = valuesText(box.sport, ALL_PORTS, String);
-    if (sports !== undefined) words.push(`from port ${sports}`);
+    if (sports !== undefined) words.push(`(source port ${sports})`);
   }
   const icmp = box.proto.length === 1 && box.proto[0]![0] === box.proto[0]![1];
   if (icmp && (box.proto[0]![0] === 1n || box.proto[0]![0] === 58n)) {
@@ -241,7 +241,7 @@ function serviceText(box: Box, family: Family): string {
  * own rules treat them apart, and naming them in every class would hide what changed. The
  * example packet always comes from the class's real packets.
  */
-const UNREAL_SOURCES: Record<Family, IntervalSet> = {
+export const UNREAL_SOURCES: Record<Family, IntervalSet> = {
   4: normalise([
     [0n, 0n],
     [0x7f000000n, 0x7fffffffn],
@@ -275,9 +275,39 @@ export function addressesText(
     n.more > 0 ? `${n.networks.join(', ')} and ${n.more} more networks` : n.networks.join(', ');
   if (inverse.networks.length + inverse.more < direct.networks.length + direct.more)
     return `${everything} except ${asText(inverse)}`;
+  const named = namedCover(shown, family, known);
+  if (named && named.parts < direct.networks.length + direct.more) return named.text;
   // A set inside a known one reads better as part of it: "part of +office".
   const within = known.find((k) => isSubset(shown, k.set) && !isEmpty(k.set));
   return within && direct.more > 0 ? `part of ${within.name}` : asText(direct);
+}
+
+/**
+ * The set as known names it wholly holds (the largest first) plus the networks left:
+ * `+management, 192.168.10.0/24`. Undefined when no known set fits.
+ */
+function namedCover(
+  set: IntervalSet,
+  family: Family,
+  known: readonly NamedAddresses[],
+): { text: string; parts: number } | undefined {
+  const fitting = known
+    .filter((k) => !isEmpty(k.set) && isSubset(k.set, set))
+    .sort((a, b) => (size(b.set) > size(a.set) ? 1 : size(b.set) < size(a.set) ? -1 : 0));
+  const names: string[] = [];
+  let rest = set;
+  for (const k of fitting) {
+    if (names.length === 3 || isEmpty(rest)) break;
+    // A set whose addresses an earlier name already covers adds nothing.
+    if (isSubset(k.set, subtract(set, rest))) continue;
+    names.push(k.name);
+    rest = subtract(rest, k.set);
+  }
+  if (names.length === 0) return undefined;
+  const left = networksOf(rest, family, 3);
+  const parts = [...names, ...left.networks];
+  const more = left.more > 0 ? ` and ${left.more} more networks` : '';
+  return { text: `${parts.join(', ')}${more}`, parts: parts.length + left.more };
 }
 
 /** The interfaces, where a class is limited to some; loopback traffic is never a flow here. */
@@ -342,7 +372,7 @@ function partText(part: Box, whole: Box, entry: FlowEntry, context: ClassContext
 }
 
 /** Whether no real flow is in the box (only unreal sources, or loopback). */
-function unrealOnly(box: Box, family: Family, names: InterfaceNames): boolean {
+export function unrealOnly(box: Box, family: Family, names: InterfaceNames): boolean {
   const lo = names.numberOf('lo');
   return (
     isSubset(box.source, UNREAL_SOURCES[family]) ||
