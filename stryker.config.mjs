@@ -1,0 +1,71 @@
+// StrykerJS mutation testing: `npm run mutate` (never part of CI: a run takes hours, not minutes).
+// One plausible bug at a time is made in the source and the tests that execute that code are run;
+// a mutant that no test notices "survives". The code under test is the part whose bugs a user would
+// feel without a parser error to warn them: the push plan, the editor features, the analysis and
+// the cluster client.
+//
+// Setup, and why: the tests are node:test files compiled by `tsc -b` into out/. Stryker copies the
+// repository into a sandbox (.stryker-tmp/), writes every mutant into the TypeScript at once behind
+// a switch (mutation switching), builds the sandbox once (scripts/mutate/build.mjs: tsc for out/,
+// esbuild for the dist/ programs that the CLI and LSP tests spawn), and runs each compiled test
+// file as its own Node process with the tap runner: node:test prints TAP when its output is not a
+// terminal. With coverageAnalysis "perTest" each test file counts as one test, so a mutant runs
+// only the files that executed it. scripts/mutate/child-coverage.cjs adds the coverage of the
+// child processes (the CLI, the language server) to their test file's.
+//
+// Scope: PVEFW_MUTATE narrows it to folders or files under server/src, separated by commas or
+// blanks, e.g. `PVEFW_MUTATE=core/ide npm run mutate` or
+// `PVEFW_MUTATE=core/plan/requests.ts npm run mutate`. Stryker's own flags pass through after `--`
+// (`npm run mutate -- --concurrency 1`).
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(fileURLToPath(import.meta.url));
+const DEFAULT_SCOPE = ['core/plan', 'core/ide', 'core/analysis', 'cluster'];
+
+const scope = (process.env.PVEFW_MUTATE ?? '').split(/[\s,]+/).filter((s) => s !== '');
+const mutate = (scope.length > 0 ? scope : DEFAULT_SCOPE).map((entry) => {
+  const path = join('server/src', entry.replace(/^(?:server\/src\/)?/, '').replace(/\/+$/, ''));
+  if (!existsSync(join(root, path))) throw new Error(`PVEFW_MUTATE: ${path} does not exist`);
+  return statSync(join(root, path)).isDirectory() ? `${path}/**/*.ts` : path;
+});
+
+// The sandbox is not beside ../shared, so the tests are told where the corpus is (the test
+// processes inherit this environment); without it the corpus tests skip, as in a plain clone.
+const corpus = join(root, '..', 'shared', 'corpus');
+if (existsSync(corpus)) process.env.PVEFW_SHARED_CORPUS ??= corpus;
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  mutate,
+  testRunner: 'tap',
+  tap: {
+    // The kernel tests need root and Debian's iptables/nft and check the compiler, not this scope.
+    testFiles: ['out/test/**/*.test.js', '!out/test/kernel/**'],
+    nodeArgs: [
+      '--require',
+      './scripts/mutate/child-coverage.cjs',
+      '--require',
+      '{{hookFile}}',
+      '--test-reporter=tap',
+      '{{testFile}}',
+    ],
+  },
+  coverageAnalysis: 'perTest',
+  // The initial run executes every test file once, instrumented: about 6 minutes here.
+  dryRunTimeoutMinutes: 30,
+  buildCommand: 'node scripts/mutate/build.mjs',
+  // The build does not check types (see scripts/mutate/build.mjs), so no file needs @ts-nocheck.
+  disableTypeChecks: false,
+  ignorePatterns: ['dist', '.e2e', 'test-results', 'reports', '*.vsix'],
+  tempDirName: '.stryker-tmp',
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  clearTextReporter: { allowColor: false, logTests: false, reportMutants: true },
+  // Two workers on a two-core machine; each test file is a process of its own.
+  concurrency: 2,
+  timeoutMS: 10_000,
+  thresholds: { high: 80, low: 60, break: null },
+};
