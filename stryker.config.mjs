@@ -17,8 +17,8 @@
 // blanks, e.g. `PVEFW_MUTATE=core/ide npm run mutate` or
 // `PVEFW_MUTATE=core/plan/requests.ts npm run mutate`. Stryker's own flags pass through after `--`
 // (`npm run mutate -- --concurrency 1`).
-import { existsSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = dirname(fileURLToPath(import.meta.url));
@@ -31,6 +31,31 @@ const mutate = (scope.length > 0 ? scope : DEFAULT_SCOPE).map((entry) => {
   return statSync(join(root, path)).isDirectory() ? `${path}/**/*.ts` : path;
 });
 
+// PVEFW_MUTATE_TESTS narrows the test files the same way, to folders or files under test/: a
+// surviving mutant runs every test file that reaches it, and the CLI, LSP and sync files take
+// seconds each, so a folder's own unit tests give an answer in minutes where all take hours.
+// Always left out: the kernel tests (they need root and Debian's iptables/nft, and check the
+// compiler), and hostile-lines, which feeds million-character lines to the parser to prove it
+// never throws or stalls: nearly any mutant makes it run until Stryker's timeout, minutes each.
+// The files are listed from test/ (out/ may not be built yet): the tap runner's globs cannot
+// exclude.
+const LEFT_OUT = [/^kernel\//, /^core\/hostile-lines\.test\.ts$/];
+const testScope = (process.env.PVEFW_MUTATE_TESTS ?? '')
+  .split(/[\s,]+/)
+  .filter((s) => s !== '')
+  .map((entry) => entry.replace(/^(?:test\/)?/, '').replace(/\/+$/, ''));
+const testFiles = readdirSync(join(root, 'test'), { recursive: true })
+  .map((name) => String(name).split(sep).join('/'))
+  .filter((name) => name.endsWith('.test.ts') && !LEFT_OUT.some((re) => re.test(name)))
+  .filter(
+    (name) =>
+      testScope.length === 0 ||
+      testScope.some((entry) => name === entry || name.startsWith(`${entry}/`)),
+  )
+  .sort()
+  .map((name) => `out/test/${name.replace(/\.ts$/, '.js')}`);
+if (testFiles.length === 0) throw new Error(`PVEFW_MUTATE_TESTS: no test file in ${testScope}`);
+
 // The sandbox is not beside ../shared, so the tests are told where the corpus is (the test
 // processes inherit this environment); without it the corpus tests skip, as in a plain clone.
 const corpus = join(root, '..', 'shared', 'corpus');
@@ -39,10 +64,11 @@ if (existsSync(corpus)) process.env.PVEFW_SHARED_CORPUS ??= corpus;
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   mutate,
-  testRunner: 'tap',
+  // Stryker's tap runner, each mutant's test files fastest first (scripts/mutate/fastest-first.mjs).
+  testRunner: 'tap-fastest-first',
+  plugins: ['@stryker-mutator/tap-runner', './scripts/mutate/fastest-first.mjs'],
   tap: {
-    // The kernel tests need root and Debian's iptables/nft and check the compiler, not this scope.
-    testFiles: ['out/test/**/*.test.js', '!out/test/kernel/**'],
+    testFiles,
     nodeArgs: [
       '--require',
       './scripts/mutate/child-coverage.cjs',

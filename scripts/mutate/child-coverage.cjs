@@ -28,7 +28,8 @@ if (process.env[DIR_VAR] === undefined) {
       // A test file that only runs children has no coverage of its own yet.
       stryker.mutantCoverage ??= { static: {}, perTest: {} };
       const own = stryker.mutantCoverage.static;
-      for (const name of fs.readdirSync(dir)) {
+      // A child still ending has not renamed its file into place yet: its coverage is lost.
+      for (const name of fs.readdirSync(dir).filter((n) => n.endsWith('.json'))) {
         const counts = JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8'));
         for (const [id, count] of Object.entries(counts)) own[id] = (own[id] ?? 0) + count;
       }
@@ -40,7 +41,15 @@ if (process.env[DIR_VAR] === undefined) {
   const dir = process.env[DIR_VAR];
   process.on('exit', () => {
     const own = globalThis[namespace]?.mutantCoverage?.static;
-    if (own && fs.existsSync(dir))
-      fs.writeFileSync(path.join(dir, `${process.pid}.json`), JSON.stringify(own));
+    if (!own) return;
+    // Written aside and renamed, so the parent never reads half a file. A parent that has
+    // already ended took its folder with it: nothing to report to, and nothing to say.
+    const file = path.join(dir, `${process.pid}.json`);
+    try {
+      fs.writeFileSync(`${file}.part`, JSON.stringify(own));
+      fs.renameSync(`${file}.part`, file);
+    } catch {
+      // the folder is gone
+    }
   });
 }
