@@ -35,7 +35,7 @@ function parseAliasLine(line: SourceLine): AliasLine {
       line,
       nameToken,
       cidrToken,
-      error: { message, span: cidrToken.span },
+      error: { code: 'invalid-alias-address', message, span: cidrToken.span },
       ...withComment,
     };
   }

@@ -104,7 +104,11 @@ export function parseHeaderLine(line: SourceLine, kind: FileKind): HeaderLine | 
         line,
         section,
         nameToken,
-        error: { message: problem, span: nameToken.span },
+        error: {
+          code: section === 'group' ? 'invalid-group-name' : 'invalid-ipset-name',
+          message: problem,
+          span: nameToken.span,
+        },
       };
     }
     return { kind: 'header', line, section, name, nameToken, ...(comment ? { comment } : {}) };

@@ -123,7 +123,11 @@ export function parseOptionLine(line: SourceLine, kind: FileKind): OptionLine {
     const value = stored(rawValue, syntax.store);
     const problem = syntax.verify?.(syntax.store === 'lower' ? value : rawValue);
     if (problem !== undefined) {
-      const error: LineError = { message: problem, span: valueToken.span };
+      const error: LineError = {
+        code: syntax.fatal ? 'invalid-log-ratelimit' : 'invalid-option-value',
+        message: problem,
+        span: valueToken.span,
+      };
       return {
         kind: 'option',
         line,
@@ -138,6 +142,6 @@ export function parseOptionLine(line: SourceLine, kind: FileKind): OptionLine {
   return {
     kind: 'option',
     line,
-    error: { message: `can't parse option '${content}'`, span: whole },
+    error: { code: 'invalid-option', message: `can't parse option '${content}'`, span: whole },
   };
 }
