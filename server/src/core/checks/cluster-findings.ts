@@ -6,7 +6,7 @@
 import { compileRuleset } from '../compile/compile-ruleset';
 import { compileInputFor } from '../compile/node-input';
 import type { CompileResult } from '../compile/types';
-import { indexNames } from '../ide/name-index';
+import { indexNames } from '../model/name-index';
 import { modelFiles, type ClusterFile, type ClusterModel } from '../model/cluster-model';
 import { asciiLower } from '../syntax/perl-text';
 import type { FwLine } from '../syntax/tree';

@@ -5,7 +5,7 @@
 // but the parser (which ignores scopes) accepts the name, we still point at that definition,
 // marked `compiles: false`, so navigation and rename keep such references in step.
 import type { Span } from '../text/span';
-import { nameAt, type NameDef, type NameKind, type NameRef } from './name-index';
+import { nameAt, type NameDef, type NameKind, type NameRef } from '../model/name-index';
 import { clusterOf, filesSeeing, type IdeFile, type WorkspaceModel } from './workspace-model';
 
 export interface SymbolTarget {

@@ -1,4 +1,4 @@
-import type { FileKind } from '../model/file-kind';
+import type { FileKind } from '../facts/file-kinds';
 import { isPerlSpace, perlSpaceStart, trimPerlSpace, utf8Length } from './perl-text';
 import { asciiLower } from './perl-text';
 import { SourceToken, type HeaderLine, type SectionKind } from './tree';
