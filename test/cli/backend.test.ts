@@ -42,13 +42,13 @@ test("simulate: a node with nftables: 1 walks proxmox-firewall's table; --backen
   });
   const args = ['--from', 'outside', '--to', 'host', '--proto', 'udp', '--dport', '9999'];
   const nft = pvefw(['simulate', root, ...args, '--dest', '192.0.2.2'], root);
-  assert.match(nft.stdout, /^proxmox-firewall \(nftables\) on node 'pve1', hook input: ACCEPT/);
+  assert.match(nft.stdout, /^proxmox-firewall \(nftables\) on node 'pve1', hooks inet input: ACCEPT/);
   const flat = tree({ 'cluster.fw': CLUSTER });
   const unknown = pvefw(
     ['simulate', flat, ...args, '--dest', '192.0.2.2', '--backend', 'nftables'],
     flat,
   );
-  assert.match(unknown.stdout, /hook input: ACCEPT/);
+  assert.match(unknown.stdout, /hooks inet input: ACCEPT/);
   assert.match(unknown.stdout, /--backend nftables says it runs proxmox-firewall/);
   const perl = pvefw(['simulate', flat, ...args, '--dest', '192.0.2.2'], flat);
   assert.match(perl.stdout, /^DROP/);

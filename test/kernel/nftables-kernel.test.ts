@@ -15,7 +15,7 @@ import { buildClusterModel } from '../../server/src/core';
 import type { ClusterModel } from '../../server/src/core/model/cluster-model';
 import { nftScript, ruleKey } from '../../server/src/core/nftables/nft-text';
 import { buildNodeRuleset } from '../../server/src/core/nftables/ruleset';
-import { simulateNftHost, type NftSimulation } from '../../server/src/core/nftables/simulate-nft';
+import { simulateNft, type NftSimulation } from '../../server/src/core/nftables/simulate-nft';
 
 const SCRIPTS = resolve(__dirname, '..', '..', '..', 'test', 'kernel');
 
@@ -53,7 +53,7 @@ interface Scenario {
 
 function simulate(model: ClusterModel, s: Scenario): NftSimulation {
   const v6 = s.family === 6;
-  return simulateNftHost(model, 'pve', {
+  return simulateNft(model, 'pve', {
     from: 'outside',
     to: 'host',
     proto: s.proto === 'icmp' ? (v6 ? 'icmpv6' : 'icmp') : s.proto,
@@ -72,15 +72,22 @@ function check(model: ClusterModel, scenarios: readonly Scenario[], kernel: bool
   const built = buildNodeRuleset(model, model.nodes[0]!);
   assert.equal(built.ruleset.state, 'active');
   if (built.ruleset.state !== 'active') return;
-  const chains = built.ruleset.chains;
+  const table = built.ruleset.tables.inet!;
   const vmaps = new Set<string>();
-  for (const [chain, rules] of chains)
-    rules.forEach((r, i) => r.statement.kind === 'ct-vmap' && vmaps.add(ruleKey(chain, i)));
+  for (const [chain, rules] of table.chains)
+    rules.forEach(
+      (r, i) =>
+        (r.statement.kind === 'ct-vmap' || r.statement.kind === 'vmap') &&
+        vmaps.add(ruleKey(chain, i)),
+    );
   const dir = mkdtempSync(join(tmpdir(), 'pvefw-nft-'));
   try {
-    writeFileSync(join(dir, 'ruleset.nft'), nftScript(chains, 'pvefw-test', ['input']));
+    writeFileSync(
+      join(dir, 'ruleset.nft'),
+      nftScript(table, 'pvefw-test', ['host-bridge-input', 'input']),
+    );
     const lines = scenarios.map((s, i) => {
-      const steps = walks[i]!.steps;
+      const steps = walks[i]!.steps.filter((st) => st.table === 'inet');
       const last = steps[steps.length - 1]!;
       const wait = ruleKey(last.chain, last.index);
       return `${s.name} ${s.family} ${s.proto} ${s.sport ?? 0} ${s.proto === 'icmp' ? (s.family === 4 ? 8 : 128) : s.dport} ${wait}`;
@@ -102,7 +109,11 @@ function check(model: ClusterModel, scenarios: readonly Scenario[], kernel: bool
         }),
     );
     scenarios.forEach((s, i) => {
-      const simulated = new Set(walks[i]!.steps.map((st) => ruleKey(st.chain, st.index)));
+      const simulated = new Set(
+        walks[i]!.steps.filter((st) => st.table === 'inet').map((st) =>
+          ruleKey(st.chain, st.index),
+        ),
+      );
       for (const k of vmaps) simulated.delete(k);
       assert.deepEqual([...seen.get(s.name)!].sort(), [...simulated].sort(), s.name);
     });
