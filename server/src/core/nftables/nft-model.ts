@@ -2,6 +2,8 @@
 // the two tables it owns (`inet proxmox-firewall` for the node, `bridge proxmox-firewall-guests`
 // for guests and VNets), the commands that build them (the libnftables JSON commands of
 // proxmox-firewall's `full_host_fw`, one by one), and the tables those commands leave behind.
+import { PROTOCOLS } from '../facts/generated/netbase';
+import { utf8Length } from './rust-network';
 import type { Family } from './rust-text';
 
 export type Range = readonly [bigint, bigint];
@@ -207,15 +209,92 @@ export interface ApplyError {
   readonly message: string;
 }
 
-/** What a rule needs to exist in its table when it is added: chains it jumps to, sets it reads. */
-function missingReference(t: NftTable, rule: NftRule): string | undefined {
+const NO_SUCH = 'Could not process rule: No such file or directory';
+
+/**
+ * Names nft resolves a protocol by (getprotobyname, /etc/protocols of Debian's netbase): each
+ * protocol's name and its alias, which nft matches case for case.
+ */
+const PROTOCOL_ALIASES: Readonly<Record<string, string>> = {
+  ip: 'IP',
+  hopopt: 'HOPOPT',
+  icmp: 'ICMP',
+  igmp: 'IGMP',
+  ggp: 'GGP',
+  ipencap: 'IP-ENCAP',
+  st: 'ST',
+  tcp: 'TCP',
+  egp: 'EGP',
+  igp: 'IGP',
+  pup: 'PUP',
+  udp: 'UDP',
+  hmp: 'HMP',
+  'xns-idp': 'XNS-IDP',
+  rdp: 'RDP',
+  'iso-tp4': 'ISO-TP4',
+  dccp: 'DCCP',
+  xtp: 'XTP',
+  ddp: 'DDP',
+  'idpr-cmtp': 'IDPR-CMTP',
+  ipv6: 'IPv6',
+  'ipv6-route': 'IPv6-Route',
+  'ipv6-frag': 'IPv6-Frag',
+  idrp: 'IDRP',
+  rsvp: 'RSVP',
+  gre: 'GRE',
+  esp: 'IPSEC-ESP',
+  ah: 'IPSEC-AH',
+  skip: 'SKIP',
+  'ipv6-icmp': 'IPv6-ICMP',
+  'ipv6-nonxt': 'IPv6-NoNxt',
+  'ipv6-opts': 'IPv6-Opts',
+  rspf: 'RSPF',
+  vmtp: 'VMTP',
+  eigrp: 'EIGRP',
+  ospf: 'OSPFIGP',
+  'ax.25': 'AX.25',
+  ipip: 'IPIP',
+  etherip: 'ETHERIP',
+  encap: 'ENCAP',
+  pim: 'PIM',
+  ipcomp: 'IPCOMP',
+  vrrp: 'VRRP',
+  l2tp: 'L2TP',
+  isis: 'ISIS',
+  sctp: 'SCTP',
+  fc: 'FC',
+  'mobility-header': 'Mobility-Header',
+  udplite: 'UDPLite',
+  'mpls-in-ip': 'MPLS-in-IP',
+  hip: 'HIP',
+  shim6: 'Shim6',
+  wesp: 'WESP',
+  rohc: 'ROHC',
+  ethernet: 'Ethernet',
+  mptcp: 'MPTCP',
+};
+const PROTOCOL_NAMES = new Set([
+  ...PROTOCOLS.map((p) => p.name),
+  ...Object.values(PROTOCOL_ALIASES),
+]);
+
+/** Why nft refuses a rule in its table: a chain, set or map it names is missing, a bad value. */
+function refusal(t: NftTable, rule: NftRule): string | undefined {
   const s = rule.statement;
   if ((s.kind === 'jump' || s.kind === 'goto') && !t.chains.has(s.target))
-    return `${s.kind} ${s.target}: no such chain`;
-  if (s.kind === 'vmap' && !t.maps.has(s.map)) return `@${s.map}: no such map`;
-  for (const m of rule.matches)
+    return `${NO_SUCH} (${s.kind} ${s.target}: no such chain)`;
+  if (s.kind === 'vmap' && !t.maps.has(s.map)) return `${NO_SUCH} (@${s.map}: no such map)`;
+  for (const m of rule.matches) {
     if ((m.kind === 'addr' || m.kind === 'arp-addr') && m.set !== undefined && !t.sets.has(m.set))
-      return `@${m.set}: no such set`;
+      return `${NO_SUCH} (@${m.set}: no such set)`;
+    if (m.kind === 'l4proto')
+      for (const p of m.protos)
+        if (typeof p === 'string' && !PROTOCOL_NAMES.has(p))
+          return `Could not resolve protocol name (meta l4proto ${p})`;
+    // An interface name is at most 15 bytes (IFNAMSIZ with its NUL).
+    if ((m.kind === 'iifname' || m.kind === 'oifname') && utf8Length(m.name) > 15)
+      return `String exceeds maximum length of 16 (${m.kind} "${m.name}")`;
+  }
   return undefined;
 }
 
@@ -239,10 +318,8 @@ export function applyCommands(
       continue;
     }
     const t = (tables[c.table] ??= emptyTable());
-    const refuse = (why: string) => ({
-      tables: base,
-      error: { index, message: `Could not process rule: No such file or directory (${why})` },
-    });
+    const refuse = (message: string) => ({ tables: base, error: { index, message } });
+    const missing = (what: string) => refuse(`${NO_SUCH} (${what})`);
     switch (c.kind) {
       case 'chain':
         if (c.op === 'delete') t.chains.delete(c.name);
@@ -255,24 +332,24 @@ export function applyCommands(
         if (c.op === 'flush' || !t.sets.has(c.name)) t.sets.set(c.name, []);
         break;
       case 'element':
-        if (!t.sets.has(c.name)) return refuse(`@${c.name}: no such set`);
+        if (!t.sets.has(c.name)) return missing(`@${c.name}: no such set`);
         t.sets.set(c.name, [...(t.sets.get(c.name) ?? []), ...c.elements]);
         break;
       case 'map-element': {
         const map = t.maps.get(c.name);
-        if (!map) return refuse(`@${c.name}: no such map`);
+        if (!map) return missing(`@${c.name}: no such map`);
         for (const e of c.entries) {
           if (!t.chains.has(e.verdict.target))
-            return refuse(`${e.verdict.kind} ${e.verdict.target}: no such chain`);
+            return missing(`${e.verdict.kind} ${e.verdict.target}: no such chain`);
           map.set(e.key, e.verdict);
         }
         break;
       }
       case 'rule': {
         const rules = t.chains.get(c.chain);
-        if (!rules) return refuse(`chain ${c.chain}: no such chain`);
-        const missing = missingReference(t, c.rule);
-        if (missing !== undefined) return refuse(missing);
+        if (!rules) return missing(`chain ${c.chain}: no such chain`);
+        const why = refusal(t, c.rule);
+        if (why !== undefined) return refuse(why);
         rules.push(c.rule);
         break;
       }
