@@ -42,7 +42,7 @@ export function planText(host: string, planned: WorkspacePlan): string {
   text += planned.plan.impact
     ? planned.plan.impact.changes
         .map((c) => `impact: ${c.where}: ${c.flow}: ${c.before} -> ${c.after}\n`)
-        .join('')
+        .join('') + (planned.plan.impact.notes ?? []).map((n) => `impact: note: ${n}\n`).join('')
     : ops.length > 0
       ? `impact: which flows change verdict is not computed yet (needs the packet evaluator)\n`
       : '';

@@ -4,7 +4,7 @@ import type { PulledTopology } from './topology';
 
 /** One flow (per host or guest) whose verdict differs between the cluster now and after a push. */
 export interface FlowChange {
-  /** `host <node>` or `guest <vmid>`. */
+  /** `host <node>`, `guest <vmid> net<N>` or `vnet <name> (<node>)`. */
   readonly where: string;
   /** The packets, e.g. `IN tcp from 192.0.2.0/24 to port 22`. */
   readonly flow: string;
@@ -14,6 +14,8 @@ export interface FlowChange {
 
 export interface ImpactSummary {
   readonly changes: readonly FlowChange[];
+  /** What the comparison could not say as a flow (a node whose update would fail, …). */
+  readonly notes?: readonly string[];
 }
 
 /** Compares the effective filtering of two whole-cluster states. */

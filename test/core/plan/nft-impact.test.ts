@@ -1,0 +1,116 @@
+// Issue 13: the plan's impact for nodes on proxmox-firewall is computed in their own nftables
+// rules (exactly, over every packet that opens a connection), not in pve-firewall's: the fixed
+// chains accept management and corosync first, REJECT to a guest is a DROP, a VNet has a chain,
+// and an update that would fail is said, not hidden.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  loadFirewallState,
+  type FirewallState,
+} from '../../../server/src/core/plan/firewall-state';
+import type { FwFileRef } from '../../../server/src/core/plan/fw-files';
+import { analyseImpact } from '../../../server/src/core/plan/impact-analysis';
+import type { PulledTopology } from '../../../server/src/core/plan/topology';
+
+const NFT_HOST = '[OPTIONS]\nnftables: 1\n';
+
+function state(files: Readonly<Record<string, string>>): FirewallState {
+  const ref = (path: string): FwFileRef => {
+    if (path === 'firewall/cluster.fw') return { kind: 'cluster' };
+    const host = /^nodes\/([^/]+)\/host\.fw$/.exec(path);
+    if (host) return { kind: 'host', node: host[1]! };
+    const guest = /^firewall\/([0-9]+)\.fw$/.exec(path);
+    if (guest) return { kind: 'guest', vmid: guest[1]!, node: 'pve1', type: 'qemu' };
+    const vnet = /^sdn\/firewall\/(.+)\.fw$/.exec(path);
+    if (vnet) return { kind: 'vnet', vnet: vnet[1]! };
+    throw new Error(path);
+  };
+  return loadFirewallState(
+    new Map(Object.entries(files).map(([path, text]) => [path, { ref: ref(path), text }])),
+    { sdnIpSets: new Set() },
+  );
+}
+
+const TOPOLOGY: PulledTopology = {
+  localNode: 'pve1',
+  nodes: [{ name: 'pve1', address: '192.0.2.11', addresses: ['192.0.2.11/24'] }],
+  guests: [
+    {
+      vmid: 100,
+      kind: 'vm',
+      node: 'pve1',
+      nics: [{ name: 'net0', bridge: 'vnet1', mac: 'BC:24:11:00:00:01', firewall: true }],
+    },
+  ],
+} as PulledTopology;
+
+test('an nftables node: a cluster-wide DROP of port 22 changes nothing from its own network', () => {
+  const before = state({
+    'firewall/cluster.fw': '[OPTIONS]\nenable: 1\n\n[RULES]\nIN ACCEPT -p tcp -dport 22\n',
+    'nodes/pve1/host.fw': NFT_HOST,
+  });
+  const after = state({
+    'firewall/cluster.fw': '[OPTIONS]\nenable: 1\n\n[RULES]\nIN DROP -p tcp -dport 22\n',
+    'nodes/pve1/host.fw': NFT_HOST,
+  });
+  const impact = analyseImpact(before, after, TOPOLOGY);
+  const ssh = impact.changes.filter((c) => c.where === 'host pve1');
+  assert.ok(ssh.length > 0, 'the change is found');
+  for (const c of ssh) {
+    assert.match(c.flow, /^IN IPv[46] tcp .*:22/);
+    assert.equal(c.before, 'ACCEPT');
+    assert.equal(c.after, 'DROP');
+    // accept-management takes port 22 from the node's own network first, on nftables only.
+    assert.doesNotMatch(c.flow, / 192\.0\.2\.\d+:\d+ →/);
+  }
+  assert.match((impact.notes ?? []).join('\n'), /pve1 runs proxmox-firewall/);
+});
+
+test('an nftables node: REJECT to a guest is a DROP, so REJECT <-> DROP is no change there', () => {
+  const guest = (verdict: string) =>
+    state({
+      'firewall/cluster.fw': '[OPTIONS]\nenable: 1\n',
+      'nodes/pve1/host.fw': NFT_HOST,
+      'firewall/100.fw': `[OPTIONS]\nenable: 1\n\n[RULES]\nIN ${verdict} -p tcp -dport 80\n`,
+    });
+  assert.deepEqual(analyseImpact(guest('REJECT'), guest('DROP'), TOPOLOGY).changes, []);
+  const accept = analyseImpact(guest('REJECT'), guest('ACCEPT'), TOPOLOGY).changes;
+  assert.ok(accept.length > 0);
+  for (const c of accept) {
+    assert.equal(c.where, 'guest 100 net0');
+    assert.match(c.flow, /^IN IPv[46] tcp .*:80$/);
+    assert.equal(c.before, 'DROP');
+    assert.equal(c.after, 'ACCEPT');
+  }
+});
+
+test('an nftables node: a VNet firewall switched on changes the VNet and the traffic to the node over it', () => {
+  const files = {
+    'firewall/cluster.fw': '[OPTIONS]\nenable: 1\n\n[RULES]\nIN ACCEPT\n',
+    'nodes/pve1/host.fw': NFT_HOST,
+  };
+  const vnet = (enable: string) =>
+    state({
+      ...files,
+      'sdn/firewall/vnet1.fw': `[OPTIONS]\nenable: ${enable}\npolicy_forward: DROP\n`,
+    });
+  const changes = analyseImpact(vnet('0'), vnet('1'), TOPOLOGY).changes;
+  assert.ok(changes.some((c) => c.where === 'vnet vnet1 (pve1)' && c.after === 'DROP'));
+  assert.ok(
+    changes.some((c) => c.where === 'host pve1' && / on vnet1/.test(c.flow) && c.after === 'DROP'),
+  );
+});
+
+test('an nftables node whose update would fail keeps its rules: no flow changes, a note says why', () => {
+  const before = state({
+    'firewall/cluster.fw': '[OPTIONS]\nenable: 1\n\n[RULES]\nIN ACCEPT -p tcp -dport 22\n',
+    'nodes/pve1/host.fw': NFT_HOST,
+  });
+  const after = state({
+    'firewall/cluster.fw': '[OPTIONS]\nenable: 1\n\n[RULES]\nIN DROP\nGROUP nosuch\n',
+    'nodes/pve1/host.fw': NFT_HOST,
+  });
+  const impact = analyseImpact(before, after, TOPOLOGY);
+  assert.deepEqual(impact.changes, []);
+  assert.match((impact.notes ?? []).join('\n'), /jump group-nosuch-in: no such chain/);
+});
