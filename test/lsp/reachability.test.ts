@@ -88,3 +88,32 @@ test('push: an edit keeps the last findings, moved, until the new analysis is do
     });
   });
 });
+
+test('hover on a rule read by a node on proxmox-firewall: the nftables rules it becomes there', async () => {
+  const cluster =
+    '[OPTIONS]\nenable: 1\n\n[RULES]\nIN ACCEPT -dport 22\nIN ACCEPT -source +nosuch\n';
+  await withFolder(
+    { 'firewall/cluster.fw': cluster, 'nodes/pve1/host.fw': '[OPTIONS]\nnftables: 1\n' },
+    async (folder) => {
+      await withServer({ pull: false, folders: [folder.root] }, async (client) => {
+        const uri = folder.uri('firewall/cluster.fw');
+        await client.open(uri, cluster);
+        // The cluster analysis is done when its nftables findings are published.
+        await client.nextDiagnostics(uri, (p) =>
+          p.diagnostics.some((d) => d.code === 'nftables-skips'),
+        );
+        const hover = await client.request<Hover | null>('textDocument/hover', {
+          textDocument: { uri },
+          position: { line: 4, character: 1 },
+        });
+        const contents = hover?.contents;
+        const text =
+          contents !== undefined && typeof contents === 'object' && 'value' in contents
+            ? String(contents.value)
+            : '';
+        assert.match(text, /proxmox-firewall\*\* \(nftables, node pve1\) builds:/);
+        assert.match(text, /inet cluster-in: accept/);
+      });
+    },
+  );
+});

@@ -16,6 +16,7 @@ import {
   type HoverSectionProvider,
 } from '../core/index';
 import { checkBackends } from '../core/checks/check-backends';
+import { nftLineHover, nftLinesOf, type NftLines } from '../core/nftables/line-rules';
 import type { FirewallBackend } from '../core/model/cluster-model';
 import { Carry } from './carry-findings';
 import type { ClusterKeys, WorkspaceClusters } from './clusters';
@@ -40,6 +41,8 @@ interface GroupResult {
   readonly findings: ReadonlyMap<FileKey, Finding[]>;
   /** The texts they were computed from (by core path), to carry them over an edit. */
   readonly texts: ReadonlyMap<string, string>;
+  /** What the nodes on proxmox-firewall make of each line, by core path. */
+  readonly nft: NftLines;
 }
 
 interface Group extends ClusterKeys {
@@ -129,7 +132,11 @@ export class ReachabilityService {
     const here = (result.findings.get(file.id) ?? []).filter(
       (f) => f.span.start >= start && f.span.start <= end,
     );
-    return here.map((f) => `**Reachability** (\`${f.code}\`): ${f.message}`);
+    const nft = result.nft.get(corePathOf(file.id))?.get(target.line.line.number);
+    return [
+      ...here.map((f) => `**Reachability** (\`${f.code}\`): ${f.message}`),
+      ...(nft ? nftLineHover(nft) : []),
+    ];
   };
 
   private carryOf(result: GroupResult, group: Group): Carry {
@@ -266,7 +273,12 @@ export class ReachabilityService {
         }
         if (built.problem)
           findings.set(group.cluster, [built.problem, ...(findings.get(group.cluster) ?? [])]);
-        this.results.set(group.cluster, { fingerprint: group.fingerprint, findings, texts });
+        this.results.set(group.cluster, {
+          fingerprint: group.fingerprint,
+          findings,
+          texts,
+          nft: nftLinesOf(built.model),
+        });
         const changed = [group.cluster, ...group.members].filter(
           (key) =>
             this.served.has(key) && this.served.get(key) !== signature(findings.get(key) ?? []),

@@ -7,7 +7,7 @@
 // ipfilter, options and rules) and the VNets' chains in both tables.
 import type { Family, RustCidr } from './rust-text';
 import { cidrBounds } from './rust-text';
-import type { RustConfig, RustIpset } from './rust-config';
+import type { RustConfig, RustIpset, RustLocated } from './rust-config';
 import type {
   Direction,
   IpsetEntry,
@@ -28,6 +28,7 @@ import {
 import type {
   LogLimit,
   NftCommand,
+  NftRuleOrigin,
   NftMatch,
   NftRule,
   NftStatement,
@@ -88,8 +89,15 @@ export interface FirewallInput {
   readonly existingChains?: readonly { readonly table: TableId; readonly name: string }[];
 }
 
-/** An error that aborts the whole update (`error updating firewall rules: …`). */
-export class UpdateError extends Error {}
+/** An error that aborts the whole update (`error updating firewall rules: …`), and its line. */
+export class UpdateError extends Error {
+  constructor(
+    message: string,
+    readonly origin?: NftRuleOrigin,
+  ) {
+    super(message);
+  }
+}
 
 export interface UpdateCommands {
   readonly commands: readonly NftCommand[];
@@ -270,8 +278,12 @@ class Builder {
   }
 
   /** The entries of a .fw ipset; an alias that does not resolve aborts the update. */
-  private fwEntries(entries: readonly IpsetEntry[], vmid: number | undefined) {
-    return entries.map((e) => {
+  private fwEntries(
+    entries: readonly RustLocated<IpsetEntry>[],
+    vmid: number | undefined,
+    path: string | undefined,
+  ) {
+    return entries.map(({ value: e, lineNumber }) => {
       let cidr: RustCidr | undefined;
       if (e.address.kind === 'cidr') cidr = e.address.cidr;
       else {
@@ -280,6 +292,7 @@ class Builder {
           const a = e.address.alias;
           throw new UpdateError(
             `could not find alias ${a.kind === 'scoped' ? `${a.scope}/${a.name}` : a.name} in environment`,
+            path !== undefined ? { path, lineNumber } : undefined,
           );
         }
       }
@@ -295,10 +308,7 @@ class Builder {
         table,
         { scope: set.scope, name },
         guest?.vmid,
-        this.fwEntries(
-          set.entries.map((e) => e.value),
-          guest?.vmid,
-        ),
+        this.fwEntries(set.entries, guest?.vmid, guest ? guest.path : this.input.clusterPath),
       );
     }
   }
@@ -312,12 +322,7 @@ class Builder {
   /** create_management_ipset: the cluster's management set, then local_network or the node's networks. */
   private management(table: TableId): void {
     const own = this.input.cluster.ipsets.get('management');
-    const entries = own
-      ? this.fwEntries(
-          own.entries.map((e) => e.value),
-          undefined,
-        )
-      : [];
+    const entries = own ? this.fwEntries(own.entries, undefined, this.input.clusterPath) : [];
     const local = this.input.cluster.aliases.get('local_network')?.value.address;
     for (const cidr of local ? [local] : this.input.managementIps)
       entries.push({ nomatch: false, family: cidr.family, range: cidrBounds(cidr) });
@@ -554,10 +559,7 @@ class Builder {
           'bridge',
           found,
           guest.vmid,
-          this.fwEntries(
-            own.entries.map((e) => e.value),
-            guest.vmid,
-          ),
+          this.fwEntries(own.entries, guest.vmid, guest.path),
         );
         this.ipfilterRules(guest, nic.index, found);
       } else if (guest.config.options.bools.get('ipfilter') === true) {

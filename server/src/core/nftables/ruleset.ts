@@ -49,7 +49,11 @@ export type NodeRuleset =
   /** A file failed to load, or the update failed: the node keeps whatever it had. */
   | {
       readonly state: 'stale';
+      /** load: a file fails to parse; update: generating or applying the commands fails. */
+      readonly cause: 'load' | 'update';
       readonly why: string;
+      /** The error as proxmox-firewall (or nft) words it. */
+      readonly message: string;
       readonly path?: string;
       readonly lineNumber?: number;
     };
@@ -80,6 +84,8 @@ const STALE_TAIL =
 function stale(path: string, error: { lineNumber?: number; message: string }): NodeRuleset {
   return {
     state: 'stale',
+    cause: 'load',
+    message: error.message,
     path,
     ...(error.lineNumber !== undefined ? { lineNumber: error.lineNumber } : {}),
     why: `${path}${error.lineNumber !== undefined ? `:${error.lineNumber}` : ''} fails to load (${error.message}): ${STALE_TAIL}`,
@@ -220,9 +226,13 @@ export function buildNodeRuleset(
     update = updateCommands(input);
   } catch (error) {
     if (!(error instanceof UpdateError)) throw error;
+    const origin = error.origin;
     return done({
       state: 'stale',
-      why: `the update fails (error updating firewall rules: ${error.message}): ${STALE_TAIL}`,
+      cause: 'update',
+      message: error.message,
+      ...(origin ? { path: origin.path, lineNumber: origin.lineNumber } : {}),
+      why: `${origin ? `${origin.path}:${origin.lineNumber}: ` : ''}the update fails (error updating firewall rules: ${error.message}): ${STALE_TAIL}`,
     });
   }
   const skipped = update.skipped.flatMap((s) =>
@@ -236,6 +246,8 @@ export function buildNodeRuleset(
     return done(
       {
         state: 'stale',
+        cause: 'update',
+        message: applied.error.message,
         ...(origin ? { path: origin.path, lineNumber: origin.lineNumber } : {}),
         why: `${where}nft refuses the update (${applied.error.message}): ${STALE_TAIL}`,
       },
