@@ -317,6 +317,18 @@ test('code action: a fix that would break something else is not offered', () => 
   );
 });
 
+/** The cluster model of a fixture's texts: node pve1 with its host.fw, guest 100 if given. */
+function model(t: Readonly<Record<string, string>>) {
+  const guest = t['firewall/100.fw'];
+  return buildClusterModel({
+    cluster: { path: 'firewall/cluster.fw', text: t['firewall/cluster.fw']! },
+    hosts: [{ node: 'pve1', file: { path: 'nodes/pve1/host.fw', text: t['nodes/pve1/host.fw']! } }],
+    guests:
+      guest !== undefined ? [{ vmid: 100, file: { path: 'firewall/100.fw', text: guest } }] : [],
+    world: 'assumed',
+  });
+}
+
 test('code action: a mixed-case ipset is written in lower case in its header and every reference, so both backends find it', () => {
   const files = {
     'firewall/cluster.fw':
@@ -325,15 +337,6 @@ test('code action: a mixed-case ipset is written in lower case in its header and
     'nodes/pve1/host.fw': '[OPTIONS]\nnftables: 1\n',
   };
   const { ws, fileId, offset, texts } = fixture(files);
-  const model = (t: Readonly<Record<string, string>>) =>
-    buildClusterModel({
-      cluster: { path: 'firewall/cluster.fw', text: t['firewall/cluster.fw']! },
-      hosts: [
-        { node: 'pve1', file: { path: 'nodes/pve1/host.fw', text: t['nodes/pve1/host.fw']! } },
-      ],
-      guests: [{ vmid: 100, file: { path: 'firewall/100.fw', text: t['firewall/100.fw']! } }],
-      world: 'assumed',
-    });
   const before = checkCluster(model(texts));
   // pve-firewall finds +web ([IPSET Web] is stored as web), proxmox-firewall does not.
   const differs = before.get(fileId)!.filter((f) => f.code === 'nftables-differs');
@@ -368,14 +371,6 @@ test('code action: GROUP web with [group Web] fails the nftables update; the fix
     'nodes/pve1/host.fw': '[OPTIONS]\nnftables: 1\n',
   };
   const { ws, fileId, offset, texts } = fixture(files);
-  const model = (t: Readonly<Record<string, string>>) =>
-    buildClusterModel({
-      cluster: { path: 'firewall/cluster.fw', text: t['firewall/cluster.fw']! },
-      hosts: [
-        { node: 'pve1', file: { path: 'nodes/pve1/host.fw', text: t['nodes/pve1/host.fw']! } },
-      ],
-      world: 'assumed',
-    });
   const found = checkCluster(model(texts)).get(fileId)!;
   const error = found.find((f) => f.code === 'nftables-update-error');
   assert.ok(error, found.map((f) => f.code).join(', '));

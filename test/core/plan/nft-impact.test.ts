@@ -44,16 +44,18 @@ const TOPOLOGY: PulledTopology = {
   ],
 } as PulledTopology;
 
+/** The impact of replacing cluster.fw's rules `was` by `now`, on node pve1 (nftables). */
+function clusterImpact(was: string, now: string) {
+  const cluster = (rules: string) =>
+    state({
+      'firewall/cluster.fw': `[OPTIONS]\nenable: 1\n\n[RULES]\n${rules}\n`,
+      'nodes/pve1/host.fw': NFT_HOST,
+    });
+  return analyseImpact(cluster(was), cluster(now), TOPOLOGY);
+}
+
 test('an nftables node: a cluster-wide DROP of port 22 changes nothing from its own network', () => {
-  const before = state({
-    'firewall/cluster.fw': '[OPTIONS]\nenable: 1\n\n[RULES]\nIN ACCEPT -p tcp -dport 22\n',
-    'nodes/pve1/host.fw': NFT_HOST,
-  });
-  const after = state({
-    'firewall/cluster.fw': '[OPTIONS]\nenable: 1\n\n[RULES]\nIN DROP -p tcp -dport 22\n',
-    'nodes/pve1/host.fw': NFT_HOST,
-  });
-  const impact = analyseImpact(before, after, TOPOLOGY);
+  const impact = clusterImpact('IN ACCEPT -p tcp -dport 22', 'IN DROP -p tcp -dport 22');
   const ssh = impact.changes.filter((c) => c.where === 'host pve1');
   assert.ok(ssh.length > 0, 'the change is found');
   for (const c of ssh) {
@@ -102,15 +104,7 @@ test('an nftables node: a VNet firewall switched on changes the VNet and the tra
 });
 
 test('an nftables node whose update would fail keeps its rules: no flow changes, a note says why', () => {
-  const before = state({
-    'firewall/cluster.fw': '[OPTIONS]\nenable: 1\n\n[RULES]\nIN ACCEPT -p tcp -dport 22\n',
-    'nodes/pve1/host.fw': NFT_HOST,
-  });
-  const after = state({
-    'firewall/cluster.fw': '[OPTIONS]\nenable: 1\n\n[RULES]\nIN DROP\nGROUP nosuch\n',
-    'nodes/pve1/host.fw': NFT_HOST,
-  });
-  const impact = analyseImpact(before, after, TOPOLOGY);
+  const impact = clusterImpact('IN ACCEPT -p tcp -dport 22', 'IN DROP\nGROUP nosuch');
   assert.deepEqual(impact.changes, []);
   assert.match((impact.notes ?? []).join('\n'), /jump group-nosuch-in: no such chain/);
 });
