@@ -2,8 +2,19 @@
 // Proxmox's writer would produce, warns when that loses lines, and applies it as one edit.
 // "Convert line ends to LF" exists because VS Code keeps a document's end-of-line sequence
 // through text edits, so the server's CRLF quick fix calls this instead.
-import { EndOfLine, TextEdit, Uri, window, workspace, WorkspaceEdit, commands } from 'vscode';
-import type { Disposable } from 'vscode';
+import {
+  EndOfLine,
+  EventEmitter,
+  TextEdit,
+  Uri,
+  ViewColumn,
+  commands,
+  env,
+  window,
+  workspace,
+  WorkspaceEdit,
+} from 'vscode';
+import type { Disposable, TextDocumentContentProvider } from 'vscode';
 import { ExecuteCommandRequest } from 'vscode-languageclient/node';
 import type { LanguageClient, WorkspaceEdit as LspWorkspaceEdit } from 'vscode-languageclient/node';
 
@@ -68,9 +79,63 @@ async function useLfLineEnds(uri: unknown): Promise<void> {
   await workspace.applyEdit(edit);
 }
 
+export const EXPLAIN_LOG_LINES = 'pvefw.explainLogLines';
+/** The server's command (server/src/lsp/features/explain.ts). */
+const SERVER_EXPLAIN = 'pvefw.explain';
+/** The read-only document the explanation is shown in, one for every run (updated in place). */
+const EXPLAIN_URI = Uri.parse('pvefw-explain:Firewall%20log%20explained.txt');
+
+class ExplanationView implements TextDocumentContentProvider {
+  private text = '';
+  private readonly changed = new EventEmitter<Uri>();
+  readonly onDidChange = this.changed.event;
+
+  provideTextDocumentContent(): string {
+    return this.text;
+  }
+
+  show(text: string): Thenable<unknown> {
+    this.text = text;
+    this.changed.fire(EXPLAIN_URI);
+    return workspace
+      .openTextDocument(EXPLAIN_URI)
+      .then((doc) =>
+        window.showTextDocument(doc, { preview: true, viewColumn: ViewColumn.Beside }),
+      );
+  }
+}
+
+/** The selected log lines, else the clipboard's. */
+async function explainLogLines(client: LanguageClient, view: ExplanationView): Promise<void> {
+  const editor = window.activeTextEditor;
+  const selected =
+    editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : '';
+  const text = selected.trim() !== '' ? selected : await env.clipboard.readText();
+  if (text.trim() === '') {
+    void window.showInformationMessage(
+      'Select pve-firewall log lines (or copy them to the clipboard), then run this again.',
+    );
+    return;
+  }
+  const uri =
+    editor?.document.languageId === LANGUAGE_ID ? editor.document.uri.toString() : undefined;
+  const reply = (await client.sendRequest(ExecuteCommandRequest.type, {
+    command: SERVER_EXPLAIN,
+    arguments: [{ text, ...(uri ? { uri } : {}) }],
+  })) as { text?: string; error?: string } | null;
+  if (!reply?.text) {
+    void window.showErrorMessage(`Cannot explain: ${reply?.error ?? 'the server did not answer'}`);
+    return;
+  }
+  await view.show(reply.text);
+}
+
 export function registerCommands(client: LanguageClient): Disposable[] {
+  const view = new ExplanationView();
   return [
     commands.registerCommand(NORMALISE_FILE, () => normaliseActiveFile(client)),
     commands.registerCommand(USE_LF_LINE_ENDS, (uri: unknown) => useLfLineEnds(uri)),
+    workspace.registerTextDocumentContentProvider(EXPLAIN_URI.scheme, view),
+    commands.registerCommand(EXPLAIN_LOG_LINES, () => explainLogLines(client, view)),
   ];
 }

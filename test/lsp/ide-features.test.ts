@@ -43,7 +43,10 @@ test('lsp: the server announces the editor features', async () => {
     assert.ok(capabilities.completionProvider?.triggerCharacters?.includes(' '));
     assert.equal(capabilities.hoverProvider, true);
     assert.deepEqual(capabilities.renameProvider, { prepareProvider: true });
-    assert.deepEqual(capabilities.executeCommandProvider?.commands, ['pvefw.normalise']);
+    assert.deepEqual(capabilities.executeCommandProvider?.commands, [
+      'pvefw.normalise',
+      'pvefw.explain',
+    ]);
     assert.ok(capabilities.semanticTokensProvider?.legend.tokenTypes.includes('comment'));
     for (const key of [
       'definitionProvider',

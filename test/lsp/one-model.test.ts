@@ -231,3 +231,39 @@ test('cluster-wide findings reach the editor as they reach the CLI (unused-defin
     });
   });
 });
+
+test('the editor explains log lines against the cluster of the open file, as the CLI does', async () => {
+  const topology = JSON.stringify({
+    localNode: 'pve1',
+    nodes: [{ name: 'pve1', address: '192.168.1.2' }],
+    guests: [
+      {
+        vmid: 100,
+        kind: 'vm',
+        node: 'pve1',
+        nics: [{ name: 'net0', bridge: 'vmbr0', firewall: true }],
+      },
+    ],
+  });
+  const files = {
+    'firewall/cluster.fw': CLUSTER,
+    'firewall/100.fw': GUEST,
+    'topology.json': topology,
+  };
+  await withFolder(files, async (folder) => {
+    await withServer({ pull: true, folders: [folder.root] }, async (client) => {
+      await scanned(client);
+      const line =
+        '100 6 tap100i0-IN 03/Dec/2026:13:56:43 +0100 DROP: IN=fwbr100i0 OUT=fwbr100i0 PHYSIN=fwln100i0 PHYSOUT=tap100i0 SRC=10.9.0.5 DST=192.168.1.100 LEN=60 PROTO=TCP SPT=40000 DPT=443 SYN';
+      const reply = await client.request<{ text?: string; error?: string }>(
+        'workspace/executeCommand',
+        {
+          command: 'pvefw.explain',
+          arguments: [{ text: line, uri: folder.uri('firewall/100.fw') }],
+        },
+      );
+      assert.match(reply.text ?? reply.error ?? '', /pvefw: ACCEPT by .*100\.fw:5 on node pve1/);
+      assert.match(reply.text ?? '', /NOT what the log says \(DROP\)/);
+    });
+  });
+});

@@ -30,7 +30,10 @@ test('the lock-out call site: asked with our address and the nodes, obeyed, over
     };
     const refused = await pushWorkspace(h.ws, h.client, { lockoutCheck });
     assert.equal(refused.outcome, 'refused');
-    assert.match(refused.reason ?? '', /cut this machine off port 8006 of pve1 \(192\.0\.2\.11\)/);
+    assert.match(
+      refused.reason ?? '',
+      /cut this machine \(127\.0\.0\.1\) off port 8006 of pve1 \(192\.0\.2\.11\)/,
+    );
     assert.equal(h.writes(), 0);
     assert.equal(asked[0]!.clientAddress, '127.0.0.1');
     assert.deepEqual(asked[0]!.nodeAddresses, [{ node: 'pve1', address: '192.0.2.11' }]);
@@ -51,9 +54,16 @@ test('the real check compiles each node and refuses a push that drops our web UI
     );
     const refused = await pushWorkspace(h.ws, h.client);
     assert.equal(refused.outcome, 'refused');
+    // The verdict names what decides: the rule that drops 8006, by its line.
     assert.deepEqual(refused.lockout, {
       checked: true,
-      lockedOut: [{ node: 'pve1', address: '192.0.2.11' }],
+      lockedOut: [
+        {
+          node: 'pve1',
+          address: '192.0.2.11',
+          cause: "the rule 'IN DROP -p tcp -dport 8006' in firewall/cluster.fw",
+        },
+      ],
     });
     assert.equal(h.writes(), 0);
   } finally {
@@ -89,7 +99,7 @@ test('the real impact summary names the flows whose verdict changes', async () =
     const text = planText('https://pve1:8006', planned);
     assert.match(
       text,
-      /^impact: host pve1: IN IPv4 tcp 198\.51\.100\.\d+:\d+ → [\d.]+:22: DROP -> ACCEPT$/m,
+      /^impact: host pve1: inbound tcp port 22 to pve1 from 198\.51\.100\.0\/24: DROP → ACCEPT\n {8}e\.g\. IPv4 tcp 198\.51\.100\.\d+:\d+ → [\d.]+:22$/m,
     );
     assert.doesNotMatch(text, /:8006: /);
   } finally {
@@ -119,7 +129,7 @@ test('the impact summary is one call, and the plan shows its verdict changes', a
     });
     assert.match(
       planText('https://pve1:8006', planned),
-      /^impact: host pve1: IN tcp to port 8006: ACCEPT -> DROP$/m,
+      /^impact: host pve1: IN tcp to port 8006: ACCEPT → DROP$/m,
     );
   } finally {
     await h.close();
@@ -152,7 +162,10 @@ test('the impact summary compiles guests with their real NICs from the topology'
       '[OPTIONS]\n\nenable: 1\n\n[RULES]\n\nIN ACCEPT -p tcp -dport 80 -i net1\nIN ACCEPT -p tcp -dport 22\nIN ACCEPT -p tcp -dport 443 -i net0\n\n',
     );
     const text = planText('https://pve1:8006', await planWorkspace(h.ws, h.client));
-    assert.match(text, /^impact: guest 100 net0: IN IPv4 tcp .*:443: DROP -> ACCEPT$/m);
+    assert.match(
+      text,
+      /^impact: guest 100 \(qemu100\) net0: inbound tcp port 443 to guest 100 from anywhere: DROP → ACCEPT$/m,
+    );
     assert.doesNotMatch(text, /guest 100 net1/);
   } finally {
     await h.close();

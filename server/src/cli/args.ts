@@ -1,6 +1,7 @@
 import { FILE_KINDS, isFileKind, type FileKind } from '../core';
 import { parseBackendName, type FirewallBackend } from '../core/model/cluster-model';
 import { usageError } from './errors';
+import { parseExplainArgs, type ExplainArgs } from './explain';
 import { parseSimulateArgs, parseTestArgs, type SimulateArgs, type TestArgs } from './sim-args';
 
 export type OutputFormat = 'text' | 'json' | 'sarif' | 'gitlab';
@@ -26,11 +27,15 @@ export function backendOption(value: string): FirewallBackend {
 }
 
 export type Invocation =
-  | { readonly command: 'help'; readonly topic: 'main' | 'check' | 'simulate' | 'test' }
+  | {
+      readonly command: 'help';
+      readonly topic: 'main' | 'check' | 'simulate' | 'test' | 'explain';
+    }
   | { readonly command: 'version' }
   | { readonly command: 'check'; readonly args: CheckArgs }
   | { readonly command: 'simulate'; readonly args: SimulateArgs }
-  | { readonly command: 'test'; readonly args: TestArgs };
+  | { readonly command: 'test'; readonly args: TestArgs }
+  | { readonly command: 'explain'; readonly args: ExplainArgs };
 
 const HELP_FLAGS = new Set(['-h', '--help']);
 
@@ -43,12 +48,19 @@ export function parseArgs(argv: readonly string[]): Invocation {
   if (first === 'help') {
     if (rest.length === 0) return { command: 'help', topic: 'main' };
     if (rest.length === 1 && rest[0] === 'check') return { command: 'help', topic: 'check' };
-    if (rest.length === 1 && (rest[0] === 'simulate' || rest[0] === 'test')) {
+    if (
+      rest.length === 1 &&
+      (rest[0] === 'simulate' || rest[0] === 'test' || rest[0] === 'explain')
+    ) {
       return { command: 'help', topic: rest[0] };
     }
     throw usageError(`no help for '${rest.join(' ')}'`);
   }
   if (first === 'check') return parseCheckArgs(rest);
+  if (first === 'explain') {
+    const args = parseExplainArgs(rest);
+    return args === 'help' ? { command: 'help', topic: first } : { command: first, args };
+  }
   if (first === 'simulate') {
     const args = parseSimulateArgs(rest);
     return args === 'help' ? { command: 'help', topic: first } : { command: first, args };

@@ -142,13 +142,13 @@ export function clusterSources(
   });
 }
 
-/** The model of the cluster a cluster.fw heads, read with every file of its layout. */
-export function readClusterOf(
+/** The sources of the cluster a cluster.fw heads, read with every file of its layout. */
+export function readClusterSourcesOf(
   clusterAbsolute: string,
   reader: SourceReader,
   cwd: string,
   choice: TopologyChoice = { world: 'assumed' },
-): { model: ClusterModel; unknown: string[] } {
+): { sources: ClusterSources; unknown: string[] } {
   const { sources, unknown } = clusterSources(
     clusterAbsolute,
     layoutFiles(clusterAbsolute),
@@ -156,7 +156,18 @@ export function readClusterOf(
     cwd,
   );
   const world = chosenTopology(clusterAbsolute, dirname(clusterAbsolute), choice, reader, cwd);
-  return { model: buildClusterModel({ ...sources, ...world }), unknown };
+  return { sources: { ...sources, ...world }, unknown };
+}
+
+/** The model of the cluster a cluster.fw heads, read with every file of its layout. */
+export function readClusterOf(
+  clusterAbsolute: string,
+  reader: SourceReader,
+  cwd: string,
+  choice: TopologyChoice = { world: 'assumed' },
+): { model: ClusterModel; unknown: string[] } {
+  const { sources, unknown } = readClusterSourcesOf(clusterAbsolute, reader, cwd, choice);
+  return { model: buildClusterModel(sources), unknown };
 }
 
 /**
@@ -167,6 +178,24 @@ export function clusterFileIn(dir: string): string | undefined {
   return [join(dir, 'firewall', 'cluster.fw'), join(dir, 'cluster.fw')].find(isFile);
 }
 
+/** The sources of the cluster in a folder of any layout (without cluster.fw, its files alone). */
+export function readClusterFolderSources(
+  dir: string,
+  reader: SourceReader,
+  cwd: string,
+  choice: TopologyChoice,
+): { sources: ClusterSources; unknown: string[] } {
+  const cluster = clusterFileIn(dir);
+  if (cluster) return readClusterSourcesOf(cluster, reader, cwd, choice);
+  const files = entries(dir)
+    .filter((name) => name.endsWith('.fw'))
+    .map((name) => join(dir, name))
+    .filter(isFile);
+  const { sources, unknown } = clusterSources(undefined, files, reader, cwd);
+  const world = chosenTopology(undefined, dir, choice, reader, cwd);
+  return { sources: { ...sources, ...world }, unknown };
+}
+
 /** The model of the cluster in a folder of any layout; a folder without cluster.fw still makes one. */
 export function readClusterFolder(
   dir: string,
@@ -174,13 +203,6 @@ export function readClusterFolder(
   cwd: string,
   choice: TopologyChoice,
 ): { model: ClusterModel; unknown: string[] } {
-  const cluster = clusterFileIn(dir);
-  if (cluster) return readClusterOf(cluster, reader, cwd, choice);
-  const files = entries(dir)
-    .filter((name) => name.endsWith('.fw'))
-    .map((name) => join(dir, name))
-    .filter(isFile);
-  const { sources, unknown } = clusterSources(undefined, files, reader, cwd);
-  const world = chosenTopology(undefined, dir, choice, reader, cwd);
-  return { model: buildClusterModel({ ...sources, ...world }), unknown };
+  const { sources, unknown } = readClusterFolderSources(dir, reader, cwd, choice);
+  return { model: buildClusterModel(sources), unknown };
 }

@@ -6,6 +6,8 @@ export const ExitCode = {
   Findings: 1,
   /** Bad usage, unreadable input, or an internal error. */
   Usage: 2,
+  /** plan --detailed-exitcode: there are changes, and they can be pushed (Terraform's 2). */
+  Changes: 2,
 } as const;
 
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

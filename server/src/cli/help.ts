@@ -9,6 +9,7 @@ Usage:
   pvefw simulate DIR --from ZONE|IP --to ZONE|IP [--proto P] [--dport N] [--sport N]
                  [--source IP] [--dest IP] [--topology FILE|default] [--backend iptables|nftables]
   pvefw test DIR... [--topology FILE|default] [--id NAME] [--backend iptables|nftables]
+  pvefw explain [--dir DIR] [--node NODE] [--file FILE|-] [LOGLINE...]
   pvefw trust|pull|plan|push ...   (a live cluster; see 'pvefw help pull')
   pvefw check --help   (also: simulate --help, test --help)
   pvefw --help

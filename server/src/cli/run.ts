@@ -2,6 +2,7 @@ import { parseArgs } from './args';
 import { runCheck } from './check';
 import { CliError } from './errors';
 import { ExitCode } from './exit-codes';
+import { EXPLAIN_HELP, runExplain } from './explain';
 import { CHECK_HELP, MAIN_HELP, packageVersion } from './help';
 import type { CliIo } from './io';
 import { oneLine, terminalIo } from './terminal-text';
@@ -24,9 +25,13 @@ export function runCli(argv: readonly string[], rawIo: CliIo): ExitCode {
     switch (invocation.command) {
       case 'help':
         io.out(
-          { main: MAIN_HELP, check: CHECK_HELP, simulate: SIMULATE_HELP, test: TEST_HELP }[
-            invocation.topic
-          ],
+          {
+            main: MAIN_HELP,
+            check: CHECK_HELP,
+            simulate: SIMULATE_HELP,
+            test: TEST_HELP,
+            explain: EXPLAIN_HELP,
+          }[invocation.topic],
         );
         return ExitCode.Ok;
       case 'version':
@@ -38,6 +43,8 @@ export function runCli(argv: readonly string[], rawIo: CliIo): ExitCode {
         return runSimulate(invocation.args, io);
       case 'test':
         return runTest(invocation.args, io);
+      case 'explain':
+        return runExplain(invocation.args, io);
     }
   } catch (error) {
     return reportError(error, argv, io);
@@ -79,7 +86,7 @@ export async function runCliAsync(
 function reportError(error: unknown, argv: readonly string[], io: CliIo): ExitCode {
   if (error instanceof CliError) {
     const command = argv[0] ?? '';
-    const help = ['check', 'simulate', 'test', ...SYNC_COMMANDS].includes(command)
+    const help = ['check', 'simulate', 'test', 'explain', ...SYNC_COMMANDS].includes(command)
       ? `pvefw ${command} --help`
       : 'pvefw --help';
     const suffix = error.kind === 'usage' ? ` (see '${help}')` : '';

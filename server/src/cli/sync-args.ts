@@ -15,17 +15,23 @@ export interface SyncArgs {
   readonly allowLockout: boolean;
   /** trust: the fingerprint the certificate must have (checked before it is stored). */
   readonly fingerprint?: string;
+  /** plan: exit 0 without changes, 2 with changes that can be pushed, 1 when they cannot. */
+  readonly detailedExitcode: boolean;
+  /** plan: write the reviewed plan to this file (for `push FILE`). */
+  readonly out?: string;
+  /** push: a plan file written by `plan --out`: push exactly it, or refuse. */
+  readonly planFile?: string;
 }
 
 const FLAGS: Record<SyncCommand, readonly string[]> = {
   pull: ['--force'],
-  plan: [],
+  plan: ['--detailed-exitcode'],
   push: ['--force', '--yes', '--allow-lockout'],
   trust: [],
 };
 const VALUES: Record<SyncCommand, readonly string[]> = {
   pull: ['--host', '--dir', '--format'],
-  plan: ['--host', '--dir', '--format'],
+  plan: ['--host', '--dir', '--format', '--out'],
   push: ['--host', '--dir', '--format'],
   trust: ['--dir', '--fingerprint'],
 };
@@ -54,8 +60,8 @@ export function parseSyncArgs(command: SyncCommand, argv: readonly string[]): Sy
   const format = values['--format'] ?? 'text';
   if (format !== 'text' && format !== 'json')
     throw usageError(`invalid --format '${format}' (expected text or json)`);
-  if (command === 'trust' ? positional.length > 1 : positional.length > 0)
-    throw usageError(`unexpected argument '${positional[command === 'trust' ? 1 : 0]}'`);
+  const allowed = command === 'trust' || command === 'push' ? 1 : 0;
+  if (positional.length > allowed) throw usageError(`unexpected argument '${positional[allowed]}'`);
   const host = command === 'trust' ? positional[0] : values['--host'];
   return {
     command,
@@ -63,6 +69,9 @@ export function parseSyncArgs(command: SyncCommand, argv: readonly string[]): Sy
     force: flags.has('--force'),
     yes: flags.has('--yes'),
     allowLockout: flags.has('--allow-lockout'),
+    detailedExitcode: flags.has('--detailed-exitcode'),
+    ...(values['--out'] !== undefined ? { out: values['--out'] } : {}),
+    ...(command === 'push' && positional[0] !== undefined ? { planFile: positional[0] } : {}),
     ...(values['--dir'] !== undefined ? { dir: values['--dir'] } : {}),
     ...(host !== undefined ? { host } : {}),
     ...(values['--fingerprint'] !== undefined ? { fingerprint: values['--fingerprint'] } : {}),

@@ -31,19 +31,26 @@ A pull refuses to overwrite changes that are not on the cluster yet; --force ove
 The host comes from --host or .pvefw.json. ${TOKEN}
 `;
 
-export const PLAN_HELP = `Usage: pvefw plan [--host URL] [--dir DIR] [--format text|json]
+export const PLAN_HELP = `Usage: pvefw plan [--host URL] [--dir DIR] [--format text|json] [--out FILE]
+                  [--detailed-exitcode]
 
 Compares DIR with the live cluster and prints the API calls a push would make, in order:
 aliases, ipset entries (added and removed one by one), security groups, rules (created
 disabled, moved into place, then enabled; identified by content, not position), options, and
 removals last. Warns when the cluster changed since the last pull and lists anything Proxmox
-would refuse. Nothing is changed.
+would refuse, and says first what push would refuse: a configuration that cuts this machine off
+port 8006 of a node (which node, which address, because of which line, and the fix). Nothing is
+changed.
 
-Exit codes: 0 the plan can be pushed (with or without changes), 1 it cannot (problems),
-2 bad usage, configuration or connection. ${TOKEN}
+  --out FILE           also write the plan to FILE: 'pvefw push FILE' pushes exactly it
+  --detailed-exitcode  0 no changes, 2 changes that can be pushed, 1 they cannot (for
+                       scheduled drift checks)
+
+Exit codes: 0 the plan can be pushed (with or without changes), 1 it cannot (problems, a
+lock-out), 2 bad usage, configuration or connection (with --detailed-exitcode: changes). ${TOKEN}
 `;
 
-export const PUSH_HELP = `Usage: pvefw push [--host URL] [--dir DIR] [--yes] [--force] [--allow-lockout]
+export const PUSH_HELP = `Usage: pvefw push [--host URL] [--dir DIR] [--yes] [--force] [--allow-lockout] [PLANFILE]
 
 Makes the cluster hold DIR: plans as 'pvefw plan' does, asks for confirmation (or --yes),
 then makes the calls one by one, each with the digest Proxmox will compute at that moment.
@@ -54,6 +61,8 @@ Afterwards the cluster is read back and the push is only reported complete if it
   --yes            do not ask (needed when stdin is not a terminal)
   --force          push although the cluster changed since the last pull (undoing that change)
   --allow-lockout  push although this machine would lose access to port 8006 of a node
+  PLANFILE         a plan written by 'pvefw plan --out': pushed without asking, exactly as
+                   reviewed, or refused if the cluster or the workspace changed since
 
 Exit codes: 0 pushed (or nothing to do), 1 refused or stopped, 2 bad usage, configuration or
 connection. ${TOKEN}

@@ -8,6 +8,8 @@ import { planWorkspace } from '../cluster/plan-workspace';
 import { pull } from '../cluster/pull';
 import { pushWorkspace } from '../cluster/push-workspace';
 import { ExitCode } from './exit-codes';
+import { readSavedPlan, savedPlanOf, writeSavedPlan } from '../cluster/saved-plan';
+import { readInputFile } from './sources';
 import type { CliIo } from './io';
 import { jsonText, oneLine } from './terminal-text';
 import type { SyncArgs } from './sync-args';
@@ -65,16 +67,36 @@ async function run(args: SyncArgs, io: CliIo, ask: Ask): Promise<ExitCode> {
       const planned = await planWorkspace(root, client, nodes);
       if (args.format === 'json') json(planJson(target.baseUrl, planned));
       else io.out(planText(target.baseUrl, planned));
-      return planned.local.problems.length + planned.plan.problems.length > 0
-        ? ExitCode.Findings
-        : ExitCode.Ok;
+      if (args.out !== undefined) {
+        writeSavedPlan(resolve(io.cwd, args.out), savedPlanOf(client.host, planned));
+        if (args.format !== 'json')
+          io.err(
+            `pvefw: plan written to ${args.out}; 'pvefw push ${args.out}' pushes exactly it\n`,
+          );
+      }
+      // Problems, and a lock-out push would refuse: the plan cannot be pushed as it is.
+      const blocked =
+        planned.local.problems.length + planned.plan.problems.length > 0 ||
+        (planned.lockout.checked && planned.lockout.lockedOut.length > 0);
+      if (blocked) return ExitCode.Findings;
+      if (args.detailedExitcode && planned.plan.operations.length > 0) return ExitCode.Changes;
+      return ExitCode.Ok;
     }
+    const reviewed =
+      args.planFile === undefined
+        ? undefined
+        : readSavedPlan(
+            args.planFile,
+            readInputFile(resolve(io.cwd, args.planFile), args.planFile),
+          );
     const report = await pushWorkspace(root, client, {
       ...nodes,
       force: args.force,
       allowLockout: args.allowLockout,
+      ...(reviewed ? { reviewed } : {}),
       confirm: async (planned) => {
-        if (args.yes) return true;
+        // A saved plan was reviewed already: push applies it as it is, or refuses.
+        if (args.yes || reviewed) return true;
         if (!ask)
           throw new ClusterError(
             'config',

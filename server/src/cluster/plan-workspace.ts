@@ -4,7 +4,8 @@ import type { FirewallState } from '../core/plan/firewall-state';
 import { EMPTY_DIGEST } from '../core/plan/digest';
 import { allDigests } from '../core/plan/lists';
 import { planPush, type PushPlan } from '../core/plan/plan-push';
-import type { ImpactAnalyzer } from '../core/plan/impact';
+import type { ImpactAnalyzer, LockoutCheck, LockoutVerdict } from '../core/plan/impact';
+import { checkLockout } from '../core/plan/lockout-check';
 import { analyseImpact } from '../core/plan/impact-analysis';
 import type { PveClient } from './client';
 import { fetchCluster, type ClusterSnapshot } from './fetch-state';
@@ -19,6 +20,20 @@ export interface WorkspacePlan {
   readonly remoteChanged: readonly string[];
   /** False before the first pull: nothing to compare the cluster with. */
   readonly pulled: boolean;
+  /** Would the pushed configuration cut this machine off a node's web UI? Push refuses then. */
+  readonly lockout: LockoutVerdict;
+  /** The address the lock-out check protects (this machine, as the cluster sees it). */
+  readonly clientAddress: string;
+}
+
+export interface PlanOptions {
+  readonly nodes?: readonly string[];
+  readonly signal?: AbortSignal;
+  readonly impact?: ImpactAnalyzer;
+  /** The address the cluster sees this machine as (default: the local end of the connection). */
+  readonly clientAddress?: string;
+  /** The lock-out check (default: the packet evaluator's, core/plan/lockout-check.ts). */
+  readonly lockoutCheck?: LockoutCheck;
 }
 
 /** Keeps only the host.fw files of `nodes` (the workspace's `nodes` setting), when given. */
@@ -38,7 +53,7 @@ export function restrictNodes(
 export async function planWorkspace(
   root: string,
   client: PveClient,
-  options: { nodes?: readonly string[]; signal?: AbortSignal; impact?: ImpactAnalyzer } = {},
+  options: PlanOptions = {},
 ): Promise<WorkspacePlan> {
   const fetched = await fetchCluster(client, options.signal);
   const snapshot = { ...fetched, state: restrictNodes(fetched.state, options.nodes) };
@@ -58,11 +73,41 @@ export async function planWorkspace(
     ((before: FirewallState, after: FirewallState) =>
       analyseImpact(before, after, snapshot.topology));
   const plan = planPush(localState, snapshot.state, { impact });
+  // Plan and push give one verdict: push refuses exactly what the plan says it would lock out.
+  const clientAddress = options.clientAddress ?? client.localAddress ?? '';
+  const lockout = (options.lockoutCheck ?? checkLockout)(plan.target, {
+    topology: snapshot.topology,
+    before: snapshot.state,
+    clientAddress,
+    nodeAddresses: snapshot.topology.nodes.flatMap((n) =>
+      [n.address, ...(n.addresses ?? []).map((a) => a.split('/')[0])]
+        .filter((a): a is string => !!a)
+        .map((address) => ({ node: n.name, address })),
+    ),
+  });
   return {
     plan,
     snapshot,
     local: { ...local, state: localState },
     remoteChanged,
     pulled: base !== undefined,
+    lockout,
+    clientAddress,
   };
+}
+
+/**
+ * The lock-out, as plan and push say it: which address loses which node's port 8006, because
+ * of which line, and the fix. Undefined when nothing is cut.
+ */
+export function lockoutText(planned: WorkspacePlan): string | undefined {
+  const { lockout, clientAddress } = planned;
+  if (!lockout.checked || lockout.lockedOut.length === 0) return undefined;
+  const cut = lockout.lockedOut
+    .map((l) => `${l.node} (${l.address})${l.cause ? ` because of ${l.cause}` : ''}`)
+    .join(', ');
+  return (
+    `the new configuration would cut this machine (${clientAddress}) off port 8006 of ${cut}; ` +
+    `fix: accept it first, e.g. 'IN ACCEPT -source ${clientAddress} -p tcp -dport 8006' at the top of [RULES] in firewall/cluster.fw`
+  );
 }

@@ -2,15 +2,15 @@
 // cluster since the last pull, a lock-out), run the calls, read the cluster back to prove it
 // now holds the workspace, and record that as the new pulled state.
 import type { LockoutCheck, LockoutVerdict } from '../core/plan/impact';
-import { checkLockout } from '../core/plan/lockout-check';
 import { planPush } from '../core/plan/plan-push';
 import type { Operation } from '../core/plan/operations';
 import type { PveClient } from './client';
 import { fetchCluster } from './fetch-state';
-import { planWorkspace, restrictNodes, type WorkspacePlan } from './plan-workspace';
+import { lockoutText, planWorkspace, restrictNodes, type WorkspacePlan } from './plan-workspace';
 import { pulledState } from './pull';
 import { executePlan, type ExecutionReport, type PushProgress } from './push';
 import { ClusterError } from './errors';
+import { reviewedPlanMismatch, type SavedPlan } from './saved-plan';
 import { readState, recordApplied, writeState } from './workspace';
 
 export interface PushOptions {
@@ -26,6 +26,8 @@ export interface PushOptions {
   readonly onProgress?: (progress: PushProgress) => void;
   /** Called with the plan before any write; returning false cancels (the editor's confirmation). */
   readonly confirm?: (plan: WorkspacePlan) => Promise<boolean>;
+  /** A reviewed plan (`plan --out`): push goes ahead only if the plan made now is exactly it. */
+  readonly reviewed?: SavedPlan;
 }
 
 export type PushOutcome =
@@ -57,20 +59,10 @@ export async function pushWorkspace(
   const planned = await planWorkspace(root, client, {
     ...(options.nodes ? { nodes: options.nodes } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.clientAddress ? { clientAddress: options.clientAddress } : {}),
+    ...(options.lockoutCheck ? { lockoutCheck: options.lockoutCheck } : {}),
   });
-  const { plan } = planned;
-  // The packet evaluator decides whether the new configuration still lets this machine reach
-  // port 8006 of every node.
-  const lockout = (options.lockoutCheck ?? checkLockout)(plan.target, {
-    topology: planned.snapshot.topology,
-    before: planned.snapshot.state,
-    clientAddress: options.clientAddress ?? client.localAddress ?? '',
-    nodeAddresses: planned.snapshot.topology.nodes.flatMap((n) =>
-      [n.address, ...(n.addresses ?? []).map((a) => a.split('/')[0])]
-        .filter((a): a is string => !!a)
-        .map((address) => ({ node: n.name, address })),
-    ),
-  });
+  const { plan, lockout } = planned;
   const report = (outcome: PushOutcome, extra: Partial<PushReport> = {}): PushReport => ({
     outcome,
     planned,
@@ -78,6 +70,8 @@ export async function pushWorkspace(
     calls: { ...client.stats },
     ...extra,
   });
+  const mismatch = options.reviewed && reviewedPlanMismatch(options.reviewed, client.host, planned);
+  if (mismatch) return report('refused', { reason: mismatch });
   const problems = [...planned.local.problems, ...plan.problems];
   if (problems.length > 0)
     return report('refused', { reason: problems.map((p) => p.message).join('\n') });
@@ -90,9 +84,8 @@ export async function pushWorkspace(
     });
   }
   if (lockout.checked && lockout.lockedOut.length > 0 && !options.allowLockout) {
-    const cut = lockout.lockedOut.map((l) => `${l.node} (${l.address})`).join(', ');
     return report('refused', {
-      reason: `the new configuration would cut this machine off port 8006 of ${cut}; push with --allow-lockout if that is intended`,
+      reason: `${lockoutText(planned)}; push with --allow-lockout if that is intended`,
     });
   }
   if (options.confirm && !(await options.confirm(planned))) return report('cancelled');

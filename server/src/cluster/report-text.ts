@@ -1,7 +1,8 @@
 // What plan and push report (the CLI prints it, the editor shows it): the calls in order, problems, warnings, and after a push exactly
 // what was applied and what was not. JSON output carries the same facts for scripts.
+import type { ImpactSummary } from '../core/plan/impact';
 import type { Operation } from '../core/plan/operations';
-import type { WorkspacePlan } from './plan-workspace';
+import { lockoutText, type WorkspacePlan } from './plan-workspace';
 import type { PushReport } from './push-workspace';
 
 function line(op: Operation, index: number): string {
@@ -30,6 +31,30 @@ function noteLines(planned: WorkspacePlan): string {
   return text;
 }
 
+/** The lock-out check's answer, as plan shows it before push would refuse. */
+function lockoutLines(planned: WorkspacePlan): string {
+  const { lockout } = planned;
+  if (!lockout.checked) return `note: the lock-out check could not run: ${lockout.reason}\n`;
+  const text = lockoutText(planned);
+  if (text) return `refused at push: ${text} (push --allow-lockout overrides)\n`;
+  const nodes = [...new Set(planned.snapshot.topology.nodes.map((n) => n.name))];
+  return nodes.length > 0 && planned.plan.operations.length > 0
+    ? `lock-out check: this machine (${planned.clientAddress}) keeps port 8006 of ${nodes.join(', ')}\n`
+    : '';
+}
+
+function impactLines(impact: ImpactSummary | undefined, changes: boolean): string {
+  if (!impact) return changes ? 'impact: not computed\n' : '';
+  const lines = impact.changes.map(
+    (c) =>
+      `impact: ${c.where}: ${c.flow}: ${c.before} → ${c.after}\n` +
+      (c.example ? `        e.g. ${c.example}\n` : ''),
+  );
+  for (const note of impact.notes ?? []) lines.push(`impact: ${note}\n`);
+  if (lines.length === 0 && changes) lines.push('impact: no flow gets another verdict\n');
+  return lines.join('');
+}
+
 export function planText(host: string, planned: WorkspacePlan): string {
   const ops = planned.plan.operations;
   let text =
@@ -38,14 +63,8 @@ export function planText(host: string, planned: WorkspacePlan): string {
       : `Plan: ${ops.length} calls to ${host}\n`;
   ops.forEach((op, i) => (text += line(op, i)));
   text += noteLines(planned);
-  // Where the packet evaluator's verdict changes (issue 3) will be listed once it exists.
-  text += planned.plan.impact
-    ? planned.plan.impact.changes
-        .map((c) => `impact: ${c.where}: ${c.flow}: ${c.before} -> ${c.after}\n`)
-        .join('') + (planned.plan.impact.notes ?? []).map((n) => `impact: note: ${n}\n`).join('')
-    : ops.length > 0
-      ? `impact: which flows change verdict is not computed yet (needs the packet evaluator)\n`
-      : '';
+  text += lockoutLines(planned);
+  text += impactLines(planned.plan.impact, ops.length > 0);
   return text;
 }
 
@@ -74,6 +93,8 @@ export function planJson(host: string, planned: WorkspacePlan): object {
     remoteChanged: planned.remoteChanged,
     pulled: planned.pulled,
     impact: planned.plan.impact ?? null,
+    lockout: planned.lockout,
+    clientAddress: planned.clientAddress,
   };
 }
 

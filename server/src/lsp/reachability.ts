@@ -6,12 +6,9 @@
 import {
   AnalysisCancelled,
   checkReachabilityAsync,
-  clusterSourcesOf,
-  readTopology,
   ReachabilityMemo,
   buildClusterModel,
   type ClusterModel,
-  type ClusterSources,
   type Finding,
   type HoverSectionProvider,
 } from '../core/index';
@@ -19,10 +16,11 @@ import { checkBackends } from '../core/checks/check-backends';
 import { nftLineHover, nftLinesOf, type NftLines } from '../core/nftables/line-rules';
 import type { FirewallBackend } from '../core/model/cluster-model';
 import { Carry } from './carry-findings';
+import { workspaceClusterSources } from './cluster-sources';
 import type { ClusterKeys, WorkspaceClusters } from './clusters';
 import type { Logger } from './guard';
 import type { WorkspaceSnapshots } from './snapshot';
-import { corePathOf, fileKindOf } from './uris';
+import { corePathOf } from './uris';
 import type { FileKey } from './uris';
 import type { WorkspaceState } from './workspace-state';
 
@@ -199,35 +197,17 @@ export class ReachabilityService {
 
   /** The cluster model of a group, its files served from the snapshot cache (never parsed again). */
   private modelOf(group: Group): { model: ClusterModel; problem?: Finding } | undefined {
-    const byPath = new Map<string, FileKey>();
-    for (const key of [group.cluster, ...group.members]) byPath.set(corePathOf(key), key);
-    const read = (path: string): { path: string; text: string } => ({
-      path,
-      text: this.state.snapshot(byPath.get(path)!)?.text ?? '',
-    });
-    if (!this.state.snapshot(group.cluster)) return undefined;
-    const { sources } = clusterSourcesOf([...byPath.keys()], read, {
-      kindOf: (path) => fileKindOf(byPath.get(path)!),
-    });
-    let world: Pick<ClusterSources, 'topology' | 'world'> = { world: 'assumed' };
-    let problem: Finding | undefined;
-    if (group.topology) {
-      const path = corePathOf(group.topology);
-      try {
-        const text = this.state.snapshot(group.topology)?.text ?? '';
-        world = { topology: { path, topology: readTopology(JSON.parse(text)) } };
-      } catch (error) {
-        problem = topologyProblem(
-          path.slice(path.lastIndexOf('/') + 1),
-          error instanceof Error ? error.message : String(error),
-        );
-      }
-    }
+    const found = workspaceClusterSources(this.state, group);
+    if (!found) return undefined;
     const model = buildClusterModel(
-      { ...sources, ...world, defaultBackend: this.backend() },
-      this.snapshots.loader(byPath),
+      { ...found.sources, defaultBackend: this.backend() },
+      this.snapshots.loader(found.keyOf),
     );
-    return { model, ...(problem ? { problem } : {}) };
+    const problem = found.topologyProblem;
+    return {
+      model,
+      ...(problem ? { problem: topologyProblem(problem.file, problem.reason) } : {}),
+    };
   }
 
   private backend(): FirewallBackend {

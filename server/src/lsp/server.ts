@@ -20,7 +20,9 @@ import { registerFolding } from './features/folding';
 import { registerFormatting } from './features/formatting';
 import { registerHighlights } from './features/highlights';
 import { registerHover } from './features/hover';
-import { registerNormalise } from './features/normalise';
+import { NORMALISE_COMMAND, normaliseCommand } from './features/normalise';
+import { registerCommands, type CommandHandler } from './features/commands';
+import { EXPLAIN_COMMAND, explainCommand } from './features/explain';
 import { registerReferences } from './features/references';
 import { registerRename } from './features/rename';
 import { registerSemanticTokens } from './features/semantic-tokens';
@@ -41,6 +43,7 @@ function registerEditorFeatures(
   analyzer: Analyzer,
   support: ClientSupport,
   reachability: ReachabilityService,
+  workspace: { readonly state: WorkspaceState; readonly clusters: WorkspaceClusters },
 ): void {
   registerCompletion(ctx);
   registerHover(ctx, [reachability.hoverProvider]);
@@ -53,7 +56,13 @@ function registerEditorFeatures(
   registerSemanticTokens(ctx);
   registerFormatting(ctx);
   registerCodeActions(ctx, (key) => analyzer.analyse(key)?.findings ?? []);
-  registerNormalise(ctx, support.applyEdit);
+  registerCommands(
+    ctx,
+    new Map<string, CommandHandler>([
+      [NORMALISE_COMMAND, normaliseCommand(ctx, support.applyEdit)],
+      [EXPLAIN_COMMAND, (args) => explainCommand(workspace.state, workspace.clusters, args)],
+    ]),
+  );
 }
 
 export function startServer(connection: Connection): Logger {
@@ -109,6 +118,7 @@ export function startServer(connection: Connection): Logger {
           analyzer,
           support,
           reachability,
+          { state, clusters },
         );
         state.documents.listen(connection);
         services = {

@@ -4,17 +4,19 @@ import type { PulledTopology } from './topology';
 
 /** One flow (per host or guest) whose verdict differs between the cluster now and after a push. */
 export interface FlowChange {
-  /** `host <node>`, `guest <vmid> net<N>` or `vnet <name> (<node>)`. */
+  /** `host <node>`, `guest <vmid> net<N>`, or (proxmox-firewall) `vnet <name> on <node>`. */
   readonly where: string;
-  /** The packets, e.g. `IN tcp from 192.0.2.0/24 to port 22`. */
+  /** The packets as a class, e.g. `inbound tcp port 22 to pve1 from anywhere except +admins`. */
   readonly flow: string;
   readonly before: 'ACCEPT' | 'DROP' | 'REJECT';
   readonly after: 'ACCEPT' | 'DROP' | 'REJECT';
+  /** One packet of the flow, as proof: `IPv4 tcp 192.0.2.1:40000 → 10.0.0.11:8006`. */
+  readonly example?: string;
 }
 
 export interface ImpactSummary {
   readonly changes: readonly FlowChange[];
-  /** What the comparison could not say as a flow (a node whose update would fail, …). */
+  /** What the list leaves out or could not compare, for people. */
   readonly notes?: readonly string[];
 }
 
@@ -32,11 +34,19 @@ export interface LockoutQuestion {
   readonly before?: FirewallState;
 }
 
+/** A node address the new configuration would cut this machine off, and what would do it. */
+export interface LockedOut {
+  readonly node: string;
+  readonly address: string;
+  /** The rule that would decide, as a person reads it (`firewall/cluster.fw line 7`, the policy…). */
+  readonly cause?: string;
+}
+
 export type LockoutVerdict =
   | { readonly checked: false; readonly reason: string }
   | {
       readonly checked: true;
-      readonly lockedOut: readonly { readonly node: string; readonly address: string }[];
+      readonly lockedOut: readonly LockedOut[];
     };
 
 /**

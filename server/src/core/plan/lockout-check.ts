@@ -4,14 +4,15 @@
 // through them by the simulator.
 import { compileRuleset } from '../compile/compile-ruleset';
 import { compileInputFor } from '../compile/node-input';
-import type { ClusterModel } from '../model/cluster-model';
+import { modelFiles, type ClusterModel } from '../model/cluster-model';
 import { clusterModelOfTexts } from '../model/cluster-sources';
 import type { Topology } from '../model/topology';
 import { buildNodeRuleset } from '../nftables/ruleset';
 import { simulateNft } from '../nftables/simulate-nft';
 import { prepareSimulation, simulatePacket } from '../simulate/simulate';
 import { formatFirewallState, type FirewallState } from './firewall-state';
-import type { LockoutCheck, LockoutVerdict } from './impact';
+import { decidingRule, deciderText, type Decider } from '../simulate/decider';
+import type { LockedOut, LockoutCheck, LockoutVerdict } from './impact';
 import { ipv4Network, type PulledTopology } from './topology';
 
 /** The world seen from `node` when `address` of it is probed: its local network is that address's. */
@@ -31,6 +32,11 @@ function probed(node: string, address: string, pulled: PulledTopology | undefine
 
 type Verdict = 'ACCEPT' | 'DROP' | 'REJECT' | 'off';
 
+interface Answer {
+  readonly verdict: Verdict;
+  readonly cause?: string;
+}
+
 /** The verdict for TCP 8006 from `client` to `address` of `node`, in the cluster `model`. */
 function webUiVerdict(
   model: ClusterModel,
@@ -38,19 +44,42 @@ function webUiVerdict(
   address: string,
   client: string,
   pulled: PulledTopology | undefined,
-): Verdict {
+): Answer {
   const found = model.nodes.find((n) => n.name === node);
   if (found?.backend === 'proxmox-firewall')
-    return nftWebUiVerdict(model, node, address, client, pulled);
+    return { verdict: nftWebUiVerdict(model, node, address, client, pulled) };
   const input = compileInputFor(model, node, {
     hostOnly: true,
     topology: probed(node, address, pulled),
   });
   const compiled = compileRuleset(input);
   // With the cluster firewall off nothing is filtered.
-  if (!compiled.enabled) return 'off';
-  return simulatePacket(prepareSimulation(compiled), input.topology, webUiRequest(client, address))
-    .verdict;
+  if (!compiled.enabled) return { verdict: 'off' };
+  const result = simulatePacket(
+    prepareSimulation(compiled),
+    input.topology,
+    webUiRequest(client, address),
+  );
+  return { verdict: result.verdict, cause: causeOf(decidingRule(result), model) };
+}
+
+/** What decided, in words a person can act on: the rule's line, or the policy and where it is set. */
+function causeOf(decider: Decider | undefined, model: ClusterModel): string {
+  // The model's texts are the files as Proxmox would write them after the push, not the user's:
+  // name the rule by what it says, which is the same in both.
+  const origin = decider?.origin;
+  if (origin) {
+    const file = modelFiles(model).find((f) => f.path === origin.path);
+    const rule = file?.text.slice(origin.span.start, origin.span.end);
+    return rule ? `the rule '${rule}' in ${origin.path}` : deciderText(decider);
+  }
+  if (decider?.builtin?.startsWith('policy ')) {
+    const policy = model.cluster?.load.config.options.get('policy_in')?.value;
+    return policy !== undefined
+      ? `the default policy (policy_in: ${policy} in ${model.cluster!.path})`
+      : `the default policy (policy_in is DROP unless cluster.fw sets it)`;
+  }
+  return deciderText(decider);
 }
 
 /** TCP 8006 from the pushing machine to one address of a node. */
@@ -117,7 +146,7 @@ export const checkLockout: LockoutCheck = (after, question): LockoutVerdict => {
   }
   const now = modelOf(after, question.topology);
   const was = question.before ? modelOf(question.before, question.topology) : undefined;
-  const lockedOut: { node: string; address: string }[] = [];
+  const lockedOut: LockedOut[] = [];
   const undecided: string[] = [];
   const seen = new Set<string>();
   try {
@@ -125,18 +154,20 @@ export const checkLockout: LockoutCheck = (after, question): LockoutVerdict => {
       if (seen.has(`${node} ${address}`)) continue;
       seen.add(`${node} ${address}`);
       const reachable = (v: Verdict): boolean => v === 'ACCEPT' || v === 'off';
-      if (reachable(webUiVerdict(now, node, address, question.clientAddress, question.topology)))
-        continue;
+      const answer = webUiVerdict(now, node, address, question.clientAddress, question.topology);
+      if (reachable(answer.verdict)) continue;
       // We are talking to the API right now: if the current rules seem to block us too, we
       // reach it some way the files do not show (a proxy, another path), and cannot judge.
       if (
         was &&
-        !reachable(webUiVerdict(was, node, address, question.clientAddress, question.topology))
+        !reachable(
+          webUiVerdict(was, node, address, question.clientAddress, question.topology).verdict,
+        )
       ) {
         undecided.push(`${node} (${address})`);
         continue;
       }
-      lockedOut.push({ node, address });
+      lockedOut.push({ node, address, ...(answer.cause ? { cause: answer.cause } : {}) });
     }
   } catch (error) {
     return {

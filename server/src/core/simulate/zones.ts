@@ -61,8 +61,8 @@ export function resolveZone(zone: string, topology: Topology): Endpoint {
   if (zone === 'host') return { type: 'host' };
   if (zone === 'outside') return { type: 'bport', bridge: 'vmbr0', iface: 'eth0' };
   if (zone === 'nfvm') return { type: 'bport', bridge: 'vmbr0', iface: 'tapXYZ' };
-  const ct = /^ct([0-9]+)$/.exec(zone);
-  if (ct) return guestEndpoint(topology, 'ct', Number(ct[1]), 0);
+  const ct = /^ct([0-9]+)(?:i([0-9]+))?$/.exec(zone);
+  if (ct) return guestEndpoint(topology, 'ct', Number(ct[1]), Number(ct[2] ?? 0));
   const vm = /^vm([0-9]+)(?:i([0-9]+))?$/.exec(zone);
   if (vm) return guestEndpoint(topology, 'vm', Number(vm[1]), Number(vm[2] ?? 0));
   const port = BRIDGE_PORT.exec(zone);

@@ -5,7 +5,7 @@
 import type { TextEdit, WorkspaceEdit } from 'vscode-languageserver/node';
 import { normaliseFile } from '../../core/index';
 import { background } from '../guard';
-import { handler, locate, rangeOf } from './context';
+import { locate, rangeOf } from './context';
 import type { FeatureContext } from './context';
 
 export const NORMALISE_COMMAND = 'pvefw.normalise';
@@ -53,17 +53,10 @@ function normalise(
   };
 }
 
-export function registerNormalise(ctx: FeatureContext, applyEdit: boolean): void {
-  ctx.connection.onExecuteCommand(
-    handler(
-      ctx,
-      'workspace/executeCommand',
-      (): NormaliseReply | null => null,
-      (params) => {
-        if (params.command !== NORMALISE_COMMAND) return null;
-        const [uri, options] = (params.arguments ?? []) as unknown[];
-        return normalise(ctx, uri, options, applyEdit);
-      },
-    ),
-  );
+/** The `pvefw.normalise` command, for the command registry (features/commands.ts). */
+export function normaliseCommand(
+  ctx: FeatureContext,
+  applyEdit: boolean,
+): (args: readonly unknown[]) => NormaliseReply {
+  return (args) => normalise(ctx, args[0], args[1], applyEdit);
 }

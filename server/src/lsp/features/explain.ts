@@ -1,0 +1,45 @@
+// workspace/executeCommand `pvefw.explain` [{ text, uri?, node? }]: pve-firewall log lines
+// explained against the cluster of `uri` (else the workspace's only cluster), as
+// `pvefw explain` does: the rule that decided, the path, the smallest edit that turns it around.
+import { explainLogLines } from '../../core/explain/explain';
+import { explanationText } from '../../core/explain/format';
+import { buildClusterModel } from '../../core/index';
+import { workspaceClusterSources } from '../cluster-sources';
+import type { WorkspaceClusters } from '../clusters';
+import { fileKey } from '../uris';
+import type { WorkspaceState } from '../workspace-state';
+
+export const EXPLAIN_COMMAND = 'pvefw.explain';
+
+export interface ExplainReply {
+  readonly text?: string;
+  readonly error?: string;
+}
+
+export function explainCommand(
+  state: WorkspaceState,
+  clusters: WorkspaceClusters,
+  args: readonly unknown[],
+): ExplainReply {
+  const request = (args[0] ?? {}) as { text?: unknown; uri?: unknown; node?: unknown };
+  if (typeof request.text !== 'string' || request.text.trim() === '')
+    return { error: 'no log lines to explain (select them, or copy them to the clipboard)' };
+  const all = clusters.all();
+  const chosen =
+    typeof request.uri === 'string' ? clusters.groupOf(fileKey(request.uri)) : undefined;
+  const group = chosen ?? (all.length === 1 ? all[0] : undefined);
+  if (!group)
+    return {
+      error:
+        all.length === 0
+          ? 'the workspace has no cluster.fw'
+          : 'the workspace has several clusters: open a file of the one that logged the lines',
+    };
+  const found = workspaceClusterSources(state, group);
+  if (!found) return { error: 'the cluster.fw of this workspace cannot be read' };
+  const node = typeof request.node === 'string' ? request.node : undefined;
+  // Built once here only to name the node the lines are explained on.
+  const local = buildClusterModel(found.sources).localNode;
+  const explained = explainLogLines(found.sources, request.text.split('\n'), node);
+  return { text: `Explained on node ${node ?? local}.\n\n${explanationText(explained)}` };
+}
