@@ -246,3 +246,53 @@ test('protection_synflood: 1 drops every new connection that the fixed chains do
     SKIP_KERNEL === false,
   );
 });
+
+test('nf_conntrack_helpers: ftp accepts new connections to TCP 21 from anywhere, before any user rule (kernel-checked)', () => {
+  const model = nftModel(
+    '[OPTIONS]\nenable: 1\n\n[RULES]\nIN DROP\n',
+    '[OPTIONS]\nnftables: 1\nnf_conntrack_helpers: ftp\n',
+  );
+  check(
+    model,
+    [
+      { name: 'ftp', family: 4, proto: 'tcp', dport: 21, verdict: 'ACCEPT' },
+      { name: 'ftp6', family: 6, proto: 'tcp', dport: 21, verdict: 'ACCEPT' },
+      { name: 'other', family: 4, proto: 'tcp', dport: 2121, verdict: 'DROP' },
+    ],
+    SKIP_KERNEL === false,
+  );
+});
+
+test("a VNet firewall also filters traffic to the node over the VNet, before the node's own chains (kernel-checked)", () => {
+  // The node's interface in the namespace is vmbr0: a VNet of that name gets its inet chain
+  // through host-bridge-input (priority filter - 1), ahead of input.
+  const model = buildClusterModel({
+    cluster: {
+      path: 'firewall/cluster.fw',
+      text: '[OPTIONS]\nenable: 1\n\n[RULES]\nIN ACCEPT -p tcp\n',
+    },
+    hosts: [{ node: 'pve', file: { path: 'nodes/pve/host.fw', text: '[OPTIONS]\nnftables: 1\n' } }],
+    vnets: [
+      {
+        name: 'vmbr0',
+        file: {
+          path: 'sdn/firewall/vmbr0.fw',
+          text: '[OPTIONS]\nenable: 1\n\n[RULES]\nFORWARD DROP -p tcp -dport 80\n',
+        },
+      },
+    ],
+    topology: {
+      path: 'topology.json',
+      topology: { localNode: 'pve', nodes: [{ name: 'pve', address: '172.16.1.2' }], guests: [] },
+    },
+  });
+  check(
+    model,
+    [
+      { name: 'http', family: 4, proto: 'tcp', dport: 80, verdict: 'DROP' },
+      { name: 'https', family: 4, proto: 'tcp', dport: 443, verdict: 'ACCEPT' },
+      { name: 'http6', family: 6, proto: 'tcp', dport: 80, verdict: 'DROP' },
+    ],
+    SKIP_KERNEL === false,
+  );
+});

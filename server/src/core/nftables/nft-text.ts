@@ -158,18 +158,19 @@ export function nftScript(
       ranges.length > 0 ? ` elements = { ${rangeItems(ranges, family).join(', ')} };` : '';
     out.push(`  set ${set} { type ${type}; flags interval; auto-merge;${elements} }`);
   }
-  for (const [map, entries] of table.maps) {
-    const items = [...entries].map(([k, v]) => `"${k}" : ${v.kind} ${v.target}`);
-    out.push(
-      `  map ${map} { type ifname : verdict;${items.length > 0 ? ` elements = { ${items.join(', ')} };` : ''} }`,
-    );
-  }
   for (const [helper, h] of table.helpers)
     out.push(`  ct helper ${helper} { type "${h.type}" protocol ${h.protocol}; }`);
   const names = [...table.chains.keys()];
   for (const chain of names) {
     const hook = hooked.includes(chain) ? HOOKS[chain] : undefined;
     out.push(`  chain ${chain} {`, ...(hook ? [`    ${hook}`] : []), '  }');
+  }
+  // Maps after the chains their verdicts jump to.
+  for (const [map, entries] of table.maps) {
+    const items = [...entries].map(([k, v]) => `"${k}" : ${v.kind} ${v.target}`);
+    out.push(
+      `  map ${map} { type ifname : verdict;${items.length > 0 ? ` elements = { ${items.join(', ')} };` : ''} }`,
+    );
   }
   out.push('}');
   for (const chain of names)
