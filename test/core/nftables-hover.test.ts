@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildClusterModel } from '../../server/src/core';
-import { nftLineHover, nftLinesOf } from '../../server/src/core/nftables/line-rules';
+import { nftIpsetHover, nftLineHover, nftLinesOf } from '../../server/src/core/nftables/line-rules';
 
 test('hover: the nft rules a line becomes, a skipped rule, and the line the update fails on', () => {
   const cluster = [
@@ -59,4 +59,15 @@ test('hover: the nft rules a line becomes, a skipped rule, and the line the upda
     nftLineHover(fails)[0]!,
     /node pve1\) the whole update fails on this line .*group-nosuch-in/,
   );
+});
+
+test('hover on an ipset: nomatch and management as proxmox-firewall reads them, only where nodes run it', () => {
+  assert.deepEqual(nftIpsetHover('web', true, []), []);
+  const [nomatch, management] = nftIpsetHover('management', true, ['pve1']);
+  assert.match(
+    nomatch!,
+    /node pve1\): a member is an address some entry covers and no `!` entry covers/,
+  );
+  assert.match(management!, /before\*\* any host or cluster rule .* no 60000-60050/);
+  assert.equal(nftIpsetHover('management', false, ['pve1']).length, 1);
 });

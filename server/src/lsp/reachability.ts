@@ -13,7 +13,12 @@ import {
   type HoverSectionProvider,
 } from '../core/index';
 import { checkBackends } from '../core/checks/check-backends';
-import { nftLineHover, nftLinesOf, type NftLines } from '../core/nftables/line-rules';
+import {
+  nftIpsetHover,
+  nftLineHover,
+  nftLinesOf,
+  type NftLines,
+} from '../core/nftables/line-rules';
 import type { FirewallBackend } from '../core/model/cluster-model';
 import { Carry } from './carry-findings';
 import { workspaceClusterSources } from './cluster-sources';
@@ -41,6 +46,8 @@ interface GroupResult {
   readonly texts: ReadonlyMap<string, string>;
   /** What the nodes on proxmox-firewall make of each line, by core path. */
   readonly nft: NftLines;
+  /** The nodes that run proxmox-firewall. */
+  readonly nftNodes: readonly string[];
 }
 
 interface Group extends ClusterKeys {
@@ -120,11 +127,17 @@ export class ReachabilityService {
 
   /** Hover on a rule: what the analysis says about it (dead, skipped, lock-out). */
   readonly hoverProvider: HoverSectionProvider = (_ws, file, target) => {
-    if (target.kind !== 'rule') return undefined;
     const cluster = this.clusters.clusterOf(file.id);
     const group = cluster === undefined ? undefined : this.groupOf(cluster);
     const result = group && this.results.get(group.cluster);
     if (!result || result.fingerprint !== group.fingerprint) return undefined;
+    if (target.kind === 'name' && target.target.kind === 'ipset')
+      return nftIpsetHover(
+        target.target.key,
+        target.target.file.kind === 'cluster',
+        result.nftNodes,
+      );
+    if (target.kind !== 'rule') return undefined;
     const start = target.line.line.start;
     const end = start + target.line.line.content.length;
     const here = (result.findings.get(file.id) ?? []).filter(
@@ -258,6 +271,9 @@ export class ReachabilityService {
           findings,
           texts,
           nft: nftLinesOf(built.model),
+          nftNodes: built.model.nodes
+            .filter((n) => n.backend === 'proxmox-firewall')
+            .map((n) => n.name),
         });
         const changed = [group.cluster, ...group.members].filter(
           (key) =>

@@ -75,3 +75,24 @@ export function nftLineHover(nodes: ReadonlyMap<string, LineOutcome>): string[] 
       `**proxmox-firewall** (nftables, ${names.length === 1 ? 'node' : 'nodes'} ${names.join(', ')}) ${text}`,
   );
 }
+
+/**
+ * The hover sections for an ipset where nodes run proxmox-firewall: how its `!` entries work
+ * there, and what the management set does in its fixed chains.
+ */
+export function nftIpsetHover(
+  name: string,
+  inClusterFile: boolean,
+  nodes: readonly string[],
+): string[] {
+  if (nodes.length === 0) return [];
+  const who = `**proxmox-firewall** (nftables, ${nodes.length === 1 ? 'node' : 'nodes'} ${nodes.join(', ')})`;
+  const out = [
+    `${who}: a member is an address some entry covers and no \`!\` entry covers (any \`!\` entry wins, however wide); the name keeps its case.`,
+  ];
+  if (inClusterFile && name === 'management')
+    out.push(
+      `${who}: \`management\` (with \`local_network\`, or the node's own networks) may reach the node on tcp 8006, 22, 3128 and 5900-5999 **before** any host or cluster rule (default-in); there is no 60000-60050.`,
+    );
+  return out;
+}
