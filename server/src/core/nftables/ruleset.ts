@@ -137,11 +137,27 @@ function namedSdnSets(configs: readonly RustConfig[]): Set<string> {
   return names;
 }
 
+/** Builds without options, per model and node: the checks, the hover and the impact ask alike. */
+const BUILT = new WeakMap<ClusterModel, WeakMap<ClusterNode, NodeBuild>>();
+
 /** proxmox-firewall's tables on `node` of the model. */
 export function buildNodeRuleset(
   model: ClusterModel,
   node: ClusterNode,
   options: NodeBuildOptions = {},
+): NodeBuild {
+  if (Object.keys(options).length > 0) return buildUncached(model, node, options);
+  let perNode = BUILT.get(model);
+  if (!perNode) BUILT.set(model, (perNode = new WeakMap()));
+  let built = perNode.get(node);
+  if (!built) perNode.set(node, (built = buildUncached(model, node, {})));
+  return built;
+}
+
+function buildUncached(
+  model: ClusterModel,
+  node: ClusterNode,
+  options: NodeBuildOptions,
 ): NodeBuild {
   const notes: string[] = [];
   const done = (ruleset: NodeRuleset, skipped: readonly NodeSkip[] = []): NodeBuild => ({
