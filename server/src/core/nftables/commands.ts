@@ -555,12 +555,7 @@ class Builder {
       const own = guest.config.ipsets.get(name);
       const found: FoundSet = { scope: 'guest', name };
       if (own) {
-        this.sets(
-          'bridge',
-          found,
-          guest.vmid,
-          this.fwEntries(own.entries, guest.vmid, guest.path),
-        );
+        this.sets('bridge', found, guest.vmid, this.fwEntries(own.entries, guest.vmid, guest.path));
         this.ipfilterRules(guest, nic.index, found);
       } else if (guest.config.options.bools.get('ipfilter') === true) {
         const cidrs = [
