@@ -275,3 +275,25 @@ test('a protocol name nft does not know, or an interface name over 15 bytes, fai
   const ok = model({ cluster: `${CLUSTER}\n[RULES]\nIN ACCEPT -p TCP\nIN ACCEPT -p esp\n` });
   assert.equal(buildNodeRuleset(ok, ok.nodes[0]!).ruleset.state, 'active');
 });
+
+test('macfilter (on by default): a frame from a firewalled NIC with another MAC is dropped, ARP too', () => {
+  const m = model({ guests: { 100: '[OPTIONS]\nenable: 1\n' } });
+  const built = buildNodeRuleset(m, m.nodes[0]!).ruleset;
+  assert.equal(built.state, 'active');
+  if (built.state !== 'active') return;
+  const out = built.tables.bridge!.chains.get('guest-100-out')!;
+  const filters = out.flatMap((r) => r.matches.filter((x) => x.kind === 'mac-pairs'));
+  // Only net0 has firewall=1; the filter is one rule on the frame, one on ARP's sender.
+  assert.deepEqual(filters, [
+    { kind: 'mac-pairs', via: 'ether', pairs: [['veth100i0', 'BC:24:11:4D:B0:FF']] },
+    { kind: 'mac-pairs', via: 'arp', pairs: [['veth100i0', 'BC:24:11:4D:B0:FF']] },
+  ]);
+  const off = model({ guests: { 100: '[OPTIONS]\nenable: 1\nmacfilter: 0\n' } });
+  const none = buildNodeRuleset(off, off.nodes[0]!).ruleset;
+  assert.ok(
+    none.state === 'active' &&
+      !none.tables
+        .bridge!.chains.get('guest-100-out')!
+        .some((r) => r.matches.some((x) => x.kind === 'mac-pairs')),
+  );
+});
