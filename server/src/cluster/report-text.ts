@@ -1,6 +1,7 @@
 // What plan and push report (the CLI prints it, the editor shows it): the calls in order, problems, warnings, and after a push exactly
 // what was applied and what was not. JSON output carries the same facts for scripts.
 import type { ImpactSummary } from '../core/plan/impact';
+import { impactLines } from '../core/plan/impact-format';
 import type { Operation } from '../core/plan/operations';
 import { lockoutText, type WorkspacePlan } from './plan-workspace';
 import type { PushReport } from './push-workspace';
@@ -43,16 +44,11 @@ function lockoutLines(planned: WorkspacePlan): string {
     : '';
 }
 
-function impactLines(impact: ImpactSummary | undefined, changes: boolean): string {
+function impactText(impact: ImpactSummary | undefined, changes: boolean): string {
   if (!impact) return changes ? 'impact: not computed\n' : '';
-  const lines = impact.changes.map(
-    (c) =>
-      `impact: ${c.where}: ${c.flow}: ${c.before} → ${c.after}\n` +
-      (c.example ? `        e.g. ${c.example}\n` : ''),
-  );
-  for (const note of impact.notes ?? []) lines.push(`impact: ${note}\n`);
-  if (lines.length === 0 && changes) lines.push('impact: no flow gets another verdict\n');
-  return lines.join('');
+  const lines = impactLines(impact, { before: 'now', after: 'after push' }, 'impact: ');
+  if (lines.length === 0 && changes) lines.push('impact: no flow gets another verdict');
+  return lines.map((l) => `${l}\n`).join('');
 }
 
 export function planText(host: string, planned: WorkspacePlan): string {
@@ -64,7 +60,7 @@ export function planText(host: string, planned: WorkspacePlan): string {
   ops.forEach((op, i) => (text += line(op, i)));
   text += noteLines(planned);
   text += lockoutLines(planned);
-  text += impactLines(planned.plan.impact, ops.length > 0);
+  text += impactText(planned.plan.impact, ops.length > 0);
   return text;
 }
 

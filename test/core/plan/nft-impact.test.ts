@@ -64,6 +64,9 @@ test('an nftables node: a cluster-wide DROP of port 22 changes nothing from its 
     assert.equal(c.after, 'DROP');
     assert.doesNotMatch(c.example ?? '', / 192\.0\.2\.\d+:\d+ →/);
   }
+  // What decides, before and after: the lines of cluster.fw.
+  assert.deepEqual(ssh[0]!.beforeBy, ['firewall/cluster.fw: IN ACCEPT -p tcp -dport 22']);
+  assert.deepEqual(ssh[0]!.afterBy, ['firewall/cluster.fw: IN DROP -p tcp -dport 22']);
   // accept-management takes port 22 from the node's own network first, on nftables only.
   assert.ok(ssh.some((c) => c.flow.endsWith('from anywhere except +dc/management')));
   assert.match((impact.notes ?? []).join('\n'), /pve1 runs proxmox-firewall/);

@@ -41,9 +41,18 @@ export interface NftEntry {
   readonly open?: 'iifname' | 'oifname';
 }
 
+/** What decided: the rule (its chain, position and the rule), or none for a hook's policy. */
+export interface NftDecider {
+  readonly table: TableId;
+  readonly chain: string;
+  readonly index: number;
+  readonly rule: NftRule;
+}
+
 export interface NftDecision {
   readonly verdict: NftVerdict;
   readonly region: readonly Box[];
+  readonly by?: NftDecider;
 }
 
 const PROTO_NUMBER = new Map<string, number>([
@@ -192,7 +201,7 @@ function walkChain(space: Space, chain: string, region: Box[], depth: number): C
   const rest: Box[] = [];
   if (depth > 64) throw new Error(`nftables chains nest too deep at ${chain}`);
   let live = region;
-  for (const rule of space.table.chains.get(chain) ?? []) {
+  for (const [index, rule] of (space.table.chains.get(chain) ?? []).entries()) {
     if (live.length === 0) break;
     const s = rule.statement;
     // Statements that do not end the rule's packets' walk: nothing to split.
@@ -213,15 +222,16 @@ function walkChain(space: Space, chain: string, region: Box[], depth: number): C
       else rest.push(...inner.rest);
     };
     live = subtractRegion(live, matched);
+    const by: NftDecider = { table: space.entry.table, chain, index, rule };
     switch (s.kind) {
       case 'accept':
-        decisions.push({ verdict: 'ACCEPT', region: matched });
+        decisions.push({ verdict: 'ACCEPT', region: matched, by });
         break;
       case 'drop':
-        decisions.push({ verdict: 'DROP', region: matched });
+        decisions.push({ verdict: 'DROP', region: matched, by });
         break;
       case 'reject':
-        decisions.push({ verdict: 'REJECT', region: matched });
+        decisions.push({ verdict: 'REJECT', region: matched, by });
         break;
       case 'return':
         rest.push(...matched);
@@ -292,18 +302,20 @@ export function entryDecisions(
   if (!table) return [{ verdict: 'ACCEPT', region: [full] }];
   const space: Space = { family, names, entry, table, full };
   const decisions: NftDecision[] = [];
-  let region: Box[] = [full];
+  const region: Box[] = [full];
+  // An accept ends only its base chain: the packets go on to the next, and the last accept (or
+  // the policy) decides for them.
+  let pending: NftDecision[] = [{ verdict: 'ACCEPT', region }];
   for (const base of HOOK_CHAINS[entry.table][entry.hook] ?? []) {
-    const r = walkChain(space, base, region, 0);
-    const accepted: Box[] = [...r.rest];
-    for (const d of r.decisions) {
-      if (d.verdict === 'ACCEPT') accepted.push(...d.region);
-      else decisions.push(d);
+    const next: NftDecision[] = [];
+    for (const p of pending) {
+      const r = walkChain(space, base, [...p.region], 0);
+      if (r.rest.length > 0) next.push({ ...p, region: r.rest });
+      for (const d of r.decisions) (d.verdict === 'ACCEPT' ? next : decisions).push(d);
     }
-    region = accepted;
+    pending = next;
   }
-  decisions.push({ verdict: 'ACCEPT', region });
-  return decisions;
+  return [...decisions, ...pending];
 }
 
 /**

@@ -16,6 +16,7 @@ import {
 import type { InterfaceNames } from '../analysis/ipt-to-box';
 import {
   ANY_MARK,
+  boxesOverlap,
   boxIntersect,
   DIMENSIONS,
   DST_TYPES,
@@ -36,9 +37,11 @@ import { PROTOCOLS } from '../facts/generated/netbase';
 export type FlowVerdict = 'ACCEPT' | 'DROP' | 'REJECT';
 
 /** A verdict and the packets that get it, from either backend's walk of one entry. */
-export interface VerdictRegion {
+export interface VerdictRegion<Ref = unknown> {
   readonly verdict: FlowVerdict;
   readonly region: readonly Box[];
+  /** What decided: a rule, a policy; the caller names it (see FlowClass.beforeBy). */
+  readonly by?: Ref;
 }
 
 /** An address set with a name people know it by: a node, a guest, an ipset, an alias. */
@@ -66,7 +69,7 @@ export interface ClassContext {
   readonly known: readonly NamedAddresses[];
 }
 
-export interface FlowClass {
+export interface FlowClass<Ref = unknown> {
   readonly where: string;
   /** e.g. `inbound tcp port 8006 to pve1 from anywhere except +mgmt`. */
   readonly text: string;
@@ -74,10 +77,13 @@ export interface FlowClass {
   readonly after: FlowVerdict;
   /** One packet of the class, e.g. `IPv4 tcp 192.0.2.1:40000 → 10.0.0.11:8006`. */
   readonly example: string;
+  /** What decided the class's packets before and after (a few, the most common first). */
+  readonly beforeBy: readonly Ref[];
+  readonly afterBy: readonly Ref[];
 }
 
-export interface EntryClasses {
-  readonly classes: FlowClass[];
+export interface EntryClasses<Ref = unknown> {
+  readonly classes: FlowClass<Ref>[];
   /** Further classes of this entry not listed. */
   readonly more: number;
 }
@@ -85,12 +91,19 @@ export interface EntryClasses {
 const MAX_PIECES = 4000;
 const MAX_CLASSES_PER_CHANGE = 4;
 
+/** Packets whose verdict changes, with what decided them on each side. */
+interface ChangedPiece<Ref> {
+  readonly box: Box;
+  readonly before: Ref | undefined;
+  readonly after: Ref | undefined;
+}
+
 /** The packets whose verdict goes from one to another, per (before, after) pair. */
-function changedRegions(
-  was: readonly VerdictRegion[],
-  now: readonly VerdictRegion[],
-): Map<string, Box[]> {
-  const out = new Map<string, Box[]>();
+function changedRegions<Ref>(
+  was: readonly VerdictRegion<Ref>[],
+  now: readonly VerdictRegion<Ref>[],
+): Map<string, ChangedPiece<Ref>[]> {
+  const out = new Map<string, ChangedPiece<Ref>[]>();
   let pieces = 0;
   for (const d1 of was) {
     for (const d2 of now) {
@@ -102,9 +115,10 @@ function changedRegions(
           // a packet a group accepts leaves the walk marked, the same packet dropped unmarked.
           const piece = boxIntersect({ ...b1, mark: ANY_MARK }, { ...b2, mark: ANY_MARK });
           if (!piece) continue;
+          const changed = { box: piece, before: d1.by, after: d2.by };
           const list = out.get(key);
-          if (list) list.push(piece);
-          else out.set(key, [piece]);
+          if (list) list.push(changed);
+          else out.set(key, [changed]);
           if (++pieces >= MAX_PIECES) return out;
         }
       }
@@ -201,7 +215,7 @@ const ALL_PORTS: IntervalSet = [[0n, 65535n]];
 const ALL_PROTOCOLS: IntervalSet = [[0n, 255n]];
 
 /** `tcp port 8006`, `udp ports 5404–5405`, `icmp echo-request`, `all traffic`. */
-function serviceText(box: Box, family: Family): string {
+export function serviceText(box: Box, family: Family): string {
   const protocols = valuesText(box.proto, ALL_PROTOCOLS, (n) => protocolName(n, family));
   if (protocols === undefined) return 'all traffic';
   const words = [protocols];
@@ -213,7 +227,7 @@ function serviceText(box: Box, family: Family): string {
       words.push(single ? `port ${ports}` : `ports ${ports}`);
     }
     const sports = valuesText(box.sport, ALL_PORTS, String);
-    if (sports !== undefined) words.push(`from port ${sports}`);
+    if (sports !== undefined) words.push(`(source port ${sports})`);
   }
   const icmp = box.proto.length === 1 && box.proto[0]![0] === box.proto[0]![1];
   if (icmp && (box.proto[0]![0] === 1n || box.proto[0]![0] === 58n)) {
@@ -228,7 +242,7 @@ function serviceText(box: Box, family: Family): string {
  * own rules treat them apart, and naming them in every class would hide what changed. The
  * example packet always comes from the class's real packets.
  */
-const UNREAL_SOURCES: Record<Family, IntervalSet> = {
+export const UNREAL_SOURCES: Record<Family, IntervalSet> = {
   4: normalise([
     [0n, 0n],
     [0x7f000000n, 0x7fffffffn],
@@ -262,9 +276,39 @@ export function addressesText(
     n.more > 0 ? `${n.networks.join(', ')} and ${n.more} more networks` : n.networks.join(', ');
   if (inverse.networks.length + inverse.more < direct.networks.length + direct.more)
     return `${everything} except ${asText(inverse)}`;
+  const named = namedCover(shown, family, known);
+  if (named && named.parts < direct.networks.length + direct.more) return named.text;
   // A set inside a known one reads better as part of it: "part of +office".
   const within = known.find((k) => isSubset(shown, k.set) && !isEmpty(k.set));
   return within && direct.more > 0 ? `part of ${within.name}` : asText(direct);
+}
+
+/**
+ * The set as known names it wholly holds (the largest first) plus the networks left:
+ * `+management, 192.168.10.0/24`. Undefined when no known set fits.
+ */
+function namedCover(
+  set: IntervalSet,
+  family: Family,
+  known: readonly NamedAddresses[],
+): { text: string; parts: number } | undefined {
+  const fitting = known
+    .filter((k) => !isEmpty(k.set) && isSubset(k.set, set))
+    .sort((a, b) => (size(b.set) > size(a.set) ? 1 : size(b.set) < size(a.set) ? -1 : 0));
+  const names: string[] = [];
+  let rest = set;
+  for (const k of fitting) {
+    if (names.length === 3 || isEmpty(rest)) break;
+    // A set whose addresses an earlier name already covers adds nothing.
+    if (isSubset(k.set, subtract(set, rest))) continue;
+    names.push(k.name);
+    rest = subtract(rest, k.set);
+  }
+  if (names.length === 0) return undefined;
+  const left = networksOf(rest, family, 3);
+  const parts = [...names, ...left.networks];
+  const more = left.more > 0 ? ` and ${left.more} more networks` : '';
+  return { text: `${parts.join(', ')}${more}`, parts: parts.length + left.more };
 }
 
 /** The interfaces, where a class is limited to some; loopback traffic is never a flow here. */
@@ -331,7 +375,7 @@ function partText(part: Box, whole: Box, entry: FlowEntry, context: ClassContext
 }
 
 /** Whether no real flow is in the box (only unreal sources, or loopback). */
-function unrealOnly(box: Box, family: Family, names: InterfaceNames): boolean {
+export function unrealOnly(box: Box, family: Family, names: InterfaceNames): boolean {
   const lo = names.numberOf('lo');
   return (
     isSubset(box.source, UNREAL_SOURCES[family]) ||
@@ -426,14 +470,34 @@ function describeChange(
   return [...byText].map(([text, same]) => ({ text, pieces: same }));
 }
 
+const MAX_RESPONSIBLE = 3;
+
+/** The deciding refs of the pieces a class holds, the most common first. */
+function responsible<Ref>(
+  pieces: readonly ChangedPiece<Ref>[],
+  inClass: readonly Box[],
+  side: 'before' | 'after',
+): Ref[] {
+  const counts = new Map<Ref, number>();
+  for (const piece of pieces) {
+    const ref = piece[side];
+    if (ref === undefined || !inClass.some((b) => boxesOverlap(b, piece.box))) continue;
+    counts.set(ref, (counts.get(ref) ?? 0) + 1);
+  }
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, MAX_RESPONSIBLE)
+    .map(([ref]) => ref);
+}
+
 /** The classes of flows of one entry whose verdict changes from `was` to `now`. */
-export function flowClasses(
-  was: readonly VerdictRegion[],
-  now: readonly VerdictRegion[],
+export function flowClasses<Ref>(
+  was: readonly VerdictRegion<Ref>[],
+  now: readonly VerdictRegion<Ref>[],
   entry: FlowEntry,
   context: ClassContext,
-): EntryClasses {
-  const classes: FlowClass[] = [];
+): EntryClasses<Ref> {
+  const classes: FlowClass<Ref>[] = [];
   let more = 0;
   const regions = [...changedRegions(was, now)].sort(
     ([a], [b]) => (ORDER[a] ?? 2) - (ORDER[b] ?? 2),
@@ -446,9 +510,13 @@ export function flowClasses(
         : {}),
     dport: EXAMPLE_PORTS,
   };
-  for (const [key, boxes] of regions) {
+  for (const [key, changed] of regions) {
     const [before, after] = key.split(' ') as [FlowVerdict, FlowVerdict];
-    const described = describeChange(boxes, entry, context);
+    const described = describeChange(
+      changed.map((c) => c.box),
+      entry,
+      context,
+    );
     more += Math.max(0, described.length - MAX_CLASSES_PER_CHANGE);
     for (const { text, pieces } of described.slice(0, MAX_CLASSES_PER_CHANGE)) {
       classes.push({
@@ -464,6 +532,8 @@ export function flowClasses(
             preferred,
           ),
         ),
+        beforeBy: responsible(changed, pieces, 'before'),
+        afterBy: responsible(changed, pieces, 'after'),
       });
     }
   }

@@ -4,25 +4,22 @@
 // guest's firewall off) accepts everything. Where the before and after decisions disagree, the
 // packets are told as classes a person reads, each with one concrete packet (flow-classes.ts).
 // A node on proxmox-firewall is compared in its own nftables tables (nft-impact.ts).
-import { buildFamily, type FamilyModel } from '../analysis/analyse';
-import { walkChain, type Decision } from '../analysis/chain-walk';
+import type { FamilyModel } from '../analysis/analyse';
 import { addInterfaceNames, InterfaceNames } from '../analysis/ipt-to-box';
-import { setMembership } from '../analysis/ipset-membership';
-import { fullBox, type Box, type Family } from '../analysis/packet-space';
 import { compileRuleset } from '../compile/compile-ruleset';
 import { compileInputFor, modelNode } from '../compile/node-input';
-import type { CompileResult } from '../compile/types';
 import type { ClusterModel } from '../model/cluster-model';
 import { clusterModelOfTexts } from '../model/cluster-sources';
-import type { TopologyGuest } from '../model/topology';
-import { formatFirewallState, type FirewallState } from './firewall-state';
 import {
-  flowClasses,
-  type FlowEntry,
-  type NamedAddresses,
-  type VerdictRegion,
-} from './flow-classes';
-import { hostAddresses, modelAddresses } from './flow-names';
+  DeciderNames,
+  decisionsOrAccept,
+  entryChains,
+  entryOf,
+  familyModel,
+  knownAddresses,
+} from './entries';
+import { formatFirewallState, type FirewallState } from './firewall-state';
+import { flowClasses } from './flow-classes';
 import type { FlowChange, ImpactSummary } from './impact';
 import { nftNodeImpact } from './nft-impact';
 import type { PulledTopology } from './topology';
@@ -38,73 +35,6 @@ function modelOf(
   );
 }
 
-function entryChains(model: FamilyModel): string[] {
-  return [...model.chains.rules.keys()].filter((c) =>
-    /^PVEFW-HOST-(IN|OUT)$|^(tap|veth)[0-9]+i[0-9]+-(IN|OUT)$/.test(c),
-  );
-}
-
-function decisionsOf(model: FamilyModel, chain: string): Decision[] {
-  if (!model.chains.rules.has(chain)) return [];
-  const start: Box = { ...fullBox(model.family, model.names.count), mark: [[0n, 0n]] };
-  return walkChain(model.chains, chain, [start]).decided;
-}
-
-/** The entry a chain stands for, with its names and addresses from the model's world. */
-function entryOf(chain: string, node: string, model: ClusterModel, family: Family): FlowEntry {
-  const direction = chain.endsWith('-IN') ? 'inbound' : 'outbound';
-  const guest = /^(?:tap|veth)([0-9]+)i([0-9]+)-(?:IN|OUT)$/.exec(chain);
-  if (guest) {
-    const vmid = Number(guest[1]);
-    const found = model.topology.guests.find((g) => g.vmid === vmid) as
-      (TopologyGuest & { readonly name?: string }) | undefined;
-    const nic = found?.nics.find((n) => n.name === `net${guest[2]}`);
-    const label = `guest ${vmid}${found?.name ? ` (${found.name})` : ''}`;
-    return {
-      where: `${label} net${guest[2]}`,
-      direction,
-      self: `guest ${vmid}`,
-      selfAddresses: nic ? hostAddresses([nic.ip, nic.ip6], family) : [],
-    };
-  }
-  const known = model.topology.nodes.find((n) => n.name === node);
-  return {
-    where: `host ${node}`,
-    direction,
-    self: node,
-    selfAddresses: known ? hostAddresses([known.address, ...(known.addresses ?? [])], family) : [],
-  };
-}
-
-/**
- * Names for address sets a person knows, most specific vocabulary first: the cluster's ipsets
- * and aliases, then nodes and guests by their addresses.
- */
-function knownAddresses(
-  model: ClusterModel,
-  result: CompileResult,
-  family: Family,
-): NamedAddresses[] {
-  const out: NamedAddresses[] = [];
-  const ruleset = family === 4 ? result.v4 : result.v6;
-  for (const def of ruleset.ipsets.values()) {
-    if (def.vmid !== 0 || def.members.length === 0) continue;
-    out.push({ name: `+${def.setName}`, set: setMembership(def.members) });
-  }
-  return [...out, ...modelAddresses(model, family)];
-}
-
-/** What an entry chain decides; a chain that does not exist filters nothing: all is accepted. */
-function decisionsOrAccept(model: FamilyModel, chain: string): VerdictRegion[] {
-  if (!model.chains.rules.has(chain))
-    return [{ verdict: 'ACCEPT', region: [fullBox(model.family, model.names.count)] }];
-  return decisionsOf(model, chain);
-}
-
-function models(result: CompileResult, family: Family, names: InterfaceNames): FamilyModel {
-  return buildFamily(family === 4 ? result.v4 : result.v6, family, new Set(), names);
-}
-
 /**
  * The flows whose verdict a push changes, on every node of the cluster model (with the pulled
  * topology, guests compiled on their own node with their real NICs).
@@ -114,8 +44,25 @@ export function analyseImpact(
   after: FirewallState,
   pulled?: PulledTopology,
 ): ImpactSummary {
-  const was = modelOf(formatFirewallState(before), pulled);
-  const now = modelOf(formatFirewallState(after), pulled);
+  // The states are formatted as Proxmox writes them: their line numbers are not the user's.
+  return compareClusterModels(
+    modelOf(formatFirewallState(before), pulled),
+    modelOf(formatFirewallState(after), pulled),
+    { lineNumbers: false },
+  );
+}
+
+/**
+ * The flows whose verdict differs between two models of a cluster (a push's before and after,
+ * two folders, two git revisions), node by node, with what decides them on each side.
+ */
+export function compareClusterModels(
+  was: ClusterModel,
+  now: ClusterModel,
+  options: { readonly lineNumbers: boolean } = { lineNumbers: true },
+): ImpactSummary {
+  const namesBefore = new DeciderNames(was, options.lineNumbers);
+  const namesAfter = new DeciderNames(now, options.lineNumbers);
   const nodes = [...new Set([...was.nodes, ...now.nodes].map((n) => n.name))];
   const changes: FlowChange[] = [];
   const unlisted = new Map<string, number>();
@@ -124,7 +71,7 @@ export function analyseImpact(
     const backends = [was, now].map((m) => modelNode(m, node)?.backend ?? 'pve-firewall');
     if (backends.includes('proxmox-firewall')) {
       // The node runs proxmox-firewall: its own nftables tables decide (nft-impact.ts).
-      const nft = nftNodeImpact(was, now, node, backends);
+      const nft = nftNodeImpact(was, now, node, backends, options.lineNumbers);
       changes.push(...nft.changes);
       nftNotes.push(...nft.notes);
       for (const [where, count] of nft.unlisted)
@@ -136,8 +83,8 @@ export function analyseImpact(
     for (const family of [4, 6] as const) {
       const names = new InterfaceNames();
       for (const result of [b, a]) addInterfaceNames(family === 4 ? result.v4 : result.v6, names);
-      const mb = models(b, family, names);
-      const ma = models(a, family, names);
+      const mb = familyModel(b, family, names);
+      const ma = familyModel(a, family, names);
       const context = { family, names, known: knownAddresses(now, a, family) };
       for (const chain of new Set([...entryChains(mb), ...entryChains(ma)])) {
         const entry = entryOf(chain, node, now, family);
@@ -154,6 +101,8 @@ export function analyseImpact(
             before: c.before,
             after: c.after,
             example: c.example,
+            beforeBy: named(c.beforeBy, (r) => namesBefore.name(mb, chain, node, r), mb, chain),
+            afterBy: named(c.afterBy, (r) => namesAfter.name(ma, chain, node, r), ma, chain),
           })),
         );
         if (found.more > 0)
@@ -171,13 +120,30 @@ export function analyseImpact(
   return { changes: mergeFamilies(changes), ...(notes.length > 0 ? { notes } : {}) };
 }
 
+/** The names of the deciding rules; a missing chain has no rule, and is named for that. */
+function named(
+  refs: readonly string[],
+  name: (ref: string | undefined) => string,
+  model: FamilyModel,
+  chain: string,
+): string[] {
+  if (!model.chains.rules.has(chain)) return [name(undefined)];
+  return [...new Set(refs.map((r) => name(r)))];
+}
+
 /** A class that reads the same in both families (no address in its text) is listed once. */
 function mergeFamilies(changes: readonly FlowChange[]): FlowChange[] {
-  const seen = new Set<string>();
-  return changes.filter((c) => {
+  const byKey = new Map<string, FlowChange>();
+  for (const c of changes) {
     const key = `${c.where}\n${c.flow}\n${c.before}\n${c.after}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+    const seen = byKey.get(key);
+    if (!seen) byKey.set(key, c);
+    else
+      byKey.set(key, {
+        ...seen,
+        beforeBy: [...new Set([...(seen.beforeBy ?? []), ...(c.beforeBy ?? [])])],
+        afterBy: [...new Set([...(seen.afterBy ?? []), ...(c.afterBy ?? [])])],
+      });
+  }
+  return [...byKey.values()];
 }

@@ -12,6 +12,9 @@ export interface FlowChange {
   readonly after: 'ACCEPT' | 'DROP' | 'REJECT';
   /** One packet of the flow, as proof: `IPv4 tcp 192.0.2.1:40000 → 10.0.0.11:8006`. */
   readonly example?: string;
+  /** What decides the flow now and after: `firewall/cluster.fw line 7: IN DROP …`, a policy. */
+  readonly beforeBy?: readonly string[];
+  readonly afterBy?: readonly string[];
 }
 
 export interface ImpactSummary {

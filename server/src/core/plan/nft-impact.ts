@@ -7,14 +7,17 @@ import { InterfaceNames } from '../analysis/ipt-to-box';
 import { normalise } from '../analysis/intervals';
 import { DIMENSIONS, type Box, type Family } from '../analysis/packet-space';
 import { modelNode } from '../compile/node-input';
-import type { ClusterModel, FirewallBackend } from '../model/cluster-model';
+import { modelFiles, type ClusterModel, type FirewallBackend } from '../model/cluster-model';
 import type { NodeTables } from '../nftables/nft-model';
 import {
   addNftInterfaceNames,
   entryDecisions,
   nftEntries,
+  type NftDecider,
+  type NftDecision,
   type NftEntry,
 } from '../nftables/nft-space';
+import { matchText, statementText } from '../nftables/nft-text';
 import { buildNodeRuleset } from '../nftables/ruleset';
 import {
   flowClasses,
@@ -22,7 +25,7 @@ import {
   type NamedAddresses,
   type VerdictRegion,
 } from './flow-classes';
-import { hostAddresses, modelAddresses } from './flow-names';
+import { hostAddresses, modelAddresses } from './entries';
 import type { FlowChange } from './impact';
 
 /** What a node's tables decide, or why the node keeps the rules it has. */
@@ -94,21 +97,40 @@ function flowEntry(entry: NftEntry, node: string, model: ClusterModel, family: F
  * small edit most boxes are such, and a long rule list stays quick.
  */
 function unshared(
-  was: readonly VerdictRegion[],
-  now: readonly VerdictRegion[],
-): [VerdictRegion[], VerdictRegion[]] {
+  was: readonly NftDecision[],
+  now: readonly NftDecision[],
+): [VerdictRegion<NftDecider>[], VerdictRegion<NftDecider>[]] {
   const key = (verdict: string, box: Box): string =>
     `${verdict} ${DIMENSIONS.map((d) => box[d].map(([a, b]) => `${a}-${b}`).join(',')).join('|')}`;
-  const keys = (list: readonly VerdictRegion[]): Set<string> =>
+  const keys = (list: readonly NftDecision[]): Set<string> =>
     new Set(list.flatMap((d) => d.region.map((b) => key(d.verdict, b))));
   const wasKeys = keys(was);
   const nowKeys = keys(now);
-  const keep = (list: readonly VerdictRegion[], other: Set<string>): VerdictRegion[] =>
+  const keep = (list: readonly NftDecision[], other: Set<string>): VerdictRegion<NftDecider>[] =>
     list.map((d) => ({
       verdict: d.verdict,
       region: d.region.filter((b) => !other.has(key(d.verdict, b))),
+      ...(d.by ? { by: d.by } : {}),
     }));
   return [keep(was, nowKeys), keep(now, wasKeys)];
+}
+
+/** Names what decided, for people: a line of a file, a fixed rule of proxmox-firewall, a policy. */
+function deciderName(
+  model: ClusterModel,
+  by: NftDecider | undefined,
+  lineNumbers: boolean,
+): string {
+  if (!by) return "the hook's policy accept (nothing dropped it)";
+  const origin = by.rule.origin;
+  if (!origin) {
+    const text = [...by.rule.matches.map(matchText), statementText(by.rule.statement)].join(' ');
+    return `proxmox-firewall's fixed rule (${by.table} ${by.chain}: ${text})`;
+  }
+  const file = modelFiles(model).find((f) => f.path === origin.path);
+  const text = file?.text.split('\n')[origin.lineNumber - 1]?.trim();
+  const line = lineNumbers ? ` line ${origin.lineNumber}` : '';
+  return `${origin.path}${line}${text ? `: ${text}` : ''}`;
 }
 
 export interface NodeImpact {
@@ -124,6 +146,7 @@ export function nftNodeImpact(
   now: ClusterModel,
   node: string,
   backends: readonly FirewallBackend[],
+  lineNumbers = true,
 ): NodeImpact {
   const notes: string[] = [];
   const changes: FlowChange[] = [];
@@ -165,6 +188,9 @@ export function nftNodeImpact(
         entryDecisions(tablesAfter, entry, family, names),
       );
       const found = flowClasses(b, a, flow, context);
+      const deciders = (model: ClusterModel, refs: readonly NftDecider[]): string[] => [
+        ...new Set(refs.map((r) => deciderName(model, r, lineNumbers))),
+      ];
       changes.push(
         ...found.classes.map((c) => ({
           where: c.where,
@@ -172,6 +198,8 @@ export function nftNodeImpact(
           before: c.before,
           after: c.after,
           example: c.example,
+          beforeBy: deciders(was, c.beforeBy),
+          afterBy: deciders(now, c.afterBy),
         })),
       );
       if (found.more > 0) unlisted.set(flow.where, (unlisted.get(flow.where) ?? 0) + found.more);
