@@ -33,6 +33,7 @@ import {
   type PreferredAddresses,
 } from '../analysis/witness';
 import { PROTOCOLS } from '../facts/generated/netbase';
+import type { FlowChange } from './impact';
 
 export type FlowVerdict = 'ACCEPT' | 'DROP' | 'REJECT';
 
@@ -538,4 +539,21 @@ export function flowClasses<Ref>(
     }
   }
   return { classes, more };
+}
+
+/** An entry's classes as the plan lists them, with what decided each side named for people. */
+export function classChanges<Ref>(
+  found: EntryClasses<Ref>,
+  beforeBy: (refs: readonly Ref[]) => string[],
+  afterBy: (refs: readonly Ref[]) => string[],
+): FlowChange[] {
+  return found.classes.map((c) => ({
+    where: c.where,
+    flow: c.text,
+    before: c.before,
+    after: c.after,
+    example: c.example,
+    beforeBy: beforeBy(c.beforeBy),
+    afterBy: afterBy(c.afterBy),
+  }));
 }

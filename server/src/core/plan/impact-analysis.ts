@@ -19,7 +19,7 @@ import {
   knownAddresses,
 } from './entries';
 import { formatFirewallState, type FirewallState } from './firewall-state';
-import { flowClasses } from './flow-classes';
+import { classChanges, flowClasses } from './flow-classes';
 import type { FlowChange, ImpactSummary } from './impact';
 import { nftNodeImpact } from './nft-impact';
 import type { PulledTopology } from './topology';
@@ -95,15 +95,11 @@ export function compareClusterModels(
           context,
         );
         changes.push(
-          ...found.classes.map((c) => ({
-            where: c.where,
-            flow: c.text,
-            before: c.before,
-            after: c.after,
-            example: c.example,
-            beforeBy: named(c.beforeBy, (r) => namesBefore.name(mb, chain, node, r), mb, chain),
-            afterBy: named(c.afterBy, (r) => namesAfter.name(ma, chain, node, r), ma, chain),
-          })),
+          ...classChanges(
+            found,
+            (refs) => named(refs, (r) => namesBefore.name(mb, chain, node, r), mb, chain),
+            (refs) => named(refs, (r) => namesAfter.name(ma, chain, node, r), ma, chain),
+          ),
         );
         if (found.more > 0)
           unlisted.set(entry.where, (unlisted.get(entry.where) ?? 0) + found.more);

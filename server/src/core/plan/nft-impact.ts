@@ -20,6 +20,7 @@ import {
 import { matchText, statementText } from '../nftables/nft-text';
 import { buildNodeRuleset } from '../nftables/ruleset';
 import {
+  classChanges,
   flowClasses,
   type FlowEntry,
   type NamedAddresses,
@@ -192,15 +193,11 @@ export function nftNodeImpact(
         ...new Set(refs.map((r) => deciderName(model, r, lineNumbers))),
       ];
       changes.push(
-        ...found.classes.map((c) => ({
-          where: c.where,
-          flow: c.text,
-          before: c.before,
-          after: c.after,
-          example: c.example,
-          beforeBy: deciders(was, c.beforeBy),
-          afterBy: deciders(now, c.afterBy),
-        })),
+        ...classChanges(
+          found,
+          (refs) => deciders(was, refs),
+          (refs) => deciders(now, refs),
+        ),
       );
       if (found.more > 0) unlisted.set(flow.where, (unlisted.get(flow.where) ?? 0) + found.more);
     }
