@@ -63,7 +63,7 @@ const FIXES: readonly { name: string; text: string; code: string; title: string 
     name: 'ipset case',
     text: '[IPSET web]\n10.0.0.1\n[RULES]\nIN ACCEPT -source +W$0EB\n',
     code: 'undefined-ipset',
-    title: "Write '+web'",
+    title: "Write 'web' in [IPSET web] and every reference",
   },
   {
     name: 'move above first use',

@@ -173,6 +173,15 @@ export const DIAGNOSTIC_CODES = {
     summary:
       'proxmox-firewall (nftables) reads this line differently from pve-firewall (iptables); the hint names the portable spelling.',
   },
+  'nftables-update-error': proxmox(
+    "proxmox-firewall's whole update fails on this line (it aborts, or nft refuses the batch): its nodes keep their previous ruleset.",
+  ),
+  'nftables-skips': {
+    severity: 'warning',
+    proxmox: true,
+    summary:
+      'proxmox-firewall skips this rule (a missing ipset, alias, macro or NIC); before 1.2.3 it failed the whole update.',
+  },
   'nftables-ignores': {
     severity: 'information',
     proxmox: true,

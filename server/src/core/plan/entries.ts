@@ -60,7 +60,7 @@ export function entryOf(
 }
 
 /** Single addresses of one family from `10.0.0.5`, `10.0.0.5/24`, `dhcp` and the like. */
-function hostAddresses(texts: readonly (string | undefined)[], family: Family): bigint[] {
+export function hostAddresses(texts: readonly (string | undefined)[], family: Family): bigint[] {
   const out: bigint[] = [];
   for (const text of texts) {
     const address = text?.split('/')[0];
@@ -86,6 +86,12 @@ export function knownAddresses(
     if (def.vmid !== 0 || def.members.length === 0) continue;
     out.push({ name: `+${def.setName}`, set: setMembership(def.members) });
   }
+  return [...out, ...modelAddresses(model, family)];
+}
+
+/** The cluster's aliases, then nodes and guests by their addresses (either backend's names). */
+export function modelAddresses(model: ClusterModel, family: Family): NamedAddresses[] {
+  const out: NamedAddresses[] = [];
   for (const alias of model.cluster?.load.config?.aliases.values() ?? []) {
     if (alias.ipversion !== family) continue;
     const range = cidrRange(alias.cidr);
