@@ -30,7 +30,7 @@ import { hostAddresses, modelAddresses } from './entries';
 import type { FlowChange } from './impact';
 
 /** What a node's tables decide, or why the node keeps the rules it has. */
-function tablesOf(
+export function tablesOf(
   model: ClusterModel,
   node: string,
 ): { tables: NodeTables } | { stale: string } | undefined {
@@ -42,7 +42,7 @@ function tablesOf(
 }
 
 /** The tables' own sets (`v4-dc/web` as `+dc/web`) for the class texts. */
-function setNames(tables: NodeTables, family: Family): NamedAddresses[] {
+export function setNames(tables: NodeTables, family: Family): NamedAddresses[] {
   const out: NamedAddresses[] = [];
   const seen = new Set<string>();
   for (const table of [tables.inet, tables.bridge]) {
@@ -59,7 +59,12 @@ function setNames(tables: NodeTables, family: Family): NamedAddresses[] {
 }
 
 /** The entry as the class texts name it: a host hook, a guest NIC, a VNet. */
-function flowEntry(entry: NftEntry, node: string, model: ClusterModel, family: Family): FlowEntry {
+export function flowEntry(
+  entry: NftEntry,
+  node: string,
+  model: ClusterModel,
+  family: Family,
+): FlowEntry {
   const guest = /^(?:tap|veth)([0-9]+)i([0-9]+)$/.exec(
     entry.fixed.oifname ?? entry.fixed.iifname ?? '',
   );
@@ -117,7 +122,7 @@ function unshared(
 }
 
 /** Names what decided, for people: a line of a file, a fixed rule of proxmox-firewall, a policy. */
-function deciderName(
+export function deciderName(
   model: ClusterModel,
   by: NftDecider | undefined,
   lineNumbers: boolean,
