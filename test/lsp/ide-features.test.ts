@@ -46,6 +46,7 @@ test('lsp: the server announces the editor features', async () => {
     assert.deepEqual(capabilities.executeCommandProvider?.commands, [
       'pvefw.normalise',
       'pvefw.explain',
+      'pvefw.report',
     ]);
     assert.ok(capabilities.semanticTokensProvider?.legend.tokenTypes.includes('comment'));
     for (const key of [

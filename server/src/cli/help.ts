@@ -10,8 +10,10 @@ Usage:
                  [--source IP] [--dest IP] [--topology FILE|default] [--backend iptables|nftables]
   pvefw test DIR... [--topology FILE|default] [--id NAME] [--backend iptables|nftables]
   pvefw explain [--dir DIR] [--node NODE] [--file FILE|-] [LOGLINE...]
+  pvefw diff A B [--format text|json|markdown] [--path DIR]   (folders or git revisions)
+  pvefw report [DIR] [--format text|markdown|html|json]       (what is exposed)
   pvefw trust|pull|plan|push ...   (a live cluster; see 'pvefw help pull')
-  pvefw check --help   (also: simulate --help, test --help)
+  pvefw check --help   (also: simulate, test, explain, diff, report --help)
   pvefw --help
   pvefw --version
 

@@ -2,7 +2,12 @@
 // text, and checking the result again no longer reports the code it fixed.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkFile, codeActionsAt, type Finding } from '../../../server/src/core';
+import {
+  checkFile,
+  codeActionsAt,
+  type DiagnosticCode,
+  type Finding,
+} from '../../../server/src/core';
 import { applyFileEdits, fixture } from './fixture';
 
 interface Case {
@@ -11,7 +16,7 @@ interface Case {
   readonly title: string;
   readonly after: string;
   /** The code the action fixes (gone afterwards); none for fixes without a finding. */
-  readonly fixes?: string;
+  readonly fixes?: DiagnosticCode;
   /** Findings the checks cannot produce themselves (reachability), given to the action. */
   readonly findings?: (text: string, path: string) => Finding[];
 }
@@ -258,7 +263,11 @@ const CASES: readonly Case[] = [
   },
 ];
 
-function finding(code: string, start: number, related: { path: string; start: number }[]): Finding {
+function finding(
+  code: DiagnosticCode,
+  start: number,
+  related: { path: string; start: number }[],
+): Finding {
   return {
     code,
     severity: 'warning',

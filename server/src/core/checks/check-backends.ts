@@ -12,8 +12,8 @@ import { loadRustConfig, rustKnowsOption, type RustConfig } from '../nftables/ru
 import { rustMacroNames } from '../nftables/rust-macros';
 import type { IpAddrMatch, RustRule } from '../nftables/rust-types';
 import type { Span } from '../text/span';
-import { DIAGNOSTIC_CODES } from './codes';
-import type { Finding } from './finding';
+import { DIAGNOSTIC_CODES, type DiagnosticCode } from '../findings/codes';
+import type { Finding } from '../findings/finding';
 
 /** Options pve-firewall reads that proxmox-firewall ignores (it has no such feature). */
 const IGNORED_BY_NFTABLES: ReadonlySet<string> = new Set([
@@ -37,7 +37,7 @@ function names(nodes: readonly Pick<ClusterNode, 'name'>[]): string {
 }
 
 function finding(
-  code: string,
+  code: DiagnosticCode,
   file: { text: string },
   lineNumber: number,
   message: string,
@@ -45,7 +45,7 @@ function finding(
 ): Finding {
   return {
     code,
-    severity: DIAGNOSTIC_CODES[code]!.severity,
+    severity: DIAGNOSTIC_CODES[code].severity,
     message,
     hint,
     span: lineSpan(file.text, lineNumber),

@@ -1,6 +1,6 @@
 // One quick fix per finding code where the remedy is plain from what Proxmox said. Each fix
 // only proposes edits; code-actions.ts re-checks the edited file before offering it.
-import type { Finding } from '../checks/finding';
+import type { Finding } from '../findings/finding';
 import { groupOption } from '../checks/hints';
 import { referenceRemedy } from '../checks/reference-remedy';
 import { ACCEPTED_PROTOCOL_NUMBERS, PROTOCOLS } from '../facts/generated/netbase';

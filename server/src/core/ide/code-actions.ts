@@ -3,7 +3,7 @@
 // case). A fix for a finding of our own checks is offered only if the file, checked again
 // after the edit, has fewer of those findings and nothing new except on the line it fixed.
 import { checkLoadedFile } from '../checks/check-file';
-import type { Finding } from '../checks/finding';
+import type { Finding } from '../findings/finding';
 import { loadFwConfig } from '../model/load-config';
 import { parseFwSyntax } from '../syntax/parse-file';
 import { asciiLower } from '../syntax/perl-text';

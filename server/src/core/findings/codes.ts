@@ -15,7 +15,7 @@ const lint = (severity: Severity, summary: string): CodeInfo => ({
 });
 
 /** Every diagnostic code, its default severity and one line of documentation. */
-export const DIAGNOSTIC_CODES: Readonly<Record<string, CodeInfo>> = {
+export const DIAGNOSTIC_CODES = {
   'no-section': proxmox(
     'Content before any section header (or after an invalid [IPSET]/[group] header): Proxmox skips the line.',
   ),
@@ -182,4 +182,12 @@ export const DIAGNOSTIC_CODES: Readonly<Record<string, CodeInfo>> = {
     'error',
     'pvefw itself failed on this file; please report it with the file.',
   ),
-};
+} as const satisfies Readonly<Record<string, CodeInfo>>;
+
+/** A diagnostic code: a typo does not compile. */
+export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
+
+/** Whether a string (from a setting, a file, a client) is one of our codes. */
+export function isDiagnosticCode(code: string): code is DiagnosticCode {
+  return Object.hasOwn(DIAGNOSTIC_CODES, code);
+}
