@@ -25,6 +25,7 @@ import {
   until,
 } from './page.mjs';
 import { syncFlow } from './sync-flow.mjs';
+import { toolsFlow } from './tools-flow.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ARTIFACTS = path.join(ROOT, '.e2e'); // git-ignored: failure screenshots, code-server log
@@ -618,6 +619,8 @@ async function main() {
       });
       return 'gone, without a save';
     });
+
+    await toolsFlow({ page, step });
 
     await syncFlow({
       page,

@@ -226,7 +226,9 @@ export async function syncFlow({
     await editorLine(page, WEB_RULE).waitFor();
     await insertAbove(page, WEB_RULE, LOCKOUT_RULE);
     await save(page, clusterFile);
-    const line = fs.readFileSync(clusterFile, 'utf8').split('\n').indexOf(LOCKOUT_RULE) + 1;
+    const saved = fs.readFileSync(clusterFile, 'utf8');
+    const line = saved.split('\n').indexOf(LOCKOUT_RULE) + 1;
+    if (line === 0) throw new Error(`the typed rule is not a line of its own:\n${saved}`);
     await runCommand(page, 'Proxmox VE Firewall: Show plan');
     await until(page, 'the changed-file pick list', async () =>
       (await page.locator('.quick-input-widget').innerText()).includes('cluster.fw'),

@@ -172,6 +172,9 @@ export async function insertAbove(page, line, typed) {
   await page.mouse.click(point.x, point.y);
   await page.keyboard.press('Home');
   await page.keyboard.type(typed);
+  // The completion list may be open after the last word typed: Enter would accept an item
+  // instead of breaking the line. Escape closes it first (and does nothing when it is closed).
+  await page.keyboard.press('Escape');
   await page.keyboard.press('Enter');
   await page.keyboard.press('Escape');
   await editorLine(page, typed).waitFor();
