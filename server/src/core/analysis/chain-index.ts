@@ -1,11 +1,10 @@
 import type { AbstractChains, AbstractRule } from './chain-walk';
+import { BoxTree, HULL_DIMENSIONS, hullBounds } from './box-tree';
 import { boxIntersect, boxesOverlap, type Box } from './packet-space';
 
-const BUCKET = 64n;
-const WIDE_PORTS = 4096n;
-
 interface ChainEntry {
-  readonly byProto: Map<string, { wide: number[]; buckets: Map<number, number[]> }>;
+  /** The rules every packet must meet, by what they can touch. */
+  readonly tree: BoxTree;
   /** A rule testing the accept mark, by the jump just before it that can set the mark. */
   readonly markCheckAfter: Map<number, number>;
   /** What each rule can do to packets at all (its match cut down to what it jumps into). */
@@ -31,23 +30,11 @@ function hullOf(boxes: readonly Box[]): Box | undefined {
   return out as unknown as Box;
 }
 
-/** Position of the first value >= `from` in a sorted list. */
-function firstAtLeast(list: readonly number[], from: number): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid]! < from) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /**
  * Finds, for a region of packets, the rules of a chain that can touch it, without scanning the
- * whole chain: rules are filed by protocol and destination-port range, and a jump is filed by
- * the hull of what its target chain can do. This turns the per-rule analysis of a chain from
- * quadratic into roughly linear in the number of rules.
+ * whole chain: rules are filed in a spatial tree by what they can touch (see BoxTree), and a
+ * jump by the hull of what its target chain can do. The walks then read only the rules that
+ * meet their packets, whatever the dimensions that set the others apart.
  */
 export class ChainIndex {
   private readonly entries = new Map<string, ChainEntry>();
@@ -94,40 +81,32 @@ export class ChainIndex {
     const cached = this.entries.get(chain);
     if (cached) return cached;
     const rules = this.chains.rules.get(chain) ?? [];
-    const entry: ChainEntry = { byProto: new Map(), markCheckAfter: new Map(), reach: [] };
-    this.entries.set(chain, entry);
+    const markCheckAfter = new Map<number, number>();
+    const reach: (Box | undefined)[] = [];
+    const filed: (Box | undefined)[] = [];
+    // Set before the rules are read: a chain that jumps into itself meets an empty hull.
+    this.entries.set(chain, { tree: new BoxTree([]), markCheckAfter, reach });
     rules.forEach((rule, index) => {
-      const reach = this.reachOf(rule);
-      entry.reach[index] = reach;
-      if (!reach) return;
+      const box = this.reachOf(rule);
+      reach[index] = box;
+      filed[index] = undefined;
+      if (!box) return;
       // Only packets a group marked can match a mark test, and the group jump comes right before
       // it: file the test under that jump instead of among the rules every packet must meet.
       const previous = rules[index - 1];
-      const marksOnly = reach.mark.length === 1 && reach.mark[0]![0] === 1n;
+      const marksOnly = box.mark.length === 1 && box.mark[0]![0] === 1n;
       if (
         marksOnly &&
         previous &&
         (previous.target.kind === 'jump' || previous.target.kind === 'goto')
       ) {
-        entry.markCheckAfter.set(index - 1, index);
+        markCheckAfter.set(index - 1, index);
         return;
       }
-      const proto =
-        reach.proto.length === 1 && reach.proto[0]![0] === reach.proto[0]![1]
-          ? String(reach.proto[0]![0])
-          : 'any';
-      const slot = entry.byProto.get(proto) ?? { wide: [], buckets: new Map<number, number[]>() };
-      entry.byProto.set(proto, slot);
-      const lo = reach.dport[0]![0];
-      const hi = reach.dport[reach.dport.length - 1]![1];
-      if (hi - lo >= WIDE_PORTS) slot.wide.push(index);
-      else
-        for (let b = Number(lo / BUCKET); b <= Number(hi / BUCKET); b++) {
-          const list = slot.buckets.get(b);
-          if (list) list.push(index);
-          else slot.buckets.set(b, [index]);
-        }
+      filed[index] = box;
     });
+    const entry: ChainEntry = { tree: new BoxTree(filed), markCheckAfter, reach };
+    this.entries.set(chain, entry);
     return entry;
   }
 
@@ -137,39 +116,10 @@ export class ChainIndex {
    */
   *candidates(chain: string, focus: Box, stopAt: number, from = 0): Generator<number, void, void> {
     const entry = this.entry(chain);
-    const single = focus.proto.length === 1 && focus.proto[0]![0] === focus.proto[0]![1];
-    const keys = single ? [String(focus.proto[0]![0]), 'any'] : [...entry.byProto.keys()];
-    const lo = focus.dport[0]![0];
-    const hi = focus.dport[focus.dport.length - 1]![1];
-    const narrow = hi - lo < WIDE_PORTS;
-    // Every list is in chain order; merge them, smallest index first.
-    const lists: number[][] = [];
-    for (const key of keys) {
-      const slot = entry.byProto.get(key);
-      if (!slot) continue;
-      lists.push(slot.wide);
-      if (narrow) {
-        for (let b = Number(lo / BUCKET); b <= Number(hi / BUCKET); b++) {
-          const list = slot.buckets.get(b);
-          if (list) lists.push(list);
-        }
-      } else {
-        lists.push(...slot.buckets.values());
-      }
-    }
-    const heads = lists.map((list) => firstAtLeast(list, from));
-    let last = -1;
-    for (;;) {
-      let best = -1;
-      for (let l = 0; l < lists.length; l++) {
-        const value = lists[l]![heads[l]!];
-        if (value !== undefined && (best < 0 || value < lists[best]![heads[best]!]!)) best = l;
-      }
-      if (best < 0) return;
-      const i = lists[best]![heads[best]!++]!;
-      if (i >= stopAt) return;
-      if (i === last) continue;
-      last = i;
+    const lo = new Float64Array(HULL_DIMENSIONS);
+    const hi = new Float64Array(HULL_DIMENSIONS);
+    hullBounds(focus, lo, hi, 0);
+    for (const i of entry.tree.meeting(lo, hi, from, stopAt)) {
       if (!boxesOverlap(focus, entry.reach[i]!)) continue;
       yield i;
       const check = entry.markCheckAfter.get(i);

@@ -1,0 +1,283 @@
+import type { Box } from './packet-space';
+
+/**
+ * The dimensions the tree files boxes by: every one but the accept mark (mark tests are filed
+ * apart, see ChainIndex).
+ */
+const DIMS = ['proto', 'dport', 'sport', 'icmp', 'iface', 'dsttype', 'source', 'dest'] as const;
+const D = DIMS.length;
+/** Boxes per leaf: a leaf is read rule by rule. */
+const LEAF = 8;
+
+/**
+ * Bounds of a box's hull as doubles. Number() rounds a bigint to the nearest double, which never
+ * reverses an order (a <= b gives Number(a) <= Number(b)): two hulls that share a value still
+ * overlap as doubles, so the tree can only let through too much, never drop an overlap. IPv4
+ * addresses, ports and the small dimensions are exact; IPv6 addresses lose their low bits.
+ */
+export function hullBounds(box: Box, lo: Float64Array, hi: Float64Array, at: number): void {
+  for (let d = 0; d < D; d++) {
+    const set = box[DIMS[d]!];
+    // An empty set (no packet) is given an empty hull: lo above hi meets nothing.
+    if (set.length === 0) {
+      lo[at + d] = Infinity;
+      hi[at + d] = -Infinity;
+    } else {
+      lo[at + d] = Number(set[0]![0]);
+      hi[at + d] = Number(set[set.length - 1]![1]);
+    }
+  }
+}
+
+function hullsMeet(
+  alo: Float64Array,
+  ahi: Float64Array,
+  a: number,
+  blo: Float64Array,
+  bhi: Float64Array,
+  b: number,
+): boolean {
+  for (let d = 0; d < D; d++)
+    if (alo[a + d]! > bhi[b + d]! || blo[b + d]! > ahi[a + d]!) return false;
+  return true;
+}
+
+/** The k-th smallest value of `values` (reordered in place): Hoare's selection. */
+function select(values: Float64Array, k: number): number {
+  let left = 0;
+  let right = values.length - 1;
+  while (left < right) {
+    const pivot = values[(left + right) >> 1]!;
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (values[i]! < pivot) i++;
+      while (values[j]! > pivot) j--;
+      if (i <= j) {
+        const t = values[i]!;
+        values[i] = values[j]!;
+        values[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else break;
+  }
+  return values[k]!;
+}
+
+/**
+ * A spatial index of a chain's rules: finds the rules whose boxes meet a region, in chain order
+ * and lazily, at a cost that follows the rules found rather than the length of the chain.
+ *
+ * A node holds the hull of its rules (per dimension, the lowest and highest value) and the
+ * first and last chain position among them. Each inner node splits its rules at a value of one
+ * dimension into those wholly below it, those wholly above it and those that straddle it (an
+ * interval k-d tree): a rule that names one port sits apart from rules for other ports, and a
+ * rule for every port sits with the straddlers, which are split again by another dimension
+ * (source, protocol, …). A query visits, smallest chain position first (a heap ordered by each
+ * node's first position), only the nodes whose hull meets the region's hull, so the walk that
+ * stops early reads no further here either.
+ */
+export class BoxTree {
+  private readonly lo: Float64Array;
+  private readonly hi: Float64Array;
+  private readonly first: Int32Array;
+  private readonly last: Int32Array;
+  /** Children of an inner node, by node; leaves have none. */
+  private readonly children: (readonly number[])[] = [];
+  /** A leaf's rules in `items`, from `start` to `end`, in chain order. */
+  private readonly start: Int32Array;
+  private readonly end: Int32Array;
+  private readonly items: Int32Array;
+  /** Where the leaf of the item at each place ends. */
+  private readonly itemEnd: Int32Array;
+  /** Each rule's own hull, by chain position. */
+  private readonly ruleLo: Float64Array;
+  private readonly ruleHi: Float64Array;
+  private nodes = 0;
+  private filled = 0;
+
+  /** `boxes[i]`: what the rule at chain position i can touch; undefined rules are left out. */
+  constructor(boxes: readonly (Box | undefined)[]) {
+    const n = boxes.length;
+    this.ruleLo = new Float64Array(n * D);
+    this.ruleHi = new Float64Array(n * D);
+    const ids: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const box = boxes[i];
+      if (!box) continue;
+      hullBounds(box, this.ruleLo, this.ruleHi, i * D);
+      ids.push(i);
+    }
+    // A tree with m leaves of at least one rule has fewer than 3m nodes (each inner node has
+    // two or three children): 3 per rule bounds it.
+    const cap = Math.max(1, 3 * ids.length);
+    this.lo = new Float64Array(cap * D);
+    this.hi = new Float64Array(cap * D);
+    this.first = new Int32Array(cap);
+    this.last = new Int32Array(cap);
+    this.start = new Int32Array(cap);
+    this.end = new Int32Array(cap);
+    this.items = new Int32Array(ids.length);
+    this.itemEnd = new Int32Array(ids.length);
+    if (ids.length > 0) this.build(ids);
+  }
+
+  private build(ids: number[]): number {
+    const node = this.nodes++;
+    const at = node * D;
+    const { lo, hi, ruleLo, ruleHi } = this;
+    let first = Infinity;
+    let last = -1;
+    for (let d = 0; d < D; d++) {
+      lo[at + d] = Infinity;
+      hi[at + d] = -Infinity;
+    }
+    for (const i of ids) {
+      if (i < first) first = i;
+      if (i > last) last = i;
+      for (let d = 0; d < D; d++) {
+        if (ruleLo[i * D + d]! < lo[at + d]!) lo[at + d] = ruleLo[i * D + d]!;
+        if (ruleHi[i * D + d]! > hi[at + d]!) hi[at + d] = ruleHi[i * D + d]!;
+      }
+    }
+    this.first[node] = first;
+    this.last[node] = last;
+    const split = ids.length > LEAF ? this.split(ids, at) : undefined;
+    if (!split) {
+      ids.sort((a, b) => a - b);
+      this.start[node] = this.filled;
+      for (const i of ids) this.items[this.filled++] = i;
+      this.end[node] = this.filled;
+      for (let p = this.start[node]!; p < this.filled; p++) this.itemEnd[p] = this.filled;
+      this.children[node] = [];
+      return node;
+    }
+    const parts: number[][] = [[], [], []];
+    for (const i of ids) {
+      const part =
+        ruleHi[i * D + split.d]! < split.at ? 0 : ruleLo[i * D + split.d]! > split.at ? 2 : 1;
+      parts[part]!.push(i);
+    }
+    this.children[node] = parts.filter((p) => p.length > 0).map((p) => this.build(p));
+    return node;
+  }
+
+  /**
+   * The dimension and value to split at: the median of the rules' centres in the dimension that
+   * leaves the most rules on the smaller side. None (a leaf) when every dimension leaves most
+   * rules straddling, as rules that all meet one another do.
+   */
+  private split(ids: readonly number[], at: number): { d: number; at: number } | undefined {
+    const n = ids.length;
+    const centres = new Float64Array(n);
+    let best: { d: number; at: number; score: number; straddle: number } | undefined;
+    for (let d = 0; d < D; d++) {
+      if (this.lo[at + d] === this.hi[at + d]) continue;
+      for (let k = 0; k < n; k++) {
+        const i = ids[k]!;
+        centres[k] = this.ruleLo[i * D + d]! / 2 + this.ruleHi[i * D + d]! / 2;
+      }
+      const median = select(centres, n >> 1);
+      // Between two integers where it can be: a rule that names the median value goes below.
+      const value = median + 0.5 > median ? median + 0.5 : median;
+      let below = 0;
+      let above = 0;
+      for (const i of ids) {
+        if (this.ruleHi[i * D + d]! < value) below++;
+        else if (this.ruleLo[i * D + d]! > value) above++;
+      }
+      const straddle = n - below - above;
+      // Each side at most 7/8 of the rules: the tree stays O(log n) deep.
+      if (Math.max(below, above, straddle) * 8 > n * 7) continue;
+      const score = Math.min(below, above);
+      if (score === 0) continue;
+      if (!best || score > best.score || (score === best.score && straddle < best.straddle))
+        best = { d, at: value, score, straddle };
+    }
+    return best;
+  }
+
+  /**
+   * Chain positions in [from, stopAt) of the rules whose hull meets the hull `q` (`hullBounds`
+   * at 0), smallest first, as they are asked for.
+   */
+  *meeting(
+    qlo: Float64Array,
+    qhi: Float64Array,
+    from: number,
+    stopAt: number,
+  ): Generator<number, void, void> {
+    if (this.nodes === 0) return;
+    const { lo, hi, first, last, children, items, itemEnd, ruleLo, ruleHi } = this;
+    // A binary heap of (key, entry): entry >= 0 is a node, key its first position (at least
+    // `from`); entry < 0 is the item at place -entry-1 of a leaf, key its position.
+    const keys: number[] = [];
+    const entries: number[] = [];
+    const push = (key: number, entry: number): void => {
+      let k = keys.length;
+      keys.push(key);
+      entries.push(entry);
+      while (k > 0) {
+        const parent = (k - 1) >> 1;
+        if (keys[parent]! <= key) break;
+        keys[k] = keys[parent]!;
+        entries[k] = entries[parent]!;
+        k = parent;
+      }
+      keys[k] = key;
+      entries[k] = entry;
+    };
+    const pop = (): void => {
+      const key = keys.pop()!;
+      const entry = entries.pop()!;
+      const n = keys.length;
+      if (n === 0) return;
+      let k = 0;
+      for (;;) {
+        let child = 2 * k + 1;
+        if (child >= n) break;
+        if (child + 1 < n && keys[child + 1]! < keys[child]!) child++;
+        if (keys[child]! >= key) break;
+        keys[k] = keys[child]!;
+        entries[k] = entries[child]!;
+        k = child;
+      }
+      keys[k] = key;
+      entries[k] = entry;
+    };
+    const offer = (node: number): void => {
+      if (last[node]! < from || first[node]! >= stopAt) return;
+      if (!hullsMeet(lo, hi, node * D, qlo, qhi, 0)) return;
+      push(Math.max(first[node]!, from), node);
+    };
+    offer(0);
+    while (keys.length > 0) {
+      const key = keys[0]!;
+      const entry = entries[0]!;
+      if (key >= stopAt) return;
+      pop();
+      if (entry < 0) {
+        const place = -entry - 1;
+        if (place + 1 < itemEnd[place]!) push(items[place + 1]!, -(place + 2));
+        if (hullsMeet(ruleLo, ruleHi, key * D, qlo, qhi, 0)) yield key;
+        continue;
+      }
+      const kids = children[entry]!;
+      if (kids.length > 0) {
+        for (const child of kids) offer(child);
+        continue;
+      }
+      // A leaf: its first rule at or after `from` starts a cursor along it.
+      let place = this.start[entry]!;
+      const end = this.end[entry]!;
+      while (place < end && items[place]! < from) place++;
+      if (place < end) push(items[place]!, -(place + 1));
+    }
+  }
+}
+
+export const HULL_DIMENSIONS = D;
