@@ -69,8 +69,10 @@ export class ChainIndex {
         return t.value === 1n ? match : undefined;
       case 'continue':
         return undefined;
-      case 'jump':
-      case 'goto': {
+      case 'goto':
+        // Every packet a goto takes leaves this chain, decided in the target or not.
+        return match;
+      case 'jump': {
         const hull = this.hull(t.chain);
         return hull ? boxIntersect(match, hull) : undefined;
       }
