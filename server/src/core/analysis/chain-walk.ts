@@ -3,6 +3,7 @@ import {
   boxesOverlap,
   regionIntersect,
   regionMeets,
+  regionSplit,
   regionSubtract,
   type Box,
   type Region,
@@ -202,9 +203,8 @@ export function walkChain(
     }
     // Most rules share nothing with the packets followed: skip them without touching the region.
     if (focus && !boxesOverlap(focus, rule.match)) continue;
-    const hit = regionIntersect(region, rule.match);
+    const { hit, rest } = regionSplit(region, rule.match);
     if (hit.length === 0) continue;
-    const rest = regionSubtract(region, rule.match);
     const target = rule.target;
     if (expect && target.kind === 'verdict' && target.verdict !== expect) return partial();
     if (expect && target.kind === 'return' && depth === 0 && expect !== 'ACCEPT') return partial();
