@@ -109,12 +109,27 @@ export function generateShaped(
   seed = 14,
 ): ShapedWorkspace {
   const random = rng(seed);
-  const int = (n: number): number => Math.floor(random() * n);
-  const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;
+  const cluster = shapedDefinitions();
+  const rules = shapedRules(ruleCount, shape, random);
+  const guestHead = ['[OPTIONS]', 'enable: 1', '', '[RULES]'];
+  if (placement === 'cluster')
+    return {
+      cluster: [...cluster, '', '[RULES]', ...rules].join('\n') + '\n',
+      guest: undefined,
+      ruleCount,
+    };
+  return {
+    cluster: cluster.join('\n') + '\n',
+    guest: [...guestHead, ...rules].join('\n') + '\n',
+    ruleCount,
+  };
+}
+
+/** cluster.fw's options, aliases and ipsets for the shaped rules. */
+function shapedDefinitions(): string[] {
   const cluster: string[] = ['[OPTIONS]', 'enable: 1', '', '[ALIASES]'];
   for (let i = 0; i < 100; i++) cluster.push(`srv${i} 172.16.${i >> 4}.${(i % 200) + 10}`);
   for (let i = 0; i < 40; i++) cluster.push(`srv6_${i} 2001:db8:${i.toString(16)}::10`);
-  const SETS = 24;
   for (let s = 0; s < SETS; s++) {
     cluster.push('', `[IPSET office${s}]`);
     for (let e = 0; e < 50; e++) {
@@ -124,6 +139,15 @@ export function generateShaped(
     // The hole: one /28 inside the first network is not in the set.
     cluster.push(`!10.${s}.0.16/28`);
   }
+  return cluster;
+}
+
+const SETS = 24;
+
+/** Rule lines of a shape (see generateShaped), for a guest file or cluster.fw's [RULES]. */
+export function shapedRules(ruleCount: number, shape: Shape, random: () => number): string[] {
+  const int = (n: number): number => Math.floor(random() * n);
+  const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;
   const rules: string[] = [];
   // The same sources and ports again and again: a small pool every fourth rule draws from.
   const pool = Array.from({ length: 150 }, () => ({
@@ -179,16 +203,50 @@ export function generateShaped(
       );
     }
   }
-  const guestHead = ['[OPTIONS]', 'enable: 1', '', '[RULES]'];
-  if (placement === 'cluster')
-    return {
-      cluster: [...cluster, '', '[RULES]', ...rules].join('\n') + '\n',
-      guest: undefined,
-      ruleCount,
-    };
-  return {
-    cluster: cluster.join('\n') + '\n',
-    guest: [...guestHead, ...rules].join('\n') + '\n',
-    ruleCount,
+  return rules;
+}
+
+/**
+ * A whole cluster: `guests` guest files of `perGuest` shaped rules each (some for one NIC of
+ * two), spread over one node per 100 guests, and a cluster.fw with `clusterRules` rules.
+ */
+export function generateCluster(
+  guests: number,
+  perGuest: number,
+  clusterRules: number,
+  seed = 14,
+): {
+  files: Map<string, string>;
+  topology: {
+    localNode: string;
+    nodes: { name: string }[];
+    guests: {
+      vmid: number;
+      kind: 'vm';
+      node: string;
+      nics: { name: string; bridge: string; firewall: boolean }[];
+    }[];
   };
+} {
+  const random = rng(seed);
+  const files = new Map<string, string>();
+  files.set('cluster.fw', generateShaped(clusterRules, 'realistic', 'cluster', seed).cluster);
+  const nodes = Array.from({ length: Math.max(1, Math.ceil(guests / 100)) }, (_, i) => ({
+    name: `pve${i + 1}`,
+  }));
+  const list = [];
+  for (let g = 0; g < guests; g++) {
+    const vmid = 1000 + g;
+    const rules = shapedRules(perGuest, 'realistic', random).map((rule, i) =>
+      i % 5 === 0 ? rule.replace(/^(\|?)(IN|OUT) (\S+)/, `$1$2 $3 -i net${i % 2}`) : rule,
+    );
+    files.set(`${vmid}.fw`, ['[OPTIONS]', 'enable: 1', '', '[RULES]', ...rules].join('\n') + '\n');
+    list.push({
+      vmid,
+      kind: 'vm' as const,
+      node: nodes[g % nodes.length]!.name,
+      nics: ['net0', 'net1'].map((name) => ({ name, bridge: 'vmbr0', firewall: true })),
+    });
+  }
+  return { files, topology: { localNode: 'pve1', nodes, guests: list } };
 }
