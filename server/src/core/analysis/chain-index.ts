@@ -40,6 +40,8 @@ export class ChainIndex {
   private readonly entries = new Map<string, ChainEntry>();
   private readonly hulls = new Map<string, Box | undefined>();
   private readonly building = new Set<string>();
+  private lastBounds:
+    { focus: Box; lo: Float64Array; hi: Float64Array; exact: boolean } | undefined;
 
   constructor(private readonly chains: AbstractChains) {}
 
@@ -112,17 +114,27 @@ export class ChainIndex {
     return entry;
   }
 
+  /** The hull of a focus as doubles; a walk asks with one focus in every chain it enters. */
+  private boundsOf(focus: Box): { lo: Float64Array; hi: Float64Array; exact: boolean } {
+    if (this.lastBounds?.focus === focus) return this.lastBounds;
+    const lo = new Float64Array(HULL_DIMENSIONS);
+    const hi = new Float64Array(HULL_DIMENSIONS);
+    const exact = hullBounds(focus, lo, hi, 0);
+    this.lastBounds = { focus, lo, hi, exact };
+    return this.lastBounds;
+  }
+
   /**
    * Indices of the rules before `stopAt` that may touch packets in `focus`, in chain order, as
    * they are needed: a walk that finds every packet decided early stops reading here too.
    */
   *candidates(chain: string, focus: Box, stopAt: number, from = 0): Generator<number, void, void> {
     const entry = this.entry(chain);
-    const lo = new Float64Array(HULL_DIMENSIONS);
-    const hi = new Float64Array(HULL_DIMENSIONS);
-    hullBounds(focus, lo, hi, 0);
-    for (const i of entry.tree.meeting(lo, hi, from, stopAt)) {
-      if (!boxesOverlap(focus, entry.reach[i]!)) continue;
+    const { lo, hi, exact } = this.boundsOf(focus);
+    const tree = entry.tree;
+    for (const i of tree.meeting(lo, hi, from, stopAt)) {
+      // Two boxes that are their hulls meet exactly when their hulls do.
+      if (!(exact && tree.isExact(i)) && !boxesOverlap(focus, entry.reach[i]!)) continue;
       yield i;
       const check = entry.markCheckAfter.get(i);
       if (check !== undefined && check < stopAt) yield check;

@@ -176,6 +176,7 @@ export function walkChain(
   });
   const from = options.from ?? 0;
   const end = stopAt === undefined ? rules.length : Math.min(stopAt, rules.length);
+  const indexed = focus !== undefined && chains.index !== undefined;
   const order: Iterable<number> =
     focus && chains.index
       ? chains.index.candidates(chain, focus, end, from)
@@ -201,8 +202,9 @@ export function walkChain(
       }
       continue;
     }
-    // Most rules share nothing with the packets followed: skip them without touching the region.
-    if (focus && !boxesOverlap(focus, rule.match)) continue;
+    // Most rules share nothing with the packets followed: skip them without touching the region
+    // (the index yields only rules that meet the focus, but for mark tests after a jump).
+    if (focus && !indexed && !boxesOverlap(focus, rule.match)) continue;
     const { hit, rest } = regionSplit(region, rule.match);
     if (hit.length === 0) continue;
     const target = rule.target;
