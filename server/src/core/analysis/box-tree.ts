@@ -1,4 +1,5 @@
 import { DIMENSIONS, type Box } from './packet-space';
+import { runToEnd, type Steps } from './steps';
 
 const EXACT = 2 ** 53;
 
@@ -7,6 +8,8 @@ const DIMS = DIMENSIONS;
 const D = DIMS.length;
 /** Boxes per leaf: a leaf is read rule by rule. */
 const LEAF = 16;
+/** Rules filed between two pauses of grow(). */
+const RULES_PER_PAUSE = 4000;
 
 /**
  * Bounds of a box's hull as doubles. Number() rounds a bigint to the nearest double, which never
@@ -105,9 +108,14 @@ export class BoxTree {
   private readonly exact: Uint8Array;
   private nodes = 0;
   private filled = 0;
+  /** Nodes numbered but not yet filled in, with their rules. */
+  private readonly pending: { ids: number[]; node: number }[] = [];
 
-  /** `boxes[i]`: what the rule at chain position i can touch; undefined rules are left out. */
-  constructor(boxes: readonly (Box | undefined)[]) {
+  /**
+   * `boxes[i]`: what the rule at chain position i can touch; undefined rules are left out.
+   * `later`: the caller builds the tree with grow() before asking it anything.
+   */
+  constructor(boxes: readonly (Box | undefined)[], later = false) {
     const n = boxes.length;
     this.ruleLo = new Float64Array(n * D);
     this.ruleHi = new Float64Array(n * D);
@@ -130,11 +138,30 @@ export class BoxTree {
     this.end = new Int32Array(cap);
     this.items = new Int32Array(ids.length);
     this.itemEnd = new Int32Array(ids.length);
-    if (ids.length > 0) this.build(ids);
+    if (ids.length > 0) this.pending.push({ ids, node: this.nodes++ });
+    if (!later) runToEnd(this.grow());
   }
 
-  private build(ids: number[]): number {
-    const node = this.nodes++;
+  /**
+   * Builds the tree (all of it, before any query), pausing after each few thousand rules
+   * filed: a chain of 20,000 rules takes tens of milliseconds.
+   */
+  *grow(): Steps<void> {
+    let work = 0;
+    for (;;) {
+      const task = this.pending.pop();
+      if (!task) return;
+      this.build(task.ids, task.node);
+      work += task.ids.length;
+      if (work >= RULES_PER_PAUSE) {
+        work = 0;
+        yield;
+      }
+    }
+  }
+
+  /** Fills in one node and files its children's rules for later. */
+  private build(ids: number[], node: number): void {
     const at = node * D;
     const { lo, hi, ruleLo, ruleHi } = this;
     let first = Infinity;
@@ -170,7 +197,7 @@ export class BoxTree {
       this.end[node] = this.filled;
       for (let p = this.start[node]!; p < this.filled; p++) this.itemEnd[p] = this.filled;
       this.children[node] = [];
-      return node;
+      return;
     }
     const parts: number[][] = [[], [], []];
     for (const i of ids) {
@@ -178,8 +205,14 @@ export class BoxTree {
         ruleHi[i * D + split.d]! < split.at ? 0 : ruleLo[i * D + split.d]! > split.at ? 2 : 1;
       parts[part]!.push(i);
     }
-    this.children[node] = parts.filter((p) => p.length > 0).map((p) => this.build(p));
-    return node;
+    const children: number[] = [];
+    for (const part of parts) {
+      if (part.length === 0) continue;
+      const child = this.nodes++;
+      children.push(child);
+      this.pending.push({ ids: part, node: child });
+    }
+    this.children[node] = children;
   }
 
   /**

@@ -1,10 +1,13 @@
 import type { AbstractChains, AbstractRule } from './chain-walk';
 import { BoxTree, HULL_DIMENSIONS, hullBounds } from './box-tree';
 import { boxIntersect, boxesOverlap, type Box } from './packet-space';
+import type { Steps } from './steps';
 
 interface ChainEntry {
-  /** The rules every packet must meet, by what they can touch. */
-  readonly tree: BoxTree;
+  /** The rules every packet must meet, by what they can touch; built on first use. */
+  tree: BoxTree | undefined;
+  /** Until then, what each of them can touch (undefined for the others). */
+  filed: (Box | undefined)[];
   /** A rule testing the accept mark, by the jump just before it that can set the mark. */
   readonly markCheckAfter: Map<number, number>;
   /** What each rule can do to packets at all (its match cut down to what it jumps into). */
@@ -89,7 +92,7 @@ export class ChainIndex {
     const reach: (Box | undefined)[] = [];
     const filed: (Box | undefined)[] = [];
     // Set before the rules are read: a chain that jumps into itself meets an empty hull.
-    this.entries.set(chain, { tree: new BoxTree([]), markCheckAfter, reach });
+    this.entries.set(chain, { tree: new BoxTree([]), filed: [], markCheckAfter, reach });
     rules.forEach((rule, index) => {
       const box = this.reachOf(rule);
       reach[index] = box;
@@ -109,9 +112,28 @@ export class ChainIndex {
       }
       filed[index] = box;
     });
-    const entry: ChainEntry = { tree: new BoxTree(filed), markCheckAfter, reach };
+    const entry: ChainEntry = { tree: undefined, filed, markCheckAfter, reach };
     this.entries.set(chain, entry);
     return entry;
+  }
+
+  private treeOf(entry: ChainEntry): BoxTree {
+    entry.tree ??= new BoxTree(entry.filed);
+    entry.filed = [];
+    return entry.tree;
+  }
+
+  /** Builds every chain's index ahead of the walks, pausing as it goes (see steps.ts). */
+  *prepare(): Steps<void> {
+    for (const chain of this.chains.rules.keys()) {
+      const entry = this.entry(chain);
+      if (entry.tree) continue;
+      const tree = new BoxTree(entry.filed, true);
+      yield* tree.grow();
+      entry.tree = tree;
+      entry.filed = [];
+      yield;
+    }
   }
 
   /** The hull of a focus as doubles; a walk asks with one focus in every chain it enters. */
@@ -131,7 +153,7 @@ export class ChainIndex {
   *candidates(chain: string, focus: Box, stopAt: number, from = 0): Generator<number, void, void> {
     const entry = this.entry(chain);
     const { lo, hi, exact } = this.boundsOf(focus);
-    const tree = entry.tree;
+    const tree = this.treeOf(entry);
     for (const i of tree.meeting(lo, hi, from, stopAt)) {
       // Two boxes that are their hulls meet exactly when their hulls do.
       if (!(exact && tree.isExact(i)) && !boxesOverlap(focus, entry.reach[i]!)) continue;
