@@ -49,6 +49,22 @@ function hullsMeet(
   return true;
 }
 
+/** Nodes of more rules than this choose their split from a sample of them. */
+const SAMPLED = 1024;
+
+/** Every k-th of the rules, about 256 of them. */
+function sampleOf(ids: readonly number[]): number[] {
+  const step = ids.length / 256;
+  const out: number[] = [];
+  for (let k = 0; k < 256; k++) out.push(ids[Math.floor(k * step)]!);
+  return out;
+}
+
+/** A split the sample chose that leaves nearly every rule in one part. */
+function lopsided(parts: readonly number[][], n: number): boolean {
+  return parts.some((p) => p.length * 16 > n * 15);
+}
+
 /** The k-th smallest value of `values` (reordered in place): Hoare's selection. */
 function select(values: Float64Array, k: number): number {
   let left = 0;
@@ -108,6 +124,8 @@ export class BoxTree {
   private readonly exact: Uint8Array;
   private nodes = 0;
   private filled = 0;
+  private readonly scratch = new Float64Array(D);
+  private readonly scratch2 = new Float64Array(D);
   /** Nodes numbered but not yet filled in, with their rules. */
   private readonly pending: { ids: number[]; node: number }[] = [];
 
@@ -170,27 +188,40 @@ export class BoxTree {
       lo[at + d] = Infinity;
       hi[at + d] = -Infinity;
     }
+    // With the hull, the highest low and lowest high bound: a dimension where they are the
+    // hull's own holds one interval for every rule, and cannot set any two apart.
+    const topLo = this.scratch;
+    const bottomHi = this.scratch2;
+    topLo.fill(-Infinity);
+    bottomHi.fill(Infinity);
     for (const i of ids) {
       if (i < first) first = i;
       if (i > last) last = i;
       for (let d = 0; d < D; d++) {
-        if (ruleLo[i * D + d]! < lo[at + d]!) lo[at + d] = ruleLo[i * D + d]!;
-        if (ruleHi[i * D + d]! > hi[at + d]!) hi[at + d] = ruleHi[i * D + d]!;
+        const a = ruleLo[i * D + d]!;
+        const b = ruleHi[i * D + d]!;
+        if (a < lo[at + d]!) lo[at + d] = a;
+        if (a > topLo[d]!) topLo[d] = a;
+        if (b > hi[at + d]!) hi[at + d] = b;
+        if (b < bottomHi[d]!) bottomHi[d] = b;
       }
     }
     this.first[node] = first;
     this.last[node] = last;
     const varies: boolean[] = [];
-    for (let d = 0; d < D; d++) {
-      varies[d] = false;
-      for (const i of ids)
-        if (ruleLo[i * D + d] !== lo[at + d] || ruleHi[i * D + d] !== hi[at + d]) {
-          varies[d] = true;
-          break;
-        }
+    for (let d = 0; d < D; d++)
+      varies[d] =
+        lo[at + d] !== hi[at + d] && (topLo[d] !== lo[at + d] || bottomHi[d] !== hi[at + d]);
+    let parts: number[][] | undefined;
+    if (ids.length > LEAF) {
+      // A large node chooses where to split from a sample of its rules; should the choice
+      // leave almost every rule on one side, it chooses again from all of them.
+      const sample = ids.length > SAMPLED ? sampleOf(ids) : ids;
+      parts = this.partition(ids, this.split(sample, varies));
+      if (sample !== ids && (!parts || lopsided(parts, ids.length)))
+        parts = this.partition(ids, this.split(ids, varies));
     }
-    const split = ids.length > LEAF ? this.split(ids, at, varies) : undefined;
-    if (!split) {
+    if (!parts) {
       ids.sort((a, b) => a - b);
       this.start[node] = this.filled;
       for (const i of ids) this.items[this.filled++] = i;
@@ -198,12 +229,6 @@ export class BoxTree {
       for (let p = this.start[node]!; p < this.filled; p++) this.itemEnd[p] = this.filled;
       this.children[node] = [];
       return;
-    }
-    const parts: number[][] = [[], [], []];
-    for (const i of ids) {
-      const part =
-        ruleHi[i * D + split.d]! < split.at ? 0 : ruleLo[i * D + split.d]! > split.at ? 2 : 1;
-      parts[part]!.push(i);
     }
     const children: number[] = [];
     for (const part of parts) {
@@ -220,17 +245,31 @@ export class BoxTree {
    * where the fewest rules straddle it. None (a leaf) when every dimension leaves most rules
    * straddling, as rules that all meet one another do.
    */
+  /** The rules below, straddling and above a split; undefined for none or a useless one. */
+  private partition(
+    ids: readonly number[],
+    split: { d: number; at: number } | undefined,
+  ): number[][] | undefined {
+    if (!split) return undefined;
+    const { ruleLo, ruleHi } = this;
+    const parts: number[][] = [[], [], []];
+    for (const i of ids) {
+      const part =
+        ruleHi[i * D + split.d]! < split.at ? 0 : ruleLo[i * D + split.d]! > split.at ? 2 : 1;
+      parts[part]!.push(i);
+    }
+    return parts.some((p) => p.length === ids.length) ? undefined : parts;
+  }
+
   private split(
     ids: readonly number[],
-    at: number,
     varies: readonly boolean[],
   ): { d: number; at: number } | undefined {
     const n = ids.length;
     const centres = new Float64Array(n);
     let best: { d: number; at: number; straddle: number } | undefined;
     for (let d = 0; d < D; d++) {
-      // A dimension where every rule spans the node's hull cannot set any two apart.
-      if (this.lo[at + d] === this.hi[at + d] || !varies[d]) continue;
+      if (!varies[d]) continue;
       for (let k = 0; k < n; k++) {
         const i = ids[k]!;
         centres[k] = this.ruleLo[i * D + d]! / 2 + this.ruleHi[i * D + d]! / 2;
