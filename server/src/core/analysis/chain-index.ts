@@ -3,6 +3,9 @@ import { BoxTree, HULL_DIMENSIONS, hullBounds } from './box-tree';
 import { boxIntersect, boxesOverlap, type Box } from './packet-space';
 import type { Steps } from './steps';
 
+/** Chains of at most this many rules have no tree. */
+const SHORT = 32;
+
 interface ChainEntry {
   /** The rules every packet must meet, by what they can touch; built on first use. */
   tree: BoxTree | undefined;
@@ -127,7 +130,7 @@ export class ChainIndex {
   *prepare(): Steps<void> {
     for (const chain of this.chains.rules.keys()) {
       const entry = this.entry(chain);
-      if (entry.tree) continue;
+      if (entry.tree || entry.reach.length <= SHORT) continue;
       const tree = new BoxTree(entry.filed, true);
       yield* tree.grow();
       entry.tree = tree;
@@ -152,6 +155,19 @@ export class ChainIndex {
    */
   *candidates(chain: string, focus: Box, stopAt: number, from = 0): Generator<number, void, void> {
     const entry = this.entry(chain);
+    if (entry.reach.length <= SHORT) {
+      // A short chain (a guest's NIC without rules of its own, Proxmox's plumbing) is read
+      // rule by rule: a tree would cost more than it spares.
+      const end = Math.min(stopAt, entry.reach.length);
+      for (let i = from; i < end; i++) {
+        const box = entry.filed[i];
+        if (!box || !boxesOverlap(focus, box)) continue;
+        yield i;
+        const check = entry.markCheckAfter.get(i);
+        if (check !== undefined && check < stopAt) yield check;
+      }
+      return;
+    }
     const { lo, hi, exact } = this.boundsOf(focus);
     const tree = this.treeOf(entry);
     for (const i of tree.meeting(lo, hi, from, stopAt)) {
