@@ -5,6 +5,8 @@ import type { Steps } from './steps';
 
 /** Chains of at most this many rules have no tree. */
 const SHORT = 32;
+/** Chains of more rules than this have their tree built before the walks. */
+const LONG = 2000;
 
 interface ChainEntry {
   /** The rules every packet must meet, by what they can touch; built on first use. */
@@ -126,11 +128,16 @@ export class ChainIndex {
     return entry.tree;
   }
 
-  /** Builds every chain's index ahead of the walks, pausing as it goes (see steps.ts). */
+  /**
+   * Builds the index of every long chain ahead of the walks, pausing as it goes (see steps.ts):
+   * built on first use, a tree of thousands of rules would hold up one step of the walks. The
+   * others are built when a walk first needs them (after an edit, most walks are reused).
+   */
   *prepare(): Steps<void> {
-    for (const chain of this.chains.rules.keys()) {
+    for (const [chain, rules] of this.chains.rules) {
+      if (rules.length <= LONG) continue;
       const entry = this.entry(chain);
-      if (entry.tree || entry.reach.length <= SHORT) continue;
+      if (entry.tree) continue;
       const tree = new BoxTree(entry.filed, true);
       yield* tree.grow();
       entry.tree = tree;
