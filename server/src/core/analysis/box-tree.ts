@@ -16,7 +16,8 @@ const RULES_PER_PAUSE = 4000;
  * reverses an order (a <= b gives Number(a) <= Number(b)): two hulls that share a value still
  * overlap as doubles, so the tree can only let through too much, never drop an overlap. IPv4
  * addresses, ports and the small dimensions are exact; IPv6 addresses lose their low bits.
- * True when the hull is the box: one interval per dimension, every bound exact as a double.
+ * Returns whether the hull is the box: one interval per dimension, every bound exact as a
+ * double (then two such boxes meet exactly when their hulls do).
  */
 export function hullBounds(box: Box, lo: Float64Array, hi: Float64Array, at: number): boolean {
   let exact = true;
