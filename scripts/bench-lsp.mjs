@@ -319,6 +319,10 @@ try {
     .slice(0, 5);
   for (const { n } of live) {
     version++;
+    // Waited for from the keystroke on: after a one-line edit the analysis reuses most walks,
+    // and may be over before the requests below begin.
+    let done = false;
+    const analysed = nextRefresh().then(() => (done = true));
     const edited = performance.now();
     await big.connection.sendNotification('textDocument/didChange', {
       textDocument: { uri: bigDoc.uri, version },
@@ -332,8 +336,6 @@ try {
     // The analysis starts once typing has paused for 250 ms; until its findings come (the
     // server asks the client to pull again), hover and completion, one after another.
     await new Promise((resolve) => setTimeout(resolve, 300));
-    let done = false;
-    const analysed = nextRefresh().then(() => (done = true));
     while (!done) {
       for (const [name, request] of [
         ['hover', hover],
