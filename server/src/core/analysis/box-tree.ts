@@ -106,15 +106,15 @@ function select(values: Float64Array, k: number): number {
  * stops early reads no further here either.
  */
 export class BoxTree {
-  private readonly lo: Float64Array;
-  private readonly hi: Float64Array;
-  private readonly first: Int32Array;
-  private readonly last: Int32Array;
+  private lo: Float64Array;
+  private hi: Float64Array;
+  private first: Int32Array;
+  private last: Int32Array;
   /** Children of an inner node, by node; leaves have none. */
   private readonly children: (readonly number[])[] = [];
   /** A leaf's rules in `items`, from `start` to `end`, in chain order. */
-  private readonly start: Int32Array;
-  private readonly end: Int32Array;
+  private start: Int32Array;
+  private end: Int32Array;
   private readonly items: Int32Array;
   /** Where the leaf of the item at each place ends. */
   private readonly itemEnd: Int32Array;
@@ -146,9 +146,8 @@ export class BoxTree {
       this.exact[i] = hullBounds(box, this.ruleLo, this.ruleHi, i * D) ? 1 : 0;
       ids.push(i);
     }
-    // A tree with m leaves of at least one rule has fewer than 3m nodes (each inner node has
-    // two or three children): 3 per rule bounds it.
-    const cap = Math.max(1, 3 * ids.length);
+    // Leaves hold up to 16 rules: a tenth of the rules is a good first guess of the nodes.
+    const cap = Math.max(8, Math.ceil(ids.length / 8));
     this.lo = new Float64Array(cap * D);
     this.hi = new Float64Array(cap * D);
     this.first = new Int32Array(cap);
@@ -157,8 +156,28 @@ export class BoxTree {
     this.end = new Int32Array(cap);
     this.items = new Int32Array(ids.length);
     this.itemEnd = new Int32Array(ids.length);
-    if (ids.length > 0) this.pending.push({ ids, node: this.nodes++ });
+    if (ids.length > 0) this.pending.push({ ids, node: this.newNode() });
     if (!later) runToEnd(this.grow());
+  }
+
+  /** Numbers a node, making room for it (twice the room when it is full). */
+  private newNode(): number {
+    const node = this.nodes++;
+    if (node >= this.first.length) {
+      const cap = 2 * this.first.length;
+      const more = <T extends Float64Array | Int32Array>(a: T, size: number): T => {
+        const b = new (a.constructor as new (n: number) => T)(size);
+        b.set(a);
+        return b;
+      };
+      this.lo = more(this.lo, cap * D);
+      this.hi = more(this.hi, cap * D);
+      this.first = more(this.first, cap);
+      this.last = more(this.last, cap);
+      this.start = more(this.start, cap);
+      this.end = more(this.end, cap);
+    }
+    return node;
   }
 
   /**
@@ -234,7 +253,7 @@ export class BoxTree {
     const children: number[] = [];
     for (const part of parts) {
       if (part.length === 0) continue;
-      const child = this.nodes++;
+      const child = this.newNode();
       children.push(child);
       this.pending.push({ ids: part, node: child });
     }
