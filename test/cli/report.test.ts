@@ -123,3 +123,63 @@ test('Markdown and HTML carry the texts of the files inert', () => {
   assert.match(text.stdout, /^host pve1 \(IPv4\)\n/m);
   assert.match(text.stdout, /^ {2}tcp ports 80, 443 from anywhere {2}\[from anywhere\]$/m);
 });
+
+test('a node on proxmox-firewall is reported from its own nftables rules', () => {
+  const nft = makeTree({
+    'firewall/cluster.fw':
+      '[OPTIONS]\nenable: 1\n\n[IPSET office]\n198.51.100.0/24\n\n[RULES]\nIN SSH(ACCEPT) -source +office\n',
+    'nodes/pve1/host.fw': '[OPTIONS]\nnftables: 1\n',
+    'topology.json': TOPOLOGY,
+  });
+  const withGuest = makeTree({
+    'firewall/cluster.fw': '[OPTIONS]\nenable: 1\n\n[group web]\nIN ACCEPT -p tcp -dport 443\n',
+    'firewall/101.fw': '[OPTIONS]\nenable: 1\n\n[RULES]\nGROUP web\n',
+    'nodes/pve1/host.fw': '[OPTIONS]\nnftables: 1\n',
+    'topology.json': TOPOLOGY,
+  });
+  try {
+    const run = pvefw(['report', '--format', 'json', '.'], nft);
+    assert.equal(run.status, 0, run.stderr);
+    const parsed = JSON.parse(run.stdout) as Report & { notes: string[] };
+    const host = parsed.entries.find((e) => e.where === 'host pve1' && e.families === 'IPv4');
+    const ssh = host?.rows.find((r) => r.service === 'tcp port 22');
+    assert.equal(ssh?.sources, '+dc/office');
+    assert.deepEqual(ssh?.acceptedBy, [
+      'firewall/cluster.fw line 8: IN SSH(ACCEPT) -source +office',
+    ]);
+    // proxmox-firewall's own rules accept corosync before any user rule: said, with the rule.
+    const corosync = host?.rows.find((r) => r.service.startsWith('udp ports 5405'));
+    assert.match(
+      corosync?.acceptedBy[0] ?? '',
+      /^proxmox-firewall's fixed rule \(inet default-in: /,
+    );
+    // Guest 101 has no firewall file: nothing filters its NIC, and the report says so (once,
+    // for both families).
+    const guest = parsed.entries.filter((e) => e.where === 'guest 101 net0');
+    assert.deepEqual(
+      guest.map((e) => [
+        e.families,
+        e.rows.map((r) => `${r.service} from ${r.sources}: ${r.acceptedBy.join()}`),
+      ]),
+      [
+        [
+          'IPv4 and IPv6',
+          ['all traffic from anywhere: no guest firewall (101.fw: enable is not 1)'],
+        ],
+      ],
+    );
+    assert.ok(parsed.notes.some((n) => /node pve1 runs proxmox-firewall/.test(n)));
+
+    // With a guest firewall: only connections towards the guest, not its own outbound traffic.
+    const guestRun = pvefw(['report', '--format', 'json', '.'], withGuest);
+    assert.equal(guestRun.status, 0, guestRun.stderr);
+    const entries = (JSON.parse(guestRun.stdout) as Report).entries;
+    const net0 = entries.filter((e) => e.where === 'guest 101 net0' && e.families.includes('IPv4'));
+    assert.equal(net0.length, 1);
+    assert.ok(net0[0]!.rows.some((r) => r.service === 'tcp port 443' && r.sources === 'anywhere'));
+    assert.ok(!net0[0]!.rows.some((r) => r.service === 'all traffic'));
+  } finally {
+    cleanup(nft);
+    cleanup(withGuest);
+  }
+});

@@ -42,7 +42,8 @@ Options:
   --backend iptables|nftables
                        the firewall of nodes whose host.fw is not among the files (default
                        iptables); nodes on nftables also get proxmox-firewall's verdicts
-                       (nftables-load-error, nftables-differs)
+                       (nftables-load-error, nftables-update-error, nftables-skips,
+                       nftables-differs, nftables-ignores)
   --overlap-hints      also report rules that partly overlap an earlier rule with another
                        verdict (rule-overlap hints: correlation and generalization)
   -h, --help           show this help

@@ -60,7 +60,7 @@ export function entryOf(
 }
 
 /** Single addresses of one family from `10.0.0.5`, `10.0.0.5/24`, `dhcp` and the like. */
-function hostAddresses(texts: readonly (string | undefined)[], family: Family): bigint[] {
+export function hostAddresses(texts: readonly (string | undefined)[], family: Family): bigint[] {
   const out: bigint[] = [];
   for (const text of texts) {
     const address = text?.split('/')[0];
@@ -86,6 +86,12 @@ export function knownAddresses(
     if (def.vmid !== 0 || def.members.length === 0) continue;
     out.push({ name: `+${def.setName}`, set: setMembership(def.members) });
   }
+  return [...out, ...modelAddresses(model, family)];
+}
+
+/** The cluster's aliases, then nodes and guests by their addresses (either backend's names). */
+export function modelAddresses(model: ClusterModel, family: Family): NamedAddresses[] {
+  const out: NamedAddresses[] = [];
   for (const alias of model.cluster?.load.config?.aliases.values() ?? []) {
     if (alias.ipversion !== family) continue;
     const range = cidrRange(alias.cidr);
@@ -119,6 +125,22 @@ export function decisionsOrAccept(model: FamilyModel, chain: string): VerdictReg
   }));
 }
 
+/** Why an entry (`PVEFW-HOST-IN`, `tap100i0-IN`) has no chain: which firewall is off. */
+export function whyUnfiltered(model: ClusterModel, entryChain: string, node: string): string {
+  const cluster = model.cluster;
+  if (!cluster || !optionTrue(cluster.load.config, 'enable'))
+    return `no firewall (${cluster?.path ?? 'no cluster.fw'}: enable is not 1)`;
+  const guest = /^(?:tap|veth)([0-9]+)i([0-9]+)-/.exec(entryChain);
+  if (!guest) {
+    const host = model.nodes.find((n) => n.name === node)?.host;
+    return `no host firewall (${host?.path ?? 'host.fw'}: enable: 0)`;
+  }
+  const found = model.guests.find((g) => g.vmid === Number(guest[1]));
+  if (!found?.file || !optionTrue(found.file.load.config, 'enable'))
+    return `no guest firewall (${found?.file?.path ?? `${guest[1]}.fw`}: enable is not 1)`;
+  return `no guest firewall on net${guest[2]} (the NIC has no firewall=1)`;
+}
+
 /** Names what decided packets, for people: a line of a file, a policy, a built-in rule. */
 export class DeciderNames {
   private readonly lines = new Map<string, readonly string[]>();
@@ -130,7 +152,7 @@ export class DeciderNames {
 
   /** `ref` is `chain index` in `family`; undefined when the entry chain does not exist. */
   name(family: FamilyModel, entryChain: string, node: string, ref: string | undefined): string {
-    if (ref === undefined) return this.off(entryChain, node);
+    if (ref === undefined) return whyUnfiltered(this.model, entryChain, node);
     const cut = ref.lastIndexOf(' ');
     const provenance = family.compiled.get(ref.slice(0, cut))?.[Number(ref.slice(cut + 1))];
     const origin = provenance?.origin;
@@ -148,22 +170,6 @@ export class DeciderNames {
     }
     if (provenance?.builtin) return `Proxmox's built-in rule (${provenance.builtin})`;
     return "the chain's default";
-  }
-
-  /** Why an entry has no chain: which firewall is off. */
-  private off(entryChain: string, node: string): string {
-    const cluster = this.model.cluster;
-    if (!cluster || !optionTrue(cluster.load.config, 'enable'))
-      return `no firewall (${cluster?.path ?? 'no cluster.fw'}: enable is not 1)`;
-    const guest = /^(?:tap|veth)([0-9]+)i([0-9]+)-/.exec(entryChain);
-    if (!guest) {
-      const host = this.model.nodes.find((n) => n.name === node)?.host;
-      return `no host firewall (${host?.path ?? 'host.fw'}: enable: 0)`;
-    }
-    const found = this.model.guests.find((g) => g.vmid === Number(guest[1]));
-    if (!found?.file || !optionTrue(found.file.load.config, 'enable'))
-      return `no guest firewall (${found?.file?.path ?? `${guest[1]}.fw`}: enable is not 1)`;
-    return `no guest firewall on net${guest[2]} (the NIC has no firewall=1)`;
   }
 
   private fileOf(entryChain: string): string | undefined {

@@ -33,6 +33,7 @@ import {
   type PreferredAddresses,
 } from '../analysis/witness';
 import { PROTOCOLS } from '../facts/generated/netbase';
+import type { FlowChange } from './impact';
 
 export type FlowVerdict = 'ACCEPT' | 'DROP' | 'REJECT';
 
@@ -54,7 +55,8 @@ export interface NamedAddresses {
 export interface FlowEntry {
   /** `host pve1`, `guest 100 (web) net0`. */
   readonly where: string;
-  readonly direction: 'inbound' | 'outbound';
+  /** `forwarded`: traffic the node routes or a VNet bridges (proxmox-firewall). */
+  readonly direction: 'inbound' | 'outbound' | 'forwarded';
   /** The firewalled side as the class text names it: `pve1`, `guest 100`. */
   readonly self: string;
   /** The firewalled side's own addresses, for the example packet. */
@@ -343,7 +345,9 @@ function classText(box: Box, entry: FlowEntry, context: ClassContext): string {
   const words =
     entry.direction === 'inbound'
       ? ['inbound', service, 'to', dest === 'anywhere' ? entry.self : dest, 'from', source]
-      : ['outbound', service, 'from', source === 'anywhere' ? entry.self : source, 'to', dest];
+      : entry.direction === 'outbound'
+        ? ['outbound', service, 'from', source === 'anywhere' ? entry.self : source, 'to', dest]
+        : ['forwarded', service, 'through', entry.self, 'from', source, 'to', dest];
   const iface = interfaceText(box, context.names);
   if (iface) words.push(iface);
   const type = destinationTypeText(box);
@@ -502,7 +506,9 @@ export function flowClasses<Ref>(
   const preferred: PreferredAddresses = {
     ...(entry.direction === 'inbound'
       ? { dest: entry.selfAddresses }
-      : { source: entry.selfAddresses }),
+      : entry.direction === 'outbound'
+        ? { source: entry.selfAddresses }
+        : {}),
     dport: EXAMPLE_PORTS,
   };
   for (const [key, changed] of regions) {
@@ -533,4 +539,21 @@ export function flowClasses<Ref>(
     }
   }
   return { classes, more };
+}
+
+/** An entry's classes as the plan lists them, with what decided each side named for people. */
+export function classChanges<Ref>(
+  found: EntryClasses<Ref>,
+  beforeBy: (refs: readonly Ref[]) => string[],
+  afterBy: (refs: readonly Ref[]) => string[],
+): FlowChange[] {
+  return found.classes.map((c) => ({
+    where: c.where,
+    flow: c.text,
+    before: c.before,
+    after: c.after,
+    example: c.example,
+    beforeBy: beforeBy(c.beforeBy),
+    afterBy: afterBy(c.afterBy),
+  }));
 }

@@ -3,10 +3,11 @@
 // followed symbolically over the whole packet space; a chain one side lacks (the firewall or a
 // guest's firewall off) accepts everything. Where the before and after decisions disagree, the
 // packets are told as classes a person reads, each with one concrete packet (flow-classes.ts).
+// A node on proxmox-firewall is compared in its own nftables tables (nft-impact.ts).
 import type { FamilyModel } from '../analysis/analyse';
 import { addInterfaceNames, InterfaceNames } from '../analysis/ipt-to-box';
 import { compileRuleset } from '../compile/compile-ruleset';
-import { compileInputFor } from '../compile/node-input';
+import { compileInputFor, modelNode } from '../compile/node-input';
 import type { ClusterModel } from '../model/cluster-model';
 import { clusterModelOfTexts } from '../model/cluster-sources';
 import {
@@ -18,8 +19,9 @@ import {
   knownAddresses,
 } from './entries';
 import { formatFirewallState, type FirewallState } from './firewall-state';
-import { flowClasses } from './flow-classes';
+import { classChanges, flowClasses } from './flow-classes';
 import type { FlowChange, ImpactSummary } from './impact';
+import { nftNodeImpact } from './nft-impact';
 import type { PulledTopology } from './topology';
 
 /** A state as the cluster model every door asks: the pulled world, or one assumed from the files. */
@@ -64,7 +66,18 @@ export function compareClusterModels(
   const nodes = [...new Set([...was.nodes, ...now.nodes].map((n) => n.name))];
   const changes: FlowChange[] = [];
   const unlisted = new Map<string, number>();
+  const nftNotes: string[] = [];
   for (const node of nodes) {
+    const backends = [was, now].map((m) => modelNode(m, node)?.backend ?? 'pve-firewall');
+    if (backends.includes('proxmox-firewall')) {
+      // The node runs proxmox-firewall: its own nftables tables decide (nft-impact.ts).
+      const nft = nftNodeImpact(was, now, node, backends, options.lineNumbers);
+      changes.push(...nft.changes);
+      nftNotes.push(...nft.notes);
+      for (const [where, count] of nft.unlisted)
+        unlisted.set(where, (unlisted.get(where) ?? 0) + count);
+      continue;
+    }
     const b = compileRuleset(compileInputFor(was, node));
     const a = compileRuleset(compileInputFor(now, node));
     for (const family of [4, 6] as const) {
@@ -82,25 +95,24 @@ export function compareClusterModels(
           context,
         );
         changes.push(
-          ...found.classes.map((c) => ({
-            where: c.where,
-            flow: c.text,
-            before: c.before,
-            after: c.after,
-            example: c.example,
-            beforeBy: named(c.beforeBy, (r) => namesBefore.name(mb, chain, node, r), mb, chain),
-            afterBy: named(c.afterBy, (r) => namesAfter.name(ma, chain, node, r), ma, chain),
-          })),
+          ...classChanges(
+            found,
+            (refs) => named(refs, (r) => namesBefore.name(mb, chain, node, r), mb, chain),
+            (refs) => named(refs, (r) => namesAfter.name(ma, chain, node, r), ma, chain),
+          ),
         );
         if (found.more > 0)
           unlisted.set(entry.where, (unlisted.get(entry.where) ?? 0) + found.more);
       }
     }
   }
-  const notes = [...unlisted].map(
-    ([where, count]) =>
-      `${where}: ${count} more class${count === 1 ? '' : 'es'} of flows change verdict`,
-  );
+  const notes = [
+    ...[...unlisted].map(
+      ([where, count]) =>
+        `${where}: ${count} more class${count === 1 ? '' : 'es'} of flows change verdict`,
+    ),
+    ...nftNotes,
+  ];
   return { changes: mergeFamilies(changes), ...(notes.length > 0 ? { notes } : {}) };
 }
 

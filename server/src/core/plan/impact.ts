@@ -4,7 +4,7 @@ import type { PulledTopology } from './topology';
 
 /** One flow (per host or guest) whose verdict differs between the cluster now and after a push. */
 export interface FlowChange {
-  /** `host <node>` or `guest <vmid>`. */
+  /** `host <node>`, `guest <vmid> net<N>`, or (proxmox-firewall) `vnet <name> on <node>`. */
   readonly where: string;
   /** The packets as a class, e.g. `inbound tcp port 22 to pve1 from anywhere except +admins`. */
   readonly flow: string;

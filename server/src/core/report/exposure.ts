@@ -14,7 +14,16 @@ import {
   entryOf,
   familyModel,
   knownAddresses,
+  modelAddresses,
+  whyUnfiltered,
 } from '../plan/entries';
+import {
+  addNftInterfaceNames,
+  entryDecisions,
+  nftEntries,
+  type NftDecider,
+} from '../nftables/nft-space';
+import { deciderName, flowEntry, setNames, tablesOf } from '../plan/nft-impact';
 import {
   addressesText,
   coalesce,
@@ -54,18 +63,18 @@ export interface ExposureReport {
 const MAX_ROWS = 60;
 const MAX_RULES = 3;
 
-interface Piece {
+interface Piece<Ref> {
   readonly box: Box;
-  readonly by: string | undefined;
+  readonly by: Ref | undefined;
 }
 
 /** The accepted packets of one entry as rows, grouped by service, their sources merged. */
-function rowsOf(
-  pieces: readonly Piece[],
+function rowsOf<Ref>(
+  pieces: readonly Piece<Ref>[],
   family: Family,
   names: InterfaceNames,
   known: readonly NamedAddresses[],
-  deciderName: (ref: string | undefined) => string,
+  deciderName: (ref: Ref | undefined) => string,
 ): ExposureRow[] {
   const boxes = coalesce(pieces.map((p) => p.box)).filter((b) => !unrealOnly(b, family, names));
   const groups = new Map<string, { sources: IntervalSet[]; boxes: Box[] }>();
@@ -82,7 +91,7 @@ function rowsOf(
   for (const [service, group] of groups) {
     const sources = normalise(group.sources.flat());
     const reach = normalise([...sources, ...UNREAL_SOURCES[family]]);
-    const counts = new Map<string | undefined, number>();
+    const counts = new Map<Ref | undefined, number>();
     for (const piece of pieces)
       if (group.boxes.some((b) => boxesOverlap(b, piece.box)))
         counts.set(piece.by, (counts.get(piece.by) ?? 0) + 1);
@@ -137,56 +146,126 @@ function sameRows(a: readonly ExposureRow[], b: readonly ExposureRow[]): boolean
   );
 }
 
+/** Two families' entries of one place: one entry when they read alike. */
+function mergedFamilies(perFamily: Map<string, ExposureEntry[]>): ExposureEntry[] {
+  const out: ExposureEntry[] = [];
+  for (const list of perFamily.values()) {
+    const [v4, v6] = [list[0]!, list[1]];
+    if (v6 && sameRows(v4.rows, v6.rows)) out.push({ ...v4, families: 'IPv4 and IPv6' });
+    else out.push(...list);
+  }
+  return out;
+}
+
+function entryOfRows(
+  where: string,
+  node: string,
+  family: Family,
+  rows: ExposureRow[],
+): ExposureEntry {
+  return {
+    where,
+    node,
+    families: `IPv${family}`,
+    rows: rows.slice(0, MAX_ROWS),
+    more: Math.max(0, rows.length - MAX_ROWS),
+  };
+}
+
+function add(perFamily: Map<string, ExposureEntry[]>, entry: ExposureEntry): void {
+  const list = perFamily.get(entry.where) ?? [];
+  list.push(entry);
+  perFamily.set(entry.where, list);
+}
+
+/** A node on pve-firewall: its compiled iptables chains, host and guest NIC inputs. */
+function iptablesNode(model: ClusterModel, node: string): ExposureEntry[] {
+  const namer = new DeciderNames(model, true);
+  const result = compileRuleset(compileInputFor(model, node));
+  const perFamily = new Map<string, ExposureEntry[]>();
+  for (const family of [4, 6] as const) {
+    const names = new InterfaceNames();
+    addInterfaceNames(family === 4 ? result.v4 : result.v6, names);
+    const fm = familyModel(result, family, names);
+    const known = knownAddresses(model, result, family);
+    for (const chain of inboundChains(model, node)) {
+      const entry = entryOf(chain, node, model, family);
+      const pieces: Piece<string>[] = [];
+      for (const d of decisionsOrAccept(fm, chain)) {
+        if (d.verdict !== 'ACCEPT') continue;
+        for (const box of d.region) pieces.push({ box: { ...box, mark: ANY_MARK }, by: d.by });
+      }
+      // A chain that does not exist accepts all, by no rule: the name says which firewall is off.
+      const rows = rowsOf(pieces, family, names, known, (ref) => namer.name(fm, chain, node, ref));
+      add(perFamily, entryOfRows(entry.where, node, family, rows));
+    }
+  }
+  return mergedFamilies(perFamily);
+}
+
+/**
+ * A node on proxmox-firewall: its own nftables tables, entry by entry (the host's input, each
+ * firewalled guest NIC towards the guest, each VNet). A node whose update fails keeps the
+ * rules it had, which the files do not tell: it is left out, and a note says why.
+ */
+function nftablesNode(model: ClusterModel, node: string, notes: string[]): ExposureEntry[] {
+  const built = tablesOf(model, node);
+  if (!built) return [];
+  if ('stale' in built) {
+    notes.push(`node ${node} (proxmox-firewall) keeps its previous rules: ${built.stale}`);
+    return [];
+  }
+  const perFamily = new Map<string, ExposureEntry[]>();
+  const entries = nftEntries(built.tables);
+  for (const family of [4, 6] as const) {
+    const names = new InterfaceNames();
+    addNftInterfaceNames(built.tables, names);
+    const known = [...setNames(built.tables, family), ...modelAddresses(model, family)];
+    const covered = new Set<string>();
+    for (const entry of entries) {
+      const flow = flowEntry(entry, node, model, family);
+      // Connections towards the node and its guests, and through each VNet; not the node's
+      // own output, nor what it routes (the forward hook has no place of its own here).
+      const towards =
+        flow.direction === 'inbound' ||
+        (flow.direction === 'forwarded' && entry.table === 'bridge');
+      if (!towards) continue;
+      const pieces: Piece<NftDecider>[] = [];
+      for (const d of entryDecisions(built.tables, entry, family, names)) {
+        if (d.verdict !== 'ACCEPT') continue;
+        for (const box of d.region) pieces.push({ box: { ...box, mark: ANY_MARK }, by: d.by });
+      }
+      const rows = rowsOf(pieces, family, names, known, (by) => deciderName(model, by, true));
+      add(perFamily, entryOfRows(flow.where, node, family, rows));
+      covered.add(flow.where);
+    }
+    // A guest NIC without a chain is not filtered at all: everything reaches it, and why.
+    for (const chain of inboundChains(model, node).slice(1)) {
+      const nic = /^(?:tap|veth)([0-9]+)i([0-9]+)-IN$/.exec(chain)!;
+      const where = `guest ${nic[1]!} net${nic[2]!}`;
+      if (covered.has(where)) continue;
+      const all: ExposureRow = {
+        service: 'all traffic',
+        sources: 'anywhere',
+        fromAnywhere: true,
+        acceptedBy: [whyUnfiltered(model, chain, node)],
+      };
+      add(perFamily, entryOfRows(where, node, family, [all]));
+    }
+  }
+  return mergedFamilies(perFamily);
+}
+
 /** Who reaches what, node by node, in the world of the model (its topology, or assumed). */
 export function exposureReport(model: ClusterModel): ExposureReport {
   const entries: ExposureEntry[] = [];
   const notes: string[] = [];
-  const namer = new DeciderNames(model, true);
   for (const { name: node } of model.nodes) {
     const found = modelNode(model, node);
     if (found?.backend === 'proxmox-firewall') {
-      notes.push(
-        `node ${node} runs proxmox-firewall (nftables): this report follows pve-firewall's rules, so it leaves the node out`,
-      );
-      continue;
-    }
-    const result = compileRuleset(compileInputFor(model, node));
-    const perFamily = new Map<string, { entry: ExposureEntry; family: Family }[]>();
-    for (const family of [4, 6] as const) {
-      const names = new InterfaceNames();
-      addInterfaceNames(family === 4 ? result.v4 : result.v6, names);
-      const fm = familyModel(result, family, names);
-      const known = knownAddresses(model, result, family);
-      for (const chain of inboundChains(model, node)) {
-        const entry = entryOf(chain, node, model, family);
-        const pieces: Piece[] = [];
-        for (const d of decisionsOrAccept(fm, chain)) {
-          if (d.verdict !== 'ACCEPT') continue;
-          for (const box of d.region) pieces.push({ box: { ...box, mark: ANY_MARK }, by: d.by });
-        }
-        // A chain that does not exist accepts all, by no rule: the name says which firewall is off.
-        const rows = rowsOf(pieces, family, names, known, (ref) =>
-          namer.name(fm, chain, node, ref),
-        );
-        const list = perFamily.get(entry.where) ?? [];
-        list.push({
-          family,
-          entry: {
-            where: entry.where,
-            node,
-            families: `IPv${family}`,
-            rows: rows.slice(0, MAX_ROWS),
-            more: Math.max(0, rows.length - MAX_ROWS),
-          },
-        });
-        perFamily.set(entry.where, list);
-      }
-    }
-    for (const list of perFamily.values()) {
-      const [v4, v6] = [list[0]!.entry, list[1]?.entry];
-      if (v6 && sameRows(v4.rows, v6.rows)) entries.push({ ...v4, families: 'IPv4 and IPv6' });
-      else entries.push(...list.map((l) => l.entry));
-    }
+      entries.push(...nftablesNode(model, node, notes));
+      notes.push(`node ${node} runs proxmox-firewall (nftables): read from its nftables rules`);
+    } else entries.push(...iptablesNode(model, node));
   }
   if (model.topologySource.kind === 'assumed')
     notes.push(
