@@ -17,6 +17,7 @@
 // blanks, e.g. `PVEFW_MUTATE=core/ide npm run mutate` or
 // `PVEFW_MUTATE=core/plan/requests.ts npm run mutate`. Stryker's own flags pass through after `--`
 // (`npm run mutate -- --concurrency 1`).
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,11 +51,22 @@ const testFiles = readdirSync(join(root, 'test'), { recursive: true })
   .filter(
     (name) =>
       testScope.length === 0 ||
-      testScope.some((entry) => name === entry || name.startsWith(`${entry}/`)),
+      testScope.some(
+        (entry) => name === entry || name === `${entry}.test.ts` || name.startsWith(`${entry}/`),
+      ),
   )
   .sort()
   .map((name) => `out/test/${name.replace(/\.ts$/, '.js')}`);
 if (testFiles.length === 0) throw new Error(`PVEFW_MUTATE_TESTS: no test file in ${testScope}`);
+
+// One incremental file per scope: a run over another scope would otherwise forget this one's. Its
+// name is the scope's, shortened with a hash when that is long.
+const scopeKey = `${scope.join(' ') || 'all'} -- ${testScope.join(' ') || 'all tests'}`;
+const readable = scopeKey.replace(/[^\w.+-]+/g, '_');
+const scopeName =
+  readable.length <= 80
+    ? readable
+    : `${readable.slice(0, 60)}-${createHash('sha1').update(scopeKey).digest('hex').slice(0, 10)}`;
 
 // The sandbox is not beside ../shared, so the tests are told where the corpus is (the test
 // processes inherit this environment); without it the corpus tests skip, as in a plain clone.
@@ -90,8 +102,13 @@ export default {
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   clearTextReporter: { allowColor: false, logTests: false, reportMutants: true },
-  // Two workers on a two-core machine; each test file is a process of its own.
-  concurrency: 2,
+  // One worker: each test file is a process of its own, and the language server and CLI tests start
+  // more; a machine with cores to spare passes `-- --concurrency N`.
+  concurrency: 1,
+  // Incremental: a rerun tests only the mutants whose code or covering tests changed since the last
+  // run of the same scope, and takes the rest from that run's file (in reports/, kept out of git).
+  incremental: true,
+  incrementalFile: `reports/mutation/incremental/${scopeName}.json`,
   timeoutMS: 10_000,
   thresholds: { high: 80, low: 60, break: null },
 };
