@@ -146,3 +146,48 @@ test('without our address or any node address there is nothing to check, and it 
     reason: 'no node addresses are known (pull first, so topology.json has them)',
   });
 });
+
+/** pve1 with a second network: the web UI is reached on either address. */
+const TWO_NETWORKS = {
+  ...TOPOLOGY,
+  nodes: [
+    {
+      name: 'pve1',
+      address: '192.0.2.11',
+      addresses: ['192.0.2.11/24', '198.51.100.11/24'],
+    },
+  ],
+};
+
+test("on a node's second network, that network is the one its management allowance opens to", () => {
+  // pve-firewall takes the local network from the address the node is reached on.
+  const policy = state('[OPTIONS]\nenable: 1\npolicy_in: DROP\n');
+  const second = [{ node: 'pve1', address: '198.51.100.11' }];
+  assert.deepEqual(
+    ask(policy, { topology: TWO_NETWORKS, nodeAddresses: second, clientAddress: '198.51.100.50' }),
+    { checked: true, lockedOut: [] },
+  );
+  // From the first network, the second address is not local: the policy drops.
+  const cut = ask(policy, {
+    topology: TWO_NETWORKS,
+    nodeAddresses: second,
+    clientAddress: '192.0.2.50',
+  });
+  assert.deepEqual(cut.checked && cut.lockedOut.map((l) => l.address), ['198.51.100.11']);
+});
+
+test('on a node on proxmox-firewall the management set passes 8006 before any rule', () => {
+  const NFT = '[OPTIONS]\nnftables: 1\n';
+  const drop = state(`[OPTIONS]\nenable: 1\n\n[RULES]\n${DROP_8006}\n`, NFT);
+  // A neighbour on the node's network is in the management set: the DROP rule never sees it.
+  assert.deepEqual(ask(drop, { clientAddress: '192.0.2.50' }), { checked: true, lockedOut: [] });
+  // Anyone else meets the rule, as on pve-firewall.
+  const outside = ask(drop);
+  assert.deepEqual(outside.checked && outside.lockedOut.map((l) => l.address), ['192.0.2.11']);
+  // The second network's neighbours are in the set too when the node is reached there.
+  const second = [{ node: 'pve1', address: '198.51.100.11' }];
+  assert.deepEqual(
+    ask(drop, { topology: TWO_NETWORKS, nodeAddresses: second, clientAddress: '198.51.100.50' }),
+    { checked: true, lockedOut: [] },
+  );
+});
