@@ -191,6 +191,21 @@ const CASES: readonly Case[] = [
     excludes: ['+guest/web'],
   },
   {
+    name: 'a guest without a cluster.fw: its own names, aliases as written',
+    files: {
+      'firewall/100.fw':
+        '[ALIASES]\nMyHost 192.168.0.5\n\n[IPSET web]\n192.168.0.1\n\n[RULES]\nIN ACCEPT -source $0',
+    },
+    includes: ['+web', '+guest/web', 'MyHost', 'guest/MyHost'],
+    excludes: ['+dc/web', 'myhost'],
+    details: { MyHost: '192.168.0.5 · alias of 100.fw' },
+  },
+  {
+    name: 'GROUP in a guest without a cluster.fw: no group to offer',
+    files: { 'firewall/100.fw': '[RULES]\nGROUP $0' },
+    none: true,
+  },
+  {
     name: 'ipset entries take aliases',
     files: { 'firewall/cluster.fw': '[ALIASES]\ngateway 10.0.0.1\n[IPSET s1]\n!$0' },
     includes: ['gateway'],
@@ -248,4 +263,17 @@ test('completion replaces the partial word around the cursor', () => {
   });
   const list = completionsAt(ws, fileId, offset)!;
   assert.equal(texts[fileId]!.slice(list.span.start, list.span.end), 'tcp');
+});
+
+test('completion: sets before aliases, and the unscoped name before the scoped ones', () => {
+  const { ws, fileId, offset } = fixture({
+    'firewall/cluster.fw': '[ALIASES]\ngateway 10.0.0.1\n\n[IPSET shared]\n10.9.0.0/16\n',
+    'firewall/100.fw': '[ALIASES]\nlocal 192.168.0.5\n\n[RULES]\nIN ACCEPT -source $0',
+  });
+  const items = [...completionsAt(ws, fileId, offset)!.items];
+  const byRank = items.sort((a, b) => ((a.sortText ?? a.label) < (b.sortText ?? b.label) ? -1 : 1));
+  assert.deepEqual(
+    byRank.map((i) => i.label),
+    ['+shared', '+dc/shared', 'gateway', 'local', 'dc/gateway', 'guest/local'],
+  );
 });
