@@ -96,7 +96,15 @@ export default {
   buildCommand: 'node scripts/mutate/build.mjs',
   // The build does not check types (see scripts/mutate/build.mjs), so no file needs @ts-nocheck.
   disableTypeChecks: false,
-  ignorePatterns: ['dist', '.e2e', 'test-results', 'reports', '*.vsix'],
+  // scripts/mutate/node_modules is Stryker itself (scripts/mutate/run.mjs): no test needs a copy.
+  ignorePatterns: [
+    'dist',
+    '.e2e',
+    'test-results',
+    'reports',
+    '*.vsix',
+    'scripts/mutate/node_modules',
+  ],
   tempDirName: '.stryker-tmp',
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
