@@ -16,7 +16,8 @@
 // Scope: PVEFW_MUTATE narrows it to folders or files under server/src, separated by commas or
 // blanks, e.g. `PVEFW_MUTATE=core/ide npm run mutate` or
 // `PVEFW_MUTATE=core/plan/requests.ts npm run mutate`. Stryker's own flags pass through after `--`
-// (`npm run mutate -- --concurrency 1`).
+// (`npm run mutate -- --concurrency 2`). Stryker itself is installed on first use into
+// scripts/mutate/node_modules (scripts/mutate/run.mjs), not among the devDependencies.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
