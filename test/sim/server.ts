@@ -3,7 +3,7 @@
 // 403/500 with "message", 501 for unknown paths, 401 with only a status line.
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ProxmoxDies } from '../../server/src/core/model/proxmox-dies';
+import { STATUS_CODES } from 'node:http';
 import { Auth, checkAll, type Caller } from './auth';
 import { ApiError, AuthError, paramError } from './errors';
 import { Faults, type FaultKind, type RequestInfo } from './faults';
@@ -11,6 +11,7 @@ import { Paged } from './handlers/context';
 import { INVENTORY_ROUTES } from './handlers/inventory';
 import { findRoute } from './routes';
 import type { SimStore } from './store';
+import { ParamException, PerlDie } from './pve/perl';
 import { validateParams, type ParamValue } from './validate';
 
 export interface RequestRecord extends RequestInfo {
@@ -106,7 +107,8 @@ export class SimServer {
     reason?: string,
   ): void {
     const text = body === undefined ? '' : JSON.stringify(body);
-    res.writeHead(status, reason ?? '', {
+    // A reply without a message of its own gets the standard one ("OK" for 200).
+    res.writeHead(status, reason || STATUS_CODES[status] || '', {
       'Content-Type': 'application/json;charset=UTF-8',
       'Content-Length': Buffer.byteLength(text),
     });
@@ -231,7 +233,15 @@ export class SimServer {
         };
         return { status: error.status, payload, reason: error.message.split('\n')[0] };
       }
-      const message = error instanceof ProxmoxDies ? `${error.message}\n` : `${String(error)}\n`;
+      if (error instanceof ParamException) {
+        const message = error.message;
+        return {
+          status: 400,
+          payload: { data: null, message, errors: error.errors },
+          reason: message.split('\n')[0],
+        };
+      }
+      const message = error instanceof PerlDie ? error.message : `${String(error)}\n`;
       return { status: 500, payload: { data: null, message }, reason: message.split('\n')[0] };
     }
   }
