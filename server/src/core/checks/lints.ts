@@ -1,4 +1,5 @@
 import type { FwConfig } from '../model/fw-config';
+import { mergeConflicts } from './merge-conflicts';
 import { NAME_PATTERN } from '../syntax/parse-header';
 import { asciiLower } from '../syntax/perl-text';
 import type { Span } from '../text/span';
@@ -138,5 +139,6 @@ export function lintConfig(config: FwConfig, nowSeconds: number): Lint[] {
   aliasNames(config, out);
   repeatedRuleOptions(config, out);
   optionValues(config, nowSeconds, out);
+  mergeConflicts(config, out);
   return out;
 }
