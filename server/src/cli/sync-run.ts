@@ -13,7 +13,7 @@ import { readInputFile } from './sources';
 import type { CliIo } from './io';
 import { jsonText, oneLine } from './terminal-text';
 import type { SyncArgs } from './sync-args';
-import { planJson, planText, pushJson, pushText } from '../cluster/report-text';
+import { planJson, planText, pullText, pushJson, pushText } from '../cluster/report-text';
 
 /** Asks the user a question on the terminal; undefined when there is no terminal. */
 export type Ask = ((question: string) => Promise<string>) | undefined;
@@ -56,12 +56,11 @@ async function run(args: SyncArgs, io: CliIo, ask: Ask): Promise<ExitCode> {
       const report = await pull(root, client, { force: args.force, ...nodes });
       if (args.format === 'json') json({ host: target.baseUrl, ...report });
       else {
-        io.out(
-          `Pulled ${target.baseUrl}: ${report.written.length} files written, ${report.unchanged.length} unchanged, ${report.deleted.length} deleted.\n`,
-        );
+        io.out(pullText(target.baseUrl, report));
         for (const w of report.warnings) io.err(`pvefw: warning: ${w}\n`);
       }
-      return ExitCode.Ok;
+      // Conflicts to resolve: like a merge that stopped, the pull did not end clean.
+      return report.conflicts.length > 0 ? ExitCode.Findings : ExitCode.Ok;
     }
     if (args.command === 'plan') {
       const planned = await planWorkspace(root, client, nodes);

@@ -3,6 +3,7 @@
 // now holds the workspace, and record that as the new pulled state.
 import type { LockoutCheck, LockoutVerdict } from '../core/plan/impact';
 import { planPush } from '../core/plan/plan-push';
+import { CLUSTER_FILE } from '../core/plan/fw-files';
 import type { Operation } from '../core/plan/operations';
 import type { PveClient } from './client';
 import { fetchCluster } from './fetch-state';
@@ -11,7 +12,14 @@ import { pulledState } from './pull';
 import { executePlan, type ExecutionReport, type PushProgress } from './push';
 import { ClusterError } from './errors';
 import { reviewedPlanMismatch, type SavedPlan } from './saved-plan';
-import { readState, recordApplied, writeState } from './workspace';
+import {
+  foldPushJournal,
+  readState,
+  recordApplied,
+  startPushJournal,
+  writeState,
+  type PushJournal,
+} from './workspace';
 
 export interface PushOptions {
   readonly nodes?: readonly string[];
@@ -51,6 +59,25 @@ export interface PushReport {
   readonly calls: { readonly reads: number; readonly writes: number };
 }
 
+/** The push's calls and the files of the cluster they were planned against. */
+function journalOf(host: string, planned: WorkspacePlan): PushJournal {
+  const { plan, snapshot } = planned;
+  const paths = new Set([CLUSTER_FILE, ...plan.operations.map((op) => op.file)]);
+  const start: Record<string, PushJournal['start'][string]> = {};
+  for (const path of paths) {
+    const file = snapshot.state.files.get(path);
+    if (file) start[path] = { ref: file.ref, conf: file.conf };
+  }
+  return {
+    version: 1,
+    host,
+    now: Math.floor(Date.now() / 1000),
+    sdnIpSets: [...(snapshot.state.sdnIpSets ?? [])].sort(),
+    start,
+    calls: plan.operations.map((op) => ({ file: op.file, ref: op.ref, action: op.action })),
+  };
+}
+
 export async function pushWorkspace(
   root: string,
   client: PveClient,
@@ -80,7 +107,7 @@ export async function pushWorkspace(
     return report('refused', {
       reason:
         `the cluster changed since the last pull (${planned.remoteChanged.slice(0, 5).join(', ')}${planned.remoteChanged.length > 5 ? ', …' : ''}); ` +
-        `pushing would undo those changes. Pull (and merge your edits) first, or push with --force to overwrite them.`,
+        `pushing would undo those changes. Run 'pvefw pull' to merge them into your files (your edits are kept; what both changed is marked), or push with --force to overwrite them.`,
     });
   }
   if (lockout.checked && lockout.lockedOut.length > 0 && !options.allowLockout) {
@@ -90,19 +117,25 @@ export async function pushWorkspace(
   }
   if (options.confirm && !(await options.confirm(planned))) return report('cancelled');
   const pulled = readState(root) !== undefined;
+  // The journal first, then each call recorded the moment it is done: a push that stops
+  // half-way (or whose process ends) leaves a state that counts what it applied as its own.
+  if (pulled) startPushJournal(root, journalOf(client.host, planned));
   const execution = await executePlan(client, plan.operations, {
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    // Each call is recorded the moment it is done, so a push that stops half-way leaves a
-    // state the next plan and push accept as their own changes.
     ...(pulled
-      ? { onApplied: (op: Operation) => recordApplied(root, op.list, op.digestAfter) }
+      ? {
+          onApplied: (op: Operation) =>
+            recordApplied(root, plan.operations.indexOf(op), op.list, op.digestAfter),
+        }
       : {}),
   });
-  if (execution.failed || execution.cancelled)
+  if (execution.failed || execution.cancelled) {
+    foldPushJournal(root);
     return report(execution.cancelled && !execution.failed ? 'cancelled' : 'aborted', {
       execution,
     });
+  }
   // Every call went through: the cluster now holds the plan's target, digest for digest. That is
   // recorded before the read-back, which only confirms it and may itself fail.
   const predicted = {

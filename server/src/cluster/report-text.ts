@@ -3,6 +3,7 @@
 import type { Operation } from '../core/plan/operations';
 import { lockoutText, type WorkspacePlan } from './plan-workspace';
 import type { PushReport } from './push-workspace';
+import { BEFORE_PULL_DIR, type PullReport } from './pull';
 
 function line(op: Operation, index: number): string {
   return `  ${String(index + 1).padStart(4)}. ${op.request.method.padEnd(6)} ${op.summary}\n`;
@@ -14,7 +15,7 @@ function noteLines(planned: WorkspacePlan): string {
   if (!planned.pulled)
     text += `note: no earlier pull in this folder, so changes made on the cluster meanwhile cannot be told apart\n`;
   if (remoteChanged.length > 0) {
-    text += `warning: the cluster changed since the last pull; pushing would undo these changes:\n`;
+    text += `warning: the cluster changed since the last pull; pushing would undo these changes ('pvefw pull' merges them into your files):\n`;
     for (const key of remoteChanged) text += `  ${key}\n`;
   }
   for (const warning of [...planned.snapshot.warnings, ...plan.warnings])
@@ -94,8 +95,13 @@ export function planJson(host: string, planned: WorkspacePlan): object {
 
 const CONSISTENT =
   'The cluster is consistent: each applied call completed on its own, and rules this push created ' +
-  "but did not enable yet are disabled, so they have no effect. Run 'pvefw plan' to see what is " +
-  "left; 'pvefw push' continues from there.\n";
+  'but did not enable yet are disabled, so they have no effect. What was applied is recorded as ' +
+  "pushed. Run 'pvefw plan' to see what is left; 'pvefw push' continues from there.\n";
+
+const MERGE_FIRST =
+  "Someone else changed the cluster during the push: 'pvefw pull' merges their change into your " +
+  'files (your edits are kept; what both changed is marked), then ' +
+  "'pvefw push' continues with what is left.\n";
 
 export function pushText(host: string, report: PushReport): string {
   const all = report.planned.plan.operations;
@@ -139,7 +145,8 @@ export function pushText(host: string, report: PushReport): string {
   }
   if (execution.notApplied.length > 0)
     text += 'not applied:\n' + execution.notApplied.map((op) => line(op, index(op))).join('');
-  return text + CONSISTENT;
+  text += CONSISTENT;
+  return failed?.error.kind === 'conflict' ? text + MERGE_FIRST : text;
 }
 
 export function pushJson(host: string, report: PushReport): object {
@@ -163,4 +170,23 @@ export function pushJson(host: string, report: PushReport): object {
     notApplied: execution?.notApplied.map(operationJson) ?? [],
     plan: planJson(host, report.planned),
   };
+}
+
+/** What a pull did, merges and conflicts included. */
+export function pullText(host: string, report: PullReport): string {
+  let text = `Pulled ${host}: ${report.written.length} files written, ${report.unchanged.length} unchanged, ${report.deleted.length} deleted.\n`;
+  for (const file of report.kept)
+    text += `kept your edits in ${file} (the cluster did not change it)\n`;
+  for (const file of report.merged) {
+    const conflicts = report.conflicts.find((c) => c.file === file)?.conflicts ?? [];
+    text +=
+      conflicts.length === 0
+        ? `merged ${file}: your edits and the cluster's changes\n`
+        : `merged ${file} with ${conflicts.length} conflict${conflicts.length > 1 ? 's' : ''} (in ${[...new Set(conflicts.map((c) => c.list))].join(', ')}), marked with <<<<<<< local / ======= / >>>>>>> cluster\n`;
+  }
+  if (report.merged.length > 0)
+    text += `(each merged file as it was before the pull is in ${BEFORE_PULL_DIR}/)\n`;
+  if (report.conflicts.length > 0)
+    text += `Resolve the conflicts (keep what you want, delete the marker lines), then 'pvefw plan' and 'pvefw push'; push refuses while a marker is left.\n`;
+  return text;
 }

@@ -56,11 +56,25 @@ const CASES: { name: string; base: string; local: string; remote: string; merged
     merged: rules(B, C, A, D, E.replace('53', '5353')),
   },
   {
-    name: 'changes next to each other on both sides are a conflict (as in diff3)',
+    name: 'changes next to each other merge when they do not meet: a move, a replaced rule',
     base: rules(A, B, C, D),
     local: rules(B, C, A, D),
     remote: rules(A, B, C, E),
-    merged: `[RULES]\n\n${B}\n${C}\n${block([A, D], [E])}\n`,
+    merged: rules(B, C, A, E),
+  },
+  {
+    name: 'a rule added at the top on one side, the top rule removed on the other',
+    base: rules(A, B),
+    local: rules(B),
+    remote: rules(D, A, B),
+    merged: rules(D, B),
+  },
+  {
+    name: 'a rule one side removed and the other changed: conflict',
+    base: rules(A, B, C),
+    local: rules(A, C),
+    remote: rules(A, `|${B}`, C),
+    merged: `[RULES]\n\n${A}\n${block([], [`|${B}`])}${C}\n\n`,
   },
   {
     name: 'one side disables a rule the other deleted: conflict',
@@ -205,5 +219,41 @@ test('property: merging is symmetric up to which side a conflict shows first', (
       if (one.conflicts.length === 0) assert.equal(one.text, other.text);
     }),
     { numRuns: 300 },
+  );
+});
+
+// Rule lists alone, with rules from a pool of eight (duplicates allowed), for the invariants a
+// clean merge of rules must keep.
+const POOL = [A, B, C, D, E, `|${A}`, 'OUT ACCEPT -p udp -dport 123', 'IN DROP -p icmp'];
+const listArb = fc.array(fc.constantFrom(...POOL), { maxLength: 8 });
+const linesOf = (text: string): string[] =>
+  text.split('\n').filter((l) => l !== '' && l !== '[RULES]');
+
+test('property: a clean rule merge keeps what both sides kept, invents nothing, doubles nothing, and keeps each side’s reordering', () => {
+  fc.assert(
+    fc.property(listArb, listArb, listArb, (b, l, r) => {
+      const merged = mergeFile('cluster', conf(rules(...b)), conf(rules(...l)), conf(rules(...r)));
+      if (merged.conflicts.length > 0) return;
+      const out = linesOf(merged.text);
+      const count = (xs: string[], x: string): number => xs.filter((y) => y === x).length;
+      for (const x of new Set(out)) {
+        assert.ok(l.includes(x) || r.includes(x), `invented ${x}`);
+        assert.ok(count(out, x) <= Math.max(count(l, x), count(r, x)), `doubled ${x}`);
+      }
+      for (const x of b)
+        if (count(b, x) === 1 && count(l, x) === 1 && count(r, x) === 1)
+          assert.ok(out.includes(x), `lost ${x}, kept by both`);
+      const once = (xs: string[], x: string): boolean => count(xs, x) === 1;
+      const common = [...new Set(out)].filter((x) => [b, l, r, out].every((xs) => once(xs, x)));
+      for (const x of common)
+        for (const y of common) {
+          if (x === y) continue;
+          const before = (xs: string[]): boolean => xs.indexOf(x) < xs.indexOf(y);
+          for (const side of [l, r])
+            if (before(side) !== before(b))
+              assert.equal(before(out), before(side), `order of ${x} and ${y}`);
+        }
+    }),
+    { numRuns: 2000 },
   );
 });

@@ -121,3 +121,51 @@ export function diff3(
   }
   return chunks;
 }
+
+/**
+ * A finer look at a stretch both sides changed, as edits of its base items: each side keeps or
+ * deletes each base item, and inserts its own items in the gaps between them (an insertion
+ * goes into the gap just before the next base item it kept, so a changed item's new version
+ * follows the old one's place). The stretch merges when the sides never insert different items
+ * into one gap, and never one side deletes an item the other replaced (deleted, with something
+ * inserted in its place). Returns the merged items, or undefined: a real conflict.
+ */
+export function mergeStretch(
+  base: readonly string[],
+  local: readonly string[],
+  remote: readonly string[],
+): string[] | undefined {
+  const edits = (side: readonly string[]): { kept: boolean[]; inserted: string[][] } => {
+    const match = lcsMatch(base, side);
+    const kept = base.map((_, i) => match[i] !== -1);
+    const inserted: string[][] = Array.from({ length: base.length + 1 }, () => []);
+    let next = 0;
+    for (let i = 0; i <= base.length; i++) {
+      const upto = i < base.length ? match[i]! : side.length;
+      if (upto === -1) continue;
+      // The side's items since its last kept one go just before this kept item.
+      inserted[i] = side.slice(next, upto);
+      next = upto + 1;
+    }
+    return { kept, inserted };
+  };
+  const l = edits(local);
+  const r = edits(remote);
+  const out: string[] = [];
+  for (let gap = 0; gap <= base.length; gap++) {
+    const [il, ir] = [l.inserted[gap]!, r.inserted[gap]!];
+    let items: string[];
+    if (il.length > 0 && ir.length > 0) {
+      if (!same(il, ir)) return undefined;
+      items = il;
+    } else {
+      items = il.length > 0 ? il : ir;
+      // One side replaced the item before this gap, the other deleted it: modify/delete.
+      const before = gap - 1;
+      if (items.length > 0 && before >= 0 && !l.kept[before] && !r.kept[before]) return undefined;
+    }
+    out.push(...items);
+    if (gap < base.length && l.kept[gap] && r.kept[gap]) out.push(base[gap]!);
+  }
+  return out;
+}

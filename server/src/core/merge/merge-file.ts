@@ -27,7 +27,7 @@ import {
 } from '../writer/write-fw';
 import { perlSorted } from '../writer/perl-sort';
 import { CLUSTER_MARKER, LOCAL_MARKER, SEPARATOR } from '../syntax/conflict-markers';
-import { chunkItems, diff3 } from './diff3';
+import { chunkItems, diff3, mergeStretch } from './diff3';
 
 /** A line of the merged file, or a conflict: what each side has in its place. */
 export type Piece =
@@ -69,55 +69,95 @@ function mergeKeyed(
   return out;
 }
 
+/** Pairs of rules whose order one side changed and the merge does not keep. */
+function lostOrder(
+  base: readonly string[],
+  local: readonly string[],
+  remote: readonly string[],
+  merged: readonly string[],
+): Set<string> {
+  const positions = (lines: readonly string[]): Map<string, number> => {
+    const at = new Map<string, number>();
+    lines.forEach((line, i) => {
+      // A rule that is there twice has no one place: it is left out of the order check.
+      at.set(line, at.has(line) ? -1 : i);
+    });
+    return at;
+  };
+  const [b, l, r, m] = [base, local, remote, merged].map(positions) as Map<string, number>[];
+  const common = [...m!.keys()].filter((x) => [b!, l!, r!, m!].every((p) => (p.get(x) ?? -1) >= 0));
+  const lost = new Set<string>();
+  for (let i = 0; i < common.length; i++) {
+    for (let j = i + 1; j < common.length; j++) {
+      const [x, y] = [common[i]!, common[j]!];
+      const before = (p: Map<string, number>): boolean => p.get(x)! < p.get(y)!;
+      const result = before(m!);
+      for (const side of [l!, r!]) {
+        if (before(side) !== before(b!) && before(side) !== result) {
+          lost.add(x);
+          lost.add(y);
+        }
+      }
+    }
+  }
+  return lost;
+}
+
 /**
- * diff3 of two rule lists. Order decides in a rule list, so a conflict takes along every
- * one-sided change that involves its rules (a rule both sides moved, to different places, comes
- * out once per side): the whole stretch from the first such change to the last becomes one
- * conflict, showing each side's order of it.
+ * diff3 of two rule lists, with two refinements. A stretch both sides changed still merges
+ * when their edits of it do not meet (mergeStretch: one inserts at the top, the other removes
+ * the rule below). And order decides in a rule list: a conflict takes along every one-sided
+ * change that involves its rules, as does a rule the merge would hold twice (both moved it to
+ * different places) and a pair of rules whose new order one side chose and the merge lost
+ * (both reordered the same rules); the whole stretch from the first such change to the last
+ * becomes one conflict, showing each side's order of it.
  */
 function mergeRuleLines(
   base: readonly string[],
   local: readonly string[],
   remote: readonly string[],
 ): Piece[] {
-  const chunks = diff3(base, local, remote);
+  const chunks = diff3(base, local, remote).map((chunk) => {
+    if (chunk.kind !== 'conflict') return { chunk, items: chunkItems(chunk) };
+    return { chunk, items: mergeStretch(chunk.base, chunk.local, chunk.remote) };
+  });
   const count = (lines: readonly string[]): Map<string, number> => {
     const counts = new Map<string, number>();
     for (const line of lines) counts.set(line, (counts.get(line) ?? 0) + 1);
     return counts;
   };
+  const tentative = chunks.flatMap((c) => c.items ?? []);
   const [inLocal, inRemote] = [count(local), count(remote)];
-  const merged = count(chunks.flatMap((c) => chunkItems(c) ?? []));
-  // The rules involved in a conflict: those of conflicting stretches, and those the clean merge
-  // would hold more often than either side does.
   const involved = new Set(
-    [...merged]
+    [...count(tentative)]
       .filter(([line, n]) => n > Math.max(inLocal.get(line) ?? 0, inRemote.get(line) ?? 0))
       .map(([line]) => line),
   );
-  const entangled = chunks.map((c) => c.kind === 'conflict');
-  for (const c of chunks.filter((c) => c.kind === 'conflict'))
-    for (const line of [...c.local, ...c.remote]) involved.add(line);
+  for (const line of lostOrder(base, local, remote, tentative)) involved.add(line);
+  const entangled = chunks.map((c) => c.items === undefined);
+  for (const c of chunks.filter((c) => c.items === undefined))
+    for (const line of [...c.chunk.local, ...c.chunk.remote]) involved.add(line);
   for (let grown = true; grown;) {
     grown = false;
-    chunks.forEach((c, i) => {
-      if (entangled[i] || (c.kind !== 'local' && c.kind !== 'remote')) return;
-      if (!chunkItems(c)!.some((line) => involved.has(line))) return;
+    chunks.forEach(({ chunk }, i) => {
+      if (entangled[i] || chunk.kind === 'stable') return;
+      const lines = [...chunk.local, ...chunk.remote];
+      if (!lines.some((line) => involved.has(line))) return;
       entangled[i] = grown = true;
-      for (const line of [...c.local, ...c.remote]) involved.add(line);
+      for (const line of lines) involved.add(line);
     });
   }
   const first = entangled.indexOf(true);
-  if (first === -1) return chunks.flatMap((c) => [...chunkItems(c)!]);
+  if (first === -1) return tentative;
   const last = entangled.lastIndexOf(true);
-  const span = chunks.slice(first, last + 1);
+  const span = chunks.slice(first, last + 1).map((c) => c.chunk);
   return [
-    ...chunks.slice(0, first).flatMap((c) => [...chunkItems(c)!]),
+    ...chunks.slice(0, first).flatMap((c) => c.items!),
     conflict(
       span.flatMap((c) => [...c.local]),
       span.flatMap((c) => [...c.remote]),
     ),
-    ...chunks.slice(last + 1).flatMap((c) => [...chunkItems(c)!]),
+    ...chunks.slice(last + 1).flatMap((c) => c.items!),
   ];
 }
 
