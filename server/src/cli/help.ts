@@ -10,7 +10,7 @@ Usage:
                  [--source IP] [--dest IP] [--topology FILE|default] [--backend iptables|nftables]
   pvefw test DIR... [--topology FILE|default] [--id NAME] [--backend iptables|nftables]
   pvefw explain [--dir DIR] [--node NODE] [--file FILE|-] [LOGLINE...]
-  pvefw trust|pull|plan|push ...   (a live cluster; see 'pvefw help pull')
+  pvefw trust|pull|plan|push|confirm ...   (a live cluster; see 'pvefw help pull')
   pvefw check --help   (also: simulate --help, test --help)
   pvefw --help
   pvefw --version

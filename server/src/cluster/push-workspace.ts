@@ -11,6 +11,7 @@ import { lockoutText, planWorkspace, restrictNodes, type WorkspacePlan } from '.
 import { pulledState } from './pull';
 import { executePlan, type ExecutionReport, type PushProgress } from './push';
 import { ClusterError } from './errors';
+import { readPending } from './confirm-record';
 import { reviewedPlanMismatch, type SavedPlan } from './saved-plan';
 import {
   foldPushJournal,
@@ -36,6 +37,10 @@ export interface PushOptions {
   readonly confirm?: (plan: WorkspacePlan) => Promise<boolean>;
   /** A reviewed plan (`plan --out`): push goes ahead only if the plan made now is exactly it. */
   readonly reviewed?: SavedPlan;
+  /** Called once everything is checked, just before the first call (commit-confirmed arms). */
+  readonly onStart?: (planned: WorkspacePlan) => void;
+  /** Called as soon as each call has succeeded. */
+  readonly onApplied?: (operation: Operation) => void;
 }
 
 export type PushOutcome =
@@ -115,7 +120,13 @@ export async function pushWorkspace(
       reason: `${lockoutText(planned)}; push with --allow-lockout if that is intended`,
     });
   }
+  const pending = readPending(root);
+  if (pending)
+    return report('refused', {
+      reason: `the push of ${new Date(pending.pushedAt).toISOString()} awaits confirmation until ${new Date(pending.deadline).toISOString()}: confirm it ('pvefw confirm') or let it be reverted first`,
+    });
   if (options.confirm && !(await options.confirm(planned))) return report('cancelled');
+  options.onStart?.(planned);
   const pulled = readState(root) !== undefined;
   // The journal first, then each call recorded the moment it is done: a push that stops
   // half-way (or whose process ends) leaves a state that counts what it applied as its own.
@@ -123,12 +134,10 @@ export async function pushWorkspace(
   const execution = await executePlan(client, plan.operations, {
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    ...(pulled
-      ? {
-          onApplied: (op: Operation) =>
-            recordApplied(root, plan.operations.indexOf(op), op.list, op.digestAfter),
-        }
-      : {}),
+    onApplied: (op: Operation) => {
+      if (pulled) recordApplied(root, plan.operations.indexOf(op), op.list, op.digestAfter);
+      options.onApplied?.(op);
+    },
   });
   if (execution.failed || execution.cancelled) {
     foldPushJournal(root);

@@ -40,6 +40,8 @@ export interface WorkspaceConfig {
   readonly deadlineSeconds?: number;
   /** The largest reply read. */
   readonly maxReplyMegabytes?: number;
+  /** Each node's own API endpoint (`pvefw trust HOST --node NAME`), else its address:8006. */
+  readonly nodeHosts?: Readonly<Record<string, string>>;
 }
 
 export interface PulledState {
@@ -72,6 +74,13 @@ function checkConfig(value: unknown): WorkspaceConfig {
   require('timeoutSeconds', positive, 'a number of seconds');
   require('deadlineSeconds', positive, 'a number of seconds');
   require('maxReplyMegabytes', positive, 'a positive number');
+  require('nodeHosts', (v) =>
+    typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    Object.entries(v).every(
+      ([node, host]) => isNodeName(node) && typeof host === 'string',
+    ), 'an object of node names and hosts');
   return config as WorkspaceConfig;
 }
 
