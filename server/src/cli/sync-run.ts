@@ -34,7 +34,14 @@ import { readInputFile } from './sources';
 import type { CliIo } from './io';
 import { jsonText, oneLine } from './terminal-text';
 import type { SyncArgs } from './sync-args';
-import { planJson, planText, pullText, pushJson, pushText } from '../cluster/report-text';
+import {
+  callCount,
+  planJson,
+  planText,
+  pullText,
+  pushJson,
+  pushText,
+} from '../cluster/report-text';
 
 /** Asks the user a question on the terminal; undefined when there is no terminal. */
 export type Ask = ((question: string) => Promise<string>) | undefined;
@@ -174,10 +181,13 @@ async function run(args: SyncArgs, io: CliIo, ask: Ask): Promise<ExitCode> {
       }
       // Problems, and a lock-out push would refuse: the plan cannot be pushed as it is.
       const blocked =
-        planned.local.problems.length + planned.plan.problems.length > 0 ||
+        planned.local.problems.length +
+          planned.plan.problems.length +
+          planned.nics.problems.length >
+          0 ||
         (planned.lockout.checked && planned.lockout.lockedOut.length > 0);
       if (blocked) return ExitCode.Findings;
-      if (args.detailedExitcode && planned.plan.operations.length > 0) return ExitCode.Changes;
+      if (args.detailedExitcode && callCount(planned) > 0) return ExitCode.Changes;
       return ExitCode.Ok;
     }
     const reviewed =
@@ -202,7 +212,7 @@ async function run(args: SyncArgs, io: CliIo, ask: Ask): Promise<ExitCode> {
           );
         io.out(planText(target.baseUrl, planned));
         return /^y(es)?$/i.test(
-          (await ask(`Make these ${planned.plan.operations.length} calls? [y/N] `)).trim(),
+          (await ask(`Make these ${callCount(planned)} calls? [y/N] `)).trim(),
         );
       },
     };

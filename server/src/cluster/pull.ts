@@ -12,8 +12,17 @@ import { ClusterError } from './errors';
 import { fetchCluster, type ClusterSnapshot } from './fetch-state';
 import { restrictNodes } from './plan-workspace';
 import { changedSince, loadLocal } from './local-state';
-import { writeInside } from './safe-files';
-import { readFwFiles, readState, writeFwFiles, writeState, type PulledState } from './workspace';
+import {
+  readFwFiles,
+  readState,
+  TOPOLOGY_FILE,
+  writeFwFiles,
+  writeState,
+  type PulledState,
+} from './workspace';
+import { readInside, writeInside } from './safe-files';
+import { topologyEdits, withNicFlags } from '../core/plan/nic-flags';
+import type { PulledTopology } from '../core/plan/topology';
 
 /** Where a merge keeps each file as it was before the pull rewrote it. */
 export const BEFORE_PULL_DIR = '.pvefw/before-pull';
@@ -139,6 +148,48 @@ function mergeWorkspace(
   return { texts, merged, kept, conflicts };
 }
 
+/**
+ * topology.json for the pull to write: the cluster's, with the NIC firewall flags changed in the
+ * workspace and not pushed yet kept, unless the cluster changed the same flag (then the
+ * cluster's wins, and says so). Edits of other parts are replaced, and said so.
+ */
+function keptTopologyEdits(
+  root: string,
+  base: PulledState,
+  remote: PulledTopology,
+): { topology: PulledTopology; warnings: string[] } {
+  const text = readInside(root, TOPOLOGY_FILE);
+  if (text === undefined) return { topology: remote, warnings: [] };
+  let edited: unknown;
+  try {
+    edited = JSON.parse(text);
+  } catch {
+    return {
+      topology: remote,
+      warnings: ['topology.json could not be read; it is written anew from the cluster'],
+    };
+  }
+  const edits = topologyEdits(base.topology, edited);
+  const flag = (t: PulledTopology, vmid: number, nic: string): boolean | undefined =>
+    t.guests.find((g) => g.vmid === vmid)?.nics.find((n) => n.name === nic)?.firewall;
+  const kept = edits.changes.filter(
+    (c) => flag(remote, c.vmid, c.nic) === flag(base.topology, c.vmid, c.nic),
+  );
+  const lost = edits.changes.filter(
+    (c) => !kept.includes(c) && flag(remote, c.vmid, c.nic) !== c.firewall,
+  );
+  const warnings = [
+    ...lost.map(
+      (c) =>
+        `topology.json: guest ${c.vmid} ${c.nic}: the cluster changed its firewall flag too; its value is kept, yours (${c.firewall}) is not`,
+    ),
+    ...edits.problems.map(
+      (p) => `${p.replace(/; pvefw pushes only.*$/, '')}; it is replaced by the cluster's`,
+    ),
+  ];
+  return { topology: withNicFlags(remote, kept), warnings };
+}
+
 export async function pull(
   root: string,
   client: PveClient,
@@ -163,6 +214,8 @@ export async function pull(
   const fetched = await fetchCluster(client, options.signal);
   const snapshot = { ...fetched, state: restrictNodes(fetched.state, options.nodes) };
   refuseUnwritable(snapshot.state);
+  const topology =
+    !options.force && base ? keptTopologyEdits(root, base, snapshot.topology) : undefined;
   const remoteTexts = formatFirewallState(snapshot.state);
   const merge =
     !options.force && base
@@ -170,18 +223,15 @@ export async function pull(
       : { texts: remoteTexts, merged: [], kept: [], conflicts: [] };
   // Which address this machine reaches the cluster from: check proves its web UI access with it.
   const managedFrom = client.localAddress;
-  writeFwFiles(
-    root,
-    merge.texts,
-    managedFrom ? { ...snapshot.topology, managedFrom } : snapshot.topology,
-  );
+  const written = topology?.topology ?? snapshot.topology;
+  writeFwFiles(root, merge.texts, managedFrom ? { ...written, managedFrom } : written);
   writeState(root, pulledState(client.host, snapshot));
   const { texts } = merge;
   return {
     written: [...texts.keys()].filter((p) => before.get(p) !== texts.get(p)),
     deleted: [...before.keys()].filter((p) => !texts.has(p)),
     unchanged: [...texts.keys()].filter((p) => before.get(p) === texts.get(p)),
-    warnings: snapshot.warnings,
+    warnings: [...snapshot.warnings, ...(topology?.warnings ?? [])],
     merged: merge.merged,
     conflicts: merge.conflicts,
     kept: merge.kept,

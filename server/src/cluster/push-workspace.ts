@@ -3,6 +3,7 @@
 // now holds the workspace, and record that as the new pulled state.
 import type { LockoutCheck, LockoutVerdict } from '../core/plan/impact';
 import { planPush } from '../core/plan/plan-push';
+import type { NicCall } from '../core/plan/nic-flags';
 import { CLUSTER_FILE } from '../core/plan/fw-files';
 import type { Operation } from '../core/plan/operations';
 import type { PveClient } from './client';
@@ -17,6 +18,7 @@ import {
   foldPushJournal,
   readState,
   recordApplied,
+  recordNicFlags,
   startPushJournal,
   writeState,
   type PushJournal,
@@ -61,7 +63,45 @@ export interface PushReport {
   readonly lockout: LockoutVerdict;
   /** After a complete push: lists where the cluster still differs from the workspace (none). */
   readonly remaining?: readonly Operation[];
+  /** The NIC firewall flag calls (guest configs): done, the one that failed, the rest. */
+  readonly nics?: {
+    readonly applied: readonly NicCall[];
+    readonly failed?: { readonly call: NicCall; readonly error: ClusterError };
+    readonly notApplied: readonly NicCall[];
+  };
   readonly calls: { readonly reads: number; readonly writes: number };
+}
+
+/**
+ * The guest config calls that set NIC firewall flags, in order: each is digest-checked with the
+ * config's digest, and recorded in the pulled state the moment it is done (its topology then
+ * has the flag, so the flag is no change by someone else). The first failure stops them.
+ */
+async function setNicFlags(
+  root: string,
+  client: PveClient,
+  calls: readonly NicCall[],
+  pulled: boolean,
+): Promise<{
+  applied: NicCall[];
+  failed?: { call: NicCall; error: ClusterError };
+  notApplied: NicCall[];
+}> {
+  const applied: NicCall[] = [];
+  for (const [i, call] of calls.entries()) {
+    try {
+      await client.call(call.request.method, call.request.path, call.request.params);
+    } catch (error) {
+      const failure =
+        error instanceof ClusterError
+          ? error
+          : new ClusterError('server', error instanceof Error ? error.message : String(error));
+      return { applied, failed: { call, error: failure }, notApplied: calls.slice(i + 1) };
+    }
+    applied.push(call);
+    if (pulled) recordNicFlags(root, call.changes);
+  }
+  return { applied, notApplied: [] };
 }
 
 /** The push's calls and the files of the cluster they were planned against. */
@@ -104,10 +144,14 @@ export async function pushWorkspace(
   });
   const mismatch = options.reviewed && reviewedPlanMismatch(options.reviewed, client.host, planned);
   if (mismatch) return report('refused', { reason: mismatch });
-  const problems = [...planned.local.problems, ...plan.problems];
-  if (problems.length > 0)
-    return report('refused', { reason: problems.map((p) => p.message).join('\n') });
-  if (plan.operations.length === 0) return report('nothing-to-do');
+  const problems = [
+    ...planned.local.problems.map((p) => p.message),
+    ...plan.problems.map((p) => p.message),
+    ...planned.nics.problems,
+  ];
+  if (problems.length > 0) return report('refused', { reason: problems.join('\n') });
+  if (plan.operations.length === 0 && planned.nics.calls.length === 0)
+    return report('nothing-to-do');
   if (planned.remoteChanged.length > 0 && !options.force) {
     return report('refused', {
       reason:
@@ -131,6 +175,26 @@ export async function pushWorkspace(
   // The journal first, then each call recorded the moment it is done: a push that stops
   // half-way (or whose process ends) leaves a state that counts what it applied as its own.
   if (pulled) startPushJournal(root, journalOf(client.host, planned));
+  // Flags turned off go first (the guest's traffic leaves the firewall before its rules change),
+  // flags turned on last (the rules are in place before the traffic meets them).
+  const nicCalls = planned.nics.calls;
+  const first = await setNicFlags(
+    root,
+    client,
+    nicCalls.filter((c) => c.when === 'first'),
+    pulled,
+  );
+  if (first.failed) {
+    foldPushJournal(root);
+    return report('aborted', {
+      execution: { applied: [], notApplied: [...plan.operations], cancelled: false },
+      nics: {
+        ...first,
+        notApplied: [...first.notApplied, ...nicCalls.filter((c) => c.when === 'last')],
+      },
+      reason: `setting a NIC's firewall flag failed: ${first.failed.error.message}`,
+    });
+  }
   const execution = await executePlan(client, plan.operations, {
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
@@ -143,6 +207,22 @@ export async function pushWorkspace(
     foldPushJournal(root);
     return report(execution.cancelled && !execution.failed ? 'cancelled' : 'aborted', {
       execution,
+      nics: { applied: first.applied, notApplied: nicCalls.filter((c) => c.when === 'last') },
+    });
+  }
+  const last = await setNicFlags(
+    root,
+    client,
+    nicCalls.filter((c) => c.when === 'last'),
+    pulled,
+  );
+  const nics = { ...last, applied: [...first.applied, ...last.applied] };
+  if (last.failed) {
+    foldPushJournal(root);
+    return report('aborted', {
+      execution,
+      nics,
+      reason: `setting a NIC's firewall flag failed: ${last.failed.error.message}`,
     });
   }
   // Every call went through: the cluster now holds the plan's target, digest for digest. That is
@@ -166,13 +246,27 @@ export async function pushWorkspace(
     planned.local.state,
     restrictNodes(after.state, options.nodes),
   ).operations;
+  const flagsLeft = nicCalls.flatMap((call) =>
+    call.changes.filter(
+      (c) =>
+        after.topology.guests.find((g) => g.vmid === c.vmid)?.nics.find((n) => n.name === c.nic)
+          ?.firewall !== c.firewall,
+    ),
+  );
+  if (flagsLeft.length > 0)
+    return report('aborted', {
+      execution,
+      nics,
+      reason: `every call succeeded, yet ${flagsLeft.map((c) => `guest ${c.vmid} ${c.nic}`).join(', ')} does not have the firewall flag asked for; run 'pvefw plan'`,
+    });
   if (remaining.length > 0) {
     return report('aborted', {
       execution,
+      nics,
       remaining,
       reason: `every call succeeded, yet the cluster does not hold the workspace (${remaining.length} calls would still be needed); run 'pvefw plan'`,
     });
   }
   writeState(root, pulledState(client.host, after));
-  return report('complete', { execution, remaining });
+  return report('complete', { execution, remaining, nics });
 }

@@ -3,10 +3,34 @@
 import type { Operation } from '../core/plan/operations';
 import { lockoutText, type WorkspacePlan } from './plan-workspace';
 import type { PushReport } from './push-workspace';
+import type { NicCall } from '../core/plan/nic-flags';
 import { BEFORE_PULL_DIR, type PullReport } from './pull';
 
 function line(op: Operation, index: number): string {
   return `  ${String(index + 1).padStart(4)}. ${op.request.method.padEnd(6)} ${op.summary}\n`;
+}
+
+function nicLine(call: NicCall): string {
+  return `     - ${call.request.method.padEnd(6)} ${call.summary} (${call.request.path})\n`;
+}
+
+/** The guest config calls of a plan, before and after the firewall calls. */
+function nicLines(planned: WorkspacePlan): string {
+  const { calls } = planned.nics;
+  if (calls.length === 0) return '';
+  const first = calls.filter((c) => c.when === 'first');
+  const last = calls.filter((c) => c.when === 'last');
+  let text = '';
+  if (first.length > 0)
+    text += `NIC firewall flags, set before the firewall calls (topology.json):\n${first.map(nicLine).join('')}`;
+  if (last.length > 0)
+    text += `NIC firewall flags, set after the firewall calls (topology.json):\n${last.map(nicLine).join('')}`;
+  return text;
+}
+
+/** How many calls a push makes: the firewall calls and the guest config calls. */
+export function callCount(planned: WorkspacePlan): number {
+  return planned.plan.operations.length + planned.nics.calls.length;
 }
 
 function noteLines(planned: WorkspacePlan): string {
@@ -22,11 +46,15 @@ function noteLines(planned: WorkspacePlan): string {
     text += `warning: ${warning}\n`;
   for (const drop of local.dropped)
     text += `warning: ${drop.file}:${drop.line}: Proxmox drops this line, so it is not pushed: ${drop.message}\n`;
-  const problems = [...local.problems, ...plan.problems];
+  const problems = [
+    ...[...local.problems, ...plan.problems].map((p) =>
+      p.message.startsWith(p.file) ? p.message : `${p.file}: ${p.message}`,
+    ),
+    ...planned.nics.problems,
+  ];
   if (problems.length > 0) {
     text += `problems (nothing is pushed until they are fixed):\n`;
-    for (const p of problems)
-      text += `  ${p.message.startsWith(p.file) ? p.message : `${p.file}: ${p.message}`}\n`;
+    for (const p of problems) text += `  ${p}\n`;
   }
   return text;
 }
@@ -45,11 +73,13 @@ function lockoutLines(planned: WorkspacePlan): string {
 
 export function planText(host: string, planned: WorkspacePlan): string {
   const ops = planned.plan.operations;
+  const total = callCount(planned);
   let text =
-    ops.length === 0
+    total === 0
       ? `No changes: ${host} already holds the workspace.\n`
-      : `Plan: ${ops.length} calls to ${host}\n`;
+      : `Plan: ${total} calls to ${host}\n`;
   ops.forEach((op, i) => (text += line(op, i)));
+  text += nicLines(planned);
   text += noteLines(planned);
   text += lockoutLines(planned);
   // Where the packet evaluator's verdict changes (issue 3) will be listed once it exists.
@@ -57,7 +87,7 @@ export function planText(host: string, planned: WorkspacePlan): string {
     ? planned.plan.impact.changes
         .map((c) => `impact: ${c.where}: ${c.flow}: ${c.before} -> ${c.after}\n`)
         .join('')
-    : ops.length > 0
+    : total > 0
       ? `impact: which flows change verdict is not computed yet (needs the packet evaluator)\n`
       : '';
   return text;
@@ -82,7 +112,19 @@ export function planJson(host: string, planned: WorkspacePlan): object {
   return {
     host,
     operations: planned.plan.operations.map(operationJson),
-    problems: [...planned.local.problems, ...planned.plan.problems],
+    nicCalls: planned.nics.calls.map((c) => ({
+      when: c.when,
+      method: c.request.method,
+      path: c.request.path,
+      params: c.request.params,
+      summary: c.summary,
+      changes: c.changes,
+    })),
+    problems: [
+      ...planned.local.problems,
+      ...planned.plan.problems,
+      ...planned.nics.problems.map((message) => ({ file: 'topology.json', message })),
+    ],
     warnings: [...planned.snapshot.warnings, ...planned.plan.warnings],
     dropped: planned.local.dropped,
     remoteChanged: planned.remoteChanged,
@@ -114,7 +156,7 @@ export function pushText(host: string, report: PushReport): string {
       if (!report.execution) return 'Push cancelled, nothing was sent.\n';
       break;
     case 'complete':
-      return `Pushed ${all.length} calls to ${host}; read back, the cluster holds the workspace.\n`;
+      return `Pushed ${callCount(report.planned)} calls to ${host}; read back, the cluster holds the workspace.\n`;
     case 'unverified':
       return (
         `Pushed ${all.length} calls to ${host}, but ${report.reason}.\napplied:\n` +
@@ -125,7 +167,8 @@ export function pushText(host: string, report: PushReport): string {
   }
   const execution = report.execution!;
   const failed = execution.failed;
-  let text = `Push stopped after ${execution.applied.length} of ${all.length} calls`;
+  const done = execution.applied.length + (report.nics?.applied.length ?? 0);
+  let text = `Push stopped after ${done} of ${callCount(report.planned)} calls`;
   text += failed
     ? `: ${failed.error.message}\n`
     : report.reason
@@ -145,6 +188,12 @@ export function pushText(host: string, report: PushReport): string {
   }
   if (execution.notApplied.length > 0)
     text += 'not applied:\n' + execution.notApplied.map((op) => line(op, index(op))).join('');
+  const nics = report.nics;
+  if (nics && nics.applied.length > 0)
+    text += `NIC flags set:\n${nics.applied.map(nicLine).join('')}`;
+  if (nics?.failed) text += `NIC flag failed (not applied):\n${nicLine(nics.failed.call)}`;
+  if (nics && nics.notApplied.length > 0)
+    text += `NIC flags not set:\n${nics.notApplied.map(nicLine).join('')}`;
   text += CONSISTENT;
   return failed?.error.kind === 'conflict' ? text + MERGE_FIRST : text;
 }
@@ -168,6 +217,18 @@ export function pushJson(host: string, report: PushReport): object {
         }
       : null,
     notApplied: execution?.notApplied.map(operationJson) ?? [],
+    nics: report.nics
+      ? {
+          applied: report.nics.applied.map((c) => c.summary),
+          failed: report.nics.failed
+            ? {
+                summary: report.nics.failed.call.summary,
+                message: report.nics.failed.error.message,
+              }
+            : null,
+          notApplied: report.nics.notApplied.map((c) => c.summary),
+        }
+      : null,
     plan: planJson(host, report.planned),
   };
 }

@@ -8,6 +8,7 @@ import type { PulledTopology } from '../core/plan/topology';
 import type { ProxmoxConf } from '../core/model/proxmox-conf';
 import { allDigests, parseListKey } from '../core/plan/lists';
 import { replayCalls, type JournalCall } from '../core/plan/replay';
+import { withNicFlags, type NicFlagChange } from '../core/plan/nic-flags';
 import {
   CLUSTER_FILE,
   isValidWorkspacePath,
@@ -197,6 +198,17 @@ export function readState(root: string): PulledState | undefined {
 export function writeState(root: string, state: PulledState): void {
   writeInside(root, STATE_FILE, `${JSON.stringify(state, null, 1)}\n`);
   clearJournal(root);
+}
+
+/** After a NIC's firewall flag was set: the pulled topology has it (the journal stays). */
+export function recordNicFlags(root: string, changes: readonly NicFlagChange[]): void {
+  const state = readPulled(root);
+  if (!state) return;
+  writeInside(
+    root,
+    STATE_FILE,
+    `${JSON.stringify({ ...state, topology: withNicFlags(state.topology, changes) }, null, 1)}\n`,
+  );
 }
 
 /** Before a push's first call: what it will do and against which cluster. */

@@ -107,9 +107,11 @@ export function analyseImpact(
   before: FirewallState,
   after: FirewallState,
   pulled?: PulledTopology,
+  /** The topology after the push, when it changes a NIC's firewall flag. */
+  pulledAfter: PulledTopology | undefined = pulled,
 ): ImpactSummary {
   const was = modelOf(formatFirewallState(before), pulled);
-  const now = modelOf(formatFirewallState(after), pulled);
+  const now = modelOf(formatFirewallState(after), pulledAfter);
   const nodes = [...new Set([...was.nodes, ...now.nodes].map((n) => n.name))];
   const changes: FlowChange[] = [];
   for (const node of nodes) {
