@@ -129,3 +129,21 @@ test('a list someone changed after the push is not reverted over their change', 
     await h.close();
   }
 });
+
+test('a second confirmed push, refused while the first awaits confirmation, leaves the first pending', async () => {
+  const { h, clientFor } = await pushed();
+  try {
+    const first = readPending(h.ws);
+    h.write('nodes/pve1/host.fw', `${EDITED.trimEnd()}\nIN ACCEPT -p tcp -dport 80\n\n`);
+    const second = await pushConfirmed(h.ws, h.client, {
+      confirmWithinMs: 60_000,
+      endpoints: Object.entries(h.sim.nodeUrls).map(([node, url]) => ({ node, url })),
+    });
+    assert.equal(second.outcome, 'refused');
+    assert.equal(second.awaitingConfirmation, false);
+    assert.deepEqual(readPending(h.ws), first);
+    assert.deepEqual(await confirmPending(h.ws, { clientFor }), { outcome: 'confirmed' });
+  } finally {
+    await h.close();
+  }
+});

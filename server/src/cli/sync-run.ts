@@ -217,6 +217,7 @@ async function run(args: SyncArgs, io: CliIo, ask: Ask): Promise<ExitCode> {
       },
     };
     let report;
+    let awaiting = false;
     if (args.confirmWithinMs !== undefined) {
       const base = readState(root);
       if (!base)
@@ -229,12 +230,13 @@ async function run(args: SyncArgs, io: CliIo, ask: Ask): Promise<ExitCode> {
         confirmWithinMs: args.confirmWithinMs,
         endpoints: nodeEndpoints(base.topology, target.config.nodeHosts, normaliseHost),
       });
+      awaiting = report.awaitingConfirmation;
     } else report = await pushWorkspace(root, client, pushOptions);
     if (args.format === 'json') json(pushJson(target.baseUrl, report));
     else io.out(pushText(target.baseUrl, report));
     if (!report.lockout.checked && report.outcome === 'complete')
       io.err(`pvefw: note: ${report.lockout.reason}\n`);
-    if (args.confirmWithinMs !== undefined) {
+    if (awaiting) {
       const cli = { node: process.execPath, script: process.argv[1] ?? '' };
       const stopped = await awaitConfirmation(root, io, clientFor, (dir) =>
         cli.script ? spawnConfirmWatcher(dir, cli, io.env) : undefined,

@@ -398,11 +398,15 @@ export async function pushConfirmed(
   root: string,
   client: PveClient,
   options: ConfirmedPushOptions,
-): Promise<PushReport> {
+): Promise<PushReport & { readonly awaitingConfirmation: boolean }> {
   const clock = options.now ?? Date.now;
+  // Only a push that got as far as its calls has armed (and may settle) a confirmation: one
+  // refused before them, say because another push awaits confirmation, leaves that record be.
+  let armed = false;
   const report = await pushWorkspace(root, client, {
     ...options,
     onStart: (planned) => {
+      armed = true;
       armConfirmation(root, planned, {
         host: client.baseUrl,
         now: clock(),
@@ -416,6 +420,6 @@ export async function pushConfirmed(
       options.onApplied?.(op);
     },
   });
-  settleConfirmation(root, report);
-  return report;
+  if (armed) settleConfirmation(root, report);
+  return { ...report, awaitingConfirmation: armed && readPending(root) !== undefined };
 }
