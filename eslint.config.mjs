@@ -115,4 +115,16 @@ export default defineConfig(
     files: ['test/sim/**/*.ts'],
     rules: { 'no-restricted-imports': restrict([PRODUCT_CODE]) },
   },
+  {
+    // The editor's decisions (what a dialog says, which button is first) are tested with
+    // node:test, where there is no VS Code API.
+    files: ['client/src/sync/logic/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict([
+        SERVER_SIDE_LSP,
+        { ...VSCODE, message: 'client/src/sync/logic is tested without VS Code: no vscode here.' },
+        { group: ['vscode-languageclient', 'vscode-languageclient/*'], message: 'No LSP here.' },
+      ]),
+    },
+  },
 );

@@ -35,14 +35,34 @@ writeFileSync(join(folder, 'firewall', '100.fw'), guest);
 const clusterUri = pathToFileURL(join(folder, 'firewall', 'cluster.fw')).href;
 const guestUri = pathToFileURL(join(folder, 'firewall', '100.fw')).href;
 
-const child = spawn(process.execPath, [server, '--stdio'], { stdio: 'pipe' });
-const connection = createMessageConnection(
-  new StreamMessageReader(child.stdout),
-  new StreamMessageWriter(child.stdin),
-);
-connection.onRequest(() => null);
-connection.onNotification(() => undefined);
-connection.listen();
+/** A language server on stdio, answering requests from the server with `onServerRequest`. */
+function startServer(onServerRequest = () => null) {
+  const child = spawn(process.execPath, [server, '--stdio'], { stdio: 'pipe' });
+  const connection = createMessageConnection(
+    new StreamMessageReader(child.stdout),
+    new StreamMessageWriter(child.stdin),
+  );
+  connection.onRequest(onServerRequest);
+  connection.onNotification(() => undefined);
+  connection.listen();
+  return { child, connection };
+}
+
+/** initialize + initialized, as a client that pulls diagnostics and takes refresh requests. */
+async function initialize(connection, folder) {
+  await connection.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: null,
+    workspaceFolders: [{ uri: pathToFileURL(folder).href, name: 'bench' }],
+    capabilities: {
+      textDocument: { diagnostic: {} },
+      workspace: { diagnostics: { refreshSupport: true } },
+    },
+  });
+  await connection.sendNotification('initialized', {});
+}
+
+const { child, connection } = startServer();
 
 async function timed(runs, request) {
   const times = [];
@@ -75,16 +95,7 @@ const position = (list, i) => list[i % list.length];
 const textDocument = { uri: guestUri };
 
 try {
-  await connection.sendRequest('initialize', {
-    processId: process.pid,
-    rootUri: null,
-    workspaceFolders: [{ uri: pathToFileURL(folder).href, name: 'bench' }],
-    capabilities: {
-      textDocument: { diagnostic: {} },
-      workspace: { diagnostics: { refreshSupport: true } },
-    },
-  });
-  await connection.sendNotification('initialized', {});
+  await initialize(connection, folder);
   let version = 1;
   await connection.sendNotification('textDocument/didOpen', {
     textDocument: { uri: clusterUri, languageId: 'pve-firewall', version: 1, text: cluster },
@@ -222,4 +233,140 @@ try {
   connection.dispose();
   child.kill();
   rmSync(folder, { recursive: true, force: true });
+}
+
+// Issue 14's editor figures: a guest file of 10,000 rules of the realistic shape
+// (generateShaped), its cluster.fw beside it. Reachability findings come from a background
+// analysis that starts once typing pauses (250 ms) and runs in time slices; while it runs,
+// requests must still be answered at once.
+const BIG = Number(process.env.PVEFW_BENCH_LSP_RULES ?? 10000);
+const shaped = require(generator).generateShaped(BIG, 'realistic', 'guest');
+const bigFolder = mkdtempSync(join(tmpdir(), 'pvefw-bench-lsp-'));
+mkdirSync(join(bigFolder, 'firewall'));
+writeFileSync(join(bigFolder, 'firewall', 'cluster.fw'), shaped.cluster);
+writeFileSync(join(bigFolder, 'firewall', '100.fw'), shaped.guest);
+const bigDoc = { uri: pathToFileURL(join(bigFolder, 'firewall', '100.fw')).href };
+const refreshWaiters = [];
+const big = startServer((method) => {
+  if (method === 'workspace/diagnostic/refresh')
+    for (const wake of refreshWaiters.splice(0)) wake();
+  return null;
+});
+const nextRefresh = () => new Promise((resolve) => refreshWaiters.push(resolve));
+const REACHABILITY = new Set(['shadowed-rule', 'redundant-rule', 'disabled-rule']);
+const reachabilityOf = (report) => report.items.filter((d) => REACHABILITY.has(d.code));
+/**
+ * Pulls the guest's diagnostics until the analysis has given findings (with `line`: a
+ * `disabled-rule` finding there, which only a new analysis gives; carried findings do not).
+ */
+async function findingsAfter(line) {
+  for (;;) {
+    const refreshed = nextRefresh();
+    const report = await big.connection.sendRequest('textDocument/diagnostic', {
+      textDocument: bigDoc,
+    });
+    const found = reachabilityOf(report);
+    const fresh =
+      line === undefined
+        ? found.length > 0
+        : found.some((d) => d.code === 'disabled-rule' && d.range.start.line === line);
+    if (fresh) return found.length;
+    await refreshed;
+  }
+}
+try {
+  await initialize(big.connection, bigFolder);
+  const opened = performance.now();
+  await big.connection.sendNotification('textDocument/didOpen', {
+    textDocument: {
+      uri: pathToFileURL(join(bigFolder, 'firewall', 'cluster.fw')).href,
+      languageId: 'pve-firewall',
+      version: 1,
+      text: shaped.cluster,
+    },
+  });
+  await big.connection.sendNotification('textDocument/didOpen', {
+    textDocument: { ...bigDoc, languageId: 'pve-firewall', version: 1, text: shaped.guest },
+  });
+  const findings = await findingsAfter(undefined);
+  console.log('');
+  console.log(
+    `workspace: guest with ${BIG.toLocaleString('en')} rules of issue 14's realistic shape (${shaped.guest.length} bytes)`,
+  );
+  console.log(
+    `first reachability findings after opening it: ${(performance.now() - opened).toFixed(0)} ms (${findings} findings)`,
+  );
+  const lines = shaped.guest.split('\n');
+  let version = 1;
+  const hoverAt = lines.findIndex((l) => l.includes('+office'));
+  const hover = () =>
+    big.connection.sendRequest('textDocument/hover', {
+      textDocument: bigDoc,
+      position: { line: hoverAt, character: lines[hoverAt].indexOf('+office') + 3 },
+    });
+  const complete = () =>
+    big.connection.sendRequest('textDocument/completion', {
+      textDocument: bigDoc,
+      position: { line: hoverAt, character: lines[hoverAt].indexOf('+office') + 1 },
+    });
+  const during = { hover: [], completion: [] };
+  const pulls = [];
+  const fresh = [];
+  // Each edit disables a live rule (a new finding), then typing pauses.
+  const live = lines
+    .map((line, n) => ({ line, n }))
+    .filter(({ line }) => /^IN ACCEPT -p tcp -dport \d+ -source srv/.test(line))
+    .slice(0, 5);
+  for (const { n } of live) {
+    version++;
+    // Waited for from the keystroke on: after a one-line edit the analysis reuses most walks,
+    // and may be over before the requests below begin.
+    let done = false;
+    const analysed = nextRefresh().then(() => (done = true));
+    const edited = performance.now();
+    await big.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: bigDoc.uri, version },
+      contentChanges: [
+        { range: { start: { line: n, character: 0 }, end: { line: n, character: 0 } }, text: '|' },
+      ],
+    });
+    const pulled = performance.now();
+    await big.connection.sendRequest('textDocument/diagnostic', { textDocument: bigDoc });
+    pulls.push(performance.now() - pulled);
+    // The analysis starts once typing has paused for 250 ms; until its findings come (the
+    // server asks the client to pull again), hover and completion, one after another.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    while (!done) {
+      for (const [name, request] of [
+        ['hover', hover],
+        ['completion', complete],
+      ]) {
+        const asked = performance.now();
+        await request();
+        during[name].push(performance.now() - asked);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await analysed;
+    await findingsAfter(n);
+    fresh.push(performance.now() - edited);
+  }
+  const stats = (xs) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+    return { median: at(0.5), p95: at(0.95), max: sorted[sorted.length - 1] };
+  };
+  print(`diagnostics pull right after a keystroke (${live.length} edits)`, stats(pulls));
+  print(`keystroke to new reachability findings (incl. the 250 ms pause)`, stats(fresh));
+  print(`hover while the analysis runs (${during.hover.length} requests)`, stats(during.hover));
+  print(
+    `completion while the analysis runs (${during.completion.length} requests)`,
+    stats(during.completion),
+  );
+  await big.connection.sendRequest('shutdown');
+  await big.connection.sendNotification('exit');
+} finally {
+  big.connection.dispose();
+  big.child.kill();
+  rmSync(bigFolder, { recursive: true, force: true });
 }

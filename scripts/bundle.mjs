@@ -7,23 +7,9 @@
 // every entry that exists must build. Sourcemaps on, minify off. Progress goes to stderr: `npm
 // pack` (how pre-commit installs the hook) takes stdout for the tarball name.
 import { build } from 'esbuild';
-import { chmodSync, existsSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-
-const bundles = [
-  {
-    entry: 'server/src/cli/main.ts',
-    outfile: 'dist/cli.js',
-    banner: '#!/usr/bin/env node',
-    executable: true,
-  },
-  { entry: 'server/src/lsp/main.ts', outfile: 'dist/server.js' },
-  { entry: 'client/src/extension.ts', outfile: 'dist/client.js', external: ['vscode'] },
-];
+import { chmodSync, existsSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { buildOptions, bundles, root } from './bundles.mjs';
 
 let failed = false;
 for (const bundle of bundles) {
@@ -37,21 +23,7 @@ for (const bundle of bundles) {
   }
   const started = performance.now();
   try {
-    await build({
-      entryPoints: [entry],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      sourcemap: true,
-      minify: false,
-      external: bundle.external ?? [],
-      banner: bundle.banner ? { js: bundle.banner } : undefined,
-      define: { __PVEFW_VERSION__: JSON.stringify(version) },
-      logLevel: 'warning',
-      absWorkingDir: root,
-    });
+    await build(buildOptions(bundle));
     if (bundle.executable) chmodSync(outfile, 0o755);
     const ms = Math.round(performance.now() - started);
     console.error(`bundle: ${relative(root, outfile)} (${ms} ms)`);

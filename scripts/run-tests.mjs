@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Runs every compiled test, out/test/**/*.test.js in sorted order, with `node --test` and the spec
-// reporter, and exits with its exit code. The spec reporter ends with "ℹ pass N" lines; CI reads
-// the TAP summary ("# pass N", "# fail N"), so a TAP reporter runs alongside into a temporary file
-// and its summary lines are printed last. Every test file's process is preloaded with
+// Runs every compiled test, out/test/**/*.test.js in sorted order (or those whose path holds one
+// of the arguments), with `node --test` and the spec reporter, and exits with its exit code. The
+// spec reporter ends with "ℹ pass N" lines; CI reads the TAP summary ("# pass N", "# fail N"), so
+// a TAP reporter runs alongside into a temporary file and its summary lines are printed last. Every test file's process is preloaded with
 // test/support/linger-watch.ts, which fails a file that is still running after its last test.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -24,12 +24,26 @@ function findTests(dir) {
   return found;
 }
 
-const files = findTests(testRoot)
+const all = findTests(testRoot)
   .map((file) => relative(root, file))
   .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 
-if (files.length === 0) {
+if (all.length === 0) {
   console.error('run-tests: no out/test/**/*.test.js files (did `tsc -b` run?)');
+  process.exit(1);
+}
+
+// `npm test -- diff sync/faults test/cli/check.test.ts`: only the files whose path holds one of
+// the words; a source path names its compiled file.
+const wanted = process.argv.slice(2).map((arg) =>
+  arg
+    .replace(/^\.\//, '')
+    .replace(/^test\//, 'out/test/')
+    .replace(/\.ts$/, '.js'),
+);
+const files = wanted.length === 0 ? all : all.filter((f) => wanted.some((w) => f.includes(w)));
+if (files.length === 0) {
+  console.error(`run-tests: no test file matches ${process.argv.slice(2).join(', ')}`);
   process.exit(1);
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Writes one `pvefw.diagnostics.<code>` setting per diagnostic code into package.json
 // (contributes.configuration), with the code's default severity and its one-line docs, from the
-// compiled table (out/server/src/core/checks/codes.js; run `npx tsc -b` first). Other settings
+// compiled table (out/server/src/core/findings/codes.js; run `npx tsc -b` first). Other settings
 // (pvefw.trace.server, pvefw.reachability.overlapHints, …) are hand-written and kept as they are,
 // ahead of the generated ones: add new ones there. Usage: node scripts/sync-diagnostic-settings.mjs
 // [--check]
@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const { DIAGNOSTIC_CODES } = require(
-  join(root, 'out', 'server', 'src', 'core', 'checks', 'codes.js'),
+  join(root, 'out', 'server', 'src', 'core', 'findings', 'codes.js'),
 );
 const manifestPath = join(root, 'package.json');
 const before = readFileSync(manifestPath, 'utf8');

@@ -3,6 +3,7 @@ import { window } from 'vscode';
 import type { ExtensionContext } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { registerCommands } from './commands';
+import { registerReportView } from './report-view';
 import { CLIENT_NAME, createLanguageClient } from './language-client';
 import { registerSyncCommands } from './sync/sync-commands';
 
@@ -12,7 +13,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
   const output = window.createOutputChannel(CLIENT_NAME, { log: true });
   context.subscriptions.push(output);
   client = createLanguageClient(context, output);
-  context.subscriptions.push(...registerCommands(client));
+  context.subscriptions.push(...registerCommands(client), ...registerReportView(client));
   context.subscriptions.push(...registerSyncCommands(context, output));
   try {
     await client.start();

@@ -42,13 +42,16 @@ test("simulate: a node with nftables: 1 walks proxmox-firewall's table; --backen
   });
   const args = ['--from', 'outside', '--to', 'host', '--proto', 'udp', '--dport', '9999'];
   const nft = pvefw(['simulate', root, ...args, '--dest', '192.0.2.2'], root);
-  assert.match(nft.stdout, /^proxmox-firewall \(nftables\) on node 'pve1', hook input: ACCEPT/);
+  assert.match(
+    nft.stdout,
+    /^proxmox-firewall \(nftables\) on node 'pve1', hooks inet input: ACCEPT/,
+  );
   const flat = tree({ 'cluster.fw': CLUSTER });
   const unknown = pvefw(
     ['simulate', flat, ...args, '--dest', '192.0.2.2', '--backend', 'nftables'],
     flat,
   );
-  assert.match(unknown.stdout, /hook input: ACCEPT/);
+  assert.match(unknown.stdout, /hooks inet input: ACCEPT/);
   assert.match(unknown.stdout, /--backend nftables says it runs proxmox-firewall/);
   const perl = pvefw(['simulate', flat, ...args, '--dest', '192.0.2.2'], flat);
   assert.match(perl.stdout, /^DROP/);
@@ -64,4 +67,19 @@ test('--backend takes iptables or nftables only', () => {
     pvefw(['simulate', root, '--from', 'outside', '--to', 'host', '--backend', 'x'], root),
     /invalid --backend 'x'/,
   );
+});
+
+test('simulate on an nftables node: guest zones walk the bridge table (REJECT to a guest is a DROP)', () => {
+  const root = tree({
+    'firewall/cluster.fw': '[OPTIONS]\nenable: 1\n',
+    'firewall/100.fw': '[OPTIONS]\nenable: 1\n\n[RULES]\nIN REJECT -p tcp -dport 22\n',
+    'nodes/pve1/host.fw': '[OPTIONS]\nnftables: 1\n',
+  });
+  const r = pvefw(['simulate', root, '--from', 'outside', '--to', 'vm100', '--dport', '22'], root);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(
+    r.stdout,
+    /^proxmox-firewall \(nftables\) on node 'pve1', hooks bridge prerouting, bridge forward, bridge postrouting: DROP/,
+  );
+  assert.match(r.stdout, /guest-100-in #\d+: .*→ drop \[firewall\/100\.fw:5\]/);
 });

@@ -36,7 +36,7 @@ const results: FileResult[] = [
       finding({ span: plusNope }),
       finding({
         span: dropLine,
-        code: 'example-lint',
+        code: 'option-without-effect',
         severity: 'warning',
         message: 'first line\nsecond line',
         hint: 'what it means',
@@ -51,7 +51,7 @@ test('text: one line per finding, 1-based line and column, hint joined', () => {
   assert.equal(
     formatText(results),
     "firewall/cluster.fw:2:19: error undefined-ipset: no such ipset 'nope'\n" +
-      'firewall/cluster.fw:4:1: warning example-lint: first line second line — what it means\n',
+      'firewall/cluster.fw:4:1: warning option-without-effect: first line second line — what it means\n',
   );
 });
 
@@ -79,7 +79,7 @@ test('json: exactly the documented keys, end column exclusive and 1-based', () =
             endLine: 4,
             endColumn: 8,
             severity: 'warning',
-            code: 'example-lint',
+            code: 'option-without-effect',
             message: 'first line\nsecond line — what it means',
             proxmox: null,
           },
@@ -120,11 +120,11 @@ test('exit status follows error-severity findings only', () => {
 });
 
 test('findings are sorted by position, ties keep their order', () => {
-  const a = finding({ span: { start: 5, end: 6 }, code: 'a' });
-  const b = finding({ span: { start: 1, end: 9 }, code: 'b' });
-  const c = finding({ span: { start: 5, end: 5 }, code: 'c' });
+  const a = finding({ span: { start: 5, end: 6 }, code: 'duplicate-option' });
+  const b = finding({ span: { start: 1, end: 9 }, code: 'duplicate-alias' });
+  const c = finding({ span: { start: 5, end: 5 }, code: 'duplicate-definition' });
   assert.deepEqual(
     sortFindings([a, b, c]).map((f) => f.code),
-    ['b', 'a', 'c'],
+    ['duplicate-alias', 'duplicate-option', 'duplicate-definition'],
   );
 });

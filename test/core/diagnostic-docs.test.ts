@@ -10,6 +10,7 @@ import {
   checkFile,
   checkReachability,
   DIAGNOSTIC_CODES,
+  type DiagnosticCode,
   fileKindFromPath,
   unknownKindFinding,
 } from '../../server/src/core';
@@ -17,7 +18,7 @@ import type { SourceFile } from '../../server/src/core';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const DOCS = join(ROOT, 'docs', 'diagnostics');
-const CODES = Object.keys(DIAGNOSTIC_CODES);
+const CODES = Object.keys(DIAGNOSTIC_CODES) as DiagnosticCode[];
 
 interface Example {
   readonly path: string;
@@ -39,7 +40,7 @@ test('every diagnostic code has a docs page, and every page a code', () => {
   assert.deepEqual(
     pages.map((n) => n.replace(/\.md$/, '')).sort(),
     [...CODES].sort(),
-    'docs/diagnostics/<code>.md for exactly the codes of server/src/core/checks/codes.ts',
+    'docs/diagnostics/<code>.md for exactly the codes of server/src/core/findings/codes.ts',
   );
   for (const code of CODES) {
     const page = readFileSync(join(DOCS, `${code}.md`), 'utf8');

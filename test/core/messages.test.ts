@@ -1,5 +1,5 @@
-// One case per message of spec section 17 (and the traps of section 18): the line, code,
-// Proxmox verdict and Proxmox's exact message we report.
+// One case per message pve-firewall's parser and verify_rule can print (and the traps around
+// them): the line, code, Proxmox verdict and Proxmox's exact message we report.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { checkFile, LineIndex, type FileKind } from '../../server/src/core';

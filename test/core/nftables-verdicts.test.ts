@@ -227,3 +227,52 @@ test("push's lock-out check on an nftables node: its own table, management passe
   });
   assert.deepEqual(broken, { checked: true, lockedOut: [] });
 });
+
+test('a rule proxmox-firewall skips: the version note, and the portable name of an unscoped SDN set', () => {
+  const found = findings(
+    twoNodes(
+      '[OPTIONS]\nenable: 1\n\n[RULES]\nIN ACCEPT -source +public-all\nIN ACCEPT -source +nosuch\n',
+    ),
+  );
+  const skips = codes(found.get('firewall/cluster.fw'), 'nftables-skips');
+  assert.deepEqual(
+    skips.map((f) => f.message),
+    [
+      'proxmox-firewall skips this rule: could not find ipset public-all',
+      'proxmox-firewall skips this rule: could not find ipset nosuch',
+    ],
+  );
+  assert.equal(skips[0]!.severity, 'warning');
+  assert.match(skips[0]!.hint!, /^Nodes pve1, pve2 build the rest of the ruleset/);
+  assert.match(skips[0]!.hint!, /Portable: \+sdn\/public-all/);
+  assert.match(
+    skips[0]!.hint!,
+    /Before proxmox-firewall 1\.2\.0 an unscoped ipset or alias name failed the whole file/,
+  );
+  assert.match(
+    skips[1]!.hint!,
+    /Before proxmox-firewall 1\.2\.3 a rule it cannot generate failed the node's whole update/,
+  );
+});
+
+test("lines on which an nftables node's whole update fails: a missing group, an unknown protocol name", () => {
+  const found = findings(twoNodes('[OPTIONS]\nenable: 1\n\n[RULES]\nIN ACCEPT -p Tcp -dport 22\n'));
+  const [proto] = codes(found.get('firewall/cluster.fw'), 'nftables-update-error');
+  assert.ok(proto);
+  assert.equal(proto.severity, 'error');
+  assert.equal(
+    proto.message,
+    "proxmox-firewall's update fails on this line: Could not resolve protocol name (meta l4proto Tcp)",
+  );
+  assert.match(proto.hint!, /^Nodes pve1, pve2 keep the previous ruleset/);
+  assert.match(proto.hint!, /Portable: the lower-case name/);
+  const group = findings(
+    twoNodes('[OPTIONS]\nenable: 1\n\n[group web]\nIN ACCEPT\n\n[RULES]\nGROUP Web\n'),
+  );
+  const [missing] = codes(group.get('firewall/cluster.fw'), 'nftables-update-error');
+  assert.ok(missing);
+  assert.match(missing.message, /jump group-Web-in: no such chain/);
+  assert.match(missing.hint!, /looks the rule's name up as written/);
+  // pve3 runs pve-firewall and is not named.
+  assert.doesNotMatch(missing.hint!, /pve3/);
+});

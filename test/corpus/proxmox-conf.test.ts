@@ -1,5 +1,5 @@
 // Walks ../shared/corpus and asserts that our loaded model, in Proxmox's JSON shape, equals the
-// `conf` that pve-firewall's own loader returned for each file (spec section 16).
+// `conf` that pve-firewall's own loader returned for each file (how: ../shared/corpus/README.md).
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';

@@ -1,6 +1,6 @@
 // Walks ../shared/corpus and asserts, file by file, that the lines we say Proxmox drops, keeps
 // with errors, keeps as erroneous ipset entries or ignores are exactly the lines Proxmox's own
-// parser warned about (spec section 16), with Proxmox's messages.
+// parser warned about (how they were made: ../shared/corpus/README.md), with Proxmox's messages.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';

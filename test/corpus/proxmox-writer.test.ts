@@ -1,6 +1,6 @@
 // Our writer against pve-firewall's own: edge/*/rewritten.fw is what save_*_conf wrote after
-// loading the folder's file (spec section 12, 16). Proxmox writes [OPTIONS] in Perl hash order,
-// which changes between runs, so that block is compared as a set of lines.
+// loading the folder's file (../shared/corpus/README.md). Proxmox writes [OPTIONS] in Perl hash
+// order, which changes between runs, so that block is compared as a set of lines.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';

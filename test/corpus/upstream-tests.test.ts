@@ -1,6 +1,7 @@
 // Proxmox's own firewall tests (test/test-*/tests in pve-firewall), run through the same code
 // as `pvefw test`: every case passes but the ones whose expectation is Proxmox's simulator's and
-// not the kernel's, and the totals are Proxmox's (spec section 15).
+// not the kernel's, and the totals are Proxmox's (pve-firewall's test/ folder, copied in
+// ../shared/corpus/upstream).
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';

@@ -7,7 +7,7 @@
 // Environment: PVEFW_E2E_VSIX (a .vsix to test instead of ./pvefw.vsix), PVEFW_E2E_CACHE (as for
 // setup.sh), PVEFW_E2E_KEEP=1 (keep the temporary folder), PVEFW_E2E_TIMEOUT (seconds a step may
 // wait; default 60).
-/* global document, window */
+/* global document */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -15,12 +15,22 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  editorLine,
+  escapeRegExp,
+  LINE_SELECTOR,
+  pointOf,
+  STEP_TIMEOUT,
+  text,
+  until,
+} from './page.mjs';
+import { syncFlow } from './sync-flow.mjs';
+import { toolsFlow } from './tools-flow.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ARTIFACTS = path.join(ROOT, '.e2e'); // git-ignored: failure screenshots, code-server log
 const SCREENSHOT = path.join(ROOT, 'docs', 'screenshot.png');
 const CORPUS = path.resolve(ROOT, '../shared/corpus/upstream/test-ipset1');
-const STEP_TIMEOUT = Number(process.env.PVEFW_E2E_TIMEOUT ?? 60) * 1000;
 const CHROMIUM = '/usr/bin/chromium';
 const VIEWPORT = { width: 1280, height: 720 };
 
@@ -333,78 +343,6 @@ class CodeServer {
   }
 }
 
-// ── The page ─────────────────────────────────────────────────────────────────────────────────
-
-const LINE_SELECTOR = '.editor-instance .monaco-editor .view-lines .view-line';
-
-/** The rendered editor line that reads `text`, give or take trailing blanks (shown as U+00A0). */
-function editorLine(page, text) {
-  const blank = '[ \\u00a0]';
-  const pattern = `^${escapeRegExp(text.trimEnd()).replace(/ /g, blank)}${blank}*$`;
-  return page.locator(LINE_SELECTOR).filter({ hasText: new RegExp(pattern) });
-}
-
-function escapeRegExp(text) {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/**
- * The screen point in the middle of `word` in the rendered line `line`. Monaco re-renders a line
- * when semantic tokens arrive, so the line is looked up and measured in one go, and again until
- * it measures (a line replaced in between measures as an empty box).
- */
-function pointOf(page, line, word) {
-  return until(page, `'${word}' to be on screen in the line '${line}'`, () =>
-    page.evaluate(
-      ([selector, wanted, target]) => {
-        const norm = (s) => s.replace(/\u00a0/g, ' ');
-        const element = [...document.querySelectorAll(selector)].find(
-          (e) => norm(e.textContent).trimEnd() === wanted,
-        );
-        if (!element) return undefined;
-        const walker = document.createTreeWalker(element, 4 /* NodeFilter.SHOW_TEXT */);
-        const nodes = [];
-        let text = '';
-        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-          nodes.push({ node, start: text.length });
-          text += node.data;
-        }
-        const at = norm(text).indexOf(target);
-        if (at < 0) return undefined;
-        const locate = (offset) => {
-          const hit = nodes.findLast((n) => n.start <= offset);
-          return [hit.node, offset - hit.start];
-        };
-        const range = document.createRange();
-        range.setStart(...locate(at));
-        range.setEnd(...locate(at + target.length - 1));
-        const box = range.getBoundingClientRect();
-        if (box.width === 0 || box.height === 0) return undefined;
-        return { x: box.left + box.width / 2, y: box.top + box.height / 2 };
-      },
-      [LINE_SELECTOR, line.trimEnd(), word],
-    ),
-  );
-}
-
-/** Waits until `read()` returns a truthy value; returns it, or throws `what` at the deadline. */
-async function until(page, what, read, timeout = STEP_TIMEOUT) {
-  const deadline = Date.now() + timeout;
-  let last;
-  for (;;) {
-    last = await read().catch((error) => error);
-    if (last && !(last instanceof Error)) return last;
-    if (Date.now() > deadline)
-      throw new Error(
-        `${what} (waited ${timeout / 1000}s)${last instanceof Error ? `: ${last.message}` : ''}`,
-      );
-    // Let the page run a frame before looking again: a condition poll, not a fixed sleep.
-    await page.evaluate(() => new Promise((r) => window.requestAnimationFrame(() => r())));
-  }
-}
-
-const text = (locator) => locator.evaluateAll((els) => els.map((e) => e.innerText).join('\n'));
-
 // ── Steps ────────────────────────────────────────────────────────────────────────────────────
 
 const timings = [];
@@ -429,8 +367,10 @@ async function main() {
   let failed = false;
   // Once only, whether a signal or the end of the run asks first; the other waits for it.
   let cleaning;
+  const stops = [];
   const cleanup = () =>
     (cleaning ??= (async () => {
+      for (const stop of stops.reverse()) await stop().catch(() => {});
       await browser?.close().catch(() => {});
       await server?.stop();
       if (tmp && process.env.PVEFW_E2E_KEEP !== '1')
@@ -679,6 +619,19 @@ async function main() {
       });
       return 'gone, without a save';
     });
+
+    await toolsFlow({ page, step });
+
+    await syncFlow({
+      page,
+      step,
+      tmp,
+      root: ROOT,
+      codeServerPort: port,
+      xdgConfig: server.env.XDG_CONFIG_HOME,
+      build: () => run('npx', ['tsc', '-b'], { cwd: ROOT }),
+      onCleanup: (stop) => stops.push(stop),
+    });
   } catch (error) {
     failed = true;
     console.log('FAILED');
@@ -692,6 +645,19 @@ async function main() {
         () => console.error(`e2e: screenshot of the failure: ${path.relative(ROOT, shot)}`),
         () => {},
       );
+      // What a screenshot cuts short: the notifications (also those no longer shown as toasts),
+      // a dialog's text, the quick input.
+      const shown = await page
+        .evaluate(() =>
+          ['.notification-list-item-message', '.monaco-dialog-box', '.quick-input-widget']
+            .flatMap((selector) => [...document.querySelectorAll(selector)])
+            .filter((e) => e.checkVisibility())
+            .map((e) => e.innerText.trim())
+            .filter((t) => t !== '')
+            .join('\n---\n'),
+        )
+        .catch(() => '');
+      if (shown) console.error(`e2e: on the page:\n${shown}`);
     }
     if (fs.existsSync(path.join(ARTIFACTS, 'code-server.log')))
       console.error(

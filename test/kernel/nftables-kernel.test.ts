@@ -15,7 +15,7 @@ import { buildClusterModel } from '../../server/src/core';
 import type { ClusterModel } from '../../server/src/core/model/cluster-model';
 import { nftScript, ruleKey } from '../../server/src/core/nftables/nft-text';
 import { buildNodeRuleset } from '../../server/src/core/nftables/ruleset';
-import { simulateNftHost, type NftSimulation } from '../../server/src/core/nftables/simulate-nft';
+import { simulateNft, type NftSimulation } from '../../server/src/core/nftables/simulate-nft';
 
 const SCRIPTS = resolve(__dirname, '..', '..', '..', 'test', 'kernel');
 
@@ -53,7 +53,7 @@ interface Scenario {
 
 function simulate(model: ClusterModel, s: Scenario): NftSimulation {
   const v6 = s.family === 6;
-  return simulateNftHost(model, 'pve', {
+  return simulateNft(model, 'pve', {
     from: 'outside',
     to: 'host',
     proto: s.proto === 'icmp' ? (v6 ? 'icmpv6' : 'icmp') : s.proto,
@@ -72,15 +72,22 @@ function check(model: ClusterModel, scenarios: readonly Scenario[], kernel: bool
   const built = buildNodeRuleset(model, model.nodes[0]!);
   assert.equal(built.ruleset.state, 'active');
   if (built.ruleset.state !== 'active') return;
-  const chains = built.ruleset.chains;
+  const table = built.ruleset.tables.inet!;
   const vmaps = new Set<string>();
-  for (const [chain, rules] of chains)
-    rules.forEach((r, i) => r.statement.kind === 'ct-vmap' && vmaps.add(ruleKey(chain, i)));
+  for (const [chain, rules] of table.chains)
+    rules.forEach(
+      (r, i) =>
+        (r.statement.kind === 'ct-vmap' || r.statement.kind === 'vmap') &&
+        vmaps.add(ruleKey(chain, i)),
+    );
   const dir = mkdtempSync(join(tmpdir(), 'pvefw-nft-'));
   try {
-    writeFileSync(join(dir, 'ruleset.nft'), nftScript(chains, 'pvefw-test', ['input']));
+    writeFileSync(
+      join(dir, 'ruleset.nft'),
+      nftScript(table, 'pvefw-test', ['host-bridge-input', 'input']),
+    );
     const lines = scenarios.map((s, i) => {
-      const steps = walks[i]!.steps;
+      const steps = walks[i]!.steps.filter((st) => st.table === 'inet');
       const last = steps[steps.length - 1]!;
       const wait = ruleKey(last.chain, last.index);
       return `${s.name} ${s.family} ${s.proto} ${s.sport ?? 0} ${s.proto === 'icmp' ? (s.family === 4 ? 8 : 128) : s.dport} ${wait}`;
@@ -102,7 +109,11 @@ function check(model: ClusterModel, scenarios: readonly Scenario[], kernel: bool
         }),
     );
     scenarios.forEach((s, i) => {
-      const simulated = new Set(walks[i]!.steps.map((st) => ruleKey(st.chain, st.index)));
+      const simulated = new Set(
+        walks[i]!.steps.filter((st) => st.table === 'inet').map((st) =>
+          ruleKey(st.chain, st.index),
+        ),
+      );
       for (const k of vmaps) simulated.delete(k);
       assert.deepEqual([...seen.get(s.name)!].sort(), [...simulated].sort(), s.name);
     });
@@ -231,6 +242,56 @@ test('protection_synflood: 1 drops every new connection that the fixed chains do
       { name: 'udp', family: 4, proto: 'udp', dport: 9999, verdict: 'DROP' },
       { name: 'ping', family: 4, proto: 'icmp', dport: 8, verdict: 'DROP' },
       { name: 'webui', family: 4, proto: 'tcp', dport: 8006, verdict: 'ACCEPT' },
+    ],
+    SKIP_KERNEL === false,
+  );
+});
+
+test('nf_conntrack_helpers: ftp accepts new connections to TCP 21 from anywhere, before any user rule (kernel-checked)', () => {
+  const model = nftModel(
+    '[OPTIONS]\nenable: 1\n\n[RULES]\nIN DROP\n',
+    '[OPTIONS]\nnftables: 1\nnf_conntrack_helpers: ftp\n',
+  );
+  check(
+    model,
+    [
+      { name: 'ftp', family: 4, proto: 'tcp', dport: 21, verdict: 'ACCEPT' },
+      { name: 'ftp6', family: 6, proto: 'tcp', dport: 21, verdict: 'ACCEPT' },
+      { name: 'other', family: 4, proto: 'tcp', dport: 2121, verdict: 'DROP' },
+    ],
+    SKIP_KERNEL === false,
+  );
+});
+
+test("a VNet firewall also filters traffic to the node over the VNet, before the node's own chains (kernel-checked)", () => {
+  // The node's interface in the namespace is vmbr0: a VNet of that name gets its inet chain
+  // through host-bridge-input (priority filter - 1), ahead of input.
+  const model = buildClusterModel({
+    cluster: {
+      path: 'firewall/cluster.fw',
+      text: '[OPTIONS]\nenable: 1\n\n[RULES]\nIN ACCEPT -p tcp\n',
+    },
+    hosts: [{ node: 'pve', file: { path: 'nodes/pve/host.fw', text: '[OPTIONS]\nnftables: 1\n' } }],
+    vnets: [
+      {
+        name: 'vmbr0',
+        file: {
+          path: 'sdn/firewall/vmbr0.fw',
+          text: '[OPTIONS]\nenable: 1\n\n[RULES]\nFORWARD DROP -p tcp -dport 80\n',
+        },
+      },
+    ],
+    topology: {
+      path: 'topology.json',
+      topology: { localNode: 'pve', nodes: [{ name: 'pve', address: '172.16.1.2' }], guests: [] },
+    },
+  });
+  check(
+    model,
+    [
+      { name: 'http', family: 4, proto: 'tcp', dport: 80, verdict: 'DROP' },
+      { name: 'https', family: 4, proto: 'tcp', dport: 443, verdict: 'ACCEPT' },
+      { name: 'http6', family: 6, proto: 'tcp', dport: 80, verdict: 'DROP' },
     ],
     SKIP_KERNEL === false,
   );

@@ -12,7 +12,7 @@ import { test } from 'node:test';
 
 const DEADLINE_MS = 20_000;
 
-async function runDriver(kind: 'lsp' | 'ide'): Promise<{ code: number | null; output: string }> {
+async function runDriver(kind: 'lsp' | 'editor'): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, [join(__dirname, 'shutdown-driver.js'), kind], {
     env: { ...process.env, PVEFW_SERVER: join(__dirname, 'cutoff-server.js') },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -34,7 +34,7 @@ async function runDriver(kind: 'lsp' | 'ide'): Promise<{ code: number | null; ou
   }
 }
 
-for (const kind of ['lsp', 'ide'] as const) {
+for (const kind of ['lsp', 'editor'] as const) {
   test(`the ${kind} test client lets its process exit when the server cut a message short`, async () => {
     const { code, output } = await runDriver(kind);
     assert.equal(code, 0, output);

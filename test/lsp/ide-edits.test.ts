@@ -9,11 +9,11 @@ import type {
   TextEdit,
   WorkspaceEdit,
 } from 'vscode-languageserver/node';
-import { applyTextEdits, marked, withIdeClient } from './ide-client';
-import type { IdeClient } from './ide-client';
+import { EDITOR, withServer, type LspClient } from './lsp-client';
+import { applyTextEdits, marked } from './text-edits';
 import { withFolder } from './lsp-client';
 
-async function diagnostics(client: IdeClient, uri: string): Promise<Diagnostic[]> {
+async function diagnostics(client: LspClient, uri: string): Promise<Diagnostic[]> {
   return (
     await client.request<FullDocumentDiagnosticReport>('textDocument/diagnostic', {
       textDocument: { uri },
@@ -25,7 +25,7 @@ test('lsp: rename an ipset across cluster.fw and a guest; refuse an invalid name
   const cluster = '[IPSET web]\n10.0.0.1\n';
   const guest = '[RULES]\nIN ACCEPT -source +web\n';
   await withFolder({ 'firewall/cluster.fw': cluster, 'firewall/100.fw': guest }, async (folder) => {
-    await withIdeClient({ folders: [folder.root] }, async (client) => {
+    await withServer({ ...EDITOR, folders: [folder.root] }, async (client) => {
       const uri = folder.uri('firewall/100.fw');
       await client.open(uri, guest);
       const { position } = marked(guest.replace('+web', '+w$0eb'));
@@ -63,7 +63,7 @@ const FIXES: readonly { name: string; text: string; code: string; title: string 
     name: 'ipset case',
     text: '[IPSET web]\n10.0.0.1\n[RULES]\nIN ACCEPT -source +W$0EB\n',
     code: 'undefined-ipset',
-    title: "Write '+web'",
+    title: "Write 'web' in [IPSET web] and every reference",
   },
   {
     name: 'move above first use',
@@ -94,7 +94,7 @@ const FIXES: readonly { name: string; text: string; code: string; title: string 
 for (const fix of FIXES) {
   test(`lsp: quick fix "${fix.name}" applied, re-sent, and the diagnostic is gone`, async () => {
     await withFolder({}, async (folder) => {
-      await withIdeClient({}, async (client) => {
+      await withServer(EDITOR, async (client) => {
         const uri = folder.uri('firewall/cluster.fw');
         const { text, position } = marked(fix.text);
         await client.open(uri, text);
@@ -124,8 +124,8 @@ for (const fix of FIXES) {
 
 test('lsp: the CRLF fix becomes the client command when the client has one', async () => {
   await withFolder({}, async (folder) => {
-    await withIdeClient(
-      { initializationOptions: { lineEndsCommand: 'pvefw.useLfLineEnds' } },
+    await withServer(
+      { ...EDITOR, initializationOptions: { lineEndsCommand: 'pvefw.useLfLineEnds' } },
       async (client) => {
         const uri = folder.uri('firewall/cluster.fw');
         await client.open(uri, '[RULES]\r\nIN ACCEPT\r\n');
@@ -148,7 +148,7 @@ test('lsp: the CRLF fix becomes the client command when the client has one', asy
 
 test('lsp: formatting normalises spacing and leaves the flag spacing alone', async () => {
   await withFolder({}, async (folder) => {
-    await withIdeClient({}, async (client) => {
+    await withServer(EDITOR, async (client) => {
       const uri = folder.uri('firewall/cluster.fw');
       const text = '[RULES]\n  IN   ACCEPT -p tcp   -dport 22#ssh\nIN ACCEPT -p  udp\n';
       await client.open(uri, text);
@@ -166,7 +166,7 @@ test('lsp: formatting normalises spacing and leaves the flag spacing alone', asy
 
 test('lsp: pvefw.normalise returns and applies the text Proxmox would write', async () => {
   await withFolder({}, async (folder) => {
-    await withIdeClient({}, async (client) => {
+    await withServer(EDITOR, async (client) => {
       const uri = folder.uri('firewall/100.fw');
       const text =
         '# my notes\n[RULES]\nin ACCEPT -dport 22 -p tcp   # ssh\nIN ACCEPT -p  tcp\n[OPTIONS]\nenable: 1\n';

@@ -12,7 +12,8 @@ import type {
   SemanticTokens,
   SemanticTokensLegend,
 } from 'vscode-languageserver/node';
-import { marked, withIdeClient } from './ide-client';
+import { EDITOR, withServer } from './lsp-client';
+import { marked } from './text-edits';
 import { withFolder } from './lsp-client';
 
 const CLUSTER = '[IPSET web]\n10.0.0.0/24\n!10.0.0.13\n\n[group tier]\nIN HTTP(ACCEPT)\n';
@@ -26,7 +27,7 @@ async function inWorkspace(
   ) => Promise<void>,
 ): Promise<void> {
   await withFolder(FILES, async (folder) => {
-    await withIdeClient({ folders: [folder.root] }, async (client) => {
+    await withServer({ ...EDITOR, folders: [folder.root] }, async (client) => {
       const guest = folder.uri('firewall/100.fw');
       await client.open(guest, GUEST);
       await body(
@@ -38,7 +39,7 @@ async function inWorkspace(
 }
 
 test('lsp: the server announces the editor features', async () => {
-  await withIdeClient({}, (client) => {
+  await withServer(EDITOR, (client) => {
     const capabilities = client.initializeResult!.capabilities;
     assert.ok(capabilities.completionProvider?.triggerCharacters?.includes(' '));
     assert.equal(capabilities.hoverProvider, true);
@@ -46,6 +47,7 @@ test('lsp: the server announces the editor features', async () => {
     assert.deepEqual(capabilities.executeCommandProvider?.commands, [
       'pvefw.normalise',
       'pvefw.explain',
+      'pvefw.report',
     ]);
     assert.ok(capabilities.semanticTokensProvider?.legend.tokenTypes.includes('comment'));
     for (const key of [
@@ -152,7 +154,7 @@ test('lsp: outline and folding of cluster.fw', async () => {
 
 test('lsp: semantic tokens decode to the roles of each piece', async () => {
   await withFolder(FILES, async (folder) => {
-    await withIdeClient({ folders: [folder.root] }, async (client) => {
+    await withServer({ ...EDITOR, folders: [folder.root] }, async (client) => {
       const legend = client.initializeResult!.capabilities.semanticTokensProvider!
         .legend as SemanticTokensLegend;
       const uri = folder.uri('firewall/100.fw');

@@ -4,13 +4,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DiagnosticSeverity } from 'vscode-languageserver/node';
 import type { Diagnostic, FullDocumentDiagnosticReport } from 'vscode-languageserver/node';
-import type { IdeClient } from './ide-client';
-import { withIdeClient } from './ide-client';
-import { withFolder } from './lsp-client';
+import { EDITOR, withFolder, withServer, type LspClient } from './lsp-client';
 
 const TEXT = '[OPTIONS]\npolicy_in: ACCEPT\npolicy_in: DROP\n[RULES]\nIN accept\n';
 
-async function severities(client: IdeClient, uri: string): Promise<string[]> {
+async function severities(client: LspClient, uri: string): Promise<string[]> {
   const report = await client.request<FullDocumentDiagnosticReport>('textDocument/diagnostic', {
     textDocument: { uri },
   });
@@ -20,7 +18,7 @@ async function severities(client: IdeClient, uri: string): Promise<string[]> {
 test('lsp: initializationOptions set severities; "off" hides a code', async () => {
   await withFolder({}, async (folder) => {
     const diagnostics = { 'invalid-action': 'warning', 'duplicate-option': 'off' };
-    await withIdeClient({ initializationOptions: { diagnostics } }, async (client) => {
+    await withServer({ ...EDITOR, initializationOptions: { diagnostics } }, async (client) => {
       const uri = folder.uri('firewall/cluster.fw');
       await client.open(uri, TEXT);
       assert.deepEqual(await severities(client, uri), [
@@ -32,9 +30,9 @@ test('lsp: initializationOptions set severities; "off" hides a code', async () =
 
 test('lsp: workspace/configuration is read at start and again on didChangeConfiguration', async () => {
   await withFolder({}, async (folder) => {
-    await withIdeClient({ settings: { 'duplicate-option': 'error' } }, async (client) => {
+    await withServer({ ...EDITOR, settings: { 'duplicate-option': 'error' } }, async (client) => {
       // The server reads the settings after `initialized`, then asks the client to pull again.
-      await client.waitFor('the first refresh', () => client.refreshCount > 0);
+      await client.waitFor('the first refresh', () => client.refreshCount > 0 || undefined);
       const uri = folder.uri('firewall/cluster.fw');
       await client.open(uri, TEXT);
       assert.deepEqual(await severities(client, uri), [
@@ -44,7 +42,10 @@ test('lsp: workspace/configuration is read at start and again on didChangeConfig
       const refreshes = client.refreshCount;
       client.settings = { 'duplicate-option': 'hint', 'invalid-action': 'information' };
       await client.notify('workspace/didChangeConfiguration', { settings: null });
-      await client.waitFor('a refresh after the change', () => client.refreshCount > refreshes);
+      await client.waitFor(
+        'a refresh after the change',
+        () => client.refreshCount > refreshes || undefined,
+      );
       assert.deepEqual(await severities(client, uri), [
         `duplicate-option:${DiagnosticSeverity.Hint}`,
         `invalid-action:${DiagnosticSeverity.Information}`,
@@ -55,7 +56,7 @@ test('lsp: workspace/configuration is read at start and again on didChangeConfig
 
 test('lsp: without workspace/configuration the didChangeConfiguration payload counts', async () => {
   await withFolder({}, async (folder) => {
-    await withIdeClient({}, async (client) => {
+    await withServer(EDITOR, async (client) => {
       const uri = folder.uri('firewall/cluster.fw');
       await client.open(uri, TEXT);
       await client.notify('workspace/didChangeConfiguration', {
@@ -71,7 +72,7 @@ test('lsp: without workspace/configuration the didChangeConfiguration payload co
 test('lsp: each diagnostic links to the page of its code', async () => {
   await withFolder({}, async (folder) => {
     const docsUri = 'file:///opt/ext/docs/diagnostics/';
-    await withIdeClient({ initializationOptions: { docsUri } }, async (client) => {
+    await withServer({ ...EDITOR, initializationOptions: { docsUri } }, async (client) => {
       const uri = folder.uri('firewall/cluster.fw');
       await client.open(uri, TEXT);
       const report = await client.request<FullDocumentDiagnosticReport>('textDocument/diagnostic', {

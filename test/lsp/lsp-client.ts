@@ -1,5 +1,7 @@
-// A small LSP client for tests: spawns the real server over stdio and speaks the protocol with
-// vscode-jsonrpc. No mocks and no sleeps: every wait is on a condition, with a deadline.
+// The LSP client of the tests: spawns the real server over stdio and speaks the protocol with
+// vscode-jsonrpc, as an editor would: push or pull diagnostics, file watchers, settings answered
+// from what the test controls, workspace edits applied and recorded. No mocks and no sleeps:
+// every wait is on a condition, with a deadline.
 import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,7 +15,9 @@ import {
 } from 'vscode-jsonrpc/node';
 import type { MessageConnection } from 'vscode-jsonrpc/node';
 import type {
+  ApplyWorkspaceEditParams,
   ClientCapabilities,
+  ConfigurationParams,
   Diagnostic,
   DocumentDiagnosticReport,
   FileEvent,
@@ -58,7 +62,16 @@ export interface ClientOptions {
   readonly folders?: readonly string[];
   /** Sent as `initializationOptions` (settings for clients without workspace/configuration). */
   readonly initializationOptions?: unknown;
+  /** Answer `workspace/configuration` (section `pvefw.diagnostics`) with this object. */
+  readonly settings?: Record<string, string>;
+  /** Answer `workspace/configuration` (section `pvefw.reachability`) with this object. */
+  readonly reachability?: Record<string, unknown>;
+  /** Advertise `workspace.applyEdit`: the server's edits arrive as requests (see `applied`). */
+  readonly applyEdit?: boolean;
 }
+
+/** A client that works as VS Code does for the editor features: pulls, applies the server's edits. */
+export const EDITOR: ClientOptions = { pull: true, applyEdit: true };
 
 export function clientCapabilities(options: ClientOptions): ClientCapabilities {
   return {
@@ -75,6 +88,10 @@ export function clientCapabilities(options: ClientOptions): ClientCapabilities {
       ...(options.pull && options.refresh !== false
         ? { diagnostics: { refreshSupport: true } }
         : {}),
+      ...(options.settings !== undefined || options.reachability !== undefined
+        ? { configuration: true }
+        : {}),
+      ...(options.applyEdit ? { applyEdit: true } : {}),
     },
   };
 }
@@ -86,6 +103,11 @@ export class LspClient {
   readonly registrations: Registration[] = [];
   refreshCount = 0;
   initializeResult: InitializeResult | undefined;
+  /** Every `workspace/applyEdit` the server sent (answered as applied). */
+  readonly applied: ApplyWorkspaceEditParams[] = [];
+  /** The answers to `workspace/configuration`; a test changes them, then notifies the server. */
+  settings: Record<string, string> | undefined;
+  reachability: Record<string, unknown> | undefined;
   /**
    * What a client that pulls as VS Code does shows, per URI (see followRefreshes): a `full`
    * report replaces it, an `unchanged` one keeps it.
@@ -110,6 +132,8 @@ export class LspClient {
     const child = spawn(process.execPath, [serverPath(), '--stdio'], { stdio: 'pipe' });
     const connection = connectOverStdio(child);
     const client = new LspClient(child, connection);
+    client.settings = options.settings;
+    client.reachability = options.reachability;
     client.attach();
     connection.listen();
     const folders = options.folders ?? [];
@@ -162,6 +186,18 @@ export class LspClient {
       if (this.followingRefreshes)
         for (const uri of this.versions.keys()) this.pullAsVsCode(uri).catch(() => undefined);
       return null;
+    });
+    this.connection.onRequest('workspace/configuration', (params: ConfigurationParams) =>
+      params.items.map((item) =>
+        item.section === 'pvefw.reachability'
+          ? (this.reachability ?? null)
+          : (this.settings ?? null),
+      ),
+    );
+    this.connection.onRequest('workspace/applyEdit', (params: ApplyWorkspaceEditParams) => {
+      this.applied.push(params);
+      changed();
+      return { applied: true };
     });
     this.connection.onRequest(
       'client/registerCapability',

@@ -15,6 +15,7 @@ import { fileKey } from '../../server/src/lsp/uris';
 import { WorkspaceState } from '../../server/src/lsp/workspace-state';
 import { buildClusterModel, clusterSourcesOf } from '../../server/src/core';
 import { withFolder, withServer, type LspClient } from './lsp-client';
+import { pvefw } from '../cli/helpers';
 
 const CLUSTER = '[OPTIONS]\nenable: 1\n';
 const GUEST = [
@@ -264,6 +265,43 @@ test('the editor explains log lines against the cluster of the open file, as the
       );
       assert.match(reply.text ?? reply.error ?? '', /pvefw: ACCEPT by .*100\.fw:5 on node pve1/);
       assert.match(reply.text ?? '', /NOT what the log says \(DROP\)/);
+    });
+  });
+});
+
+test('the editor reports what is exposed in the cluster of the open file, as the CLI does', async () => {
+  const topology = JSON.stringify({
+    localNode: 'pve1',
+    nodes: [{ name: 'pve1', address: '192.168.1.2' }],
+    guests: [
+      {
+        vmid: 100,
+        kind: 'vm',
+        node: 'pve1',
+        nics: [{ name: 'net0', bridge: 'vmbr0', firewall: true }],
+      },
+    ],
+  });
+  const files = {
+    'firewall/cluster.fw': CLUSTER,
+    'firewall/100.fw': GUEST,
+    'topology.json': topology,
+  };
+  await withFolder(files, async (folder) => {
+    await withServer({ pull: true, folders: [folder.root] }, async (client) => {
+      await scanned(client);
+      const reply = await client.request<{ html?: string; markdown?: string; error?: string }>(
+        'workspace/executeCommand',
+        { command: 'pvefw.report', arguments: [{ uri: folder.uri('firewall/100.fw') }] },
+      );
+      assert.ok(reply.html && reply.markdown, reply.error);
+      const cli = pvefw(['report', '--format', 'markdown', folder.root], folder.root);
+      assert.equal(cli.status, 0, cli.stderr);
+      // The same report, but for the paths: the CLI shows them from where it runs.
+      const same = (text: string): string => text.replaceAll(`${folder.root}/`, '');
+      assert.equal(same(reply.markdown), same(cli.stdout));
+      assert.match(reply.html, /<h2>guest 100 net0 \(IPv4\)<\/h2>/);
+      assert.match(reply.html, /Content-Security-Policy/);
     });
   });
 });

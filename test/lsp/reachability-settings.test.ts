@@ -10,9 +10,7 @@ import type {
   DocumentDiagnosticReport,
   FullDocumentDiagnosticReport,
 } from 'vscode-languageserver/node';
-import type { IdeClient } from './ide-client';
-import { withIdeClient } from './ide-client';
-import { withFolder, withServer } from './lsp-client';
+import { EDITOR, withFolder, withServer, type LspClient } from './lsp-client';
 
 // The guest's ACCEPT (line 5, 0-based) partly overlaps the DROP of the cluster's group `lan`
 // (cluster.fw line 8): a correlation, reported only with the setting on. Its last rule is always
@@ -42,7 +40,7 @@ function assertOverlapHint(diagnostics: readonly Diagnostic[], clusterUri: strin
 
 /** Pulls `uri` until `accept` holds, waiting for a refresh request between pulls. */
 async function pullUntil(
-  client: IdeClient,
+  client: LspClient,
   uri: string,
   what: string,
   accept: (items: readonly Diagnostic[]) => boolean,
@@ -54,7 +52,10 @@ async function pullUntil(
     });
     const items = (report as FullDocumentDiagnosticReport).items;
     if (accept(items)) return items;
-    await client.waitFor(`a refresh before ${what}`, () => client.refreshCount > refreshes);
+    await client.waitFor(
+      `a refresh before ${what}`,
+      () => client.refreshCount > refreshes || undefined,
+    );
   }
 }
 
@@ -90,7 +91,7 @@ test('push: overlap hints are off by default; didChangeConfiguration turns them 
 test('pull: workspace/configuration section pvefw.reachability turns overlap hints on and off', async () => {
   await withFolder(FILES, async (folder) => {
     const options = { folders: [folder.root], settings: {}, reachability: { overlapHints: false } };
-    await withIdeClient(options, async (client) => {
+    await withServer({ ...EDITOR, ...options }, async (client) => {
       const cluster = folder.uri('firewall/cluster.fw');
       const guest = folder.uri('firewall/100.fw');
       await client.open(cluster, CLUSTER);

@@ -88,3 +88,38 @@ test('push: an edit keeps the last findings, moved, until the new analysis is do
     });
   });
 });
+
+test('hover on a rule read by a node on proxmox-firewall: the nftables rules it becomes there', async () => {
+  const cluster =
+    '[OPTIONS]\nenable: 1\n\n[RULES]\nIN ACCEPT -dport 22\nIN ACCEPT -source +nosuch\n\n[IPSET management]\n10.0.0.0/24\n';
+  await withFolder(
+    { 'firewall/cluster.fw': cluster, 'nodes/pve1/host.fw': '[OPTIONS]\nnftables: 1\n' },
+    async (folder) => {
+      await withServer({ pull: false, folders: [folder.root] }, async (client) => {
+        const uri = folder.uri('firewall/cluster.fw');
+        await client.open(uri, cluster);
+        // The cluster analysis is done when its nftables findings are published.
+        await client.nextDiagnostics(uri, (p) =>
+          p.diagnostics.some((d) => d.code === 'nftables-skips'),
+        );
+        const hoverAt = async (line: number, character: number): Promise<string> => {
+          const hover = await client.request<Hover | null>('textDocument/hover', {
+            textDocument: { uri },
+            position: { line, character },
+          });
+          const contents = hover?.contents;
+          return contents !== undefined && typeof contents === 'object' && 'value' in contents
+            ? String(contents.value)
+            : '';
+        };
+        const rule = await hoverAt(4, 1);
+        assert.match(rule, /proxmox-firewall\*\* \(nftables, node pve1\) builds:/);
+        assert.match(rule, /inet cluster-in: accept/);
+        // The management set: what the fixed chains do with it there.
+        const set = await hoverAt(7, 9);
+        assert.match(set, /any `!` entry wins/);
+        assert.match(set, /\*\*before\*\* any host or cluster rule/);
+      });
+    },
+  );
+});

@@ -133,6 +133,8 @@ test('a changed certificate is refused before anything is sent', async () => {
   const run = await pvefw(h, ['plan']);
   assert.equal(run.status, 2);
   assert.match(run.stderr, /is not the trusted one \(expected 00:00:.*got [0-9A-F:]+\)/);
+  // The hint names the port too: 'pvefw trust 127.0.0.1' would go to 8006, another host.
+  assert.match(run.stderr, new RegExp(`'pvefw trust 127\\.0\\.0\\.1:${h.sim.port}' again`));
   assert.equal(h.sim.requests.length, before);
   writeFileSync(TRUSTED(), trusted);
 });

@@ -99,7 +99,7 @@ test('the real impact summary names the flows whose verdict changes', async () =
     const text = planText('https://pve1:8006', planned);
     assert.match(
       text,
-      /^impact: host pve1: IN IPv4 tcp 198\.51\.100\.\d+:\d+ → [\d.]+:22: DROP -> ACCEPT$/m,
+      /^impact: host pve1: inbound tcp port 22 to pve1 from 198\.51\.100\.0\/24: DROP → ACCEPT\n {8}e\.g\. IPv4 tcp 198\.51\.100\.\d+:\d+ → [\d.]+:22$/m,
     );
     assert.doesNotMatch(text, /:8006: /);
   } finally {
@@ -129,7 +129,7 @@ test('the impact summary is one call, and the plan shows its verdict changes', a
     });
     assert.match(
       planText('https://pve1:8006', planned),
-      /^impact: host pve1: IN tcp to port 8006: ACCEPT -> DROP$/m,
+      /^impact: host pve1: IN tcp to port 8006: ACCEPT → DROP$/m,
     );
   } finally {
     await h.close();
@@ -162,7 +162,10 @@ test('the impact summary compiles guests with their real NICs from the topology'
       '[OPTIONS]\n\nenable: 1\n\n[RULES]\n\nIN ACCEPT -p tcp -dport 80 -i net1\nIN ACCEPT -p tcp -dport 22\nIN ACCEPT -p tcp -dport 443 -i net0\n\n',
     );
     const text = planText('https://pve1:8006', await planWorkspace(h.ws, h.client));
-    assert.match(text, /^impact: guest 100 net0: IN IPv4 tcp .*:443: DROP -> ACCEPT$/m);
+    assert.match(
+      text,
+      /^impact: guest 100 \(qemu100\) net0: inbound tcp port 443 to guest 100 from anywhere: DROP → ACCEPT$/m,
+    );
     assert.doesNotMatch(text, /guest 100 net1/);
   } finally {
     await h.close();

@@ -24,22 +24,22 @@ const FIXTURE = {
   guests: [{ vmid: '101', node: 'pve2', type: 'qemu' as const, config: GUEST_CONFIG }],
 };
 
-/** `IN IPv4 tcp 198.51.100.1:40000 → 192.0.2.2:22` as simulate's options. */
-function packetOptions(flow: string): string[] {
-  const m = /^(IN|OUT) IPv4 (tcp|udp) ([\d.]+):(\d+) → ([\d.]+):(\d+)$/.exec(flow);
-  assert.ok(m, `a tcp/udp flow: ${flow}`);
-  return ['--proto', m[2]!, '--source', m[3]!, '--sport', m[4]!, '--dest', m[5]!, '--dport', m[6]!];
+/** `IPv4 tcp 198.51.100.1:40000 → 192.0.2.2:22` as simulate's options. */
+function packetOptions(example: string): string[] {
+  const m = /^IPv4 (tcp|udp) ([\d.]+):(\d+) → ([\d.]+):(\d+)$/.exec(example);
+  assert.ok(m, `a tcp/udp packet: ${example}`);
+  return ['--proto', m[1]!, '--source', m[2]!, '--sport', m[3]!, '--dest', m[4]!, '--dport', m[5]!];
 }
 
 function endsOf(where: string, flow: string): { node: string; args: string[] } {
-  const inbound = flow.startsWith('IN ');
+  const inbound = flow.startsWith('inbound ');
   const host = /^host (\S+)$/.exec(where);
   if (host)
     return {
       node: host[1]!,
       args: inbound ? ['--from', 'outside', '--to', 'host'] : ['--from', 'host', '--to', 'outside'],
     };
-  const guest = /^guest (\d+) net(\d+)$/.exec(where);
+  const guest = /^guest (\d+)(?: \(.*\))? net(\d+)$/.exec(where);
   assert.ok(guest, `a host or guest NIC: ${where}`);
   const zone = `vm${guest[1]!}i${guest[2]!}`;
   return {
@@ -67,14 +67,14 @@ test("the plan's impact is what simulate says before and after the edit, node by
     const changes = planned.plan.impact?.changes ?? [];
     const wheres = [...new Set(changes.map((c) => c.where))].sort();
     assert.ok(wheres.includes('host pve1') && wheres.includes('host pve2'), wheres.join(', '));
-    assert.ok(wheres.includes('guest 101 net0'), wheres.join(', '));
+    assert.ok(wheres.includes('guest 101 (web) net0'), wheres.join(', '));
     for (const change of changes) {
-      if (!/ IPv4 (tcp|udp) /.test(change.flow)) continue;
+      if (!change.example || !/^IPv4 (tcp|udp) /.test(change.example)) continue;
       const { node, args } = endsOf(change.where, change.flow);
       const nodeArgs = node ? ['--node', node] : ['--node', 'pve2'];
       const verdict = (dir: string): string => {
         const run = pvefw(
-          ['simulate', dir, ...nodeArgs, ...args, ...packetOptions(change.flow)],
+          ['simulate', dir, ...nodeArgs, ...args, ...packetOptions(change.example!)],
           dir,
         );
         assert.equal(run.status, 0, run.stderr);
@@ -83,7 +83,7 @@ test("the plan's impact is what simulate says before and after the edit, node by
       assert.deepEqual(
         [verdict(before), verdict(h.ws)],
         [change.before, change.after],
-        `${change.where}: ${change.flow}`,
+        `${change.where}: ${change.flow} (${change.example})`,
       );
     }
   } finally {

@@ -38,6 +38,16 @@ test('--detailed-exitcode: 0 without changes, 2 with changes that can be pushed'
   h.write('firewall/cluster.fw', CLUSTER);
 });
 
+test('--detailed-exitcode: an error is 1, never the 2 of changes', async () => {
+  // A wrong token: the plan cannot even be made.
+  const failed = await runPvefw(h.ws, home, ['plan', '--detailed-exitcode'], {
+    PVEFW_TOKEN: 'root@pam!pvefw=00000000-0000-0000-0000-000000000000',
+  });
+  assert.equal(failed.status, 1, failed.stdout + failed.stderr);
+  const usage = await pvefw(['plan', '--detailed-exitcode', '--no-such-option']);
+  assert.equal(usage.status, 1, usage.stderr);
+});
+
 test('the plan says the lock-out push would refuse, with the line that causes it and the fix', async () => {
   h.write('firewall/cluster.fw', '[OPTIONS]\nenable: 1\n\n[RULES]\nIN DROP -p tcp -dport 8006\n');
   const plan = await pvefw(['plan']);

@@ -1,23 +1,9 @@
-// The hosts this user agreed to send their API token to, in VS Code's per-user storage
-// (globalState), never in the workspace: a cloned repository's .pvefw.json can name a host, but
-// only the user can trust it (issue 15).
-import type { Memento } from 'vscode';
-import {
-  trustedHostsFrom,
-  type TrustedHost,
-  type TrustedHosts,
-} from '../../../server/src/cluster/trusted-hosts';
+// The hosts this user agreed to send their API token to, with their pinned certificates: the
+// same file the pvefw command keeps ($XDG_CONFIG_HOME/pvefw/trusted-hosts.json, else
+// ~/.config/pvefw/trusted-hosts.json), never the workspace. A cloned repository's .pvefw.json can
+// name a host, but only the user can trust it (issue 15), from the editor or the terminal alike.
+import { FileTrustedHosts, userTrustFile } from '../../../server/src/cluster/trusted-hosts';
 
-const KEY = 'pvefw.trustedHosts';
-
-export class EditorTrustedHosts implements TrustedHosts {
-  constructor(private readonly state: Memento) {}
-
-  get(baseUrl: string): TrustedHost | undefined {
-    return trustedHostsFrom(this.state.get(KEY))[baseUrl];
-  }
-
-  set(baseUrl: string, host: TrustedHost): Thenable<void> {
-    return this.state.update(KEY, { ...trustedHostsFrom(this.state.get(KEY)), [baseUrl]: host });
-  }
+export function userTrustedHosts(): FileTrustedHosts {
+  return new FileTrustedHosts(userTrustFile(process.env));
 }

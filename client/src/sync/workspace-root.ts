@@ -4,10 +4,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { window, workspace } from 'vscode';
-import { resolveTarget, type Target } from '../../../server/src/cluster/connect';
+import { normaliseHost, resolveTarget, type Target } from '../../../server/src/cluster/connect';
 import { ClusterError } from '../../../server/src/cluster/errors';
 import type { TrustedHosts } from '../../../server/src/cluster/trusted-hosts';
-import { CONFIG_FILE, readConfig } from '../../../server/src/cluster/workspace';
+import { CONFIG_FILE, readConfig, writeConfig } from '../../../server/src/cluster/workspace';
 
 export const TOKEN_KEY = 'pvefw.apiToken';
 
@@ -23,9 +23,36 @@ export function tokenKey(baseUrl: string): string {
 }
 
 /**
+ * The cluster's address as .pvefw.json names it, else asked for and written there (where the
+ * pvefw command reads it too): `https://host:port`, or undefined when dismissed.
+ */
+export async function clusterAddress(root: string): Promise<string | undefined> {
+  const config = readConfig(root);
+  if (config.host) return normaliseHost(config.host);
+  const typed = await window.showInputBox({
+    title: 'Proxmox VE cluster',
+    prompt: 'Address of a node (https://host:8006, host:8006 or host); stored in .pvefw.json',
+    ignoreFocusOut: true,
+    validateInput: (value) => {
+      try {
+        normaliseHost(value);
+        return undefined;
+      } catch (error) {
+        return error instanceof Error ? error.message : String(error);
+      }
+    },
+  });
+  if (!typed) return undefined;
+  const baseUrl = normaliseHost(typed);
+  writeConfig(root, { ...readConfig(root), host: baseUrl });
+  return baseUrl;
+}
+
+/**
  * The cluster to talk to, with the user's consent: asked for when the workspace names none
- * (first pull; the address the user types is theirs to trust), and confirmed in a modal the
- * first time a host that only .pvefw.json names would get the token. Undefined when dismissed.
+ * (first use; the address the user types is theirs to trust, and is kept in .pvefw.json), and
+ * confirmed in a modal the first time a host that only .pvefw.json names would get the token.
+ * Undefined when dismissed.
  */
 export async function targetFor(root: string, trusted: TrustedHosts): Promise<Target | undefined> {
   let target: Target;
@@ -34,15 +61,11 @@ export async function targetFor(root: string, trusted: TrustedHosts): Promise<Ta
   } catch (error) {
     if (!(error instanceof ClusterError) || error.kind !== 'config') throw error;
     if (existsSync(join(root, CONFIG_FILE)) && readConfig(root).host) throw error;
-    const host = await window.showInputBox({
-      title: 'Proxmox VE cluster',
-      prompt: 'Address of a node (https://host:8006, host:8006 or host); stored in .pvefw.json',
-      ignoreFocusOut: true,
-    });
+    const host = await clusterAddress(root);
     if (!host) return undefined;
     const typed = resolveTarget(root, host, trusted);
     if (!typed.trusted) await trusted.set(typed.baseUrl, {});
-    return resolveTarget(root, host, trusted);
+    return resolveTarget(root, undefined, trusted);
   }
   if (target.trusted) return target;
   const recorded = target.config.fingerprint;

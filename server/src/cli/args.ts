@@ -1,7 +1,9 @@
 import { FILE_KINDS, isFileKind, type FileKind } from '../core';
 import { parseBackendName, type FirewallBackend } from '../core/model/cluster-model';
 import { usageError } from './errors';
+import { parseDiffArgs, type DiffArgs } from './diff';
 import { parseExplainArgs, type ExplainArgs } from './explain';
+import { parseReportArgs, type ReportArgs } from './report';
 import { parseSimulateArgs, parseTestArgs, type SimulateArgs, type TestArgs } from './sim-args';
 
 export type OutputFormat = 'text' | 'json' | 'sarif' | 'gitlab';
@@ -29,13 +31,15 @@ export function backendOption(value: string): FirewallBackend {
 export type Invocation =
   | {
       readonly command: 'help';
-      readonly topic: 'main' | 'check' | 'simulate' | 'test' | 'explain';
+      readonly topic: 'main' | 'check' | 'simulate' | 'test' | 'explain' | 'diff' | 'report';
     }
   | { readonly command: 'version' }
   | { readonly command: 'check'; readonly args: CheckArgs }
   | { readonly command: 'simulate'; readonly args: SimulateArgs }
   | { readonly command: 'test'; readonly args: TestArgs }
-  | { readonly command: 'explain'; readonly args: ExplainArgs };
+  | { readonly command: 'explain'; readonly args: ExplainArgs }
+  | { readonly command: 'diff'; readonly args: DiffArgs }
+  | { readonly command: 'report'; readonly args: ReportArgs };
 
 const HELP_FLAGS = new Set(['-h', '--help']);
 
@@ -50,13 +54,21 @@ export function parseArgs(argv: readonly string[]): Invocation {
     if (rest.length === 1 && rest[0] === 'check') return { command: 'help', topic: 'check' };
     if (
       rest.length === 1 &&
-      (rest[0] === 'simulate' || rest[0] === 'test' || rest[0] === 'explain')
+      (rest[0] === 'simulate' || rest[0] === 'test' || rest[0] === 'explain' || rest[0] === 'diff')
     ) {
       return { command: 'help', topic: rest[0] };
     }
     throw usageError(`no help for '${rest.join(' ')}'`);
   }
   if (first === 'check') return parseCheckArgs(rest);
+  if (first === 'report') {
+    const args = parseReportArgs(rest);
+    return args === 'help' ? { command: 'help', topic: first } : { command: first, args };
+  }
+  if (first === 'diff') {
+    const args = parseDiffArgs(rest);
+    return args === 'help' ? { command: 'help', topic: first } : { command: first, args };
+  }
   if (first === 'explain') {
     const args = parseExplainArgs(rest);
     return args === 'help' ? { command: 'help', topic: first } : { command: first, args };

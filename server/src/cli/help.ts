@@ -10,8 +10,10 @@ Usage:
                  [--source IP] [--dest IP] [--topology FILE|default] [--backend iptables|nftables]
   pvefw test DIR... [--topology FILE|default] [--id NAME] [--backend iptables|nftables]
   pvefw explain [--dir DIR] [--node NODE] [--file FILE|-] [LOGLINE...]
+  pvefw diff A B [--format text|json|markdown] [--path DIR]   (folders or git revisions)
+  pvefw report [DIR] [--format text|markdown|html|json]       (what is exposed)
   pvefw trust|pull|plan|push|confirm ...   (a live cluster; see 'pvefw help pull')
-  pvefw check --help   (also: simulate --help, test --help)
+  pvefw check --help   (also: simulate, test, explain, diff, report --help)
   pvefw --help
   pvefw --version
 
@@ -40,7 +42,8 @@ Options:
   --backend iptables|nftables
                        the firewall of nodes whose host.fw is not among the files (default
                        iptables); nodes on nftables also get proxmox-firewall's verdicts
-                       (nftables-load-error, nftables-differs)
+                       (nftables-load-error, nftables-update-error, nftables-skips,
+                       nftables-differs, nftables-ignores)
   --overlap-hints      also report rules that partly overlap an earlier rule with another
                        verdict (rule-overlap hints: correlation and generalization)
   -h, --help           show this help

@@ -2,7 +2,9 @@ import { parseArgs } from './args';
 import { runCheck } from './check';
 import { CliError } from './errors';
 import { ExitCode } from './exit-codes';
+import { DIFF_HELP, runDiff } from './diff';
 import { EXPLAIN_HELP, runExplain } from './explain';
+import { REPORT_HELP, runReport } from './report';
 import { CHECK_HELP, MAIN_HELP, packageVersion } from './help';
 import type { CliIo } from './io';
 import { oneLine, terminalIo } from './terminal-text';
@@ -31,6 +33,8 @@ export function runCli(argv: readonly string[], rawIo: CliIo): ExitCode {
             simulate: SIMULATE_HELP,
             test: TEST_HELP,
             explain: EXPLAIN_HELP,
+            diff: DIFF_HELP,
+            report: REPORT_HELP,
           }[invocation.topic],
         );
         return ExitCode.Ok;
@@ -45,6 +49,10 @@ export function runCli(argv: readonly string[], rawIo: CliIo): ExitCode {
         return runTest(invocation.args, io);
       case 'explain':
         return runExplain(invocation.args, io);
+      case 'diff':
+        return runDiff(invocation.args, io);
+      case 'report':
+        return runReport(invocation.args, io);
     }
   } catch (error) {
     return reportError(error, argv, io);
@@ -85,14 +93,24 @@ export async function runCliAsync(
 }
 
 function reportError(error: unknown, argv: readonly string[], io: CliIo): ExitCode {
+  // Terraform's contract, which drift checks script against: 2 means changes, so an error is 1.
+  const failed = argv.includes('--detailed-exitcode') ? ExitCode.Findings : ExitCode.Usage;
   if (error instanceof CliError) {
     const command = argv[0] ?? '';
-    const help = ['check', 'simulate', 'test', 'explain', ...SYNC_COMMANDS].includes(command)
+    const help = [
+      'check',
+      'simulate',
+      'test',
+      'explain',
+      'diff',
+      'report',
+      ...SYNC_COMMANDS,
+    ].includes(command)
       ? `pvefw ${command} --help`
       : 'pvefw --help';
     const suffix = error.kind === 'usage' ? ` (see '${help}')` : '';
     io.err(`pvefw: ${oneLine(error.message).trim()}${suffix}\n`);
-    return ExitCode.Usage;
+    return failed;
   }
   const message = error instanceof Error ? error.message : String(error);
   if (io.env['PVEFW_DEBUG'] === '1') {
@@ -101,5 +119,5 @@ function reportError(error: unknown, argv: readonly string[], io: CliIo): ExitCo
   } else {
     io.err(`pvefw: internal error: ${oneLine(message).trim()} (set PVEFW_DEBUG=1 for details)\n`);
   }
-  return ExitCode.Usage;
+  return failed;
 }

@@ -6,6 +6,8 @@ import {
   DIAGNOSTIC_CODES,
   LineIndex,
   findingText,
+  type CodeInfo,
+  type DiagnosticCode,
   type Finding,
   type Severity,
   type Span,
@@ -39,7 +41,7 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
   hint: 'note',
 };
 
-const RULE_IDS = Object.keys(DIAGNOSTIC_CODES).sort();
+const RULE_IDS = (Object.keys(DIAGNOSTIC_CODES) as DiagnosticCode[]).sort();
 
 /** A file path as a relative URI reference (forward slashes, each segment escaped). */
 function uriOf(path: string): string {
@@ -70,8 +72,8 @@ function location(path: string, index: LineIndex, span: Span): object {
   };
 }
 
-function ruleOf(id: string): object {
-  const info = DIAGNOSTIC_CODES[id]!;
+function ruleOf(id: DiagnosticCode): object {
+  const info: CodeInfo = DIAGNOSTIC_CODES[id];
   const help = DIAGNOSTIC_HELP[id] ?? info.summary;
   return {
     id,

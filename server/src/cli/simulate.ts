@@ -11,7 +11,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { compileInputFor, modelNode, type ClusterModel, type Topology } from '../core';
 import type { CompileInput } from '../core/compile';
-import { formatNftSimulation, simulateNftHost } from '../core/nftables/simulate-nft';
+import { formatNftSimulation, simulateNft } from '../core/nftables/simulate-nft';
 import { readClusterFolder, type TopologyChoice } from './cluster-folder';
 import { fsReason, inputError, usageError } from './errors';
 import { ExitCode } from './exit-codes';
@@ -128,7 +128,7 @@ export function runSimulate(args: SimulateArgs, io: CliIo): ExitCode {
   if (modelNode(model, node)?.backend === 'proxmox-firewall') {
     let lines: string[];
     try {
-      lines = formatNftSimulation(simulateNftHost(model, node, request), node);
+      lines = formatNftSimulation(simulateNft(model, node, request), node);
     } catch (error) {
       if (error instanceof ZoneError) throw usageError(error.message);
       throw error;

@@ -53,11 +53,12 @@ port 8006 of a node (which node, which address, because of which line, and the f
 changed.
 
   --out FILE           also write the plan to FILE: 'pvefw push FILE' pushes exactly it
-  --detailed-exitcode  0 no changes, 2 changes that can be pushed, 1 they cannot (for
-                       scheduled drift checks)
+  --detailed-exitcode  0 no changes, 2 changes that can be pushed, 1 they cannot or an
+                       error (for scheduled drift checks)
 
 Exit codes: 0 the plan can be pushed (with or without changes), 1 it cannot (problems, a
-lock-out), 2 bad usage, configuration or connection (with --detailed-exitcode: changes). ${TOKEN}
+lock-out), 2 bad usage, configuration or connection (with --detailed-exitcode: 2 changes, 1
+any error). ${TOKEN}
 `;
 
 export const PUSH_HELP = `Usage: pvefw push [--host URL] [--dir DIR] [--yes] [--force] [--allow-lockout]

@@ -258,6 +258,7 @@ export async function runSync(args: SyncArgs, io: CliIo, ask: Ask): Promise<Exit
   } catch (error) {
     if (!(error instanceof ClusterError)) throw error;
     io.err(`pvefw: ${oneLine(error.message)}\n`);
-    return ExitCode.Usage;
+    // With --detailed-exitcode 2 means changes (Terraform's contract): an error is 1.
+    return 'detailedExitcode' in args && args.detailedExitcode ? ExitCode.Findings : ExitCode.Usage;
   }
 }

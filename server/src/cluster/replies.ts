@@ -1,5 +1,6 @@
 // What an API answer means: the `data` of a 200, or a ClusterError that says, in the user's
-// terms, what went wrong and what to do (envelope and statuses: spec 14.3, 14.4).
+// terms, what went wrong and what to do (the envelope and statuses of pve-http-server's
+// PVE::APIServer::AnyEvent and its formatters).
 import { ClusterError } from './errors';
 
 export interface Reply {

@@ -1,5 +1,7 @@
 // What plan and push report (the CLI prints it, the editor shows it): the calls in order, problems, warnings, and after a push exactly
 // what was applied and what was not. JSON output carries the same facts for scripts.
+import type { ImpactSummary } from '../core/plan/impact';
+import { impactLines } from '../core/plan/impact-format';
 import type { Operation } from '../core/plan/operations';
 import { lockoutText, type WorkspacePlan } from './plan-workspace';
 import type { PushReport } from './push-workspace';
@@ -71,6 +73,13 @@ function lockoutLines(planned: WorkspacePlan): string {
     : '';
 }
 
+function impactText(impact: ImpactSummary | undefined, changes: boolean): string {
+  if (!impact) return changes ? 'impact: not computed\n' : '';
+  const lines = impactLines(impact, { before: 'now', after: 'after push' }, 'impact: ');
+  if (lines.length === 0 && changes) lines.push('impact: no flow gets another verdict');
+  return lines.map((l) => `${l}\n`).join('');
+}
+
 export function planText(host: string, planned: WorkspacePlan): string {
   const ops = planned.plan.operations;
   const total = callCount(planned);
@@ -82,14 +91,7 @@ export function planText(host: string, planned: WorkspacePlan): string {
   text += nicLines(planned);
   text += noteLines(planned);
   text += lockoutLines(planned);
-  // Where the packet evaluator's verdict changes (issue 3) will be listed once it exists.
-  text += planned.plan.impact
-    ? planned.plan.impact.changes
-        .map((c) => `impact: ${c.where}: ${c.flow}: ${c.before} -> ${c.after}\n`)
-        .join('')
-    : total > 0
-      ? `impact: which flows change verdict is not computed yet (needs the packet evaluator)\n`
-      : '';
+  text += impactText(planned.plan.impact, total > 0);
   return text;
 }
 

@@ -14,6 +14,15 @@ export function normaliseFingerprint(text: string): string {
   return hex.match(/.{2}/g)?.join(':') ?? '';
 }
 
+/**
+ * `host:port` as `pvefw trust` takes it back: the port is left out only when it is Proxmox's
+ * 8006, so the hint never sends the user to another service of the same host.
+ */
+export function trustName(target: { readonly host: string; readonly port: number }): string {
+  const host = target.host.includes(':') ? `[${target.host}]` : target.host;
+  return target.port === 8006 ? host : `${host}:${target.port}`;
+}
+
 export interface TlsTarget {
   readonly host: string;
   readonly port: number;
@@ -54,9 +63,9 @@ export function connectTrusted(target: TlsTarget): Promise<TLSSocket> {
           fail(
             new ClusterError(
               'fingerprint-mismatch',
-              `the certificate of ${target.host} is not the trusted one (expected ${pinned}, got ${seen}). ` +
+              `the certificate of ${trustName(target)} is not the trusted one (expected ${pinned}, got ${seen}). ` +
                 `If it was renewed on purpose, check the new fingerprint in the Proxmox web interface ` +
-                `and run 'pvefw trust ${target.host}' again; otherwise someone may be intercepting the connection.`,
+                `and run 'pvefw trust ${trustName(target)}' again; otherwise someone may be intercepting the connection.`,
               { fingerprint: seen },
             ),
           );

@@ -10,16 +10,20 @@ export {
   fileStem,
   clusterFileCandidates,
 } from './model/file-kind';
-export type { Finding, Severity, ProxmoxVerdict, RelatedLocation } from './checks/finding';
-export { findingText } from './checks/finding';
+export type { Finding, Severity, ProxmoxVerdict, RelatedLocation } from './findings/finding';
+export { findingText } from './findings/finding';
 export type { SourceFile, CheckOptions } from './checks/check-file';
 export { checkFile } from './checks/check-file';
 export type { LoadedCheckOptions } from './checks/check-file';
 export { checkLoadedFile, unknownKindFinding } from './checks/check-file';
 export type { ClusterCheckOptions } from './checks/check-cluster';
 export { checkCluster } from './checks/check-cluster';
-export { DIAGNOSTIC_CODES } from './checks/codes';
-export type { CodeInfo } from './checks/codes';
+export {
+  DIAGNOSTIC_CODES,
+  isDiagnosticCode,
+  type CodeInfo,
+  type DiagnosticCode,
+} from './findings/codes';
 export type { IdeFile, WorkspaceModel, WorkspaceSource } from './ide/workspace-model';
 export { ParsedFwFile, loadIdeFile, buildWorkspaceModel } from './ide/workspace-model';
 export type { CompletionEntry, CompletionKind, CompletionList } from './ide/completion';

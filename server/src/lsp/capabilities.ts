@@ -3,6 +3,7 @@ import { CodeActionKind, TextDocumentSyncKind } from 'vscode-languageserver/node
 import type { InitializeParams, ServerCapabilities } from 'vscode-languageserver/node';
 import { COMPLETION_TRIGGERS } from './features/completion';
 import { EXPLAIN_COMMAND } from './features/explain';
+import { REPORT_COMMAND } from './features/report';
 import { NORMALISE_COMMAND } from './features/normalise';
 import { SEMANTIC_LEGEND } from './features/semantic-tokens';
 
@@ -80,6 +81,6 @@ function editorCapabilities(): ServerCapabilities {
     documentFormattingProvider: true,
     documentRangeFormattingProvider: true,
     codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
-    executeCommandProvider: { commands: [NORMALISE_COMMAND, EXPLAIN_COMMAND] },
+    executeCommandProvider: { commands: [NORMALISE_COMMAND, EXPLAIN_COMMAND, REPORT_COMMAND] },
   };
 }

@@ -13,6 +13,12 @@ import {
   type HoverSectionProvider,
 } from '../core/index';
 import { checkBackends } from '../core/checks/check-backends';
+import {
+  nftIpsetHover,
+  nftLineHover,
+  nftLinesOf,
+  type NftLines,
+} from '../core/nftables/line-rules';
 import type { FirewallBackend } from '../core/model/cluster-model';
 import { Carry } from './carry-findings';
 import { workspaceClusterSources } from './cluster-sources';
@@ -38,6 +44,10 @@ interface GroupResult {
   readonly findings: ReadonlyMap<FileKey, Finding[]>;
   /** The texts they were computed from (by core path), to carry them over an edit. */
   readonly texts: ReadonlyMap<string, string>;
+  /** What the nodes on proxmox-firewall make of each line, by core path. */
+  readonly nft: NftLines;
+  /** The nodes that run proxmox-firewall. */
+  readonly nftNodes: readonly string[];
 }
 
 interface Group extends ClusterKeys {
@@ -117,17 +127,27 @@ export class ReachabilityService {
 
   /** Hover on a rule: what the analysis says about it (dead, skipped, lock-out). */
   readonly hoverProvider: HoverSectionProvider = (_ws, file, target) => {
-    if (target.kind !== 'rule') return undefined;
     const cluster = this.clusters.clusterOf(file.id);
     const group = cluster === undefined ? undefined : this.groupOf(cluster);
     const result = group && this.results.get(group.cluster);
     if (!result || result.fingerprint !== group.fingerprint) return undefined;
+    if (target.kind === 'name' && target.target.kind === 'ipset')
+      return nftIpsetHover(
+        target.target.key,
+        target.target.file.kind === 'cluster',
+        result.nftNodes,
+      );
+    if (target.kind !== 'rule') return undefined;
     const start = target.line.line.start;
     const end = start + target.line.line.content.length;
     const here = (result.findings.get(file.id) ?? []).filter(
       (f) => f.span.start >= start && f.span.start <= end,
     );
-    return here.map((f) => `**Reachability** (\`${f.code}\`): ${f.message}`);
+    const nft = result.nft.get(corePathOf(file.id))?.get(target.line.line.number);
+    return [
+      ...here.map((f) => `**Reachability** (\`${f.code}\`): ${f.message}`),
+      ...(nft ? nftLineHover(nft) : []),
+    ];
   };
 
   private carryOf(result: GroupResult, group: Group): Carry {
@@ -246,7 +266,15 @@ export class ReachabilityService {
         }
         if (built.problem)
           findings.set(group.cluster, [built.problem, ...(findings.get(group.cluster) ?? [])]);
-        this.results.set(group.cluster, { fingerprint: group.fingerprint, findings, texts });
+        this.results.set(group.cluster, {
+          fingerprint: group.fingerprint,
+          findings,
+          texts,
+          nft: nftLinesOf(built.model),
+          nftNodes: built.model.nodes
+            .filter((n) => n.backend === 'proxmox-firewall')
+            .map((n) => n.name),
+        });
         const changed = [group.cluster, ...group.members].filter(
           (key) =>
             this.served.has(key) && this.served.get(key) !== signature(findings.get(key) ?? []),

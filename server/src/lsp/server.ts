@@ -23,6 +23,7 @@ import { registerHover } from './features/hover';
 import { NORMALISE_COMMAND, normaliseCommand } from './features/normalise';
 import { registerCommands, type CommandHandler } from './features/commands';
 import { EXPLAIN_COMMAND, explainCommand } from './features/explain';
+import { REPORT_COMMAND, reportCommand } from './features/report';
 import { registerReferences } from './features/references';
 import { registerRename } from './features/rename';
 import { registerSemanticTokens } from './features/semantic-tokens';
@@ -61,6 +62,7 @@ function registerEditorFeatures(
     new Map<string, CommandHandler>([
       [NORMALISE_COMMAND, normaliseCommand(ctx, support.applyEdit)],
       [EXPLAIN_COMMAND, (args) => explainCommand(workspace.state, workspace.clusters, args)],
+      [REPORT_COMMAND, (args) => reportCommand(workspace.state, workspace.clusters, args)],
     ]),
   );
 }

@@ -2,7 +2,14 @@
 // text, and checking the result again no longer reports the code it fixed.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkFile, codeActionsAt, type Finding } from '../../../server/src/core';
+import {
+  buildClusterModel,
+  checkCluster,
+  checkFile,
+  codeActionsAt,
+  type DiagnosticCode,
+  type Finding,
+} from '../../../server/src/core';
 import { applyFileEdits, fixture } from './fixture';
 
 interface Case {
@@ -11,7 +18,7 @@ interface Case {
   readonly title: string;
   readonly after: string;
   /** The code the action fixes (gone afterwards); none for fixes without a finding. */
-  readonly fixes?: string;
+  readonly fixes?: DiagnosticCode;
   /** Findings the checks cannot produce themselves (reachability), given to the action. */
   readonly findings?: (text: string, path: string) => Finding[];
 }
@@ -34,7 +41,7 @@ const CASES: readonly Case[] = [
   {
     name: 'the case of an ipset reference',
     files: { 'firewall/cluster.fw': '[IPSET web]\n10.0.0.1\n[RULES]\nIN ACCEPT -source +W$0eb\n' },
-    title: "Write '+web'",
+    title: "Write 'web' in [IPSET web] and every reference",
     after: '[IPSET web]\n10.0.0.1\n[RULES]\nIN ACCEPT -source +web\n',
     fixes: 'undefined-ipset',
   },
@@ -258,7 +265,11 @@ const CASES: readonly Case[] = [
   },
 ];
 
-function finding(code: string, start: number, related: { path: string; start: number }[]): Finding {
+function finding(
+  code: DiagnosticCode,
+  start: number,
+  related: { path: string; start: number }[],
+): Finding {
   return {
     code,
     severity: 'warning',
@@ -309,4 +320,77 @@ test('code action: a fix that would break something else is not offered', () => 
     titles.filter((t) => t.startsWith('Move')),
     [],
   );
+});
+
+/** The cluster model of a fixture's texts: node pve1 with its host.fw, guest 100 if given. */
+function model(t: Readonly<Record<string, string>>) {
+  const guest = t['firewall/100.fw'];
+  return buildClusterModel({
+    cluster: { path: 'firewall/cluster.fw', text: t['firewall/cluster.fw']! },
+    hosts: [{ node: 'pve1', file: { path: 'nodes/pve1/host.fw', text: t['nodes/pve1/host.fw']! } }],
+    guests:
+      guest !== undefined ? [{ vmid: 100, file: { path: 'firewall/100.fw', text: guest } }] : [],
+    world: 'assumed',
+  });
+}
+
+test('code action: a mixed-case ipset is written in lower case in its header and every reference, so both backends find it', () => {
+  const files = {
+    'firewall/cluster.fw':
+      '[OPTIONS]\nenable: 1\n\n[IPSET Web]\n10.0.0.1\n\n[RULES]\nIN ACCEPT -source +w$0eb -p tcp\n',
+    'firewall/100.fw': '[OPTIONS]\nenable: 1\n\n[RULES]\nIN ACCEPT -source +dc/Web -p tcp\n',
+    'nodes/pve1/host.fw': '[OPTIONS]\nnftables: 1\n',
+  };
+  const { ws, fileId, offset, texts } = fixture(files);
+  const before = checkCluster(model(texts));
+  // pve-firewall finds +web ([IPSET Web] is stored as web), proxmox-firewall does not.
+  const differs = before.get(fileId)!.filter((f) => f.code === 'nftables-differs');
+  assert.equal(differs.length, 1);
+  const actions = codeActionsAt(ws, fileId, { start: offset, end: offset }, differs);
+  const action = actions.find((a) => a.title.startsWith("Write 'web' in [IPSET web] and every"));
+  assert.ok(action, `offered: ${actions.map((a) => a.title).join(' | ') || 'nothing'}`);
+  const after = applyFileEdits(texts, action.edits);
+  assert.equal(
+    after['firewall/cluster.fw'],
+    '[OPTIONS]\nenable: 1\n\n[IPSET web]\n10.0.0.1\n\n[RULES]\nIN ACCEPT -source +web -p tcp\n',
+  );
+  assert.equal(
+    after['firewall/100.fw'],
+    '[OPTIONS]\nenable: 1\n\n[RULES]\nIN ACCEPT -source +dc/web -p tcp\n',
+  );
+  // Afterwards neither backend skips anything.
+  const again = [...checkCluster(model(after)).values()].flat().map((f) => f.code);
+  for (const code of [
+    'undefined-ipset',
+    'nftables-differs',
+    'nftables-skips',
+    'skipped-by-proxmox',
+  ] as const)
+    assert.ok(!again.includes(code), `still reported: ${code}`);
+});
+
+test('code action: GROUP web with [group Web] fails the nftables update; the fix lower-cases the header and the rules', () => {
+  const files = {
+    'firewall/cluster.fw':
+      '[OPTIONS]\nenable: 1\n\n[group Web]\nIN ACCEPT -p tcp -dport 80\n\n[RULES]\nGROUP w$0eb\n',
+    'nodes/pve1/host.fw': '[OPTIONS]\nnftables: 1\n',
+  };
+  const { ws, fileId, offset, texts } = fixture(files);
+  const found = checkCluster(model(texts)).get(fileId)!;
+  const error = found.find((f) => f.code === 'nftables-update-error');
+  assert.ok(error, found.map((f) => f.code).join(', '));
+  assert.match(error.message, /jump group-web-in: no such chain/);
+  const action = codeActionsAt(ws, fileId, { start: offset, end: offset }, [error]).find((a) =>
+    a.title.startsWith("Write 'web' in [group web] and every reference"),
+  );
+  assert.ok(action);
+  const after = applyFileEdits(texts, action.edits)['firewall/cluster.fw']!;
+  assert.equal(
+    after,
+    '[OPTIONS]\nenable: 1\n\n[group web]\nIN ACCEPT -p tcp -dport 80\n\n[RULES]\nGROUP web\n',
+  );
+  const again = [...checkCluster(model({ ...texts, 'firewall/cluster.fw': after })).values()]
+    .flat()
+    .map((f) => f.code);
+  assert.ok(!again.includes('nftables-update-error'));
 });

@@ -1,4 +1,4 @@
-import { compileRuleset } from '../compile/compile-ruleset';
+import { compileRulesetSteps } from '../compile/compile-ruleset';
 import type {
   CompileInput,
   CompiledRule,
@@ -117,6 +117,20 @@ export function buildFamily(
   names: InterfaceNames = new InterfaceNames(),
   conversions?: ConversionCache,
 ): FamilyModel {
+  return runToEnd(buildFamilySteps(ruleset, family, disabled, names, conversions));
+}
+
+/** Rules read between two pauses of buildFamilySteps: a few milliseconds' work. */
+const RULES_PER_STEP = 500;
+
+/** buildFamily, pausing every few hundred rules and while it builds the chain index. */
+function* buildFamilySteps(
+  ruleset: Ruleset,
+  family: Family,
+  disabled: ReadonlySet<string>,
+  names: InterfaceNames,
+  conversions: ConversionCache | undefined,
+): Steps<FamilyModel> {
   addInterfaceNames(ruleset, names);
   const cache = new Map<string, IntervalSet | undefined>();
   // Not the ruleset: the model outlives it, and must not keep every rule's text alive.
@@ -134,31 +148,35 @@ export function buildFamily(
   const rules = new Map<string, AbstractRule[]>();
   const signatures = conversions ? new Map<string, string[]>() : undefined;
   const instances = new Map<string, { ref: RuleRef; match: Box; exact?: boolean }[]>();
+  /** One compiled rule as the walks see it, noting where a user rule's copies sit. */
+  const abstract = (rule: CompiledRule, ref: RuleRef, signed: string[]): AbstractRule => {
+    const converted = convert(rule.text);
+    const key = rule.origin ? lineKey(rule.origin.path, rule.origin.lineNumber) : undefined;
+    const acts = converted.target.kind !== 'continue';
+    if (key && acts && converted.over && !isGroupJump(rule)) {
+      const list = instances.get(key);
+      const instance = { ref, match: converted.over, exact: converted.under !== undefined };
+      if (list) list.push(instance);
+      else instances.set(key, [instance]);
+    }
+    // A disabled rule is compiled only to be asked about; it decides nothing for others.
+    const off = key !== undefined && disabled.has(key);
+    if (signatures) signed.push(signature(rule.text, off, sets));
+    if (off) return { ref, match: undefined, target: converted.target };
+    if (!converted.under && converted.over)
+      return { ref, match: undefined, maybe: converted.over, target: converted.target };
+    return { ref, match: converted.under, target: converted.target };
+  };
+  let read = 0;
   for (const [chain, compiled] of ruleset.chains) {
     const signed: string[] = [];
     signatures?.set(chain, signed);
-    rules.set(
-      chain,
-      compiled.map((rule, index): AbstractRule => {
-        const ref = { chain, index };
-        const converted = convert(rule.text);
-        const key = rule.origin ? lineKey(rule.origin.path, rule.origin.lineNumber) : undefined;
-        const acts = converted.target.kind !== 'continue';
-        if (key && acts && converted.over && !isGroupJump(rule)) {
-          const list = instances.get(key);
-          const instance = { ref, match: converted.over, exact: converted.under !== undefined };
-          if (list) list.push(instance);
-          else instances.set(key, [instance]);
-        }
-        // A disabled rule is compiled only to be asked about; it decides nothing for others.
-        const off = key !== undefined && disabled.has(key);
-        if (signatures) signed.push(signature(rule.text, off, sets));
-        if (off) return { ref, match: undefined, target: converted.target };
-        if (!converted.under && converted.over)
-          return { ref, match: undefined, maybe: converted.over, target: converted.target };
-        return { ref, match: converted.under, target: converted.target };
-      }),
-    );
+    const list: AbstractRule[] = [];
+    rules.set(chain, list);
+    for (let index = 0; index < compiled.length; index++) {
+      if (++read % RULES_PER_STEP === 0) yield;
+      list.push(abstract(compiled[index]!, { chain, index }, signed));
+    }
   }
   conversions?.end();
   // Chains without any user rule are Proxmox's plumbing: credit their decisions to the caller.
@@ -176,7 +194,9 @@ export function buildFamily(
   }
   const tails = { start, universe: fullBox(family, names.count) };
   const plain: AbstractChains = { rules, opaque, tails };
-  const chains: AbstractChains = { ...plain, index: new ChainIndex(plain) };
+  const index = new ChainIndex(plain);
+  yield* index.prepare();
+  const chains: AbstractChains = { ...plain, index };
   return {
     family,
     chains,
@@ -489,12 +509,24 @@ function* compileFamilies(
   whatIf: ReturnType<typeof whatIfInput>,
   memo: NodeMemo | undefined,
 ): Steps<{ families: FamilyModel[]; skipped: readonly SkippedRule[] } | undefined> {
-  const compiled = compileRuleset(whatIf.input);
+  const compiled = yield* compileRulesetSteps(whatIf.input);
   if (!compiled.enabled) return undefined;
   yield;
   const families = [
-    buildFamily(compiled.v4, 4, whatIf.disabled, undefined, memo?.conversions[4]),
-    buildFamily(compiled.v6, 6, whatIf.disabled, undefined, memo?.conversions[6]),
+    yield* buildFamilySteps(
+      compiled.v4,
+      4,
+      whatIf.disabled,
+      new InterfaceNames(),
+      memo?.conversions[4],
+    ),
+    yield* buildFamilySteps(
+      compiled.v6,
+      6,
+      whatIf.disabled,
+      new InterfaceNames(),
+      memo?.conversions[6],
+    ),
   ];
   yield;
   return { families, skipped: compiled.skipped };

@@ -1,11 +1,18 @@
 import type { AbstractChains, AbstractRule } from './chain-walk';
+import { BoxTree, HULL_DIMENSIONS, hullBounds } from './box-tree';
 import { boxIntersect, boxesOverlap, type Box } from './packet-space';
+import type { Steps } from './steps';
 
-const BUCKET = 64n;
-const WIDE_PORTS = 4096n;
+/** Chains of at most this many rules have no tree. */
+const SHORT = 32;
+/** Chains of more rules than this have their tree built before the walks. */
+const LONG = 2000;
 
 interface ChainEntry {
-  readonly byProto: Map<string, { wide: number[]; buckets: Map<number, number[]> }>;
+  /** The rules every packet must meet, by what they can touch; built on first use. */
+  tree: BoxTree | undefined;
+  /** Until then, what each of them can touch (undefined for the others). */
+  filed: (Box | undefined)[];
   /** A rule testing the accept mark, by the jump just before it that can set the mark. */
   readonly markCheckAfter: Map<number, number>;
   /** What each rule can do to packets at all (its match cut down to what it jumps into). */
@@ -31,28 +38,18 @@ function hullOf(boxes: readonly Box[]): Box | undefined {
   return out as unknown as Box;
 }
 
-/** Position of the first value >= `from` in a sorted list. */
-function firstAtLeast(list: readonly number[], from: number): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid]! < from) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /**
  * Finds, for a region of packets, the rules of a chain that can touch it, without scanning the
- * whole chain: rules are filed by protocol and destination-port range, and a jump is filed by
- * the hull of what its target chain can do. This turns the per-rule analysis of a chain from
- * quadratic into roughly linear in the number of rules.
+ * whole chain: rules are filed in a spatial tree by what they can touch (see BoxTree), and a
+ * jump by the hull of what its target chain can do. The walks then read only the rules that
+ * meet their packets, whatever the dimensions that set the others apart.
  */
 export class ChainIndex {
   private readonly entries = new Map<string, ChainEntry>();
   private readonly hulls = new Map<string, Box | undefined>();
   private readonly building = new Set<string>();
+  private lastBounds:
+    { focus: Box; lo: Float64Array; hi: Float64Array; exact: boolean } | undefined;
 
   constructor(private readonly chains: AbstractChains) {}
 
@@ -82,8 +79,10 @@ export class ChainIndex {
         return t.value === 1n ? match : undefined;
       case 'continue':
         return undefined;
-      case 'jump':
-      case 'goto': {
+      case 'goto':
+        // Every packet a goto takes leaves this chain, decided in the target or not.
+        return match;
+      case 'jump': {
         const hull = this.hull(t.chain);
         return hull ? boxIntersect(match, hull) : undefined;
       }
@@ -94,41 +93,67 @@ export class ChainIndex {
     const cached = this.entries.get(chain);
     if (cached) return cached;
     const rules = this.chains.rules.get(chain) ?? [];
-    const entry: ChainEntry = { byProto: new Map(), markCheckAfter: new Map(), reach: [] };
-    this.entries.set(chain, entry);
+    const markCheckAfter = new Map<number, number>();
+    const reach: (Box | undefined)[] = [];
+    const filed: (Box | undefined)[] = [];
+    // Set before the rules are read: a chain that jumps into itself meets an empty hull.
+    this.entries.set(chain, { tree: new BoxTree([]), filed: [], markCheckAfter, reach });
     rules.forEach((rule, index) => {
-      const reach = this.reachOf(rule);
-      entry.reach[index] = reach;
-      if (!reach) return;
+      const box = this.reachOf(rule);
+      reach[index] = box;
+      filed[index] = undefined;
+      if (!box) return;
       // Only packets a group marked can match a mark test, and the group jump comes right before
       // it: file the test under that jump instead of among the rules every packet must meet.
       const previous = rules[index - 1];
-      const marksOnly = reach.mark.length === 1 && reach.mark[0]![0] === 1n;
+      const marksOnly = box.mark.length === 1 && box.mark[0]![0] === 1n;
       if (
         marksOnly &&
         previous &&
         (previous.target.kind === 'jump' || previous.target.kind === 'goto')
       ) {
-        entry.markCheckAfter.set(index - 1, index);
+        markCheckAfter.set(index - 1, index);
         return;
       }
-      const proto =
-        reach.proto.length === 1 && reach.proto[0]![0] === reach.proto[0]![1]
-          ? String(reach.proto[0]![0])
-          : 'any';
-      const slot = entry.byProto.get(proto) ?? { wide: [], buckets: new Map<number, number[]>() };
-      entry.byProto.set(proto, slot);
-      const lo = reach.dport[0]![0];
-      const hi = reach.dport[reach.dport.length - 1]![1];
-      if (hi - lo >= WIDE_PORTS) slot.wide.push(index);
-      else
-        for (let b = Number(lo / BUCKET); b <= Number(hi / BUCKET); b++) {
-          const list = slot.buckets.get(b);
-          if (list) list.push(index);
-          else slot.buckets.set(b, [index]);
-        }
+      filed[index] = box;
     });
+    const entry: ChainEntry = { tree: undefined, filed, markCheckAfter, reach };
+    this.entries.set(chain, entry);
     return entry;
+  }
+
+  private treeOf(entry: ChainEntry): BoxTree {
+    entry.tree ??= new BoxTree(entry.filed);
+    entry.filed = [];
+    return entry.tree;
+  }
+
+  /**
+   * Builds the index of every long chain ahead of the walks, pausing as it goes (see steps.ts):
+   * built on first use, a tree of thousands of rules would hold up one step of the walks. The
+   * others are built when a walk first needs them (after an edit, most walks are reused).
+   */
+  *prepare(): Steps<void> {
+    for (const [chain, rules] of this.chains.rules) {
+      if (rules.length <= LONG) continue;
+      const entry = this.entry(chain);
+      if (entry.tree) continue;
+      const tree = new BoxTree(entry.filed, true);
+      yield* tree.grow();
+      entry.tree = tree;
+      entry.filed = [];
+      yield;
+    }
+  }
+
+  /** The hull of a focus as doubles; a walk asks with one focus in every chain it enters. */
+  private boundsOf(focus: Box): { lo: Float64Array; hi: Float64Array; exact: boolean } {
+    if (this.lastBounds?.focus === focus) return this.lastBounds;
+    const lo = new Float64Array(HULL_DIMENSIONS);
+    const hi = new Float64Array(HULL_DIMENSIONS);
+    const exact = hullBounds(focus, lo, hi, 0);
+    this.lastBounds = { focus, lo, hi, exact };
+    return this.lastBounds;
   }
 
   /**
@@ -137,40 +162,24 @@ export class ChainIndex {
    */
   *candidates(chain: string, focus: Box, stopAt: number, from = 0): Generator<number, void, void> {
     const entry = this.entry(chain);
-    const single = focus.proto.length === 1 && focus.proto[0]![0] === focus.proto[0]![1];
-    const keys = single ? [String(focus.proto[0]![0]), 'any'] : [...entry.byProto.keys()];
-    const lo = focus.dport[0]![0];
-    const hi = focus.dport[focus.dport.length - 1]![1];
-    const narrow = hi - lo < WIDE_PORTS;
-    // Every list is in chain order; merge them, smallest index first.
-    const lists: number[][] = [];
-    for (const key of keys) {
-      const slot = entry.byProto.get(key);
-      if (!slot) continue;
-      lists.push(slot.wide);
-      if (narrow) {
-        for (let b = Number(lo / BUCKET); b <= Number(hi / BUCKET); b++) {
-          const list = slot.buckets.get(b);
-          if (list) lists.push(list);
-        }
-      } else {
-        lists.push(...slot.buckets.values());
+    if (entry.reach.length <= SHORT) {
+      // A short chain (a guest's NIC without rules of its own, Proxmox's plumbing) is read
+      // rule by rule: a tree would cost more than it spares.
+      const end = Math.min(stopAt, entry.reach.length);
+      for (let i = from; i < end; i++) {
+        const box = entry.filed[i];
+        if (!box || !boxesOverlap(focus, box)) continue;
+        yield i;
+        const check = entry.markCheckAfter.get(i);
+        if (check !== undefined && check < stopAt) yield check;
       }
+      return;
     }
-    const heads = lists.map((list) => firstAtLeast(list, from));
-    let last = -1;
-    for (;;) {
-      let best = -1;
-      for (let l = 0; l < lists.length; l++) {
-        const value = lists[l]![heads[l]!];
-        if (value !== undefined && (best < 0 || value < lists[best]![heads[best]!]!)) best = l;
-      }
-      if (best < 0) return;
-      const i = lists[best]![heads[best]!++]!;
-      if (i >= stopAt) return;
-      if (i === last) continue;
-      last = i;
-      if (!boxesOverlap(focus, entry.reach[i]!)) continue;
+    const { lo, hi, exact } = this.boundsOf(focus);
+    const tree = this.treeOf(entry);
+    for (const i of tree.meeting(lo, hi, from, stopAt)) {
+      // Two boxes that are their hulls meet exactly when their hulls do.
+      if (!(exact && tree.isExact(i)) && !boxesOverlap(focus, entry.reach[i]!)) continue;
       yield i;
       const check = entry.markCheckAfter.get(i);
       if (check !== undefined && check < stopAt) yield check;

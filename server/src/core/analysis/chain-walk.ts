@@ -3,6 +3,7 @@ import {
   boxesOverlap,
   regionIntersect,
   regionMeets,
+  regionSplit,
   regionSubtract,
   type Box,
   type Region,
@@ -175,6 +176,7 @@ export function walkChain(
   });
   const from = options.from ?? 0;
   const end = stopAt === undefined ? rules.length : Math.min(stopAt, rules.length);
+  const indexed = focus !== undefined && chains.index !== undefined;
   const order: Iterable<number> =
     focus && chains.index
       ? chains.index.candidates(chain, focus, end, from)
@@ -200,11 +202,11 @@ export function walkChain(
       }
       continue;
     }
-    // Most rules share nothing with the packets followed: skip them without touching the region.
-    if (focus && !boxesOverlap(focus, rule.match)) continue;
-    const hit = regionIntersect(region, rule.match);
+    // Most rules share nothing with the packets followed: skip them without touching the region
+    // (the index yields only rules that meet the focus, but for mark tests after a jump).
+    if (focus && !indexed && !boxesOverlap(focus, rule.match)) continue;
+    const { hit, rest } = regionSplit(region, rule.match);
     if (hit.length === 0) continue;
-    const rest = regionSubtract(region, rule.match);
     const target = rule.target;
     if (expect && target.kind === 'verdict' && target.verdict !== expect) return partial();
     if (expect && target.kind === 'return' && depth === 0 && expect !== 'ACCEPT') return partial();

@@ -60,6 +60,8 @@ export function contains(x: IntervalSet, v: bigint): boolean {
 
 /** Whether two sets share a value, without building their intersection. */
 export function overlaps(x: IntervalSet, y: IntervalSet): boolean {
+  // Boxes share their sets (every full dimension is one object): no value needs comparing.
+  if (x === y) return x.length > 0;
   // Most sets are one interval; sets of addresses can hold thousands, searched, not scanned.
   if (x.length === 1) {
     const a = x[0]!;
@@ -100,6 +102,7 @@ function clip(x: IntervalSet, lo: bigint, hi: bigint): IntervalSet {
 
 export function intersect(x: IntervalSet, y: IntervalSet): IntervalSet {
   // Shortcuts for the common cases, which spare copying long address lists.
+  if (x === y) return x;
   if (covers(y, x)) return x;
   if (covers(x, y)) return y;
   if (apart(x, y)) return [];
@@ -156,6 +159,7 @@ function subtractFrom(lo: bigint, hi: bigint, y: IntervalSet): Interval[] {
 const LONG = 16;
 
 export function subtract(x: IntervalSet, y: IntervalSet): IntervalSet {
+  if (x === y) return [];
   if (apart(x, y)) return x;
   if (covers(y, x)) return [];
   if (y.length > LONG) return intersect(x, complementOf(y));

@@ -107,16 +107,70 @@ export function boxIntersect(a: Box, b: Box): Box | undefined {
 export function boxSubtract(a: Box, b: Box): Box[] {
   if (!boxesOverlap(a, b)) return [a];
   const pieces: Box[] = [];
+  cut(a, b, pieces);
+  return pieces;
+}
+
+/**
+ * Cuts `a`, which meets `b`, into a ∩ b (returned) and the disjoint pieces of a \ b (pushed to
+ * `outside`): one pass over the dimensions gives both, since what is left of `a` after cutting
+ * off, dimension by dimension, what lies outside `b` is their intersection.
+ */
+function cut(a: Box, b: Box, outside: Box[]): Box {
   let rest: Box = a;
   for (const d of DIMENSIONS) {
     const inside = intersect(rest[d], b[d]);
     // Where b spans the whole dimension nothing is cut off: most dimensions of most rules.
     if (inside === rest[d]) continue;
-    const outside = subtract(rest[d], b[d]);
-    if (!isEmpty(outside)) pieces.push({ ...rest, [d]: outside });
-    rest = { ...rest, [d]: inside };
+    const out = subtract(rest[d], b[d]);
+    if (!isEmpty(out)) outside.push(withDimension(rest, d, out));
+    rest = withDimension(rest, d, inside);
   }
-  return pieces;
+  return rest;
+}
+
+/** A piece of a walk's region: short-lived, so built here only (see boxIntersect). */
+class Piece implements Box {
+  constructor(
+    readonly mark: IntervalSet,
+    readonly proto: IntervalSet,
+    readonly dport: IntervalSet,
+    readonly sport: IntervalSet,
+    readonly icmp: IntervalSet,
+    readonly iface: IntervalSet,
+    readonly dsttype: IntervalSet,
+    readonly source: IntervalSet,
+    readonly dest: IntervalSet,
+  ) {}
+}
+
+/** The box with one dimension replaced: one class for every piece, cheaper than a spread. */
+function withDimension(b: Box, d: Dimension, set: IntervalSet): Box {
+  return new Piece(
+    d === 'mark' ? set : b.mark,
+    d === 'proto' ? set : b.proto,
+    d === 'dport' ? set : b.dport,
+    d === 'sport' ? set : b.sport,
+    d === 'icmp' ? set : b.icmp,
+    d === 'iface' ? set : b.iface,
+    d === 'dsttype' ? set : b.dsttype,
+    d === 'source' ? set : b.source,
+    d === 'dest' ? set : b.dest,
+  );
+}
+
+/**
+ * The packets of a region in a box (`hit`) and out of it (`rest`), each a disjoint union: what
+ * regionIntersect and regionSubtract give, in one pass with one overlap test per piece.
+ */
+export function regionSplit(region: Region, box: Box): { hit: Box[]; rest: Box[] } {
+  const hit: Box[] = [];
+  const rest: Box[] = [];
+  for (const piece of region) {
+    if (!boxesOverlap(piece, box)) rest.push(piece);
+    else hit.push(cut(piece, box, rest));
+  }
+  return { hit, rest };
 }
 
 /** Whether some piece of the region shares a packet with the box. */

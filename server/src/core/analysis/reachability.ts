@@ -1,6 +1,7 @@
 import {
   walkChain,
   type AbstractChains,
+  type AbstractRule,
   type Decision,
   type MaybeTaken,
   type RuleRef,
@@ -10,12 +11,14 @@ import {
 import {
   ANY_MARK,
   boxIntersect,
+  DIMENSIONS,
   HAS_MARK,
   NO_MARK,
   regionIntersect,
   regionMeets,
   type Box,
 } from './packet-space';
+import type { IntervalSet } from './intervals';
 
 /** One compiled copy of a user rule: where it sits and the packets it would match. */
 export interface RuleInstance {
@@ -80,7 +83,46 @@ interface ChainTail {
   readonly undecided: readonly Box[];
 }
 
-const tailsByModel = new WeakMap<AbstractChains, Map<string, ChainTail>>();
+const tailsByModel = new WeakMap<
+  AbstractChains,
+  { byChain: Map<string, ChainTail>; byRules: Map<string, { chain: string; tail: ChainTail }> }
+>();
+
+function setKey(set: IntervalSet): string {
+  return set.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(',');
+}
+
+/** What a chain's rules are for a walk, whatever chain they sit in. */
+function rulesKey(rules: readonly AbstractRule[]): string {
+  const box = (b: Box | undefined): string =>
+    b ? DIMENSIONS.map((d) => setKey(b[d])).join(' ') : '-';
+  return rules
+    .map((r) => {
+      const t = r.target;
+      const target =
+        t.kind === 'verdict'
+          ? t.verdict
+          : t.kind === 'jump' || t.kind === 'goto'
+            ? `${t.kind} ${t.chain}`
+            : t.kind === 'set-mark'
+              ? `mark ${t.value}`
+              : t.kind;
+      return `${target}|${box(r.match)}|${box(r.maybe)}`;
+    })
+    .join('\n');
+}
+
+/** A tail walked in one chain, for another whose tail holds the same rules. */
+function movedTail(tail: ChainTail, from: string, to: string, start: number): ChainTail {
+  const move = <T extends { by: RuleRef }>(d: T): T =>
+    d.by.chain === from ? { ...d, by: { chain: to, index: d.by.index - tail.start + start } } : d;
+  return {
+    start,
+    decided: tail.decided.map(move),
+    maybe: tail.maybe.map(move),
+    undecided: tail.undecided,
+  };
+}
 
 /**
  * The policy part of a chain, walked once for all packets: every walk past a user rule ends
@@ -92,12 +134,20 @@ function tailOf(chains: AbstractChains, chain: string): ChainTail | undefined {
   if (!chains.tails || start === undefined) return undefined;
   let known = tailsByModel.get(chains);
   if (!known) {
-    known = new Map<string, ChainTail>();
+    known = { byChain: new Map(), byRules: new Map() };
     tailsByModel.set(chains, known);
   }
-  const cached = known.get(chain);
+  const cached = known.byChain.get(chain);
   if (cached) return cached;
   const end = chains.rules.get(chain)?.length ?? 0;
+  // Every guest's NIC chains end alike: walk one, and move its answer to the others.
+  const key = rulesKey(chains.rules.get(chain)?.slice(start, end) ?? []);
+  const twin = known.byRules.get(key);
+  if (twin) {
+    const moved = movedTail(twin.tail, twin.chain, chain, start);
+    known.byChain.set(chain, moved);
+    return moved;
+  }
   const tail = {
     start,
     decided: [] as Decision[],
@@ -118,7 +168,8 @@ function tailOf(chains: AbstractChains, chain: string): ChainTail | undefined {
     for (const m of walk.maybe) tail.maybe.push({ ...m, region: arriving(m.region ?? []) });
     tail.undecided.push(...arriving(walk.remaining));
   }
-  known.set(chain, tail);
+  known.byChain.set(chain, tail);
+  known.byRules.set(key, { chain, tail });
   return tail;
 }
 

@@ -23,7 +23,13 @@ const PREFERRED_ADDRESS: Record<Family, bigint> = {
   6: 0x20010db8000000000000000000000001n,
 };
 const PREFERRED_PROTO = [6n, 17n, 1n, 58n];
+const PREFERRED_PROTO_V6 = [6n, 17n, 58n, 1n];
 const PREFERRED_SPORT = 40000n;
+// Echo request, then echo reply, then port unreachable, in each family's numbering.
+const PREFERRED_ICMP: Record<Family, readonly bigint[]> = {
+  4: [8n * 256n, 0n, 3n * 256n + 3n],
+  6: [128n * 256n, 129n * 256n, 256n + 4n],
+};
 
 function prefer(set: IntervalSet, choices: readonly bigint[]): bigint {
   for (const c of choices) if (contains(set, c)) return c;
@@ -32,7 +38,7 @@ function prefer(set: IntervalSet, choices: readonly bigint[]): bigint {
   return lo < hi ? lo + 1n : lo;
 }
 
-function formatAddress(value: bigint, family: Family): string {
+export function formatAddress(value: bigint, family: Family): string {
   if (family === 4) return [24n, 16n, 8n, 0n].map((s) => String((value >> s) & 255n)).join('.');
   const groups = Array.from({ length: 8 }, (_, i) => (value >> BigInt((7 - i) * 16)) & 0xffffn);
   // Compress the longest run of two or more zero groups, as people write IPv6 addresses.
@@ -48,7 +54,7 @@ function formatAddress(value: bigint, family: Family): string {
   return `${hex(groups.slice(0, best.start))}::${hex(groups.slice(best.start + best.length))}`;
 }
 
-function icmpName(value: bigint, family: Family): string {
+export function icmpName(value: bigint, family: Family): string {
   const type = Number(value / 256n);
   const code = Number(value % 256n);
   const table = family === 4 ? ICMP_CODES : ICMPV6_CODES;
@@ -61,9 +67,22 @@ function icmpName(value: bigint, family: Family): string {
   return exact?.[0] ?? whole?.[0] ?? `type ${type} code ${code}`;
 }
 
-export function pickPacket(box: Box, family: Family, names: InterfaceNames): Packet {
+/** Addresses a witness should use when the box holds them (a node's own, a guest's). */
+export interface PreferredAddresses {
+  readonly source?: readonly bigint[];
+  readonly dest?: readonly bigint[];
+  /** Destination ports to use first, for a wide class (else its lowest port). */
+  readonly dport?: readonly bigint[];
+}
+
+export function pickPacket(
+  box: Box,
+  family: Family,
+  names: InterfaceNames,
+  preferred: PreferredAddresses = {},
+): Packet {
   const v = (d: Dimension, choices: readonly bigint[] = []): bigint => prefer(box[d], choices);
-  const proto = v('proto', PREFERRED_PROTO);
+  const proto = v('proto', family === 6 ? PREFERRED_PROTO_V6 : PREFERRED_PROTO);
   const protoName =
     PROTOCOLS.find((p) => p.number === Number(proto))?.name ??
     (proto === 58n ? 'icmpv6' : String(proto));
@@ -73,12 +92,25 @@ export function pickPacket(box: Box, family: Family, names: InterfaceNames): Pac
   return {
     family,
     proto: protoName,
-    source: formatAddress(v('source', [PREFERRED_ADDRESS[family]]), family),
-    dest: formatAddress(v('dest', [PREFERRED_ADDRESS[family] + 1n]), family),
+    source: formatAddress(
+      v('source', [...(preferred.source ?? []), PREFERRED_ADDRESS[family]]),
+      family,
+    ),
+    dest: formatAddress(
+      v('dest', [...(preferred.dest ?? []), PREFERRED_ADDRESS[family] + 1n]),
+      family,
+    ),
     ...(ported
-      ? { sport: Number(v('sport', [PREFERRED_SPORT])), dport: Number(box.dport[0]![0]) }
+      ? {
+          sport: Number(v('sport', [PREFERRED_SPORT])),
+          dport: Number(preferred.dport ? v('dport', preferred.dport) : box.dport[0]![0]),
+        }
       : {}),
-    ...(icmp ? { icmpType: icmpName(v('icmp', [8n * 256n, 128n * 256n]), family) } : {}),
+    ...(icmp
+      ? {
+          icmpType: icmpName(v('icmp', PREFERRED_ICMP[family]), family),
+        }
+      : {}),
     ...(box.iface.length === 1 && box.iface[0]![0] === box.iface[0]![1] && iface !== 0n
       ? { iface: names.nameOf(Number(iface)) }
       : {}),

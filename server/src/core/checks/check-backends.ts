@@ -8,12 +8,18 @@ import {
   type ClusterNode,
 } from '../model/cluster-model';
 import type { FileKind } from '../model/file-kind';
+import { isSdnSetName } from '../model/load-config';
 import { loadRustConfig, rustKnowsOption, type RustConfig } from '../nftables/rust-config';
+import { buildNodeRuleset } from '../nftables/ruleset';
 import { rustMacroNames } from '../nftables/rust-macros';
 import type { IpAddrMatch, RustRule } from '../nftables/rust-types';
 import type { Span } from '../text/span';
-import { DIAGNOSTIC_CODES } from './codes';
-import type { Finding } from './finding';
+import { DIAGNOSTIC_CODES, type DiagnosticCode } from '../findings/codes';
+import type { Finding } from '../findings/finding';
+
+/** firewall: rule: skip rule on generation error instead of aborting (proxmox-firewall 1.2.3). */
+const BEFORE_1_2_3 =
+  "Before proxmox-firewall 1.2.3 a rule it cannot generate failed the node's whole update (the node kept its previous ruleset)";
 
 /** Options pve-firewall reads that proxmox-firewall ignores (it has no such feature). */
 const IGNORED_BY_NFTABLES: ReadonlySet<string> = new Set([
@@ -37,7 +43,7 @@ function names(nodes: readonly Pick<ClusterNode, 'name'>[]): string {
 }
 
 function finding(
-  code: string,
+  code: DiagnosticCode,
   file: { text: string },
   lineNumber: number,
   message: string,
@@ -45,7 +51,7 @@ function finding(
 ): Finding {
   return {
     code,
-    severity: DIAGNOSTIC_CODES[code]!.severity,
+    severity: DIAGNOSTIC_CODES[code].severity,
     message,
     hint,
     span: lineSpan(file.text, lineNumber),
@@ -85,6 +91,8 @@ interface Context {
   readonly cluster: RustConfig | undefined;
   readonly nft: readonly Pick<ClusterNode, 'name'>[];
   readonly out: Finding[];
+  /** The nodes' whole updates are checked too (checkBackends): a missing group is reported there. */
+  readonly updates: boolean;
 }
 
 function differs(ctx: Context, lineNumber: number, message: string, hint: string): void {
@@ -106,14 +114,14 @@ function checkRule(ctx: Context, rule: RustRule, lineNumber: number, raw: string
   const body = rule.body;
   if (body.kind === 'group') {
     const groups = ctx.cluster?.groups;
-    if (groups && !groups.has(body.group)) {
+    if (groups && !ctx.updates && !groups.has(body.group)) {
       const other = [...groups.keys()].find((g) => g.toLowerCase() === body.group.toLowerCase());
       if (other !== undefined)
         differs(
           ctx,
           lineNumber,
           `proxmox-firewall: no group '${body.group}' (group names keep their case: [group ${other}])`,
-          `pve-firewall lower-cases group names and jumps to ${other}; proxmox-firewall jumps to a chain that does not exist. Portable: write the name as in its header, lower case`,
+          `pve-firewall lower-cases the header and looks the rule's name up as written; proxmox-firewall keeps both as written and jumps to a chain that does not exist, which nft refuses: the node's whole update fails. Portable: the name in lower case, in the header and in every GROUP rule`,
         );
     }
     return;
@@ -150,7 +158,7 @@ function checkRule(ctx: Context, rule: RustRule, lineNumber: number, raw: string
       `proxmox-firewall skips this rule: cannot find macro ${body.macro}`,
       exact !== undefined
         ? `Macro names are case-sensitive there. Portable: ${exact}`
-        : 'proxmox-firewall logs "skipping rule" and builds the rest (before 1.2.3 the whole update failed)',
+        : `proxmox-firewall logs "skipping rule" and builds the rest. ${BEFORE_1_2_3}`,
     );
   }
   if (ctx.file.kind === 'guest' && body.dir === 'in' && body.verdict === 'REJECT')
@@ -203,12 +211,15 @@ function checkSetReference(
   const other = pools
     .flatMap((p) => [...(p?.keys() ?? [])])
     .find((n) => n.toLowerCase() === set.name.toLowerCase());
-  if (other === undefined) return;
+  // pve-firewall lower-cases the header and looks a reference up as written: only a lower-case
+  // reference finds a mixed-case header there (parse_ipset_section, `lc`); any other spelling
+  // is skipped by both backends.
+  if (other === undefined || set.name !== set.name.toLowerCase()) return;
   differs(
     ctx,
     lineNumber,
     `proxmox-firewall skips this rule: could not find ipset ${set.name} (ipset names keep their case: [IPSET ${other}])`,
-    `pve-firewall lower-cases ipset names, so both spell the same set there. Portable: write the header and every reference in lower case`,
+    `pve-firewall lower-cases ipset names, so both spell the same set there. Portable: write the header and every reference in lower case. ${BEFORE_1_2_3}`,
   );
 }
 
@@ -275,6 +286,7 @@ export function nftablesFileFindings(
   nft: readonly Pick<ClusterNode, 'name'>[],
   iptablesReaders: number,
   cluster: RustConfig | undefined,
+  updates = false,
 ): Finding[] {
   const loaded = loadRustConfig(file.text, file.kind);
   if (!loaded.ok) {
@@ -290,7 +302,7 @@ export function nftablesFileFindings(
     ];
   }
   const out: Finding[] = [];
-  const ctx: Context = { file, config: loaded.config, cluster, nft, out };
+  const ctx: Context = { file, config: loaded.config, cluster, nft, out, updates };
   const lines = file.text.split('\n');
   const ruleLines = [
     ...loaded.config.rules,
@@ -334,9 +346,151 @@ export function checkBackends(model: ClusterModel): Map<string, Finding[]> {
     const nft = readers.filter((n) => n.backend === 'proxmox-firewall');
     if (nft.length === 0) continue;
     const iptables = readers.length - nft.length;
-    out.set(file.path, nftablesFileFindings(file, nft, iptables, cluster));
+    out.set(file.path, nftablesFileFindings(file, nft, iptables, cluster, true));
+  }
+  for (const [path, findings] of updateFindings(model, cluster, files, out)) {
+    const list = out.get(path);
+    if (list) list.push(...findings);
+    else out.set(path, findings);
   }
   return out;
+}
+
+/** Where several nodes meet the same failure or skip: the line, what happens, and who. */
+interface NodeEvent {
+  readonly code: 'nftables-update-error' | 'nftables-skips';
+  readonly path: string;
+  readonly lineNumber: number;
+  readonly message: string;
+  readonly nodes: string[];
+}
+
+/**
+ * What each nftables node's whole update does with the files (nftables/ruleset.ts): a line on
+ * which the update fails (proxmox-firewall aborts it, or nft refuses the batch), and the rules
+ * it skips. Lines that already have an nftables finding are not reported twice.
+ */
+function updateFindings(
+  model: ClusterModel,
+  cluster: RustConfig | undefined,
+  files: readonly ClusterFile[],
+  already: ReadonlyMap<string, Finding[]>,
+): Map<string, Finding[]> {
+  const events = new Map<string, NodeEvent>();
+  const note = (event: Omit<NodeEvent, 'nodes'>, node: string): void => {
+    const key = `${event.code} ${event.path}:${event.lineNumber} ${event.message}`;
+    const known = events.get(key);
+    if (known) known.nodes.push(node);
+    else events.set(key, { ...event, nodes: [node] });
+  };
+  for (const node of model.nodes) {
+    if (node.backend !== 'proxmox-firewall') continue;
+    const built = buildNodeRuleset(model, node);
+    const r = built.ruleset;
+    if (r.state === 'stale' && r.cause === 'update' && r.path !== undefined)
+      note(
+        {
+          code: 'nftables-update-error',
+          path: r.path,
+          lineNumber: r.lineNumber ?? 1,
+          message: r.message,
+        },
+        node.name,
+      );
+    for (const skip of built.skipped)
+      note(
+        {
+          code: 'nftables-skips',
+          path: skip.origin.path,
+          lineNumber: skip.origin.lineNumber,
+          message: skip.message.replace(/^skipping rule: /, ''),
+        },
+        node.name,
+      );
+  }
+  const out = new Map<string, Finding[]>();
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  for (const e of events.values()) {
+    const file = byPath.get(e.path);
+    if (!file) continue;
+    const span = lineSpan(file.text, e.lineNumber);
+    const taken = (already.get(e.path) ?? []).some(
+      (f) => f.code.startsWith('nftables-') && f.span.start === span.start,
+    );
+    if (taken) continue;
+    const nodes = e.nodes.map((name) => ({ name }));
+    const found =
+      e.code === 'nftables-update-error'
+        ? finding(
+            e.code,
+            file,
+            e.lineNumber,
+            `proxmox-firewall's update fails on this line: ${e.message}`,
+            updateErrorHint(e.message, nodes, cluster),
+          )
+        : finding(
+            e.code,
+            file,
+            e.lineNumber,
+            `proxmox-firewall skips this rule: ${e.message}`,
+            skipHint(e.message, nodes, file, cluster),
+          );
+    const list = out.get(e.path);
+    if (list) list.push(found);
+    else out.set(e.path, [found]);
+  }
+  return out;
+}
+
+function who(nodes: readonly Pick<ClusterNode, 'name'>[], one: string, many: string): string {
+  return nodes.length === 1 ? `Node ${names(nodes)} ${one}` : `Nodes ${names(nodes)} ${many}`;
+}
+
+function updateErrorHint(
+  message: string,
+  nodes: readonly Pick<ClusterNode, 'name'>[],
+  cluster: RustConfig | undefined,
+): string {
+  const head = `${who(nodes, 'keeps', 'keep')} the previous ruleset (after a reboot: none, every packet passes); proxmox-firewall logs "error updating firewall rules: …" every 5 seconds`;
+  const group = /jump group-(.+)-(?:in|out|forward): no such chain/.exec(message)?.[1];
+  if (group !== undefined) {
+    const other = [...(cluster?.groups.keys() ?? [])].find(
+      (g) => g.toLowerCase() === group.toLowerCase(),
+    );
+    return other !== undefined
+      ? `${head}. Group names keep their case there ([group ${other}]); pve-firewall lower-cases the header and looks the rule's name up as written. Portable: the name in lower case, in the header and in every GROUP rule`
+      : `${head}. proxmox-firewall jumps to a group no file defines, and nft refuses the whole batch; pve-firewall skips the rule alone`;
+  }
+  if (message.startsWith('Could not resolve protocol name'))
+    return `${head}. nft looks the name up in /etc/protocols, case for case; proxmox-firewall passes any name on. Portable: the lower-case name (tcp, udp, esp, …) or the number`;
+  if (message.startsWith('String exceeds maximum length'))
+    return `${head}. An interface name has at most 15 characters`;
+  if (message.startsWith('could not find alias'))
+    return `${head}. An ipset entry must name an alias the file or cluster.fw defines; pve-firewall drops the entry alone`;
+  return head;
+}
+
+function skipHint(
+  message: string,
+  nodes: readonly Pick<ClusterNode, 'name'>[],
+  file: FileText,
+  cluster: RustConfig | undefined,
+): string {
+  const head = `${who(nodes, 'builds', 'build')} the rest of the ruleset. ${BEFORE_1_2_3}`;
+  const set = /^could not find ipset (.+)$/.exec(message)?.[1];
+  if (set !== undefined && !set.includes('/') && isSdnSetName(set))
+    return `${head}. An unscoped name is looked up in the guest's and the cluster's ipsets only, never among those SDN generates. Portable: +sdn/${set}. Before proxmox-firewall 1.2.0 an unscoped ipset or alias name failed the whole file`;
+  if (set !== undefined) {
+    const bare = set.replace(/^(?:dc|guest|sdn)\//, '');
+    const own = file.kind === 'guest' ? loadRustConfig(file.text, file.kind) : undefined;
+    const local = own?.ok ? [...own.config.ipsets.keys()] : [];
+    const other = [...local, ...(cluster?.ipsets.keys() ?? [])].find(
+      (n) => n !== bare && n.toLowerCase() === bare.toLowerCase(),
+    );
+    if (other !== undefined)
+      return `${head}. Ipset names keep their case there ([IPSET ${other}]). Portable: the header and every reference in lower case`;
+  }
+  return head;
 }
 
 /** Whether only nftables nodes read a file (pve-firewall's verdicts then describe GUI writes). */

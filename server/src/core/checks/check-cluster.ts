@@ -4,7 +4,7 @@ import { modelFiles, type ClusterModel } from '../model/cluster-model';
 import { checkBackends, onlyNftablesReads } from './check-backends';
 import { checkLoadedFile } from './check-file';
 import { checkReachability, type ReachabilityOptions } from './check-reachability';
-import type { Finding } from './finding';
+import type { Finding } from '../findings/finding';
 
 export interface ClusterCheckOptions extends ReachabilityOptions {
   /** Seconds since the epoch, for the cluster `enable` time stamp; defaults to now. */

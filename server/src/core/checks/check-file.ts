@@ -2,8 +2,8 @@ import type { FileKind } from '../model/file-kind';
 import type { FwConfig } from '../model/fw-config';
 import { loadFwConfig, type LineVerdict, type LoadResult } from '../model/load-config';
 import { parseFwSyntax } from '../syntax/parse-file';
-import { DIAGNOSTIC_CODES } from './codes';
-import type { Finding, ProxmoxVerdict, Severity } from './finding';
+import { DIAGNOSTIC_CODES, type DiagnosticCode } from '../findings/codes';
+import type { Finding, ProxmoxVerdict, Severity } from '../findings/finding';
 import { hintFor } from './hints';
 import { lintConfig } from './lints';
 
@@ -29,8 +29,8 @@ export interface CheckOptions {
   readonly clusterCache?: Map<string, Map<string, FwConfig>>;
 }
 
-function severityOf(code: string): Severity {
-  return DIAGNOSTIC_CODES[code]?.severity ?? 'error';
+function severityOf(code: DiagnosticCode): Severity {
+  return DIAGNOSTIC_CODES[code].severity;
 }
 
 /** What Proxmox's verdict means for the user, said once after every Proxmox message. */

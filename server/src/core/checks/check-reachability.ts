@@ -16,9 +16,9 @@ import type { CompileInput, RuleOrigin, SkippedRule, SourcedConfig } from '../co
 import { modelFiles, type ClusterModel } from '../model/cluster-model';
 import { isSdnSetName } from '../model/load-config';
 import { clusterWideFindings } from './cluster-findings';
-import { DIAGNOSTIC_CODES } from './codes';
+import { DIAGNOSTIC_CODES, type DiagnosticCode } from '../findings/codes';
 import { referenceRemedy } from './reference-remedy';
-import type { Finding, RelatedLocation } from './finding';
+import type { Finding, RelatedLocation } from '../findings/finding';
 
 export interface ReachabilityOptions {
   /** Also report partial overlaps with another verdict (rule-overlap hints); off by default. */
@@ -91,14 +91,14 @@ function deadFinding(dead: DeadRule): Finding {
 }
 
 function finding(
-  code: string,
+  code: DiagnosticCode,
   origin: RuleOrigin,
   message: string,
   rel: RelatedLocation[] = [],
 ): Finding {
   return {
     code,
-    severity: DIAGNOSTIC_CODES[code]?.severity ?? 'warning',
+    severity: DIAGNOSTIC_CODES[code].severity,
     message,
     span: origin.span,
     proxmox: null,

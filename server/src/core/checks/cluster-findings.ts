@@ -6,7 +6,7 @@
 import { compileRuleset } from '../compile/compile-ruleset';
 import { compileInputFor } from '../compile/node-input';
 import type { CompileResult } from '../compile/types';
-import { indexNames } from '../ide/name-index';
+import { indexNames } from '../model/name-index';
 import { modelFiles, type ClusterFile, type ClusterModel } from '../model/cluster-model';
 import { asciiLower } from '../syntax/perl-text';
 import type { FwLine } from '../syntax/tree';
@@ -14,8 +14,8 @@ import type { Span } from '../text/span';
 import { prepareSimulation, simulatePacket } from '../simulate/simulate';
 import type { SimulationResult } from '../simulate/types';
 import { ZoneError } from '../simulate/zones';
-import { DIAGNOSTIC_CODES } from './codes';
-import type { Finding } from './finding';
+import { DIAGNOSTIC_CODES, type DiagnosticCode } from '../findings/codes';
+import type { Finding } from '../findings/finding';
 
 type Found = Map<string, Finding[]>;
 
@@ -25,10 +25,10 @@ function add(out: Found, path: string, finding: Finding): void {
   else out.set(path, [finding]);
 }
 
-function make(code: string, span: Span, message: string, hint?: string): Finding {
+function make(code: DiagnosticCode, span: Span, message: string, hint?: string): Finding {
   return {
     code,
-    severity: DIAGNOSTIC_CODES[code]?.severity ?? 'warning',
+    severity: DIAGNOSTIC_CODES[code].severity,
     message,
     ...(hint ? { hint } : {}),
     span,

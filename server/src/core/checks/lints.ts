@@ -1,13 +1,14 @@
+import type { DiagnosticCode } from '../findings/codes';
 import type { FwConfig } from '../model/fw-config';
 import { mergeConflicts } from './merge-conflicts';
 import { NAME_PATTERN } from '../syntax/parse-header';
 import { asciiLower } from '../syntax/perl-text';
 import type { Span } from '../text/span';
-import type { RelatedLocation } from './finding';
+import type { RelatedLocation } from '../findings/finding';
 
 /** A finding on a line Proxmox accepts: what it does is legal but probably not what was meant. */
 export interface Lint {
-  readonly code: string;
+  readonly code: DiagnosticCode;
   readonly message: string;
   readonly span: Span;
   readonly related: RelatedLocation[];

@@ -1,4 +1,4 @@
-import type { FileKind } from '../model/file-kind';
+import type { FileKind } from './file-kinds';
 
 /** One iptables rule a macro expands to; 'PARAM' stands for the user's value of that key. */
 export interface MacroRuleTemplate {

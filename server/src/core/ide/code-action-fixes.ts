@@ -1,6 +1,6 @@
 // One quick fix per finding code where the remedy is plain from what Proxmox said. Each fix
 // only proposes edits; code-actions.ts re-checks the edited file before offering it.
-import type { Finding } from '../checks/finding';
+import type { Finding } from '../findings/finding';
 import { groupOption } from '../checks/hints';
 import { referenceRemedy } from '../checks/reference-remedy';
 import { ACCEPTED_PROTOCOL_NUMBERS, PROTOCOLS } from '../facts/generated/netbase';
@@ -10,9 +10,11 @@ import { blanksEnd, trimBlanksEnd } from '../text/blanks';
 import type { FwLine } from '../syntax/tree';
 import type { TextEdit } from './format';
 import { kernelEntry, networkText } from './ipset-membership';
-import { resolveRef } from './resolve';
+import type { NameRef } from '../model/name-index';
+import type { FileEdit } from './rename';
+import { resolveRef, sameTarget } from './resolve';
 import { lineWithBreak } from './text-edits';
-import { clusterOf, type IdeFile, type WorkspaceModel } from './workspace-model';
+import { clusterOf, filesSeeing, type IdeFile, type WorkspaceModel } from './workspace-model';
 
 export interface FixContext {
   readonly ws: WorkspaceModel;
@@ -24,6 +26,8 @@ export interface FixContext {
 export interface Fix {
   readonly title: string;
   readonly edits: readonly TextEdit[];
+  /** Edits in other files of the workspace (a name written in several files). */
+  readonly elsewhere?: readonly FileEdit[];
   readonly preferred?: boolean;
   /** False where our checks cannot judge the result (reachability, line ends). */
   readonly verify?: boolean;
@@ -69,22 +73,73 @@ const hostBits: FixProvider = (ctx, finding) => {
   return fixes;
 };
 
-const ipsetCase: FixProvider = (ctx, finding) => {
-  const ref = ctx.file.parsed.names.refs.find(
-    (r) =>
-      r.kind === 'ipset' && r.span.start >= finding.span.start && r.span.end <= finding.span.end,
-  );
-  if (!ref || asciiLower(ref.written) === ref.written) return [];
+/**
+ * An ipset or group name written in mixed case, in its header or a reference: pve-firewall
+ * lower-cases the header and looks references up as written, proxmox-firewall keeps both as
+ * written. Only the name in lower case everywhere finds the same definition on both backends:
+ * the fix writes the header and every reference to it in lower case, across the workspace.
+ */
+export function lowerCaseEverywhere(
+  ctx: FixContext,
+  ref: NameRef,
+): { title: string; here: TextEdit[]; elsewhere: FileEdit[] } | undefined {
   const lower = asciiLower(ref.written);
-  if (!resolveRef(ctx.ws, ctx.file, { ...ref, key: lower })) return [];
-  return [
-    {
-      title: `Write '+${ref.scope}${lower}' (Proxmox stores ipset names in lower case)`,
-      edits: [{ span: ref.span, newText: lower }],
-      preferred: true,
-    },
-  ];
-};
+  const resolved = resolveRef(ctx.ws, ctx.file, { ...ref, key: lower });
+  if (!resolved) return undefined;
+  const { target } = resolved;
+  const edits: FileEdit[] = [];
+  const write = (file: IdeFile, span: { start: number; end: number }): void => {
+    if (file.parsed.text.slice(span.start, span.end) !== lower)
+      edits.push({ fileId: file.id, span, newText: lower });
+  };
+  for (const def of target.defs) write(target.file, def.span);
+  for (const file of filesSeeing(ctx.ws, target.file))
+    for (const other of file.parsed.names.refs) {
+      if (other.kind !== target.kind || asciiLower(other.key) !== target.key) continue;
+      const means = resolveRef(ctx.ws, file, { ...other, key: target.key });
+      if (means && sameTarget(means.target, target)) write(file, other.span);
+    }
+  if (edits.length === 0) return undefined;
+  const header = target.kind === 'ipset' ? `[IPSET ${lower}]` : `[group ${lower}]`;
+  return {
+    title: `Write '${lower}' in ${header} and every reference (pve-firewall and proxmox-firewall then both find the ${target.kind === 'ipset' ? 'ipset' : 'group'})`,
+    here: edits.filter((e) => e.fileId === ctx.file.id),
+    elsewhere: edits.filter((e) => e.fileId !== ctx.file.id),
+  };
+}
+
+/** The ipset or group reference on the finding's line, if it names one by case only. */
+function caseRef(ctx: FixContext, finding: Finding, kind: 'ipset' | 'group'): NameRef | undefined {
+  const line = ctx.lineAt(finding.span.start);
+  return ctx.file.parsed.names.refs.find(
+    (r) =>
+      r.kind === kind &&
+      r.line === line &&
+      (kind === 'group' || (r.span.start >= finding.span.start && r.span.end <= finding.span.end)),
+  );
+}
+
+const nameCase =
+  (kind: 'ipset' | 'group'): FixProvider =>
+  (ctx, finding) => {
+    const ref = caseRef(ctx, finding, kind);
+    if (!ref) return [];
+    const fix = lowerCaseEverywhere(ctx, ref);
+    if (!fix) return [];
+    return [
+      {
+        title: fix.title,
+        edits: fix.here,
+        elsewhere: fix.elsewhere,
+        preferred: true,
+        // Both backends' verdicts change, in several files: the file's own checks cannot judge.
+        verify: false,
+      },
+    ];
+  };
+
+const ipsetCase = nameCase('ipset');
+const groupCase = nameCase('group');
 
 const actionCase: FixProvider = (ctx, finding) => {
   const match = /^(?:([^(]+)\()?(accept|drop|reject)(\))?$/i.exec(written(ctx, finding));
@@ -366,6 +421,9 @@ const deleteUnused: FixProvider = (ctx, finding) => {
 export const FIXES: Readonly<Record<string, readonly FixProvider[]>> = {
   'invalid-address': [hostBits],
   'undefined-ipset': [ipsetCase, referenceRemedyFix],
+  'nftables-differs': [ipsetCase, groupCase],
+  'nftables-skips': [ipsetCase],
+  'nftables-update-error': [groupCase],
   'undefined-alias': [referenceRemedyFix],
   'skipped-by-proxmox': [referenceRemedyFix],
   'invalid-action': [actionCase, logAction],

@@ -3,14 +3,19 @@
 // case). A fix for a finding of our own checks is offered only if the file, checked again
 // after the edit, has fewer of those findings and nothing new except on the line it fixed.
 import { checkLoadedFile } from '../checks/check-file';
-import type { Finding } from '../checks/finding';
+import type { Finding } from '../findings/finding';
 import { loadFwConfig } from '../model/load-config';
 import { parseFwSyntax } from '../syntax/parse-file';
-import { asciiLower } from '../syntax/perl-text';
 import type { RuleLine } from '../syntax/tree';
 import { LineIndex } from '../text/line-index';
 import type { Span } from '../text/span';
-import { FIXES, type Fix, type FixContext, type FixProvider } from './code-action-fixes';
+import {
+  FIXES,
+  lowerCaseEverywhere,
+  type Fix,
+  type FixContext,
+  type FixProvider,
+} from './code-action-fixes';
 import { deleteRedundantRule, moveAboveBlockers, moveDefinitionUp } from './code-action-moves';
 import type { FileEdit } from './rename';
 import { resolveRef } from './resolve';
@@ -97,7 +102,12 @@ function improves(
 }
 
 /** Fixes for a rule line that need no finding; `code` pairs one with a finding if present. */
-function lineFixes(ws: WorkspaceModel, file: IdeFile, line: RuleLine): (Fix & { code?: string })[] {
+function lineFixes(
+  ws: WorkspaceModel,
+  file: IdeFile,
+  line: RuleLine,
+  ctx: FixContext,
+): (Fix & { code?: string })[] {
   const fixes: (Fix & { code?: string })[] = [];
   const { rule } = line;
   const start = line.line.start;
@@ -122,16 +132,15 @@ function lineFixes(ws: WorkspaceModel, file: IdeFile, line: RuleLine): (Fix & { 
     });
   }
   const group = file.parsed.names.refs.find((r) => r.kind === 'group' && r.line === line);
-  if (
-    group &&
-    !resolveRef(ws, file, group) &&
-    resolveRef(ws, file, { ...group, key: asciiLower(group.key) })
-  ) {
-    fixes.push({
-      title: `Write '${asciiLower(group.written)}' (Proxmox stores group names in lower case; as written the rule jumps to an empty group)`,
-      edits: [{ span: group.span, newText: asciiLower(group.written) }],
-      code: 'skipped-by-proxmox',
-    });
+  if (group && !resolveRef(ws, file, group)) {
+    const fix = lowerCaseEverywhere(ctx, group);
+    if (fix)
+      fixes.push({
+        title: `${fix.title}; as written pve-firewall jumps to an empty group`,
+        edits: fix.here,
+        elsewhere: fix.elsewhere,
+        code: 'skipped-by-proxmox',
+      });
   }
   return fixes;
 }
@@ -159,7 +168,7 @@ export function codeActionsAt(
   let before: Finding[] | undefined;
   const actions: CodeActionEntry[] = [];
   const add = (fix: Fix, fixes?: Finding): void => {
-    const edits = fix.edits.map((e) => ({ ...e, fileId }));
+    const edits = [...fix.edits.map((e) => ({ ...e, fileId })), ...(fix.elsewhere ?? [])];
     actions.push({
       title: fix.title,
       edits,
@@ -182,7 +191,7 @@ export function codeActionsAt(
   for (let n = firstLine; n <= lastLine; n++) {
     const line = tree.lines[n];
     if (line?.kind !== 'rule') continue;
-    for (const fix of lineFixes(ws, file, line)) {
+    for (const fix of lineFixes(ws, file, line, ctx)) {
       const paired = findings.find((f) => f.code === fix.code && ctx.lineAt(f.span.start) === line);
       add(fix, paired);
     }

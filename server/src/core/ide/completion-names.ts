@@ -5,7 +5,7 @@
 import { fileStem } from '../model/file-kind';
 import { NAME_PATTERN } from '../syntax/parse-header';
 import type { CompletionEntry } from './completion-items';
-import type { NameDef, NameKind } from './name-index';
+import type { NameDef, NameKind } from '../model/name-index';
 import { clusterOf, type IdeFile, type WorkspaceModel } from './workspace-model';
 
 interface Source {

@@ -4,7 +4,7 @@ import { fileStem } from '../model/file-kind';
 import type { IpSetDef } from '../model/fw-config';
 import { size } from '../analysis/intervals';
 import { familyMembers, intervalText, kernelEntry, type KernelEntry } from './ipset-membership';
-import type { NameRef } from './name-index';
+import type { NameRef } from '../model/name-index';
 import { referencesTo, resolveRef, type Resolution, type SymbolTarget } from './resolve';
 import type { IdeFile, WorkspaceModel } from './workspace-model';
 

@@ -10,7 +10,7 @@ import {
 } from '../syntax/parse-header';
 import { asciiLower, utf8Length } from '../syntax/perl-text';
 import type { Span } from '../text/span';
-import type { NameKind, NameRef } from './name-index';
+import type { NameKind, NameRef } from '../model/name-index';
 import {
   lookupDefinitions,
   referencesTo,

@@ -1,10 +1,11 @@
-// Which definition a reference means, by Proxmox's rules (spec 8.1, 11.7): a guest's own
+// Which definition a reference means, by Proxmox's rules (parse_address_list, and how
+// ruleset_generate_match resolves names, in pve-firewall's src/PVE/Firewall.pm): a guest's own
 // ipsets and aliases shadow the cluster's, `dc/` means cluster.fw, `guest/` the guest file,
 // [group] rules and host/vnet files see only cluster.fw. Where the compiler would find nothing
 // but the parser (which ignores scopes) accepts the name, we still point at that definition,
 // marked `compiles: false`, so navigation and rename keep such references in step.
 import type { Span } from '../text/span';
-import { nameAt, type NameDef, type NameKind, type NameRef } from './name-index';
+import { nameAt, type NameDef, type NameKind, type NameRef } from '../model/name-index';
 import { clusterOf, filesSeeing, type IdeFile, type WorkspaceModel } from './workspace-model';
 
 export interface SymbolTarget {

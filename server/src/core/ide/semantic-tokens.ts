@@ -2,7 +2,7 @@
 // alias, group; definitions marked), and a disabled rule becomes one greyed token.
 import type { FwLine, RuleLine, Token } from '../syntax/tree';
 import type { Span } from '../text/span';
-import type { NameKind } from './name-index';
+import type { NameKind } from '../model/name-index';
 import type { ParsedFwFile } from './workspace-model';
 
 export type TokenRole =

@@ -3,7 +3,7 @@
 import { fileStem } from '../model/file-kind';
 import type { FwLine, HeaderLine } from '../syntax/tree';
 import type { Span } from '../text/span';
-import type { NameKind } from './name-index';
+import type { NameKind } from '../model/name-index';
 import type { ParsedFwFile, WorkspaceModel } from './workspace-model';
 
 export type OutlineKind = 'section' | 'option' | 'alias' | 'ipset' | 'group' | 'rule';

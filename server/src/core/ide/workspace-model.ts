@@ -7,7 +7,7 @@ import { loadFwConfig, type LoadResult } from '../model/load-config';
 import { parseFwSyntax } from '../syntax/parse-file';
 import type { FwSyntaxTree } from '../syntax/tree';
 import { LineIndex } from '../text/line-index';
-import { indexNames, type FileNames } from './name-index';
+import { indexNames, type FileNames } from '../model/name-index';
 
 /** One file's text, tree and name index: depends on the text and kind only. */
 export class ParsedFwFile {

@@ -8,7 +8,12 @@ export const IPSET_NAME_REF = /^\+(guest\/|dc\/|sdn\/)?([A-Za-z][A-Za-z0-9_-]+)$
 
 export type AddressListResult =
   | { readonly ok: true; readonly ipversion?: 4 | 6 }
-  | { readonly ok: false; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly message: string;
+      /** Set when the error is not a plain bad address: a list that mixes the families. */
+      readonly code?: 'mixed-address-family';
+    };
 
 /**
  * pve-firewall's parse_address_list: one ipset reference, one alias reference, or a comma list
@@ -34,7 +39,11 @@ export function parseAddressList(text: string): AddressListResult {
     if (!parsed.ok) return { ok: false, message: `invalid IP address: ${parsed.error}` };
     if (item.includes('-')) range = true;
     if (ipversion !== undefined && parsed.version !== ipversion) {
-      return { ok: false, message: `detected mixed ipv4/ipv6 addresses in address list '${text}'` };
+      return {
+        ok: false,
+        message: `detected mixed ipv4/ipv6 addresses in address list '${text}'`,
+        code: 'mixed-address-family',
+      };
     }
     ipversion = parsed.version;
   }

@@ -1,11 +1,8 @@
-/** The four kinds of firewall file Proxmox reads; each has its own sections and rule types. */
-export type FileKind = 'cluster' | 'host' | 'guest' | 'vnet';
+// Which kind a file is by its place in /etc/pve, and where a file finds its cluster.fw. The kinds
+// themselves are facts (facts/file-kinds.ts), which the parser needs before any model exists.
+import type { FileKind } from '../facts/file-kinds';
 
-export const FILE_KINDS: readonly FileKind[] = ['cluster', 'host', 'guest', 'vnet'];
-
-export function isFileKind(value: string): value is FileKind {
-  return (FILE_KINDS as readonly string[]).includes(value);
-}
+export { FILE_KINDS, isFileKind, type FileKind } from '../facts/file-kinds';
 
 function segments(path: string): string[] {
   return path

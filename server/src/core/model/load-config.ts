@@ -1,4 +1,5 @@
-import type { ProxmoxVerdict } from '../checks/finding';
+import type { DiagnosticCode } from '../findings/codes';
+import type { ProxmoxVerdict } from '../findings/finding';
 import { parseIpOrCidr } from '../syntax/ip-or-cidr';
 import { asciiLower } from '../syntax/perl-text';
 import type { FwLine, FwSyntaxTree, IpSetEntryLine, RuleLine } from '../syntax/tree';
@@ -6,14 +7,13 @@ import type { Span } from '../text/span';
 import { ALIAS_REF } from './address-list';
 import type { FileKind } from './file-kind';
 import type { FwConfig, IpSetDef, IpSetEntry } from './fw-config';
-import { ruleErrorCode } from './rule-error-codes';
 import { verifyRule, type ParseTimeNames, type RuleEnv, type VerifiedRule } from './verify-rule';
 
 /** What Proxmox does with one line, with its own message. */
 export interface LineVerdict {
   readonly lineNumber: number;
   readonly verdict: ProxmoxVerdict;
-  readonly code: string;
+  readonly code: DiagnosticCode;
   readonly message: string;
   readonly span: Span;
 }
@@ -87,7 +87,7 @@ export function loadFwConfig(
   const verdict = (
     line: FwLine,
     v: ProxmoxVerdict,
-    code: string,
+    code: DiagnosticCode,
     message: string,
     span: Span,
   ): void => {
@@ -123,15 +123,7 @@ export function loadFwConfig(
   const loadRule = (line: RuleLine): VerifiedRule | undefined => {
     const { rule } = line;
     if (rule.error) {
-      verdict(
-        line,
-        'dropped',
-        rule.error.message.startsWith('unable to parse rule:')
-          ? 'unparsable-rule'
-          : 'unparsable-rule-parameters',
-        rule.error.message,
-        rule.error.span,
-      );
+      verdict(line, 'dropped', rule.error.code, rule.error.message, rule.error.span);
       return undefined;
     }
     const env: RuleEnv = line.group !== undefined ? 'group' : envFor(kind, context);
@@ -147,13 +139,7 @@ export function loadFwConfig(
       return undefined;
     }
     for (const error of verified.errors) {
-      verdict(
-        line,
-        'kept-with-errors',
-        ruleErrorCode(error.field, error.message),
-        error.message,
-        error.span,
-      );
+      verdict(line, 'kept-with-errors', error.code, error.message, error.span);
     }
     for (const ref of verified.unverified) {
       const missing = cluster === undefined ? 'cluster' : 'sdn';
@@ -169,7 +155,7 @@ export function loadFwConfig(
     const set = currentSet!;
     const whole = { start: line.line.start, end: line.line.start + line.line.content.length };
     let error: string | undefined;
-    let code = 'invalid-ipset-entry';
+    let code: DiagnosticCode = 'invalid-ipset-entry';
     let cidr = line.entryToken?.text;
     let isAlias = false;
     let errorSpan: Span = line.entryToken?.span ?? whole;
@@ -239,13 +225,7 @@ export function loadFwConfig(
       }
       case 'header':
         if (line.error) {
-          verdict(
-            line,
-            'dropped',
-            line.section === 'group' ? 'invalid-group-name' : 'invalid-ipset-name',
-            line.error.message,
-            line.error.span,
-          );
+          verdict(line, 'dropped', line.error.code, line.error.message, line.error.span);
           currentSet = undefined;
         } else if (line.section === 'ipset') {
           currentSet = { name: line.name!, header: line, entries: [] };
@@ -259,18 +239,9 @@ export function loadFwConfig(
         if (line.error) {
           if (line.fatal) {
             unloadable = true;
-            verdict(
-              line,
-              'file-ignored',
-              'invalid-log-ratelimit',
-              line.error.message,
-              line.error.span,
-            );
+            verdict(line, 'file-ignored', line.error.code, line.error.message, line.error.span);
           } else {
-            const code = line.error.message.startsWith("can't parse option")
-              ? 'invalid-option'
-              : 'invalid-option-value';
-            verdict(line, 'dropped', code, line.error.message, line.error.span);
+            verdict(line, 'dropped', line.error.code, line.error.message, line.error.span);
           }
         } else {
           config.options.set(line.key!, { value: line.value!, line });
@@ -281,7 +252,7 @@ export function loadFwConfig(
           const span = { start: line.line.start, end: line.line.start + line.line.content.length };
           verdict(line, 'dropped', 'malformed-alias', 'alias line is not NAME ADDRESS', span);
         } else if (line.error) {
-          verdict(line, 'dropped', 'invalid-alias-address', line.error.message, line.error.span);
+          verdict(line, 'dropped', line.error.code, line.error.message, line.error.span);
         } else {
           const key = asciiLower(line.nameToken!.text);
           config.aliases.set(key, { key, line, cidr: line.cidr!, ipversion: line.ipversion! });

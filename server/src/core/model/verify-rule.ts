@@ -1,3 +1,4 @@
+import type { DiagnosticCode } from '../findings/codes';
 import { ACCEPTED_PROTOCOL_NUMBERS, PROTOCOLS } from '../facts/generated/netbase';
 import { NAME_PATTERN } from '../syntax/parse-header';
 import { asciiLower, perlTrue } from '../syntax/perl-text';
@@ -21,9 +22,25 @@ export type ErrorField = RuleField | 'type' | 'action' | 'macro';
 
 export interface FieldError {
   readonly field: ErrorField;
+  readonly code: DiagnosticCode;
   readonly message: string;
   readonly span: Span;
 }
+
+/** The code of an error by the field verify_rule files it under, unless the error says another. */
+const FIELD_CODES: Readonly<Record<ErrorField, DiagnosticCode>> = {
+  type: 'invalid-rule-type',
+  action: 'invalid-action',
+  macro: 'unknown-macro',
+  iface: 'invalid-interface',
+  proto: 'unknown-protocol',
+  dport: 'invalid-port',
+  sport: 'invalid-port',
+  'icmp-type': 'invalid-icmp-type',
+  source: 'invalid-address',
+  dest: 'invalid-address',
+  log: 'invalid-log-level',
+};
 
 /** What the names a rule may reference resolve to while Proxmox parses (scope ignored). */
 export interface ParseTimeNames {
@@ -89,8 +106,13 @@ export function verifyRule(rule: RuleSyntax, env: RuleEnv, names: ParseTimeNames
     start: opt[field]!.flag.span.start,
     end: opt[field]!.value.span.end,
   });
-  const add = (field: ErrorField, message: string, span: Span): void => {
-    if (!errors.has(field)) errors.set(field, { field, message, span });
+  const add = (
+    field: ErrorField,
+    message: string,
+    span: Span,
+    code: DiagnosticCode = FIELD_CODES[field],
+  ): void => {
+    if (!errors.has(field)) errors.set(field, { field, code, message, span });
   };
   const typeSpan = (rule.typeToken as Token).span;
   const actionSpan = (rule.actionToken as Token).span;
@@ -114,7 +136,7 @@ export function verifyRule(rule: RuleSyntax, env: RuleEnv, names: ParseTimeNames
       }
       const found = names.hasIpSet(match[2]!);
       if (found === 'unknown') unverified.push({ field, name: text, span });
-      else if (!found) add(field, `no such ipset '${match[2]!}'`, span);
+      else if (!found) add(field, `no such ipset '${match[2]!}'`, span, 'undefined-ipset');
       return;
     }
     const alias = ALIAS_REF.exec(text);
@@ -122,7 +144,7 @@ export function verifyRule(rule: RuleSyntax, env: RuleEnv, names: ParseTimeNames
     const lower = asciiLower(alias[2]!);
     const found = names.hasAlias(lower);
     if (found === 'unknown') unverified.push({ field, name: text, span });
-    else if (!found) add(field, `no such alias '${text}'`, span);
+    else if (!found) add(field, `no such alias '${text}'`, span, 'undefined-alias');
     setVersion(names.aliasFamily(lower, alias[1] ?? ''), span);
   };
 
@@ -151,7 +173,12 @@ export function verifyRule(rule: RuleSyntax, env: RuleEnv, names: ParseTimeNames
   const iface = value('iface');
   if (perlTrue(iface)) {
     if (!IFACE_ALLOWED[env])
-      add('type', 'parameter -i not allowed for this rule type', optionSpan('iface'));
+      add(
+        'type',
+        'parameter -i not allowed for this rule type',
+        optionSpan('iface'),
+        'interface-not-allowed',
+      );
     if (!IFACE_PATTERN.test(iface))
       add('iface', `invalid network interface name '${iface}'`, valueSpan('iface'));
     if ((env === 'vm' || env === 'ct') && !/^net([0-9]+)$/.test(iface)) {
@@ -183,9 +210,19 @@ export function verifyRule(rule: RuleSyntax, env: RuleEnv, names: ParseTimeNames
       const problem = portListError(dport, icmp);
       if (problem) add('dport', problem, valueSpan('dport'));
       if (!perlTrue(proto))
-        add('proto', "missing property - 'dport' requires this property", optionSpan('dport'));
+        add(
+          'proto',
+          "missing property - 'dport' requires this property",
+          optionSpan('dport'),
+          'missing-protocol',
+        );
       if (!PROTOCOLS_WITH_PORTS.has(protoText) && !icmp) {
-        add('dport', `protocol '${protoText}' does not support ports`, valueSpan('dport'));
+        add(
+          'dport',
+          `protocol '${protoText}' does not support ports`,
+          valueSpan('dport'),
+          'protocol-without-ports',
+        );
       }
     }
 
@@ -197,6 +234,7 @@ export function verifyRule(rule: RuleSyntax, env: RuleEnv, names: ParseTimeNames
           'proto',
           "missing property - 'icmp-type' requires this property",
           optionSpan('icmp-type'),
+          'missing-protocol',
         );
       if (perlTrue(dport))
         add('icmp-type', "'icmp-type' cannot be specified together with 'dport'", span);
@@ -212,22 +250,38 @@ export function verifyRule(rule: RuleSyntax, env: RuleEnv, names: ParseTimeNames
       const problem = portListError(sport, false);
       if (problem) add('sport', problem, valueSpan('sport'));
       if (!perlTrue(proto))
-        add('proto', "missing property - 'sport' requires this property", optionSpan('sport'));
+        add(
+          'proto',
+          "missing property - 'sport' requires this property",
+          optionSpan('sport'),
+          'missing-protocol',
+        );
       if (!PROTOCOLS_WITH_PORTS.has(protoText))
-        add('sport', `protocol '${protoText}' does not support ports`, valueSpan('sport'));
+        add(
+          'sport',
+          `protocol '${protoText}' does not support ports`,
+          valueSpan('sport'),
+          'protocol-without-ports',
+        );
     }
 
     for (const field of ['source', 'dest'] as const) {
       const text = value(field);
       if (!perlTrue(text)) continue;
       const parsed = parseAddressList(text);
-      if (!parsed.ok) add(field, parsed.message, valueSpan(field));
+      if (!parsed.ok)
+        add(field, parsed.message, valueSpan(field), parsed.code ?? FIELD_CODES[field]);
       else {
         try {
           setVersion(parsed.ipversion, valueSpan(field));
         } catch (err) {
           if (!(err instanceof MixedFamily)) throw err;
-          add(field, 'detected mixed ipv4/ipv6 addresses in rule', valueSpan(field));
+          add(
+            field,
+            'detected mixed ipv4/ipv6 addresses in rule',
+            valueSpan(field),
+            'mixed-address-family',
+          );
         }
       }
       checkReference(field);
@@ -256,6 +310,7 @@ export function verifyRule(rule: RuleSyntax, env: RuleEnv, names: ParseTimeNames
         field,
         `parameter '${conflict.key}' already define in macro (value = '${conflict.templateValue}')`,
         valueSpan(field),
+        'macro-conflict',
       );
     }
   }

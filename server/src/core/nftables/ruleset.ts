@@ -1,86 +1,60 @@
-// The host part of the ruleset proxmox-firewall builds on one node (table `inet proxmox-firewall`):
-// its fixed chains (resources/proxmox-firewall.nft: default-in/out, accept-management, the SMB
-// and DNS drops, do-reject, …) and the chains it generates from cluster.fw and the node's host.fw
-// the way proxmox-firewall 1.2.3 does (src/firewall.rs, src/rule.rs): options a protocol does not
-// read are gone, sets match "in the set and not in its nomatch set", an address of the other
-// family is dropped from a rule that already has one, and a rule that cannot be generated (a
-// missing set, alias or macro) is skipped alone.
+// What proxmox-firewall 1.2.3 builds on one node of the model: every file it reads loaded with
+// its parser (one that fails keeps the node's previous ruleset), the commands of the update
+// (commands.ts), and the two tables they leave on top of proxmox-firewall.nft: the node's
+// `inet proxmox-firewall` and the guests' and VNets' `bridge proxmox-firewall-guests`.
 import type { ClusterModel, ClusterNode } from '../model/cluster-model';
-import { loadRustConfig, type RustConfig } from './rust-config';
-import { rustMacro } from './rust-macros';
-import { cidrBounds, parseCidr, type Family } from './rust-text';
+import { isSdnSetName } from '../model/load-config';
 import {
-  icmpTypeNumber,
-  type Direction,
-  type IpAddrMatch,
-  type IpEntry,
-  type IpsetEntry,
-  type ProtocolMatch,
-  type RuleMatch,
-  type RustRule,
-  type RustVerdict,
-} from './rust-types';
+  updateCommands,
+  UpdateError,
+  type BridgeInput,
+  type FirewallInput,
+  type GuestInput,
+  type GuestNic,
+  type SetEntry,
+} from './commands';
+import { fixedTables } from './fixed-tables';
+import {
+  applyCommands,
+  type NftCommand,
+  type NftRule,
+  type NftRuleOrigin,
+  type NodeTables,
+} from './nft-model';
+import { loadRustConfig, type RustConfig } from './rust-config';
+import { utf8Length } from './rust-network';
+import { tryCidr, type RustCidr } from './rust-text';
 
-export type Range = readonly [bigint, bigint];
+export type {
+  NftMatch,
+  NftRule,
+  NftRuleOrigin,
+  NftStatement,
+  NftTable,
+  NodeTables,
+  Range,
+} from './nft-model';
 
-export type NftMatch =
-  | { readonly kind: 'iifname' | 'oifname'; readonly name: string }
-  | { readonly kind: 'l4proto'; readonly protos: readonly (string | number)[] }
-  | {
-      readonly kind: 'port';
-      readonly field: 'sport' | 'dport';
-      /** tcp/udp: `tcp dport` (implies the protocol); th: any protocol with ports. */
-      readonly proto: 'tcp' | 'udp' | 'th';
-      readonly ranges: readonly (readonly [number, number])[];
-    }
-  | {
-      readonly kind: 'addr';
-      readonly family: Family;
-      readonly field: 'saddr' | 'daddr';
-      readonly ranges: readonly Range[];
-      readonly negate?: boolean;
-      /** The set's name when the match is `@set`. */
-      readonly set?: string;
-    }
-  | {
-      readonly kind: 'icmp';
-      readonly family: Family;
-      readonly types?: readonly number[];
-      readonly code?: number;
-    }
-  | { readonly kind: 'nfproto'; readonly family: Family }
-  /** `tcp flags & (fin|syn|rst|ack) == syn` (a connection's first packet), or `!=` (negate). */
-  | { readonly kind: 'tcp-syn'; readonly negate: boolean }
-  | { readonly kind: 'pkttype'; readonly value: string };
-
-export type NftStatement =
-  | { readonly kind: 'accept' | 'drop' | 'return' | 'log' }
-  | { readonly kind: 'jump' | 'goto'; readonly target: string }
-  /** `reject with …`: the reply the sender gets. */
-  | { readonly kind: 'reject'; readonly with: string }
-  /** `ct state vmap { invalid : jump invalid-conntrack, established : accept, related : accept }` */
-  | { readonly kind: 'ct-vmap' };
-
-export interface NftRuleOrigin {
-  readonly path: string;
-  readonly lineNumber: number;
-}
-
-export interface NftRule {
-  readonly matches: readonly NftMatch[];
-  readonly statement: NftStatement;
-  readonly origin?: NftRuleOrigin;
-}
-
-/** What a node runs: the table, or why there is none. */
+/** What a node runs: its tables, or why there are none. */
 export type NodeRuleset =
-  | { readonly state: 'active'; readonly chains: ReadonlyMap<string, readonly NftRule[]> }
+  | {
+      readonly state: 'active';
+      /** The tables the update leaves; a table it deletes is absent. */
+      readonly tables: NodeTables;
+      /** The chains of `inet proxmox-firewall` (empty when host.fw has enable: 0). */
+      readonly chains: ReadonlyMap<string, readonly NftRule[]>;
+      readonly commands: readonly NftCommand[];
+    }
   | { readonly state: 'off'; readonly why: string }
-  /** A file failed to load: the node keeps whatever it had. */
+  /** A file failed to load, or the update failed: the node keeps whatever it had. */
   | {
       readonly state: 'stale';
+      /** load: a file fails to parse; update: generating or applying the commands fails. */
+      readonly cause: 'load' | 'update';
       readonly why: string;
-      readonly path: string;
+      /** The error as proxmox-firewall (or nft) words it. */
+      readonly message: string;
+      readonly path?: string;
       readonly lineNumber?: number;
     };
 
@@ -89,502 +63,220 @@ export interface NodeSkip {
   readonly message: string;
 }
 
-const ICMP_ALLOWED_V4 = [3, 4, 11];
-const ICMPV6_ALLOWED = [1, 2, 3, 4];
-const NDP_IN = [133, 135, 134, 136, 137];
-const NDP_OUT = [133, 135, 136];
-
-const m = {
-  l4: (...protos: (string | number)[]): NftMatch => ({ kind: 'l4proto', protos }),
-  port: (
-    proto: 'tcp' | 'udp' | 'th',
-    field: 'sport' | 'dport',
-    ...ranges: [number, number][]
-  ): NftMatch => ({ kind: 'port', field, proto, ranges }),
-  icmp: (family: Family, types: number[]): NftMatch => ({ kind: 'icmp', family, types }),
-};
-const rule = (statement: NftStatement, ...matches: NftMatch[]): NftRule => ({ matches, statement });
-const jump = (target: string): NftStatement => ({ kind: 'jump', target });
-const goto = (target: string): NftStatement => ({ kind: 'goto', target });
-const ACCEPT: NftStatement = { kind: 'accept' };
-const DROP: NftStatement = { kind: 'drop' };
-
-/** The fixed chains of resources/proxmox-firewall.nft (table inet proxmox-firewall). */
-function fixedChains(): Map<string, NftRule[]> {
-  const v4multicast: NftMatch = {
-    kind: 'addr',
-    family: 4,
-    field: 'saddr',
-    ranges: [cidrBounds(parseCidr('224.0.0.0/4'))],
-  };
-  return new Map<string, NftRule[]>([
-    [
-      'input',
-      [
-        rule(jump('default-in')),
-        rule(jump('ct-in')),
-        rule(jump('option-in')),
-        rule(jump('host-in')),
-        rule(jump('cluster-in')),
-      ],
-    ],
-    [
-      'output',
-      [
-        rule(jump('default-out')),
-        rule(jump('option-out')),
-        rule(jump('host-out')),
-        rule(jump('cluster-out')),
-      ],
-    ],
-    [
-      'forward',
-      [rule({ kind: 'ct-vmap' }), rule(jump('host-forward')), rule(jump('cluster-forward'))],
-    ],
-    [
-      'do-reject',
-      [
-        rule(DROP, { kind: 'pkttype', value: 'broadcast' }),
-        rule(DROP, v4multicast),
-        rule({ kind: 'reject', with: 'tcp reset' }, m.l4('tcp')),
-        rule({ kind: 'reject', with: 'icmpx port-unreachable' }, m.l4('icmp', 'ipv6-icmp')),
-        rule({ kind: 'reject', with: 'icmp host-prohibited' }, { kind: 'nfproto', family: 4 }),
-        rule({ kind: 'reject', with: 'icmpv6 admin-prohibited' }, { kind: 'nfproto', family: 6 }),
-        rule(DROP),
-      ],
-    ],
-    [
-      'allow-icmp',
-      [rule(ACCEPT, m.icmp(4, ICMP_ALLOWED_V4)), rule(ACCEPT, m.icmp(6, ICMPV6_ALLOWED))],
-    ],
-    [
-      'default-in',
-      [
-        rule(ACCEPT, { kind: 'iifname', name: 'lo' }),
-        rule(jump('allow-icmp')),
-        rule({ kind: 'ct-vmap' }),
-        rule(ACCEPT, m.l4('igmp')),
-        rule(
-          jump('accept-management'),
-          m.port('tcp', 'dport', [8006, 8006], [5900, 5999], [3128, 3128], [22, 22]),
-        ),
-        rule(ACCEPT, m.port('udp', 'dport', [5405, 5412])),
-        rule(goto('do-reject'), m.port('udp', 'dport', [135, 135], [137, 139], [445, 445])),
-        rule(
-          goto('do-reject'),
-          m.port('udp', 'sport', [137, 137]),
-          m.port('udp', 'dport', [1024, 65535]),
-        ),
-        rule(goto('do-reject'), m.port('tcp', 'dport', [135, 135], [139, 139], [445, 445])),
-        rule(DROP, m.port('udp', 'dport', [1900, 1900])),
-        rule(DROP, m.port('udp', 'sport', [53, 53])),
-      ],
-    ],
-    [
-      'default-out',
-      [
-        rule(ACCEPT, { kind: 'oifname', name: 'lo' }),
-        rule(jump('allow-icmp')),
-        rule({ kind: 'ct-vmap' }),
-      ],
-    ],
-    ['allow-ndp-in', [rule(ACCEPT, m.icmp(6, NDP_IN))]],
-    ['block-ndp-in', [rule(DROP, m.icmp(6, NDP_IN))]],
-    ['allow-ndp-out', [rule(ACCEPT, m.icmp(6, NDP_OUT))]],
-    ['block-ndp-out', [rule(DROP, m.icmp(6, NDP_OUT))]],
-    [
-      'block-smurfs',
-      [
-        rule({ kind: 'return' }, { kind: 'addr', family: 4, field: 'saddr', ranges: [[0n, 0n]] }),
-        rule(goto('log-drop-smurfs'), { kind: 'pkttype', value: 'broadcast' }),
-        rule(goto('log-drop-smurfs'), v4multicast),
-      ],
-    ],
-    ['log-drop-smurfs', [rule(DROP)]],
-    // ratelimit-synflood's rules drop a source over the rate; one packet never is.
-    [
-      'block-synflood',
-      [
-        rule({ kind: 'return' }, { kind: 'tcp-syn', negate: true }),
-        rule(jump('ratelimit-synflood')),
-        rule(DROP),
-      ],
-    ],
-    ['ratelimit-synflood', []],
-    ['invalid-conntrack', []],
-    ['ct-in', []],
-    ['option-in', []],
-    ['option-out', []],
-  ]);
-}
-
-interface Env {
-  readonly direction: Direction;
-  /** The cluster's log_ratelimit is on (log rules then carry a limit). */
-  readonly log: boolean;
-  readonly cluster: RustConfig;
-  readonly sets: Map<string, Range[]>;
-  readonly origin: NftRuleOrigin;
-}
-
-/** A rule being built: its matches, and the family its matches fixed (if any). */
-interface Draft {
-  family?: Family;
-  matches: NftMatch[];
-  statement: NftStatement;
-  leading?: NftStatement;
-}
-
-class SkipRule extends Error {}
-
-function verdictStatement(verdict: RustVerdict): NftStatement {
-  if (verdict === 'REJECT') return jump('do-reject');
-  return verdict === 'ACCEPT' ? ACCEPT : DROP;
-}
-
-function entryRange(e: IpEntry): Range {
-  return e.kind === 'cidr' ? cidrBounds(e.cidr) : [e.range.start, e.range.last];
-}
-
-function setRanges(
-  entries: readonly IpsetEntry[],
-  family: Family,
-  nomatch: boolean,
-  cluster: RustConfig,
-): Range[] {
-  const out: Range[] = [];
-  for (const e of entries) {
-    if (e.nomatch !== nomatch) continue;
-    const cidr =
-      e.address.kind === 'cidr'
-        ? e.address.cidr
-        : cluster.aliases.get(e.address.alias.name)?.value.address;
-    if (cidr && cidr.family === family) out.push(cidrBounds(cidr));
-  }
-  return out;
-}
-
-function addSets(
-  sets: Map<string, Range[]>,
-  name: string,
-  entries: readonly IpsetEntry[],
-  c: RustConfig,
-): void {
-  for (const family of [4, 6] as const) {
-    sets.set(`v${family}-${name}`, setRanges(entries, family, false, c));
-    sets.set(`v${family}-${name}-nomatch`, setRanges(entries, family, true, c));
-  }
-}
-
-function applyProtocol(drafts: Draft[], proto: ProtocolMatch): void {
-  for (const d of drafts) {
-    switch (proto.kind) {
-      case 'ports':
-        d.matches.push(m.l4(proto.name));
-        if (proto.ports?.sport)
-          d.matches.push({ kind: 'port', field: 'sport', proto: 'th', ranges: proto.ports.sport });
-        if (proto.ports?.dport)
-          d.matches.push({ kind: 'port', field: 'dport', proto: 'th', ranges: proto.ports.dport });
-        break;
-      case 'named':
-        d.matches.push(m.l4(proto.name));
-        break;
-      case 'numeric':
-        d.matches.push(m.l4(proto.number));
-        break;
-      case 'icmp':
-      case 'icmpv6': {
-        const family: Family = proto.kind === 'icmp' ? 4 : 6;
-        if (d.family !== undefined && d.family !== family) break;
-        const { type, code } = proto.icmp;
-        const number =
-          type === undefined || type === 'any' ? undefined : icmpTypeNumber(type, family);
-        if (type === undefined && code === undefined)
-          d.matches.push(m.l4(proto.kind === 'icmp' ? 'icmp' : 'ipv6-icmp'));
-        else
-          d.matches.push({
-            kind: 'icmp',
-            family,
-            ...(number !== undefined ? { types: [number] } : {}),
-            ...(code !== undefined ? { code } : {}),
-          });
-        d.family = family;
-        break;
-      }
-    }
-  }
-}
-
-function addressDrafts(
-  drafts: Draft[],
-  match: IpAddrMatch,
-  field: 'saddr' | 'daddr',
-  env: Env,
-): Draft[] {
-  if (match.kind === 'set') {
-    const set = match.set;
-    const scope = set.kind === 'scoped' ? set.scope : undefined;
-    // Host and cluster rules have no guest: a legacy name is the cluster's (SDN sets: not modelled).
-    if (scope === 'guest' || scope === 'sdn' || !env.cluster.ipsets.has(set.name))
-      throw new SkipRule(
-        `could not find ipset ${set.kind === 'scoped' ? `${set.scope}/${set.name}` : set.name}`,
-      );
-    const out: Draft[] = [];
-    for (const d of drafts)
-      for (const family of [4, 6] as const) {
-        if (d.family !== undefined && d.family !== family) continue;
-        const name = `v${family}-dc/${set.name}`;
-        out.push({
-          ...d,
-          family,
-          matches: [
-            ...d.matches,
-            { kind: 'addr', family, field, ranges: env.sets.get(name) ?? [], set: name },
-            {
-              kind: 'addr',
-              family,
-              field,
-              ranges: env.sets.get(`${name}-nomatch`) ?? [],
-              negate: true,
-              set: `${name}-nomatch`,
-            },
-          ],
-        });
-      }
-    return out;
-  }
-  let family: Family;
-  let ranges: Range[];
-  if (match.kind === 'ip') {
-    family = match.list.family;
-    ranges = match.list.entries.map(entryRange);
-  } else {
-    const alias = match.alias;
-    if (alias.kind === 'scoped' && alias.scope === 'guest')
-      throw new SkipRule(`could not find alias ${alias.scope}/${alias.name}`);
-    const found = env.cluster.aliases.get(alias.name)?.value;
-    if (!found)
-      throw new SkipRule(
-        `could not find alias ${alias.kind === 'scoped' ? `${alias.scope}/` : ''}${alias.name}`,
-      );
-    family = found.address.family;
-    ranges = [cidrBounds(found.address)];
-  }
-  for (const d of drafts) {
-    if (d.family !== undefined && d.family !== family) continue;
-    d.matches.push({ kind: 'addr', family, field, ranges });
-    d.family = family;
-  }
-  return drafts;
-}
-
-function matchDrafts(r: RuleMatch, env: Env): Draft[] {
-  if (r.dir !== env.direction) return [];
-  let drafts: Draft[] = [{ matches: [], statement: verdictStatement(r.verdict) }];
-  // A rule with -log gets a log rule before it, with the same matches.
-  if (r.log !== undefined && r.log !== 'nolog')
-    drafts.unshift({ matches: [], statement: { kind: 'log' } });
-  if (r.iface !== undefined) {
-    if (env.direction === 'forward')
-      throw new SkipRule('cannot define interfaces for forward direction');
-    const kind = env.direction === 'in' ? 'iifname' : 'oifname';
-    for (const d of drafts) d.matches.push({ kind, name: r.iface });
-  }
-  if (r.proto) applyProtocol(drafts, r.proto);
-  if (r.macro !== undefined) {
-    const code = rustMacro(r.macro);
-    if (!code) throw new SkipRule(`cannot find macro ${r.macro}`);
-    drafts = code.flatMap((p) => {
-      const copies = drafts.map((d) => ({ ...d, matches: [...d.matches] }));
-      applyProtocol(copies, p);
-      return copies;
-    });
-  }
-  if (r.ip?.src) drafts = addressDrafts(drafts, r.ip.src, 'saddr', env);
-  if (r.ip?.dst) drafts = addressDrafts(drafts, r.ip.dst, 'daddr', env);
-  return drafts;
-}
-
-function rulesOf(rule: RustRule, env: Env, skipped: NodeSkip[]): NftRule[] {
-  if (rule.disabled) return [];
-  try {
-    const body = rule.body;
-    if (body.kind === 'group') {
-      if (env.direction === 'forward' && body.iface !== undefined) return [];
-      const matches: NftMatch[] = [];
-      if (body.iface !== undefined)
-        matches.push({ kind: env.direction === 'in' ? 'iifname' : 'oifname', name: body.iface });
-      return [
-        { matches, statement: jump(`group-${body.group}-${env.direction}`), origin: env.origin },
-      ];
-    }
-    return matchDrafts(body, env).map((d) => ({
-      matches: d.matches,
-      statement: d.statement,
-      origin: env.origin,
-    }));
-  } catch (error) {
-    if (!(error instanceof SkipRule)) throw error;
-    skipped.push({ origin: env.origin, message: `skipping rule: ${error.message}` });
-    return [];
-  }
-}
-
 export interface NodeBuild {
   readonly ruleset: NodeRuleset;
   readonly skipped: readonly NodeSkip[];
+  /** What pvefw assumed where it does not know what the node reads. */
+  readonly notes: readonly string[];
 }
 
-/** proxmox-firewall's host table on `node` of the model (cluster.fw and the node's host.fw). */
-export function buildNodeRuleset(model: ClusterModel, node: ClusterNode): NodeBuild {
-  const skipped: NodeSkip[] = [];
-  const clusterPath = model.cluster?.path ?? 'cluster.fw';
-  const clusterLoad = model.cluster ? loadRustConfig(model.cluster.text, 'cluster') : undefined;
-  if (clusterLoad && !clusterLoad.ok)
-    return { ruleset: stale(clusterPath, clusterLoad.error), skipped };
-  const hostLoad = node.host ? loadRustConfig(node.host.text, 'host') : undefined;
-  if (hostLoad && !hostLoad.ok) return { ruleset: stale(node.host!.path, hostLoad.error), skipped };
-  for (const file of [
-    ...model.guests.filter((g) => g.node === node.name).flatMap((g) => (g.file ? [g.file] : [])),
-    ...model.vnets.map((v) => v.file),
-  ]) {
-    const loaded = loadRustConfig(file.text, file.kind);
-    if (!loaded.ok) return { ruleset: stale(file.path, loaded.error), skipped };
-  }
-  const cluster = clusterLoad?.ok ? clusterLoad.config : emptyConfig();
-  const host = hostLoad?.ok ? hostLoad.config : undefined;
-  if (cluster.options.bools.get('enable') !== true)
-    return {
-      ruleset: {
-        state: 'off',
-        why: 'the firewall is off (cluster.fw without enable: 1): proxmox-firewall removes its tables',
-      },
-      skipped,
-    };
-  if (host?.options.bools.get('nftables') !== true && node.backendFrom === 'host.fw')
-    return { ruleset: { state: 'off', why: "nftables is not on in this node's host.fw" }, skipped };
-  if (host && host.options.bools.get('enable') === false)
-    return {
-      ruleset: {
-        state: 'off',
-        why: 'host.fw has enable: 0: proxmox-firewall deletes the table inet proxmox-firewall, every packet to and from the node passes',
-      },
-      skipped,
-    };
-
-  const chains = fixedChains();
-  const sets = new Map<string, Range[]>();
-  // The management set: the cluster's [IPSET management], then local_network or the node's network.
-  const management: IpsetEntry[] = [
-    ...(cluster.ipsets.get('management')?.entries.map((e) => e.value) ?? []),
-  ];
-  const localNetwork = cluster.aliases.get('local_network')?.value.address;
-  if (localNetwork)
-    management.push({ nomatch: false, address: { kind: 'cidr', cidr: localNetwork } });
-  else if (node.localNetwork)
-    management.push({
-      nomatch: false,
-      address: { kind: 'cidr', cidr: parseCidr(node.localNetwork) },
-    });
-  addSets(sets, 'dc/management', management, cluster);
-  for (const [name, set] of cluster.ipsets)
-    if (name !== 'management')
-      addSets(
-        sets,
-        `dc/${name}`,
-        set.entries.map((e) => e.value),
-        cluster,
-      );
-  chains.set(
-    'accept-management',
-    [4, 6].map((f) =>
-      rule(
-        ACCEPT,
-        {
-          kind: 'addr',
-          family: f as Family,
-          field: 'saddr',
-          ranges: sets.get(`v${f}-dc/management`)!,
-          set: `v${f}-dc/management`,
-        },
-        {
-          kind: 'addr',
-          family: f as Family,
-          field: 'saddr',
-          ranges: sets.get(`v${f}-dc/management-nomatch`)!,
-          negate: true,
-          set: `v${f}-dc/management-nomatch`,
-        },
-      ),
-    ),
-  );
-
-  const env = (direction: Direction, origin: NftRuleOrigin): Env => ({
-    direction,
-    log: true,
-    cluster,
-    sets,
-    origin,
-  });
-  for (const [name, group] of cluster.groups)
-    for (const direction of ['in', 'out', 'forward'] as const)
-      chains.set(
-        `group-${name}-${direction}`,
-        group.rules.flatMap((r) =>
-          rulesOf(
-            r.value,
-            env(direction, { path: clusterPath, lineNumber: r.lineNumber }),
-            skipped,
-          ),
-        ),
-      );
-
-  const policies: Record<Direction, RustVerdict> = { in: 'DROP', out: 'ACCEPT', forward: 'ACCEPT' };
-  for (const direction of ['in', 'out', 'forward'] as const) {
-    const own = cluster.rules.flatMap((r) =>
-      rulesOf(r.value, env(direction, { path: clusterPath, lineNumber: r.lineNumber }), skipped),
-    );
-    const policy = cluster.options.policies.get(`policy_${direction}`) ?? policies[direction];
-    // The policy's log rule follows the node's log_level_<direction> (host.fw), not cluster.fw.
-    const level = host?.options.logLevels.get(`log_level_${direction}`) ?? 'nolog';
-    const logged = level !== 'nolog' ? [rule({ kind: 'log' })] : [];
-    chains.set(`cluster-${direction}`, [...own, ...logged, rule(verdictStatement(policy))]);
-    const hostRules =
-      host && node.host
-        ? host.rules.flatMap((r) =>
-            rulesOf(
-              r.value,
-              env(direction, { path: node.host!.path, lineNumber: r.lineNumber }),
-              skipped,
-            ),
-          )
-        : [];
-    chains.set(`host-${direction}`, hostRules);
-  }
-  const flag = (key: string, fallback: boolean): boolean =>
-    host?.options.bools.get(key) ?? fallback;
-  const optionIn: NftRule[] = [rule(jump(flag('ndp', true) ? 'allow-ndp-in' : 'block-ndp-in'))];
-  if (flag('protection_synflood', false)) optionIn.push(rule(jump('block-synflood')));
-  if (flag('tcpflags', false)) optionIn.push(rule(jump('block-invalid-tcp')));
-  if (flag('nosmurfs', true)) optionIn.push(rule(jump('block-smurfs')));
-  chains.set('option-in', optionIn);
-  chains.set('option-out', [rule(jump(flag('ndp', true) ? 'allow-ndp-out' : 'block-ndp-out'))]);
-  if (!flag('nf_conntrack_allow_invalid', false)) chains.set('invalid-conntrack', [rule(DROP)]);
-  chains.set('block-invalid-tcp', []);
-  return { ruleset: { state: 'active', chains }, skipped };
+export interface NodeBuildOptions {
+  /** Sets of the SDN running config and of the IPAM, with their members, when known. */
+  readonly sdnSets?: ReadonlyMap<string, readonly SetEntry[]>;
+  readonly ipamSets?: ReadonlyMap<string, readonly SetEntry[]>;
+  /** Chains the node's tables already hold (`nft list chains`); none after a boot. */
+  readonly existingChains?: FirewallInput['existingChains'];
 }
+
+const STALE_TAIL =
+  "proxmox-firewall keeps the node's previous ruleset, or none after a reboot (every packet passes)";
 
 function stale(path: string, error: { lineNumber?: number; message: string }): NodeRuleset {
   return {
     state: 'stale',
+    cause: 'load',
+    message: error.message,
     path,
     ...(error.lineNumber !== undefined ? { lineNumber: error.lineNumber } : {}),
-    why: `${path}${error.lineNumber !== undefined ? `:${error.lineNumber}` : ''} fails to load (${error.message}): proxmox-firewall keeps the node's previous ruleset, or none after a reboot (every packet passes)`,
+    why: `${path}${error.lineNumber !== undefined ? `:${error.lineNumber}` : ''} fails to load (${error.message}): ${STALE_TAIL}`,
   };
 }
 
-function emptyConfig(): RustConfig {
-  const loaded = loadRustConfig('', 'cluster');
-  if (!loaded.ok) throw new Error('an empty cluster.fw loads');
+function emptyConfig(kind: 'cluster' | 'host'): RustConfig {
+  const loaded = loadRustConfig('', kind);
+  if (!loaded.ok) throw new Error('an empty file loads');
   return loaded.config;
+}
+
+function nicsOf(guest: ClusterModel['guests'][number]): GuestNic[] {
+  const cidr = (text: string | undefined, family: 4 | 6): RustCidr | undefined => {
+    if (text === undefined || guest.kind !== 'ct') return undefined;
+    const c = tryCidr(text);
+    return typeof c !== 'string' && c.family === family ? c : undefined;
+  };
+  return guest.nics.flatMap((n) => {
+    const index = /^net([0-9]+)$/.exec(n.name);
+    if (!index) return [];
+    const ip = cidr(n.ip, 4);
+    const ip6 = cidr(n.ip6, 6);
+    return [
+      {
+        index: Number(index[1]),
+        firewall: n.firewall,
+        ...(n.mac !== undefined ? { mac: n.mac.toUpperCase() } : {}),
+        ...(ip ? { ip } : {}),
+        ...(ip6 ? { ip6 } : {}),
+      },
+    ];
+  });
+}
+
+/** The SDN sets the files name (`+sdn/NAME`), for a node whose SDN set-up pvefw does not know. */
+function namedSdnSets(configs: readonly RustConfig[]): Set<string> {
+  const names = new Set<string>();
+  const note = (rule: RustConfig['rules'][number]['value']): void => {
+    if (rule.body.kind !== 'match') return;
+    for (const m of [rule.body.ip?.src, rule.body.ip?.dst])
+      if (m?.kind === 'set' && m.set.kind === 'scoped' && m.set.scope === 'sdn')
+        names.add(m.set.name);
+  };
+  for (const c of configs) {
+    for (const r of c.rules) note(r.value);
+    for (const g of c.groups.values()) for (const r of g.rules) note(r.value);
+  }
+  return names;
+}
+
+/** Builds without options, per model and node: the checks, the hover and the impact ask alike. */
+const BUILT = new WeakMap<ClusterModel, WeakMap<ClusterNode, NodeBuild>>();
+
+/** proxmox-firewall's tables on `node` of the model. */
+export function buildNodeRuleset(
+  model: ClusterModel,
+  node: ClusterNode,
+  options: NodeBuildOptions = {},
+): NodeBuild {
+  if (Object.keys(options).length > 0) return buildUncached(model, node, options);
+  let perNode = BUILT.get(model);
+  if (!perNode) BUILT.set(model, (perNode = new WeakMap()));
+  let built = perNode.get(node);
+  if (!built) perNode.set(node, (built = buildUncached(model, node, {})));
+  return built;
+}
+
+function buildUncached(
+  model: ClusterModel,
+  node: ClusterNode,
+  options: NodeBuildOptions,
+): NodeBuild {
+  const notes: string[] = [];
+  const done = (ruleset: NodeRuleset, skipped: readonly NodeSkip[] = []): NodeBuild => ({
+    ruleset,
+    skipped,
+    notes,
+  });
+  const clusterPath = model.cluster?.path ?? 'cluster.fw';
+  const clusterLoad = model.cluster ? loadRustConfig(model.cluster.text, 'cluster') : undefined;
+  if (clusterLoad && !clusterLoad.ok) return done(stale(clusterPath, clusterLoad.error));
+  const hostLoad = node.host ? loadRustConfig(node.host.text, 'host') : undefined;
+  if (hostLoad && !hostLoad.ok) return done(stale(node.host!.path, hostLoad.error));
+  const guests: GuestInput[] = [];
+  for (const g of model.guests) {
+    if (g.node !== node.name || !g.file) continue;
+    const loaded = loadRustConfig(g.file.text, 'guest');
+    if (!loaded.ok) return done(stale(g.file.path, loaded.error));
+    guests.push({
+      vmid: g.vmid,
+      kind: g.kind,
+      path: g.file.path,
+      config: loaded.config,
+      nics: nicsOf(g),
+    });
+  }
+  const bridges: BridgeInput[] = [];
+  for (const v of model.vnets) {
+    // BridgeName::new: an interface name is at most 15 bytes.
+    if (utf8Length(v.name) > 15) return done(stale(v.file.path, { message: 'name is too long' }));
+    const loaded = loadRustConfig(v.file.text, 'vnet');
+    if (!loaded.ok) return done(stale(v.file.path, loaded.error));
+    bridges.push({ name: v.name, path: v.file.path, config: loaded.config });
+  }
+  const cluster = clusterLoad?.ok ? clusterLoad.config : emptyConfig('cluster');
+  const host = hostLoad?.ok ? hostLoad.config : undefined;
+  if (cluster.options.bools.get('enable') !== true)
+    return done({
+      state: 'off',
+      why: 'the firewall is off (cluster.fw without enable: 1): proxmox-firewall removes its tables',
+    });
+  if (host?.options.bools.get('nftables') !== true && node.backendFrom === 'host.fw')
+    return done({ state: 'off', why: "nftables is not on in this node's host.fw" });
+
+  let { sdnSets, ipamSets } = options;
+  if (!sdnSets) {
+    // Members unknown: the sets the files name, or the ones a pull recorded, taken as empty.
+    const names = model.sdnIpSets
+      ? new Set(model.sdnIpSets)
+      : new Set(
+          [
+            ...namedSdnSets([
+              cluster,
+              ...(host ? [host] : []),
+              ...guests.map((g) => g.config),
+              ...bridges.map((b) => b.config),
+            ]),
+          ].filter(isSdnSetName),
+        );
+    if (names.size > 0)
+      notes.push(
+        `note: the members of the SDN sets (${[...names].map((n) => `+sdn/${n}`).join(', ')}) are not known here: taken as empty`,
+      );
+    sdnSets = new Map([...names].filter((n) => !n.startsWith('guest-ipam-')).map((n) => [n, []]));
+    ipamSets = new Map([...names].filter((n) => n.startsWith('guest-ipam-')).map((n) => [n, []]));
+  }
+  const localNetwork = node.localNetwork !== undefined ? tryCidr(node.localNetwork) : undefined;
+  const input: FirewallInput = {
+    cluster,
+    clusterPath,
+    host: host ?? emptyConfig('host'),
+    ...(node.host ? { hostPath: node.host.path } : {}),
+    guests,
+    bridges,
+    sdnSets,
+    ...(ipamSets ? { ipamSets } : {}),
+    managementIps:
+      localNetwork !== undefined && typeof localNetwork !== 'string' ? [localNetwork] : [],
+    ...(options.existingChains ? { existingChains: options.existingChains } : {}),
+  };
+  let update;
+  try {
+    update = updateCommands(input);
+  } catch (error) {
+    if (!(error instanceof UpdateError)) throw error;
+    const origin = error.origin;
+    return done({
+      state: 'stale',
+      cause: 'update',
+      message: error.message,
+      ...(origin ? { path: origin.path, lineNumber: origin.lineNumber } : {}),
+      why: `${origin ? `${origin.path}:${origin.lineNumber}: ` : ''}the update fails (error updating firewall rules: ${error.message}): ${STALE_TAIL}`,
+    });
+  }
+  const skipped = update.skipped.flatMap((s) =>
+    s.origin ? [{ origin: s.origin, message: s.message }] : [],
+  );
+  const applied = applyCommands(fixedTables(), update.commands);
+  if (applied.error) {
+    const refused = update.commands[applied.error.index];
+    const origin = refused?.kind === 'rule' ? refused.rule.origin : undefined;
+    const where = origin ? `${origin.path}:${origin.lineNumber}: ` : '';
+    return done(
+      {
+        state: 'stale',
+        cause: 'update',
+        message: applied.error.message,
+        ...(origin ? { path: origin.path, lineNumber: origin.lineNumber } : {}),
+        why: `${where}nft refuses the update (${applied.error.message}): ${STALE_TAIL}`,
+      },
+      skipped,
+    );
+  }
+  return done(
+    {
+      state: 'active',
+      tables: applied.tables,
+      chains: applied.tables.inet?.chains ?? new Map(),
+      commands: update.commands,
+    },
+    skipped,
+  );
 }

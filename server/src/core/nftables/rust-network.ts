@@ -7,6 +7,8 @@ export interface RustNetDevice {
   readonly model: string;
   readonly mac: string;
   readonly firewall: boolean;
+  /** The `bridge=` it is plugged into, when given. */
+  readonly bridge?: string;
   /** LXC `ip=`/`ip6=` when an address (not dhcp/auto/manual). */
   readonly ip?: string;
   readonly ip6?: string;
@@ -63,7 +65,7 @@ function deviceBasics(
   props: Map<string, string>,
   modelKey: string,
   macKey: string,
-): { model: string; mac: string; firewall: boolean } | undefined {
+): { model: string; mac: string; firewall: boolean; bridge?: string } | undefined {
   const model = props.get(modelKey);
   const mac = props.get(macKey);
   if (model === undefined || mac === undefined || !MODELS.includes(model)) return undefined;
@@ -71,7 +73,8 @@ function deviceBasics(
   const firewall = fw === undefined ? false : schemaBool(fw);
   if (firewall === undefined) return undefined;
   try {
-    return { model, mac: parseMac(mac), firewall };
+    const bridge = props.get('bridge');
+    return { model, mac: parseMac(mac), firewall, ...(bridge !== undefined ? { bridge } : {}) };
   } catch {
     return undefined;
   }
@@ -132,7 +135,7 @@ export function parseGuestNetworks(text: string): Map<number, RustNetDevice> {
   return devices;
 }
 
-function utf8Length(text: string): number {
+export function utf8Length(text: string): number {
   let n = 0;
   for (const ch of text) {
     const cp = ch.codePointAt(0)!;

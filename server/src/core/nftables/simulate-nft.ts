@@ -1,32 +1,52 @@
-// A packet to or from a node on proxmox-firewall, walked rule by rule through the node's
-// `inet proxmox-firewall` table (input or output hook) as the kernel evaluates it: jump and goto,
-// the conntrack vmap, `do-reject`'s replies. Guests (the bridge table) are not walked here.
+// A packet on a node that runs proxmox-firewall, walked rule by rule through every netfilter hook
+// it meets, as the kernel evaluates them: the bridge table's prerouting (vm-out: the sending
+// guest's chain), forward (a VNet's chain) and postrouting (vm-in: the receiving guest's chain)
+// hooks, and the inet table's input, output and forward hooks (the node's chains; a VNet's chain
+// for traffic to and from the node over the VNet). Within a hook the base chains run in priority
+// order; a drop or reject ends the packet, an accept only its base chain. Bridged traffic meets
+// no inet hook (no br_netfilter: proxmox-firewall needs none, and pve-firewall, which loads it,
+// is off on such a node).
 import { PROTOCOLS } from '../facts/generated/netbase';
 import { modelNode } from '../compile/node-input';
 import type { ClusterModel } from '../model/cluster-model';
 import { requestPacket } from '../simulate/simulate';
 import type { Packet, SimulateRequest, SimulationResult } from '../simulate/types';
-import { resolveZone, ZoneError } from '../simulate/zones';
+import { resolveZone, ZoneError, type Endpoint } from '../simulate/zones';
 import { parseIpv4, parseIpv6, type Family } from './rust-text';
 import { icmpTypeNumber } from './rust-types';
 import { matchText } from './nft-text';
-import { buildNodeRuleset, type NftMatch, type NftRule, type NodeSkip } from './ruleset';
+import { HOOK_CHAINS } from './fixed-tables';
+import type { NftMatch, NftRule, NftTable, TableId, TcpFlag } from './nft-model';
+import { buildNodeRuleset, type NodeBuildOptions, type NodeSkip } from './ruleset';
 import { icmpRange } from '../facts/icmp-codes';
 
 export type NftVerdict = 'ACCEPT' | 'DROP' | 'REJECT';
 
 export interface NftStep {
+  readonly table: TableId;
   readonly chain: string;
   readonly index: number;
   readonly rule: NftRule;
   readonly effect: string;
 }
 
+/** One hook the packet meets: where, with which interfaces, and what its chains decided. */
+export interface NftHookWalk {
+  readonly table: TableId;
+  readonly hook: string;
+  /** The interfaces the hook sees, as text (`iifname tap100i0`). */
+  readonly where: string;
+  readonly verdict: NftVerdict;
+  readonly rejectWith?: string;
+  readonly steps: readonly NftStep[];
+}
+
 export interface NftSimulation {
   readonly verdict: NftVerdict;
   /** The reply a REJECT sends, e.g. `tcp reset`, `icmpx port-unreachable`. */
   readonly rejectWith?: string;
-  readonly hook: 'input' | 'output';
+  readonly hooks: readonly NftHookWalk[];
+  /** Every rule that matched, hook after hook. */
   readonly steps: readonly NftStep[];
   readonly packet: Packet;
   readonly notes: readonly string[];
@@ -44,10 +64,13 @@ interface NftPacket {
   readonly daddr: bigint;
   readonly iifname?: string;
   readonly oifname?: string;
+  readonly ibrname?: string;
+  readonly obrname?: string;
+  /** The frame's source MAC when it leaves a guest NIC (undefined: the NIC's own). */
+  readonly mac?: string;
   readonly ctstate: string;
   readonly pkttype: string;
-  /** A TCP packet whose flags (of fin, syn, rst, ack) are syn alone. */
-  readonly syn: boolean;
+  readonly tcpFlags: ReadonlySet<TcpFlag>;
 }
 
 const PROTO_NUMBERS = new Map<string, number>([
@@ -74,7 +97,17 @@ function portNumber(text: string | undefined): number | undefined {
   return /^[0-9]+$/.test(text) ? Number(text) : undefined;
 }
 
-function matches(match: NftMatch, p: NftPacket): boolean {
+function inRanges(value: bigint, ranges: readonly (readonly [bigint, bigint])[]): boolean {
+  return ranges.some(([a, b]) => value >= a && value <= b);
+}
+
+/** A match against the packet; sets are read from the table, as the kernel reads them. */
+function matches(
+  match: NftMatch,
+  p: NftPacket,
+  table: NftTable,
+  helper: string | undefined,
+): boolean {
   switch (match.kind) {
     case 'iifname':
       return p.iifname === match.name;
@@ -82,8 +115,13 @@ function matches(match: NftMatch, p: NftPacket): boolean {
       return p.oifname === match.name;
     case 'nfproto':
       return p.family === match.family;
-    case 'tcp-syn':
-      return p.proto === 6 && p.syn !== match.negate;
+    case 'tcp-flags': {
+      if (p.proto !== 6) return false;
+      const masked = match.mask.filter((f) => p.tcpFlags.has(f));
+      const equal =
+        masked.length === match.value.length && match.value.every((f) => masked.includes(f));
+      return equal !== match.negate;
+    }
     case 'pkttype':
       return p.pkttype === match.value;
     case 'l4proto':
@@ -96,18 +134,42 @@ function matches(match: NftMatch, p: NftPacket): boolean {
       return port !== undefined && match.ranges.some(([a, b]) => port >= a && port <= b);
     }
     case 'addr': {
+      // `ip saddr` carries `meta nfproto ipv4` (`meta protocol ip` in the bridge family).
       if (p.family !== match.family) return false;
       const value = match.field === 'saddr' ? p.saddr : p.daddr;
-      const inside = match.ranges.some(([a, b]) => value >= a && value <= b);
-      return match.negate ? !inside : inside;
+      const ranges = match.set !== undefined ? (table.sets.get(match.set) ?? []) : match.ranges;
+      return inRanges(value, ranges) !== (match.negate === true);
     }
     case 'icmp': {
       if (p.family !== match.family || p.proto !== (match.family === 4 ? 1 : 58)) return false;
-      if (match.types && (p.icmpType === undefined || !match.types.includes(p.icmpType)))
+      if (
+        match.types &&
+        !match.anyType &&
+        (p.icmpType === undefined || !match.types.includes(p.icmpType))
+      )
         return false;
       if (match.code !== undefined && p.icmpCode !== match.code) return false;
       return true;
     }
+    // The packets simulated are IP: no ARP frame, no ARP header.
+    case 'ether-arp':
+      return match.negate;
+    case 'arp-addr':
+      return false;
+    case 'ct-state':
+      return match.states.includes(p.ctstate);
+    case 'ct-helper': {
+      const own = helper !== undefined ? table.helpers.get(helper) : undefined;
+      return own?.type === match.name && (match.family === undefined || match.family === p.family);
+    }
+    case 'mac-pairs': {
+      const pair = match.pairs.find(([iface]) => iface === p.iifname);
+      // A pair not in the set matches (`!=`); an unknown MAC is the NIC's own.
+      if (!pair) return true;
+      return pair[1] !== '' && p.mac !== undefined && p.mac.toUpperCase() !== pair[1];
+    }
+    case 'udp-pairs':
+      return p.proto === 17 && match.pairs.some(([s, d]) => s === p.sport && d === p.dport);
   }
 }
 
@@ -115,8 +177,15 @@ type Outcome =
   | { readonly kind: 'verdict'; readonly verdict: NftVerdict; readonly rejectWith?: string }
   | { readonly kind: 'end' };
 
+function rejectReply(how: string, family: Family): string {
+  if (how !== 'default') return how;
+  return family === 4 ? 'icmp port-unreachable' : 'icmpv6 port-unreachable';
+}
+
+/** One base chain, rule by rule, with jumps, gotos and verdict maps. */
 function walk(
-  chains: ReadonlyMap<string, readonly NftRule[]>,
+  table: NftTable,
+  id: TableId,
   start: string,
   p: NftPacket,
   steps: NftStep[],
@@ -124,6 +193,7 @@ function walk(
   const stack: { chain: string; index: number }[] = [];
   let chain = start;
   let index = 0;
+  let helper: string | undefined;
   /** Back to the rule after the last jump; false at the end of the base chain. */
   const back = (): boolean => {
     const to = stack.pop();
@@ -131,8 +201,13 @@ function walk(
     ({ chain, index } = to);
     return true;
   };
+  const enter = (kind: 'jump' | 'goto', target: string): void => {
+    if (kind === 'jump') stack.push({ chain, index });
+    chain = target;
+    index = 0;
+  };
   for (let guard = 0; guard < 100000; guard++) {
-    const rules = chains.get(chain) ?? [];
+    const rules = table.chains.get(chain) ?? [];
     if (index >= rules.length) {
       if (!back()) return { kind: 'end' };
       continue;
@@ -140,14 +215,25 @@ function walk(
     const rule = rules[index]!;
     const here = index;
     index++;
-    if (!rule.matches.every((x) => matches(x, p))) continue;
+    if (!rule.matches.every((x) => matches(x, p, table, helper))) continue;
     const s = rule.statement;
     const step = (effect: string): void => {
-      steps.push({ chain, index: here, rule, effect });
+      steps.push({ table: id, chain, index: here, rule, effect });
     };
     switch (s.kind) {
       case 'log':
         step('log');
+        continue;
+      case 'ct-mark':
+        step(`ct mark set ${s.value}`);
+        continue;
+      case 'ct-helper-set':
+        step(`ct helper set "${s.name}"`);
+        helper = s.name;
+        continue;
+      case 'synflood-limit':
+        // Its set update reads the source address of its own family; one packet is under the rate.
+        if (s.family === p.family) step('under the rate: no drop');
         continue;
       case 'accept':
         step('accept');
@@ -155,9 +241,11 @@ function walk(
       case 'drop':
         step('drop');
         return { kind: 'verdict', verdict: 'DROP' };
-      case 'reject':
-        step(`reject with ${s.with}`);
-        return { kind: 'verdict', verdict: 'REJECT', rejectWith: s.with };
+      case 'reject': {
+        const reply = rejectReply(s.with, p.family);
+        step(`reject with ${reply}`);
+        return { kind: 'verdict', verdict: 'REJECT', rejectWith: reply };
+      }
       case 'return':
         step('return');
         if (!back()) return { kind: 'end' };
@@ -165,16 +253,25 @@ function walk(
       case 'jump':
       case 'goto':
         step(`${s.kind} ${s.target}`);
-        if (s.kind === 'jump') stack.push({ chain, index });
-        chain = s.target;
-        index = 0;
+        enter(s.kind, s.target);
         continue;
+      case 'vmap': {
+        const key =
+          s.key === 'iifname'
+            ? p.iifname
+            : s.key === 'oifname'
+              ? p.oifname
+              : `${p.ibrname ?? ''}.${p.obrname ?? ''}`;
+        const to = key !== undefined ? table.maps.get(s.map)?.get(key) : undefined;
+        if (!to) continue;
+        step(`${s.key} ${key} in @${s.map}: ${to.kind} ${to.target}`);
+        enter(to.kind, to.target);
+        continue;
+      }
       case 'ct-vmap':
         if (p.ctstate === 'invalid') {
           step('ct state invalid: jump invalid-conntrack');
-          stack.push({ chain, index });
-          chain = 'invalid-conntrack';
-          index = 0;
+          enter('jump', 'invalid-conntrack');
         } else if (p.ctstate === 'established' || p.ctstate === 'related') {
           step(`ct state ${p.ctstate}: accept`);
           return { kind: 'verdict', verdict: 'ACCEPT' };
@@ -185,18 +282,14 @@ function walk(
   throw new Error('nftables walk did not end');
 }
 
-/** A new or related TCP packet is a SYN unless the request says otherwise (see Packet). */
-function synOnly(packet: Packet): boolean {
+function tcpFlagsOf(packet: Packet): Set<TcpFlag> {
   const flags =
     packet.tcpFlags ??
     (packet.ctstate === 'NEW' || packet.ctstate === 'RELATED' ? ['SYN'] : ['ACK']);
-  const relevant = flags
-    .map((f) => f.toUpperCase())
-    .filter((f) => ['FIN', 'SYN', 'RST', 'ACK'].includes(f));
-  return relevant.length === 1 && relevant[0] === 'SYN';
+  return new Set(flags.map((f) => f.toLowerCase() as TcpFlag));
 }
 
-function nftPacket(packet: Packet, iifname?: string, oifname?: string): NftPacket {
+function nftPacket(packet: Packet): NftPacket {
   const proto = protoNumber(packet.proto) ?? -1;
   const icmp = proto === 1 || proto === 58;
   let icmpType: number | undefined;
@@ -227,75 +320,157 @@ function nftPacket(packet: Packet, iifname?: string, oifname?: string): NftPacke
     ...(icmpType !== undefined ? { icmpType, icmpCode: icmpCode ?? 0 } : {}),
     saddr: addressValue(packet.source, packet.family),
     daddr: addressValue(packet.dest, packet.family),
-    ...(iifname !== undefined ? { iifname } : {}),
-    ...(oifname !== undefined ? { oifname } : {}),
+    ...(packet.macSource !== undefined ? { mac: packet.macSource } : {}),
     ctstate: packet.ctstate.toLowerCase(),
     pkttype: dsttype === 'BROADCAST' ? 'broadcast' : dsttype === 'MULTICAST' ? 'multicast' : 'host',
-    syn: synOnly(packet),
+    tcpFlags: tcpFlagsOf(packet),
   };
 }
 
+/** A hook on the packet's way, with the interfaces it sees there. */
+interface Stop {
+  readonly table: TableId;
+  readonly hook: string;
+  readonly ifaces: Pick<NftPacket, 'iifname' | 'oifname' | 'ibrname' | 'obrname'>;
+}
+
+function portOf(end: Endpoint): string | undefined {
+  return end.type === 'guest' ? end.tapdev : end.type === 'bport' ? end.iface : undefined;
+}
+
 /**
- * Sends one packet to or from the node (`from` or `to` is `host`) through the ruleset
- * proxmox-firewall builds there. Throws ZoneError for what it cannot answer.
+ * The hooks a packet meets from one end to the other on a node without firewall bridges: a
+ * guest's NIC is a port of its bridge. Traffic between two bridges is routed by the node.
  */
-export function simulateNftHost(
+function stops(from: Endpoint, to: Endpoint): Stop[] {
+  const out: Stop[] = [];
+  const toPort = portOf(to);
+  if (from.type === 'host') {
+    if (to.type === 'host') throw new ZoneError('from and to need to be different');
+    out.push({ table: 'inet', hook: 'output', ifaces: { oifname: to.bridge } });
+    out.push({
+      table: 'bridge',
+      hook: 'postrouting',
+      ifaces: { oifname: toPort!, obrname: to.bridge },
+    });
+    return out;
+  }
+  const fromPort = portOf(from)!;
+  out.push({
+    table: 'bridge',
+    hook: 'prerouting',
+    ifaces: { iifname: fromPort, ibrname: from.bridge },
+  });
+  if (to.type === 'host') {
+    out.push({ table: 'inet', hook: 'input', ifaces: { iifname: from.bridge } });
+    return out;
+  }
+  if (to.bridge === from.bridge)
+    out.push({
+      table: 'bridge',
+      hook: 'forward',
+      ifaces: { iifname: fromPort, oifname: toPort!, ibrname: from.bridge, obrname: to.bridge },
+    });
+  else
+    out.push({
+      table: 'inet',
+      hook: 'forward',
+      ifaces: { iifname: from.bridge, oifname: to.bridge },
+    });
+  out.push({
+    table: 'bridge',
+    hook: 'postrouting',
+    ifaces: { oifname: toPort!, obrname: to.bridge },
+  });
+  return out;
+}
+
+function whereText(ifaces: Stop['ifaces']): string {
+  return Object.entries(ifaces)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k} ${v as string}`)
+    .join(', ');
+}
+
+/**
+ * Sends one packet from one zone to another through the tables proxmox-firewall builds on the
+ * node. Throws ZoneError for what it cannot answer.
+ */
+export function simulateNft(
   model: ClusterModel,
   nodeName: string,
   request: SimulateRequest,
+  options: NodeBuildOptions = {},
 ): NftSimulation {
   const node = modelNode(model, nodeName);
   if (!node) throw new ZoneError(`no node '${nodeName}'`);
+  if (request.from === request.to) throw new ZoneError('from and to need to be different');
   const topology = { ...model.topology, localNode: nodeName };
-  const inbound = request.to === 'host';
-  if (!inbound && request.from !== 'host')
-    throw new ZoneError(
-      "proxmox-firewall's guest and bridge traffic (table bridge proxmox-firewall-guests) is not simulated yet: give --from host or --to host",
-    );
   const packet = requestPacket(request, topology);
-  const other = resolveZone(inbound ? request.from : request.to, topology);
-  const bridge = other.type === 'host' ? 'lo' : other.bridge;
-  const built = buildNodeRuleset(model, node);
-  const notes: string[] = [];
+  const from = resolveZone(request.from, topology);
+  const to = resolveZone(request.to, topology);
+  const built = buildNodeRuleset(model, node, options);
+  const notes = [...built.notes];
+  const base = { packet, skipped: built.skipped };
   if (built.ruleset.state !== 'active') {
     notes.push(`note: ${built.ruleset.why}`);
-    return {
-      verdict: 'ACCEPT',
-      hook: inbound ? 'input' : 'output',
-      steps: [],
-      packet,
-      notes,
-      skipped: built.skipped,
-    };
+    return { verdict: 'ACCEPT', hooks: [], steps: [], notes, ...base };
   }
-  const p = nftPacket(packet, inbound ? bridge : undefined, inbound ? undefined : bridge);
-  const steps: NftStep[] = [];
-  const hook = inbound ? 'input' : 'output';
-  const outcome = walk(built.ruleset.chains, hook, p, steps);
-  // The base chains' policy is accept.
-  const verdict = outcome.kind === 'verdict' ? outcome.verdict : 'ACCEPT';
-  return {
-    verdict,
-    ...(outcome.kind === 'verdict' && outcome.rejectWith ? { rejectWith: outcome.rejectWith } : {}),
-    hook,
-    steps,
-    packet,
-    notes,
-    skipped: built.skipped,
-  };
+  const tables = built.ruleset.tables;
+  if (!tables.inet)
+    notes.push(
+      'note: host.fw has enable: 0: proxmox-firewall deletes the table inet proxmox-firewall, every packet to and from the node passes',
+    );
+  if (!tables.bridge && (from.type === 'guest' || to.type === 'guest'))
+    notes.push(
+      'note: no local guest and no VNet has its firewall on: proxmox-firewall deletes the table bridge proxmox-firewall-guests',
+    );
+  const p = nftPacket(packet);
+  const hooks: NftHookWalk[] = [];
+  const all: NftStep[] = [];
+  for (const stop of stops(from, to)) {
+    const table = tables[stop.table];
+    if (!table) continue;
+    const seen = { ...p, ...stop.ifaces };
+    const steps: NftStep[] = [];
+    let outcome: Outcome = { kind: 'end' };
+    // Base chains of one hook in priority order: an accept ends only its own chain.
+    for (const base of HOOK_CHAINS[stop.table][stop.hook] ?? []) {
+      outcome = walk(table, stop.table, base, seen, steps);
+      if (outcome.kind === 'verdict' && outcome.verdict !== 'ACCEPT') break;
+    }
+    const verdict = outcome.kind === 'verdict' ? outcome.verdict : 'ACCEPT';
+    const rejectWith = outcome.kind === 'verdict' ? outcome.rejectWith : undefined;
+    hooks.push({
+      table: stop.table,
+      hook: stop.hook,
+      where: whereText(stop.ifaces),
+      verdict,
+      ...(rejectWith ? { rejectWith } : {}),
+      steps,
+    });
+    all.push(...steps);
+    if (verdict !== 'ACCEPT')
+      return { verdict, ...(rejectWith ? { rejectWith } : {}), hooks, steps: all, notes, ...base };
+  }
+  return { verdict: 'ACCEPT', hooks, steps: all, notes, ...base };
 }
 
 /** The walk as text lines, for `pvefw simulate`. */
 export function formatNftSimulation(result: NftSimulation, node: string): string[] {
+  const hookNames = result.hooks.map((h) => `${h.table} ${h.hook}`).join(', ');
   const lines: string[] = [
-    `proxmox-firewall (nftables) on node '${node}', hook ${result.hook}: ${result.verdict}${result.rejectWith ? ` (reject with ${result.rejectWith})` : ''}`,
+    `proxmox-firewall (nftables) on node '${node}'${hookNames ? `, hooks ${hookNames}` : ''}: ${result.verdict}${result.rejectWith ? ` (reject with ${result.rejectWith})` : ''}`,
   ];
-  for (const s of result.steps) {
-    const where = s.rule.origin ? ` [${s.rule.origin.path}:${s.rule.origin.lineNumber}]` : '';
-    const matched = s.rule.matches.map((x) => matchText(x, 'named')).join(' ');
-    lines.push(
-      `  ${s.chain} #${s.index + 1}: ${matched ? `${matched} ` : ''}→ ${s.effect}${where}`,
-    );
+  for (const h of result.hooks) {
+    lines.push(`  ${h.table} ${h.hook} (${h.where}): ${h.verdict}`);
+    for (const s of h.steps) {
+      const where = s.rule.origin ? ` [${s.rule.origin.path}:${s.rule.origin.lineNumber}]` : '';
+      const matched = s.rule.matches.map((x) => matchText(x)).join(' ');
+      lines.push(
+        `    ${s.chain} #${s.index + 1}: ${matched ? `${matched} ` : ''}→ ${s.effect}${where}`,
+      );
+    }
   }
   lines.push(...result.notes);
   for (const k of result.skipped)
@@ -304,15 +479,15 @@ export function formatNftSimulation(result: NftSimulation, node: string): string
 }
 
 /**
- * The walk as a SimulationResult, for `pvefw test`: the verdict, and one hook check whose events
- * name the rules it matched (no pve-firewall rule stands behind them).
+ * The walk as a SimulationResult, for `pvefw test`: the verdict, and the walk as text (no
+ * pve-firewall rule stands behind it).
  */
 export function nftAsResult(
   model: ClusterModel,
   node: string,
   request: SimulateRequest,
 ): SimulationResult & { readonly packet: Packet } {
-  const r = simulateNftHost(model, node, request);
+  const r = simulateNft(model, node, request);
   return {
     verdict: r.verdict,
     checks: [],

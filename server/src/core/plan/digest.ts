@@ -1,4 +1,5 @@
-// Proxmox's `digest` values (spec 14.2): SHA-1 over the parsed list or options hash, never over
+// Proxmox's `digest` values (copy_list_with_digest and copy_opject_with_digest in
+// pve-firewall's src/PVE/Firewall.pm): SHA-1 over the parsed list or options hash, never over
 // the file bytes. Exact to the byte, so a push can send the digest the server will compute.
 import { sha1Hex, utf8Bytes } from './sha1';
 

@@ -4,16 +4,23 @@ import type { PulledTopology } from './topology';
 
 /** One flow (per host or guest) whose verdict differs between the cluster now and after a push. */
 export interface FlowChange {
-  /** `host <node>` or `guest <vmid>`. */
+  /** `host <node>`, `guest <vmid> net<N>`, or (proxmox-firewall) `vnet <name> on <node>`. */
   readonly where: string;
-  /** The packets, e.g. `IN tcp from 192.0.2.0/24 to port 22`. */
+  /** The packets as a class, e.g. `inbound tcp port 22 to pve1 from anywhere except +admins`. */
   readonly flow: string;
   readonly before: 'ACCEPT' | 'DROP' | 'REJECT';
   readonly after: 'ACCEPT' | 'DROP' | 'REJECT';
+  /** One packet of the flow, as proof: `IPv4 tcp 192.0.2.1:40000 → 10.0.0.11:8006`. */
+  readonly example?: string;
+  /** What decides the flow now and after: `firewall/cluster.fw line 7: IN DROP …`, a policy. */
+  readonly beforeBy?: readonly string[];
+  readonly afterBy?: readonly string[];
 }
 
 export interface ImpactSummary {
   readonly changes: readonly FlowChange[];
+  /** What the list leaves out or could not compare, for people. */
+  readonly notes?: readonly string[];
 }
 
 /** Compares the effective filtering of two whole-cluster states. */

@@ -1,5 +1,6 @@
-// The lists a digest covers (spec 14.2): each is one API collection of one file. Edits elsewhere
-// in the same file leave a list's digest alone, so concurrency is detected per list.
+// The lists a digest covers (copy_list_with_digest and copy_opject_with_digest in pve-firewall's
+// src/PVE/Firewall.pm): each is one API collection of one file. Edits elsewhere in the same file
+// leave a list's digest alone, so concurrency is detected per list.
 import type { ProxmoxConf, ProxmoxIpSetEntry, ProxmoxRule } from '../model/proxmox-conf';
 import { perlSorted } from '../writer/perl-sort';
 import { perlTrue } from '../syntax/perl-text';

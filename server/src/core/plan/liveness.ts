@@ -17,7 +17,8 @@ export function listInEffect(
   list: RuleListName,
 ): boolean {
   const cluster = confs.get(CLUSTER_FILE);
-  // Cluster `enable` off means nothing is compiled at all (spec 11.1); above 1 it is a time stamp.
+  // Cluster `enable` off means nothing is compiled at all (update/compile in pve-firewall's
+  // src/PVE/Firewall.pm); above 1 it is a time stamp.
   if ((numeric(cluster?.options?.['enable']) ?? 0) < 1) return false;
   if (list.list === 'group') {
     for (const conf of confs.values()) {

@@ -8,7 +8,7 @@ import { modelFiles, type ClusterModel } from '../model/cluster-model';
 import { clusterModelOfTexts } from '../model/cluster-sources';
 import type { Topology } from '../model/topology';
 import { buildNodeRuleset } from '../nftables/ruleset';
-import { simulateNftHost } from '../nftables/simulate-nft';
+import { simulateNft } from '../nftables/simulate-nft';
 import { prepareSimulation, simulatePacket } from '../simulate/simulate';
 import { formatFirewallState, type FirewallState } from './firewall-state';
 import { decidingRule, deciderText, type Decider } from '../simulate/decider';
@@ -121,7 +121,7 @@ function nftWebUiVerdict(
     ).ruleset.state !== 'active'
   )
     return 'off';
-  return simulateNftHost(probedModel, node, webUiRequest(client, address)).verdict;
+  return simulateNft(probedModel, node, webUiRequest(client, address)).verdict;
 }
 
 function modelOf(state: FirewallState, pulled: PulledTopology | undefined): ClusterModel {

@@ -57,7 +57,10 @@ export interface Operation {
   readonly request: ApiRequest;
   /** listKey of the list whose digest the call is about. */
   readonly list: string;
-  /** Whether Proxmox compares the digest sent (spec 14.2); some calls accept it and ignore it. */
+  /**
+   * Whether Proxmox compares the digest sent (PVE::Tools::assert_if_modified); some calls
+   * accept it and ignore it.
+   */
   readonly digestChecked: boolean;
   /** Predicted digest of `list` before the call: what is sent as `digest`. */
   readonly digestBefore: string;

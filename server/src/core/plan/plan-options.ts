@@ -5,8 +5,9 @@ import type { FwFileRef } from './fw-files';
 import type { PlanContext } from './plan-context';
 import { emitter } from './plan-objects';
 
-// Keys the file parser accepts but the API has no parameter for (spec section 3): they can
-// only stay as the cluster has them.
+// Keys the file parser accepts but the API has no parameter for (the option schemas of
+// src/PVE/API2/Firewall/{Cluster,Host,VM}.pm against parse_*_option in src/PVE/Firewall.pm):
+// they can only stay as the cluster has them.
 const PARSER_ONLY_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   guest: ['ips', 'ips_queues', 'layer2_protocols'],
   host: ['protection_limit'],

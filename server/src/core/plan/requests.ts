@@ -25,7 +25,8 @@ function ruleListPath(ref: FwFileRef, list: RuleListName): string {
     : `/cluster/firewall/groups/${seg(list.name)}`;
 }
 
-/** Which calls take a `digest` and which of those Proxmox checks (spec 14.2). */
+/** Which calls take a `digest` and which of those Proxmox checks (the `digest` parameters of
+ * src/PVE/API2/Firewall/*.pm, and where they call assert_if_modified). */
 function digestUse(action: Action): 'none' | 'ignored' | 'checked' {
   switch (action.type) {
     case 'rule-create':

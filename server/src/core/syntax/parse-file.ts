@@ -1,4 +1,4 @@
-import type { FileKind } from '../model/file-kind';
+import type { FileKind } from '../facts/file-kinds';
 import { conflictMarkerOf } from './conflict-markers';
 import { parseHeaderLine } from './parse-header';
 import { parseOptionLine } from './parse-option';
@@ -36,7 +36,7 @@ function parseAliasLine(line: SourceLine): AliasLine {
       line,
       nameToken,
       cidrToken,
-      error: { message, span: cidrToken.span },
+      error: { code: 'invalid-alias-address', message, span: cidrToken.span },
       ...withComment,
     };
   }

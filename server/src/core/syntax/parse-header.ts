@@ -1,4 +1,4 @@
-import type { FileKind } from '../model/file-kind';
+import type { FileKind } from '../facts/file-kinds';
 import { isPerlSpace, perlSpaceStart, trimPerlSpace, utf8Length } from './perl-text';
 import { asciiLower } from './perl-text';
 import { SourceToken, type HeaderLine, type SectionKind } from './tree';
@@ -104,7 +104,11 @@ export function parseHeaderLine(line: SourceLine, kind: FileKind): HeaderLine | 
         line,
         section,
         nameToken,
-        error: { message: problem, span: nameToken.span },
+        error: {
+          code: section === 'group' ? 'invalid-group-name' : 'invalid-ipset-name',
+          message: problem,
+          span: nameToken.span,
+        },
       };
     }
     return { kind: 'header', line, section, name, nameToken, ...(comment ? { comment } : {}) };

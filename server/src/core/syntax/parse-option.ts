@@ -1,7 +1,7 @@
 import { CONNTRACK_HELPERS } from '../facts/generated/conntrack-helpers';
 import { ETHERTYPES } from '../facts/generated/netbase';
 import { LOG_LEVELS } from '../facts/generated/options';
-import type { FileKind } from '../model/file-kind';
+import type { FileKind } from '../facts/file-kinds';
 import { validateLogRatelimit } from './log-ratelimit';
 import { NWS, WS, perlSplitComma, trimPerlSpaceEnd } from './perl-text';
 import { asciiLower } from './perl-text';
@@ -123,7 +123,11 @@ export function parseOptionLine(line: SourceLine, kind: FileKind): OptionLine {
     const value = stored(rawValue, syntax.store);
     const problem = syntax.verify?.(syntax.store === 'lower' ? value : rawValue);
     if (problem !== undefined) {
-      const error: LineError = { message: problem, span: valueToken.span };
+      const error: LineError = {
+        code: syntax.fatal ? 'invalid-log-ratelimit' : 'invalid-option-value',
+        message: problem,
+        span: valueToken.span,
+      };
       return {
         kind: 'option',
         line,
@@ -138,6 +142,6 @@ export function parseOptionLine(line: SourceLine, kind: FileKind): OptionLine {
   return {
     kind: 'option',
     line,
-    error: { message: `can't parse option '${content}'`, span: whole },
+    error: { code: 'invalid-option', message: `can't parse option '${content}'`, span: whole },
   };
 }

@@ -94,7 +94,11 @@ export function parseRuleSyntax(content: string, start: number): RuleSyntax {
   const head = TYPE_AND_ACTION.exec(rest);
   if (!head) {
     const message = `unable to parse rule: ${trimPerlSpaceEnd(rest)}`;
-    result.error = { message, span: { start, end: start + content.length } };
+    result.error = {
+      code: 'unparsable-rule',
+      message,
+      span: { start, end: start + content.length },
+    };
     return result;
   }
   const typeToken = token(head[1]!, offset);
@@ -145,6 +149,7 @@ export function parseRuleSyntax(content: string, start: number): RuleSyntax {
   if (rest.length > 0) {
     const shown = trimPerlSpaceEnd(rest);
     result.error = {
+      code: 'unparsable-rule-parameters',
       message: `unable to parse rule parameters: ${shown}`,
       span: { start: offset, end: offset + Math.max(shown.length, 1) },
     };

@@ -1,3 +1,4 @@
+import type { DiagnosticCode } from '../findings/codes';
 import type { Span } from '../text/span';
 import type { ConflictMarker } from './conflict-markers';
 import type { SourceLine } from './source-lines';
@@ -29,6 +30,8 @@ export type SectionKind = 'options' | 'aliases' | 'rules' | 'ipset' | 'group';
 
 /** A line Proxmox rejects while parsing, with its exact message. */
 export interface LineError {
+  /** The diagnostic this error is, decided where the parser finds it. */
+  readonly code: DiagnosticCode;
   readonly message: string;
   readonly span: Span;
 }

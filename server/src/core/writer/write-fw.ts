@@ -1,6 +1,7 @@
-// The text pve-firewall's save_*_conf writes after any API change (spec section 12). It works
-// on the loaded configuration, not on the text, so comments, blank lines and dropped lines are
-// gone and everything comes out in Proxmox's canonical order.
+// The text pve-firewall's save_*_conf writes after any API change (save_clusterfw_conf,
+// save_hostfw_conf, save_vmfw_conf in src/PVE/Firewall.pm). It works on the loaded
+// configuration, not on the text, so comments, blank lines and dropped lines are gone and
+// everything comes out in Proxmox's canonical order.
 import { OPTIONS } from '../facts/generated/options';
 import type { FileKind } from '../model/file-kind';
 import type { FwConfig } from '../model/fw-config';

@@ -15,7 +15,7 @@ const lint = (severity: Severity, summary: string): CodeInfo => ({
 });
 
 /** Every diagnostic code, its default severity and one line of documentation. */
-export const DIAGNOSTIC_CODES: Readonly<Record<string, CodeInfo>> = {
+export const DIAGNOSTIC_CODES = {
   'no-section': proxmox(
     'Content before any section header (or after an invalid [IPSET]/[group] header): Proxmox skips the line.',
   ),
@@ -177,6 +177,15 @@ export const DIAGNOSTIC_CODES: Readonly<Record<string, CodeInfo>> = {
     summary:
       'proxmox-firewall (nftables) reads this line differently from pve-firewall (iptables); the hint names the portable spelling.',
   },
+  'nftables-update-error': proxmox(
+    "proxmox-firewall's whole update fails on this line (it aborts, or nft refuses the batch): its nodes keep their previous ruleset.",
+  ),
+  'nftables-skips': {
+    severity: 'warning',
+    proxmox: true,
+    summary:
+      'proxmox-firewall skips this rule (a missing ipset, alias, macro or NIC); before 1.2.3 it failed the whole update.',
+  },
   'nftables-ignores': {
     severity: 'information',
     proxmox: true,
@@ -186,4 +195,12 @@ export const DIAGNOSTIC_CODES: Readonly<Record<string, CodeInfo>> = {
     'error',
     'pvefw itself failed on this file; please report it with the file.',
   ),
-};
+} as const satisfies Readonly<Record<string, CodeInfo>>;
+
+/** A diagnostic code: a typo does not compile. */
+export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
+
+/** Whether a string (from a setting, a file, a client) is one of our codes. */
+export function isDiagnosticCode(code: string): code is DiagnosticCode {
+  return Object.hasOwn(DIAGNOSTIC_CODES, code);
+}

@@ -1,3 +1,4 @@
+import type { DiagnosticCode } from './codes';
 import type { Span } from '../text/span';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
@@ -20,7 +21,7 @@ export interface RelatedLocation {
 
 export interface Finding {
   /** Stable kebab-case id, a key of DIAGNOSTIC_CODES. */
-  readonly code: string;
+  readonly code: DiagnosticCode;
   readonly severity: Severity;
   /** Proxmox's own message text where Proxmox prints one, so users can search for it. */
   readonly message: string;

@@ -1,0 +1,41 @@
+// workspace/executeCommand `pvefw.report` [{ uri? }]: what is exposed in the cluster of `uri`
+// (else the workspace's only cluster), as `pvefw report` says it: an HTML page for an editor's
+// web view, and Markdown for clients that show text.
+import { buildClusterModel } from '../../core/index';
+import { exposureReport } from '../../core/report/exposure';
+import { exposureHtml, exposureMarkdown } from '../../core/report/exposure-format';
+import { workspaceClusterSources } from '../cluster-sources';
+import type { WorkspaceClusters } from '../clusters';
+import { fileKey } from '../uris';
+import type { WorkspaceState } from '../workspace-state';
+
+export const REPORT_COMMAND = 'pvefw.report';
+
+export interface ReportReply {
+  readonly html?: string;
+  readonly markdown?: string;
+  readonly error?: string;
+}
+
+export function reportCommand(
+  state: WorkspaceState,
+  clusters: WorkspaceClusters,
+  args: readonly unknown[],
+): ReportReply {
+  const request = (args[0] ?? {}) as { uri?: unknown };
+  const all = clusters.all();
+  const chosen =
+    typeof request.uri === 'string' ? clusters.groupOf(fileKey(request.uri)) : undefined;
+  const group = chosen ?? (all.length === 1 ? all[0] : undefined);
+  if (!group)
+    return {
+      error:
+        all.length === 0
+          ? 'the workspace has no cluster.fw'
+          : 'the workspace has several clusters: open a file of the one to report on',
+    };
+  const found = workspaceClusterSources(state, group);
+  if (!found) return { error: 'the cluster.fw of this workspace cannot be read' };
+  const report = exposureReport(buildClusterModel(found.sources));
+  return { html: exposureHtml(report), markdown: exposureMarkdown(report) };
+}
