@@ -61,12 +61,20 @@ test('a push stopped by another admin continues after a pull that merges their c
     assert.equal(stopped.status, 1, stopped.stdout + stopped.stderr);
     assert.match(stopped.stdout, /detected modified configuration - file changed by other user\?/);
     assert.match(stopped.stdout, /'pvefw pull' merges/);
+    // A push alone would refuse now: the stop must not say it continues.
+    assert.doesNotMatch(stopped.stdout, /'pvefw push' continues from there/);
 
     // What pvefw applied itself (the alias, the disabled rule) is no change by someone else.
     const planned = JSON.parse((await pvefw(['plan', '--format', 'json'])).stdout) as {
       remoteChanged: string[];
+      operations: { file: string }[];
     };
     assert.deepEqual(planned.remoteChanged, ['firewall/cluster.fw#rules']);
+    assert.deepEqual(
+      planned.operations.filter((op) => op.file === 'firewall/100.fw'),
+      [],
+      'the alias the push created is pushed',
+    );
     const refused = await pvefw(['push', '--yes']);
     assert.equal(refused.status, 1);
     assert.match(refused.stdout, /Run 'pvefw pull' to merge them into your files/);
@@ -83,9 +91,12 @@ test('a push stopped by another admin continues after a pull that merges their c
       remoteChanged: string[];
     };
     assert.deepEqual(plan.remoteChanged, []);
-    assert.ok(
-      plan.operations.every((op) => op.method !== 'DELETE'),
-      JSON.stringify(plan.operations),
+    assert.deepEqual(
+      plan.operations.map((op) => op.summary),
+      [
+        `firewall/cluster.fw: move rule 2 before position 1: ${R8006}`,
+        `firewall/cluster.fw: enable rule 2: ${R443}`,
+      ],
     );
     const pushed = await pvefw(['push', '--yes']);
     assert.equal(pushed.status, 0, pushed.stdout + pushed.stderr);

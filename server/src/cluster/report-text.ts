@@ -140,7 +140,9 @@ export function planJson(host: string, planned: WorkspacePlan): object {
 const CONSISTENT =
   'The cluster is consistent: each applied call completed on its own, and rules this push created ' +
   'but did not enable yet are disabled, so they have no effect. What was applied is recorded as ' +
-  "pushed. Run 'pvefw plan' to see what is left; 'pvefw push' continues from there.\n";
+  'pushed. ';
+
+const CONTINUE = "Run 'pvefw plan' to see what is left; 'pvefw push' continues from there.\n";
 
 const MERGE_FIRST =
   "Someone else changed the cluster during the push: 'pvefw pull' merges their change into your " +
@@ -196,8 +198,8 @@ export function pushText(host: string, report: PushReport): string {
   if (nics?.failed) text += `NIC flag failed (not applied):\n${nicLine(nics.failed.call)}`;
   if (nics && nics.notApplied.length > 0)
     text += `NIC flags not set:\n${nics.notApplied.map(nicLine).join('')}`;
-  text += CONSISTENT;
-  return failed?.error.kind === 'conflict' ? text + MERGE_FIRST : text;
+  // After another admin's change a push alone would refuse: the way on is a pull that merges.
+  return text + CONSISTENT + (failed?.error.kind === 'conflict' ? `\n${MERGE_FIRST}` : CONTINUE);
 }
 
 export function pushJson(host: string, report: PushReport): object {
