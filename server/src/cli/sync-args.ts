@@ -1,5 +1,6 @@
 // Command lines of pvefw pull, plan, push and trust (the commands that talk to a cluster).
 import { isNodeName } from '../core/model/proxmox-ids';
+import { parseDuration } from '../cluster/confirm-record';
 import { usageError } from './errors';
 
 export type SyncCommand = 'pull' | 'plan' | 'push' | 'trust' | 'confirm';
@@ -28,15 +29,6 @@ export interface SyncArgs {
   readonly watch: boolean;
   /** trust: the node whose API endpoint HOST is (recorded in .pvefw.json nodeHosts). */
   readonly node?: string;
-}
-
-/** `90`, `90s`, `5m`, `1h`: a duration in milliseconds, or undefined. */
-export function parseDuration(text: string): number | undefined {
-  const match = /^([0-9]{1,6})(s|m|h)?$/.exec(text);
-  if (!match) return undefined;
-  const unit = { s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 's' | 'm' | 'h'];
-  const ms = Number(match[1]) * unit;
-  return ms > 0 ? ms : undefined;
 }
 
 const FLAGS: Record<SyncCommand, readonly string[]> = {

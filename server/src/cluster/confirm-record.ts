@@ -27,6 +27,15 @@ export interface PendingConfirmation {
   readonly sdnIpSets: readonly string[];
 }
 
+/** `90`, `90s`, `5m`, `1h`: a duration in milliseconds, or undefined. */
+export function parseDuration(text: string): number | undefined {
+  const match = /^([0-9]{1,6})(s|m|h)?$/.exec(text);
+  if (!match) return undefined;
+  const unit = { s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 's' | 'm' | 'h'];
+  const ms = Number(match[1]) * unit;
+  return ms > 0 ? ms : undefined;
+}
+
 function readJson<T>(root: string, path: string): T | undefined {
   const text = readInside(root, path);
   if (text === undefined) return undefined;

@@ -25,8 +25,14 @@ import { pulledState } from './pull';
 import { appendInside, readInside, removeInside, writeInside } from './safe-files';
 import { unreachableEndpoints, type NodeEndpoint } from './probe';
 import { readState, writeState } from './workspace';
-import { CONFIRM_FILE, CONFIRM_LOG, readPending, type PendingConfirmation } from './confirm-record';
-export { CONFIRM_FILE, CONFIRM_LOG, readPending, type PendingConfirmation };
+import {
+  CONFIRM_FILE,
+  CONFIRM_LOG,
+  parseDuration,
+  readPending,
+  type PendingConfirmation,
+} from './confirm-record';
+export { CONFIRM_FILE, CONFIRM_LOG, parseDuration, readPending, type PendingConfirmation };
 
 function writePending(root: string, pending: PendingConfirmation): void {
   writeInside(root, CONFIRM_FILE, `${JSON.stringify(pending)}\n`);
@@ -384,8 +390,12 @@ export async function watchPending(root: string, options: WatchOptions): Promise
 }
 
 export interface ConfirmedPushOptions extends PushOptions {
-  /** Milliseconds the user has to confirm. */
-  readonly confirmWithinMs: number;
+  /**
+   * Milliseconds the user has to confirm; a function is asked once the push is confirmed, just
+   * before its first call (the editor's dialog chooses then), and undefined there means an
+   * ordinary push.
+   */
+  readonly confirmWithinMs: number | (() => number | undefined);
   readonly endpoints: readonly NodeEndpoint[];
   readonly now?: () => number;
 }
@@ -406,17 +416,23 @@ export async function pushConfirmed(
   const report = await pushWorkspace(root, client, {
     ...options,
     onStart: (planned) => {
-      armed = true;
-      armConfirmation(root, planned, {
-        host: client.baseUrl,
-        now: clock(),
-        deadline: clock() + options.confirmWithinMs,
-        endpoints: options.endpoints,
-      });
+      const within =
+        typeof options.confirmWithinMs === 'function'
+          ? options.confirmWithinMs()
+          : options.confirmWithinMs;
+      if (within !== undefined) {
+        armed = true;
+        armConfirmation(root, planned, {
+          host: client.baseUrl,
+          now: clock(),
+          deadline: clock() + within,
+          endpoints: options.endpoints,
+        });
+      }
       options.onStart?.(planned);
     },
     onApplied: (op) => {
-      recordPushed(root, op.list, op.digestAfter);
+      if (armed) recordPushed(root, op.list, op.digestAfter);
       options.onApplied?.(op);
     },
   });
