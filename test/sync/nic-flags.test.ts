@@ -60,6 +60,11 @@ test('a flag set in topology.json is planned, pushed with the config digest, and
       planText('https://pve1:8006', planned),
       /^Plan: 1 calls to https:\/\/pve1:8006\nNIC firewall flags, set after the firewall calls \(topology\.json\):\n {5}- PUT {4}guest 100: firewall on for net0 \(\/nodes\/pve1\/qemu\/100\/config\)\n/,
     );
+    // The impact: the guest's chain appears on net0, and its policy_in DROP takes effect.
+    assert.match(
+      planText('https://pve1:8006', planned),
+      /\nimpact: guest 100 \(web\) net0: inbound .*: ACCEPT → DROP\n.*\n {8}now: no guest firewall on net0 \(the NIC has no firewall=1\)\n {8}after push: policy_in: DROP \(firewall\/100\.fw\)\n/,
+    );
     const report = await pushWorkspace(h.ws, h.client);
     assert.equal(report.outcome, 'complete', report.reason);
     assert.match(
