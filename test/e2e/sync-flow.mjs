@@ -42,6 +42,7 @@ const ADDED_RULE = 'IN ACCEPT -p tcp -dport 443 # typed in the editor';
 const LOCKOUT_RULE = 'IN DROP -p tcp -dport 8006';
 const SMTP_RULE = 'IN ACCEPT -p tcp -dport 25';
 const THEIR_RULE = 'IN ACCEPT -p tcp -dport 9999 # another admin';
+const REVERTED_RULE = 'IN ACCEPT -p tcp -dport 26';
 const WRONG_TOKEN = 'root@pam!pvefw=00000000-0000-4000-8000-000000000000';
 
 /** The compiled simulator and its fixtures (out/, from `tsc -b`). */
@@ -302,6 +303,34 @@ export async function syncFlow({
     await until(page, 'the watcher to stand down', async () => watcherOf(folder) === undefined);
     return `${waiting.slice(0, 70)}… watcher ${watcher.pid} (no token on its command line); confirmed`;
   });
+
+  await step(
+    '16b. push with confirmation, not confirmed: reverted, and the editor says so',
+    async () => {
+      await clearNotifications(page);
+      // A short window, as a user sets it in the workspace settings.
+      fs.mkdirSync(path.join(folder, '.vscode'), { recursive: true });
+      fs.writeFileSync(
+        path.join(folder, '.vscode', 'settings.json'),
+        `${JSON.stringify({ 'pvefw.push.confirmWithin': '4s' })}\n`,
+      );
+      await showTab(page, 'cluster.fw');
+      await insertAbove(page, WEB_RULE, REVERTED_RULE);
+      await save(page, clusterFile, REVERTED_RULE);
+      const held = () => fs.readFileSync(path.join(stateDir, 'firewall', 'cluster.fw'), 'utf8');
+      await runCommand(page, 'Proxmox VE Firewall: Push to cluster');
+      await dialog(page, /^Push \d+ calls to /);
+      await clickDialogButton(page, 'Push with confirmation (4s)');
+      await notified(page, 'confirm within');
+      if (!held().includes('-dport 26')) throw new Error('the push did not reach the cluster');
+      const reverted = await notified(page, 'has been reverted');
+      if (held().includes('-dport 26')) throw new Error(`not reverted:\n${held()}`);
+      if (!fs.readFileSync(clusterFile, 'utf8').includes(REVERTED_RULE))
+        throw new Error('the revert took the edit out of the workspace');
+      await statusSays(page, 'local changes');
+      return reverted.slice(0, 110);
+    },
+  );
 
   await step('17. a lock-out: the plan shows it, push refuses with the reason first', async () => {
     await clearNotifications(page);
