@@ -318,9 +318,14 @@ export async function syncFlow({
       await insertAbove(page, WEB_RULE, REVERTED_RULE);
       await save(page, clusterFile, REVERTED_RULE);
       const held = () => fs.readFileSync(path.join(stateDir, 'firewall', 'cluster.fw'), 'utf8');
-      await runCommand(page, 'Proxmox VE Firewall: Push to cluster');
-      await dialog(page, /^Push \d+ calls to /);
-      await clickDialogButton(page, 'Push with confirmation (4s)');
+      // VS Code reads the new settings file a moment later: until the dialog offers 4s, cancel.
+      await until(page, 'the push dialog to offer the 4s window', async () => {
+        await runCommand(page, 'Proxmox VE Firewall: Push to cluster');
+        const asked = await dialog(page, /^Push \d+ calls to /);
+        const offered = asked.buttons.includes('Push with confirmation (4s)');
+        await clickDialogButton(page, offered ? 'Push with confirmation (4s)' : 'Cancel');
+        return offered;
+      });
       await notified(page, 'confirm within');
       if (!held().includes('-dport 26')) throw new Error('the push did not reach the cluster');
       const reverted = await notified(page, 'has been reverted');
