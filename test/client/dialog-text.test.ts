@@ -2,6 +2,7 @@
 // user's file, list keys in words, and text from a server or a repository made inert.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { settledNotice } from '../../client/src/sync/logic/confirm-push';
 import { firstConflictLine, pullNotice } from '../../client/src/sync/logic/merge';
 import { causeLine, listInWords } from '../../client/src/sync/logic/refusal';
 import { MAX_SHOWN, shownText } from '../../client/src/sync/logic/shown-text';
@@ -93,4 +94,21 @@ test('the first conflict line: the opening marker, else the top', () => {
     3,
   );
   assert.equal(firstConflictLine('[RULES]\n<<<<<<<< not a marker\n'), 0);
+});
+
+test("a pending push's end, as the log says it: confirmed, reverted, or not reverted", () => {
+  const at = '2026-12-03T18:00:00.000Z';
+  assert.equal(settledNotice(undefined), undefined);
+  assert.equal(settledNotice(`${at} confirmed the push of ${at}`)?.level, 'info');
+  const reverted = settledNotice(`${at} reverted the push of ${at} through https://h:8006: why`)!;
+  assert.equal(reverted.level, 'warning');
+  assert.match(reverted.message, /^The push was not confirmed and has been reverted: the push of /);
+  const refused = settledNotice(
+    `${at} did not revert the push of ${at} (late): someone changed it`,
+  )!;
+  assert.equal(refused.level, 'error');
+  assert.equal(
+    refused.message,
+    `Commit-confirmed push: did not revert the push of ${at} (late): someone changed it`,
+  );
 });
