@@ -32,6 +32,10 @@ const NODE = {
   group: ['node:*', ...nodeBuiltins, ...nodeBuiltins.map((name) => `${name}/*`)],
   message: 'The core is pure: strings in, data out (no Node I/O).',
 };
+const PRODUCT_CODE = {
+  group: ['**/server/src', '**/server/src/**', '**/client/src', '**/client/src/**'],
+  message: "The simulator shares no code with pvefw: write it from Proxmox's source instead.",
+};
 const SERVER_SIDE_LSP = {
   group: ['vscode-languageserver', 'vscode-languageserver/*'],
   message: 'The client talks to the server through vscode-languageclient.',
@@ -104,6 +108,12 @@ export default defineConfig(
   {
     files: ['client/src/**/*.ts'],
     rules: { 'no-restricted-imports': restrict([SERVER_SIDE_LSP]) },
+  },
+  {
+    // The API simulator is Proxmox, not pvefw: it shares no code with the product
+    // (test/sim/independence.test.ts checks the imports of its fixtures too).
+    files: ['test/sim/**/*.ts'],
+    rules: { 'no-restricted-imports': restrict([PRODUCT_CODE]) },
   },
   {
     // The editor's decisions (what a dialog says, which button is first) are tested with

@@ -2,6 +2,7 @@
 // from the topology (which node a guest runs on, VM or container).
 import { loadFwConfig } from '../core/model/load-config';
 import { parseFwSyntax } from '../core/syntax/parse-file';
+import { conflictMarkerOf } from '../core/syntax/conflict-markers';
 import {
   formatFirewallState,
   loadFirewallState,
@@ -49,6 +50,15 @@ function refFor(path: string, topology: PulledTopology): FwFileRef | string {
   }
 }
 
+/** The line numbers of the merge-conflict blocks' first lines ('<<<<<<< local'). */
+function markerLines(text: string): number[] {
+  const out: number[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (conflictMarkerOf(line) === 'local') out.push(i + 1);
+  });
+  return out;
+}
+
 export function loadLocal(
   files: ReadonlyMap<string, string>,
   topology: PulledTopology,
@@ -62,6 +72,12 @@ export function loadLocal(
     if (typeof ref === 'string')
       problems.push({ file: path, message: `${path} cannot be pushed: ${ref}` });
     else {
+      const markers = markerLines(text);
+      if (markers.length > 0)
+        problems.push({
+          file: path,
+          message: `${path} has unresolved merge conflicts (line${markers.length > 1 ? 's' : ''} ${markers.join(', ')}): keep what you want and delete the marker lines before pushing`,
+        });
       texts.set(path, { ref, text });
       for (const verdict of loadFwConfig(parseFwSyntax(text, ref.kind), ref.kind).verdicts) {
         if (verdict.verdict === 'dropped' || verdict.verdict === 'file-ignored')

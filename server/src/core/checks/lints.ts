@@ -1,5 +1,6 @@
 import type { DiagnosticCode } from '../findings/codes';
 import type { FwConfig } from '../model/fw-config';
+import { mergeConflicts } from './merge-conflicts';
 import { NAME_PATTERN } from '../syntax/parse-header';
 import { asciiLower } from '../syntax/perl-text';
 import type { Span } from '../text/span';
@@ -139,5 +140,6 @@ export function lintConfig(config: FwConfig, nowSeconds: number): Lint[] {
   aliasNames(config, out);
   repeatedRuleOptions(config, out);
   optionValues(config, nowSeconds, out);
+  mergeConflicts(config, out);
   return out;
 }

@@ -23,6 +23,11 @@ export function normaliseFile(file: IdeFile, nowSeconds?: number): NormaliseResu
       error:
         'the file has Windows (CRLF) line ends, so Proxmox reads nothing in it: convert them to LF first',
     };
+  if (tree.lines.some((l) => l.kind === 'conflict-marker'))
+    return {
+      error:
+        'the file has merge-conflict markers (pvefw pull): resolve them first, or the writer would keep both sides',
+    };
   if (file.load.config.unloadable)
     return {
       error:

@@ -212,8 +212,11 @@ export function loadFwConfig(
 
   for (const line of tree.lines) {
     switch (line.kind) {
+      // A merge-conflict marker is reported by the merge-conflict check; both sides' lines
+      // around it load as they are.
       case 'comment':
       case 'blank':
+      case 'conflict-marker':
         break;
       case 'no-section': {
         const span = { start: line.line.start, end: line.line.start + line.line.content.length };

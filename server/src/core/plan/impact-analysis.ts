@@ -43,11 +43,13 @@ export function analyseImpact(
   before: FirewallState,
   after: FirewallState,
   pulled?: PulledTopology,
+  /** The topology after the push, when it changes a NIC's firewall flag. */
+  pulledAfter: PulledTopology | undefined = pulled,
 ): ImpactSummary {
   // The states are formatted as Proxmox writes them: their line numbers are not the user's.
   return compareClusterModels(
     modelOf(formatFirewallState(before), pulled),
-    modelOf(formatFirewallState(after), pulled),
+    modelOf(formatFirewallState(after), pulledAfter),
     { lineNumbers: false },
   );
 }
