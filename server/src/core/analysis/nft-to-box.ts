@@ -126,6 +126,37 @@ function convert(
   return ruleRegion(rule, space).map((match) => ({ match, target }));
 }
 
+/**
+ * The chains an entry's packets can meet: from the hook's base chains through jumps, gotos and
+ * the verdict maps' keys the entry allows. A guest NIC's entry reads its guest's chains, not
+ * every guest's.
+ */
+function reachedChains(table: NftTable, entry: NftEntry, bases: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const todo = [...bases];
+  while (todo.length > 0) {
+    const chain = todo.pop()!;
+    if (seen.has(chain) || !table.chains.has(chain)) continue;
+    seen.add(chain);
+    for (const rule of table.chains.get(chain)!) {
+      const s = rule.statement;
+      if (s.kind === 'jump' || s.kind === 'goto') todo.push(s.target);
+      if (s.kind !== 'vmap') continue;
+      const map = table.maps.get(s.map);
+      if (!map) continue;
+      const key =
+        s.key === 'ibrname.obrname'
+          ? `${entry.fixed.ibrname ?? ''}.${entry.fixed.obrname ?? ''}`
+          : entry.fixed[s.key];
+      if (key !== undefined) {
+        const to = map.get(key);
+        if (to) todo.push(to.target);
+      } else for (const to of map.values()) todo.push(to.target);
+    }
+  }
+  return [...seen];
+}
+
 /** Rules read between two pauses. */
 const RULES_PER_STEP = 500;
 
@@ -143,10 +174,12 @@ export function* nftBoxModelSteps(
   if (!table) return undefined;
   const universe = fullBox(family, names.count);
   const space: NftSpace = { family, names, entry, table, full: universe };
+  const bases = HOOK_CHAINS[entry.table][entry.hook] ?? [];
   const rules = new Map<string, AbstractRule[]>();
   const provenance = new Map<string, NftProvenance[]>();
   let read = 0;
-  for (const [chain, list] of table.chains) {
+  for (const chain of reachedChains(table, entry, bases)) {
+    const list = table.chains.get(chain) ?? [];
     const abstract: AbstractRule[] = [];
     const from: NftProvenance[] = [];
     for (const [index, rule] of list.entries()) {
@@ -175,6 +208,6 @@ export function* nftBoxModelSteps(
     chains: { ...plain, index },
     provenance,
     universe,
-    bases: HOOK_CHAINS[entry.table][entry.hook] ?? [],
+    bases,
   };
 }
