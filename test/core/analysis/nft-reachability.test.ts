@@ -231,3 +231,33 @@ test('a rule live in one copy is not dead; a file that fails to load gives no fi
   });
   assert.deepEqual(dead(broken), []);
 });
+
+test('after a rule on the output interface of forwarded traffic, which a hook cannot read, nothing is claimed', () => {
+  const host = [
+    '[OPTIONS]',
+    'nftables: 1',
+    '',
+    '[RULES]',
+    'FORWARD DROP -o vmbr1',
+    'FORWARD ACCEPT -p tcp',
+    'FORWARD ACCEPT -p tcp -dport 22',
+    'FORWARD ACCEPT -p udp',
+    'FORWARD ACCEPT -p udp -dport 53 -source 192.0.2.0/24',
+    '',
+  ].join('\n');
+  const m = model({ cluster: '[OPTIONS]\nenable: 1\n', host });
+  // Line 7 would be "redundant", but packets routed out of vmbr1 are dropped by line 5 first;
+  // line 9's packets too. Lines before any such rule are judged as usual.
+  assert.deepEqual(dead(m), []);
+  const plain = model({
+    cluster: '[OPTIONS]\nenable: 1\n',
+    host: host.replace('FORWARD DROP -o vmbr1\n', ''),
+  });
+  assert.deepEqual(
+    dead(plain).map((d) => [d.origin.lineNumber, d.kind]),
+    [
+      [6, 'redundant'],
+      [8, 'redundant'],
+    ],
+  );
+});

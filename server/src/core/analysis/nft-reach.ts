@@ -56,7 +56,14 @@ interface Context {
   /** The earlier base chains' drops and rejects. */
   readonly before: readonly Decision[];
   /** Per user chain: what arrives at its start, and what the walk decided before. */
-  readonly arrivals: Map<string, { arriving: Box[]; prior: Decision[] }>;
+  readonly arrivals: Map<string, Arrival>;
+}
+
+/** What arrives at a chain's start; `unsure`: packets a rule pvefw cannot read may take first. */
+interface Arrival {
+  readonly arriving: Box[];
+  readonly prior: Decision[];
+  readonly unsure: readonly Box[];
 }
 
 interface Instance {
@@ -99,7 +106,7 @@ function reachableFrom(chains: AbstractChains, base: string): Set<string> {
 }
 
 /** What arrives at the start of `chain` when the base chain walks the context's packets. */
-function arrivalAt(context: Context, chain: string): { arriving: Box[]; prior: Decision[] } {
+function arrivalAt(context: Context, chain: string): Arrival {
   const known = context.arrivals.get(chain);
   if (known) return known;
   const { chains, universe } = context.model;
@@ -110,14 +117,16 @@ function arrivalAt(context: Context, chain: string): { arriving: Box[]; prior: D
   };
   const rules = new Map(chains.rules);
   rules.set(chain, [marker]);
-  const walk = walkChain({ rules, opaque: chains.opaque }, context.base, [...context.start]);
+  const walk = walkChain({ rules, opaque: chains.opaque }, context.base, [...context.start], {
+    maybeRegions: true,
+  });
   const arriving: Box[] = [];
   const prior: Decision[] = [...context.before];
   for (const d of walk.decided) {
     if (d.by.chain === ARRIVAL) arriving.push(...d.region);
     else prior.push(d);
   }
-  const found = { arriving, prior };
+  const found = { arriving, prior, unsure: walk.maybe.flatMap((m) => m.region ?? []) };
   context.arrivals.set(chain, found);
   return found;
 }
@@ -196,7 +205,13 @@ export function* analyseNftTables(tables: NodeTables, origin: OriginLookup): Ste
               continue;
             }
             yield;
-            const { arriving, prior } = arrivalAt(context, chain);
+            const { arriving, prior, unsure } = arrivalAt(context, chain);
+            // A rule pvefw cannot read may take some of these packets first: the verdicts the
+            // walk gives them might not be theirs, so nothing is said of this line.
+            if (unsure.some((b) => boxIntersect(b, rule.match!) !== undefined)) {
+              line.unjudged = true;
+              continue;
+            }
             const pre = prior.flatMap((d) => {
               const region = intersectAll(d.region, rule.match!);
               return region.length > 0 ? [{ ...d, region }] : [];
@@ -212,6 +227,10 @@ export function* analyseNftTables(tables: NodeTables, origin: OriginLookup): Ste
                 focus: withMark(rule.match, ANY_MARK),
               },
             );
+            if (walk.maybe.length > 0) {
+              line.unjudged = true;
+              continue;
+            }
             line.instances.push({
               context,
               ref: rule.ref,
