@@ -261,3 +261,37 @@ test('after a rule on the output interface of forwarded traffic, which a hook ca
     ],
   );
 });
+
+test("an ipset's ! entry wins on nftables however narrow the entry inside it: another verdict than pve-firewall's", () => {
+  const cluster = [
+    '[OPTIONS]',
+    'enable: 1',
+    '',
+    '[IPSET web]',
+    '10.0.0.0/8',
+    '!10.1.0.0/16',
+    '10.1.2.0/24',
+    '',
+    '[RULES]',
+    'IN ACCEPT -source +web -p tcp',
+    'IN DROP -source 10.1.2.0/24 -p tcp',
+    'IN DROP -source 10.2.0.0/16 -p tcp',
+    '',
+  ].join('\n');
+  const m = model({ cluster });
+  const found = dead(m);
+  assert.deepEqual(
+    found.map((d) => [d.origin.lineNumber, d.kind]),
+    [[12, 'shadowed']],
+  );
+  for (const d of found) replay(m, d);
+  // On a mixed cluster, line 11 is dead under pve-firewall only (its more specific entry wins).
+  const mixed = model({ cluster, iptablesNode: true });
+  const f = findingsAt(mixed, 'firewall/cluster.fw');
+  const at = (text: string) => f.find((x) => x.span.start === cluster.indexOf(text));
+  assert.match(
+    at('IN DROP -source 10.1.2.0/24')?.message ?? '',
+    /\(on pve-firewall nodes only: pve2\)$/,
+  );
+  assert.doesNotMatch(at('IN DROP -source 10.2.0.0/16')?.message ?? 'missing', /nodes only/);
+});
