@@ -5,7 +5,7 @@
 // interface a rule names, the fixed rules' ports, unicast and broadcast), so a rule is met by
 // some simulated packet exactly when it can match at all. A rule the analysis calls dead must
 // never be met; every other rule must be met by some packet; every witness must get the verdict
-// its finding claims.
+// its finding claims; removing a rule called redundant changes no packet's verdict.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
@@ -13,6 +13,7 @@ import { buildClusterModel } from '../../../server/src/core';
 import { runToEnd } from '../../../server/src/core/analysis/steps';
 import type { Packet } from '../../../server/src/core/analysis/witness';
 import { nftNodeReport } from '../../../server/src/core/checks/nft-reachability';
+import type { NftRule, NodeTables } from '../../../server/src/core/nftables/nft-model';
 import { nftEntries } from '../../../server/src/core/nftables/nft-space';
 import { buildNodeRuleset } from '../../../server/src/core/nftables/ruleset';
 import { walkEntry } from '../../../server/src/core/nftables/simulate-nft';
@@ -133,13 +134,37 @@ test('nftables reachability agrees with a rule-by-rule simulation on random rule
             !(r.statement.kind === 'jump' && r.statement.target.startsWith('group-'))
           )
             lines.add(`${r.origin.path}:${r.origin.lineNumber}`);
-      const met = new Set<string>();
-      for (const p of PACKETS)
-        for (const s of walkEntry(built.tables, entry, p).steps)
-          if (s.rule.origin) met.add(`${s.rule.origin.path}:${s.rule.origin.lineNumber}`);
+      // Per line, the packets that meet it, with the verdict they get.
+      const met = new Map<string, { p: Packet; verdict: string }[]>();
+      for (const p of PACKETS) {
+        const walked = walkEntry(built.tables, entry, p);
+        for (const s of walked.steps)
+          if (s.rule.origin) {
+            const key = `${s.rule.origin.path}:${s.rule.origin.lineNumber}`;
+            met.set(key, [...(met.get(key) ?? []), { p, verdict: walked.verdict }]);
+          }
+      }
       const dead = new Set(report.dead.map((d) => `${d.origin.path}:${d.origin.lineNumber}`));
       const neverMet = new Set([...lines].filter((l) => !met.has(l)));
       assert.deepEqual([...dead].sort(), [...neverMet].sort(), `${cluster}\n${host}`);
+      // A redundant live rule: every packet that meets it gets the same verdict without it.
+      for (const r of report.removable) {
+        const key = `${r.origin.path}:${r.origin.lineNumber}`;
+        const inet = built.tables.inet!;
+        const chains = new Map<string, NftRule[]>();
+        for (const [c, rules] of inet.chains)
+          chains.set(
+            c,
+            rules.filter((x) => !x.origin || `${x.origin.path}:${x.origin.lineNumber}` !== key),
+          );
+        const without: NodeTables = { ...built.tables, inet: { ...inet, chains } };
+        for (const { p, verdict } of met.get(key) ?? [])
+          assert.equal(
+            walkEntry(without, entry, p).verdict,
+            verdict,
+            `${key}\n${cluster}\n${host}`,
+          );
+      }
       for (const d of report.dead) {
         const walked = walkEntry(built.tables, d.entry, d.witness.sample);
         assert.equal(walked.verdict, d.witness.verdict, `${d.witness.packet}\n${cluster}\n${host}`);

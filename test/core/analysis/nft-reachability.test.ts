@@ -295,3 +295,72 @@ test("an ipset's ! entry wins on nftables however narrow the entry inside it: an
   );
   assert.doesNotMatch(at('IN DROP -source 10.2.0.0/16')?.message ?? 'missing', /nodes only/);
 });
+
+test('a live rule whose packets the rest of its chain decides alike is redundant: checked by walking the tables without it', () => {
+  const m = model({
+    cluster: [
+      '[OPTIONS]',
+      'enable: 1',
+      'policy_in: REJECT',
+      '',
+      '[RULES]',
+      'IN REJECT -p tcp -dport 8080',
+      'IN DROP -p tcp -dport 8081',
+      'IN REJECT -p udp -dport 9000 -log info',
+      '',
+    ].join('\n'),
+    host: '[OPTIONS]\nnftables: 1\n\n[RULES]\nIN DROP -p tcp -dport 7000\n',
+    guests: {
+      101: '[OPTIONS]\nenable: 1\n\n[RULES]\nIN DROP -p tcp -dport 23\nOUT ACCEPT -p udp -dport 53\n',
+    },
+  });
+  const node = m.nodes.find((n) => n.name === 'pve')!;
+  const report = runToEnd(nftNodeReport(m, node))!;
+  assert.deepEqual(report.dead, []);
+  // Not the DROP before a REJECT policy, not the logged rule, not the host rule (what follows
+  // host-in is cluster-in: not this chain's to say).
+  assert.deepEqual(report.removable.map((r) => `${r.origin.path}:${r.origin.lineNumber}`).sort(), [
+    'firewall/101.fw:5',
+    'firewall/101.fw:6',
+    'firewall/cluster.fw:6',
+  ]);
+  const built = buildNodeRuleset(m, node).ruleset;
+  assert.equal(built.state, 'active');
+  if (built.state !== 'active') return;
+  for (const r of report.removable) {
+    const without = { ...built.tables };
+    for (const id of ['inet', 'bridge'] as const) {
+      const t = built.tables[id];
+      if (!t) continue;
+      without[id] = {
+        ...t,
+        chains: new Map(
+          [...t.chains].map(([c, rules]) => [
+            c,
+            rules.filter(
+              (x) =>
+                x.origin?.path !== r.origin.path || x.origin.lineNumber !== r.origin.lineNumber,
+            ),
+          ]),
+        ),
+      };
+    }
+    const withIt = walkEntry(built.tables, r.entry, r.sample);
+    const withoutIt = walkEntry(without, r.entry, r.sample);
+    assert.equal(withoutIt.verdict, withIt.verdict, r.witness.packet);
+    assert.equal(withIt.verdict, r.ownVerdict === 'REJECT' ? 'REJECT' : r.ownVerdict);
+    const taker = withoutIt.steps.filter((s) => s.chain !== 'do-reject').at(-1)!;
+    assert.equal(taker.rule.origin, undefined, 'the policy takes them');
+    assert.ok(r.witness.takenBy.builtin?.includes(taker.chain));
+  }
+  const f = checkReachability(m).get('firewall/101.fw') ?? [];
+  assert.ok(
+    f.some(
+      (x) =>
+        x.code === 'redundant-rule' &&
+        /would be dropped anyway by Proxmox's built-in rule \(proxmox-firewall, bridge guest-101-in: drop\)/.test(
+          x.message,
+        ),
+    ),
+  );
+});

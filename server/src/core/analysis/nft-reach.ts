@@ -12,7 +12,7 @@ import type { RuleOrigin } from '../compile/types';
 import type { NftRule, NodeTables } from '../nftables/nft-model';
 import { addNftInterfaceNames, nftEntries, type NftEntry } from '../nftables/nft-space';
 import { matchText, statementText } from '../nftables/nft-text';
-import type { Blocker, DeadRule } from './analyse';
+import type { Blocker, DeadRule, RemovableRule } from './analyse';
 import {
   walkChain,
   type AbstractChains,
@@ -34,8 +34,16 @@ export interface NftDeadRule extends DeadRule {
   readonly family: Family;
 }
 
+/** A live line whose removal changes nothing on one node, with where its witness was found. */
+export interface NftRemovableRule extends RemovableRule {
+  readonly entry: NftEntry;
+  readonly family: Family;
+  readonly sample: Packet;
+}
+
 export interface NftReachReport {
   readonly dead: readonly NftDeadRule[];
+  readonly removable: readonly NftRemovableRule[];
 }
 
 /** A user line's place in the files, or undefined for a line no file of the model has. */
@@ -73,6 +81,12 @@ interface Instance {
   readonly own: Verdict;
   readonly decided: readonly Decision[];
   readonly dead: boolean;
+  /**
+   * For a live copy: what the rest of its chain would do with the packets it takes, were it not
+   * there — the decisions, or undefined when some packet would get another verdict, leave the
+   * chain undecided, or meet a rule pvefw cannot read.
+   */
+  readonly rest?: readonly Decision[];
 }
 
 function withMark(box: Box, mark: Box['mark']): Box {
@@ -231,13 +245,17 @@ export function* analyseNftTables(tables: NodeTables, origin: OriginLookup): Ste
               line.unjudged = true;
               continue;
             }
+            const isDead = walk.remaining.length === 0;
             line.instances.push({
               context,
               ref: rule.ref,
               match: rule.match,
               own,
               decided: [...pre, ...walk.decided],
-              dead: walk.remaining.length === 0,
+              dead: isDead,
+              ...(isDead
+                ? {}
+                : { rest: restOf(model, chain, k, o, own, walk.remaining, rule.match) }),
             });
           }
         }
@@ -245,12 +263,107 @@ export function* analyseNftTables(tables: NodeTables, origin: OriginLookup): Ste
     }
   }
   const dead: NftDeadRule[] = [];
-  for (const line of byLine.values()) {
+  const deadKeys = new Set<string>();
+  const candidates: { rule: NftRemovableRule; deciders: string[] }[] = [];
+  const logged = loggedLines(tables);
+  for (const [key, line] of byLine) {
     if (line.unjudged || line.instances.length === 0) continue;
-    if (!line.instances.every((i) => i.dead)) continue;
-    dead.push(deadLine(line.origin, line.instances, origin));
+    if (line.instances.every((i) => i.dead)) {
+      dead.push(deadLine(line.origin, line.instances, origin));
+      deadKeys.add(key);
+      continue;
+    }
+    // Removing a logged rule loses its log lines.
+    if (logged.has(key)) continue;
+    const found = removableLine(line.origin, line.instances, origin);
+    if (found) candidates.push(found);
   }
-  return { dead };
+  // Two copies of one rule each make the other look removable: only the dead one is.
+  const removable = candidates
+    .filter((c) => !c.deciders.some((k) => deadKeys.has(k)))
+    .map((c) => c.rule);
+  return { dead, removable };
+}
+
+/** The lines that log (a log rule of their own before the verdict). */
+function loggedLines(tables: NodeTables): Set<string> {
+  const out = new Set<string>();
+  for (const table of [tables.inet, tables.bridge])
+    for (const rules of table?.chains.values() ?? [])
+      for (const r of rules)
+        if (r.origin && r.statement.kind === 'log')
+          out.add(lineKey(r.origin.path, r.origin.lineNumber));
+  return out;
+}
+
+/**
+ * What the rest of the chain does with the packets that reach a live copy, as if the line were
+ * not there (its other copies in the chain left out too): the decisions when every packet gets
+ * the copy's own verdict, else undefined.
+ */
+function restOf(
+  model: NftBoxModel,
+  chain: string,
+  k: number,
+  line: { path: string; lineNumber: number },
+  own: Verdict,
+  reaching: readonly Box[],
+  match: Box,
+): Decision[] | undefined {
+  const from = model.provenance.get(chain) ?? [];
+  const without = new Set<string>();
+  from.forEach((p, i) => {
+    if (p.rule.origin?.path === line.path && p.rule.origin.lineNumber === line.lineNumber)
+      without.add(`${chain} ${i}`);
+  });
+  const walk = walkChain(model.chains, chain, [...reaching], {
+    from: k + 1,
+    without,
+    focus: withMark(match, ANY_MARK),
+  });
+  // Packets that leave the chain go on to what its caller does: not known to be the same.
+  if (walk.returned.length > 0 || walk.maybe.length > 0) return undefined;
+  const same = (d: Decision): boolean =>
+    d.verdict === own || (own === 'REJECT' && rejects(model, d));
+  return walk.decided.every(same) ? walk.decided : undefined;
+}
+
+function removableLine(
+  at: RuleOrigin,
+  instances: readonly Instance[],
+  origin: OriginLookup,
+): { rule: NftRemovableRule; deciders: string[] } | undefined {
+  const live = instances.filter((i) => !i.dead);
+  if (live.some((i) => i.rest === undefined)) return undefined;
+  const takers: Blocker[] = [];
+  const deciders: string[] = [];
+  let best: { i: Instance; d: Decision; score: number } | undefined;
+  for (const i of live)
+    for (const d of i.rest!) {
+      const by = blockerOf(i.context.model, d.by, origin);
+      if (!takers.some((x) => sameBlocker(x, by))) takers.push(by);
+      if (by.origin) deciders.push(lineKey(by.origin.path, by.origin.lineNumber));
+      let score = -1;
+      for (const box of d.region) score = Math.max(score, naturalness(box, i.context.model.family));
+      // An accept the hook's next base chain may still undo is a weaker example.
+      if (d.verdict !== 'ACCEPT' || i.context.base === i.context.model.bases.at(-1)) score += 100;
+      if (!best || score > best.score) best = { i, d, score };
+    }
+  if (!best) return undefined;
+  const model = best.i.context.model;
+  const sample = pickPacketFrom(best.d.region, model.family, model.names);
+  return {
+    rule: {
+      origin: at,
+      ownVerdict: best.i.own,
+      takers,
+      witness: { packet: describePacket(sample), takenBy: blockerOf(model, best.d.by, origin) },
+      entry: model.entry,
+      family: model.family,
+      sample,
+    },
+    deciders,
+  };
 }
 
 function blockerOf(model: NftBoxModel, ref: RuleRef, origin: OriginLookup): Blocker {

@@ -107,7 +107,7 @@ function finding(
   };
 }
 
-function removableFinding(r: RemovableRule): Finding {
+export function removableFinding(r: RemovableRule): Finding {
   const verb = { ACCEPT: 'accepted', DROP: 'dropped', REJECT: 'rejected' }[r.ownVerdict];
   const named = takerNames(r.takers);
   const takers = named.join(', ');

@@ -10,7 +10,7 @@ import type { Finding } from '../findings/finding';
 import { modelFiles, type ClusterModel, type ClusterNode } from '../model/cluster-model';
 import { buildNodeRuleset } from '../nftables/ruleset';
 import { splitSourceLines, type SourceLine } from '../syntax/source-lines';
-import { deadFinding, PLAIN_DISABLED } from './check-reachability';
+import { deadFinding, PLAIN_DISABLED, removableFinding } from './check-reachability';
 
 /** Places lines of the model's files: their span, and the group a group chain stands for. */
 export function originLookup(model: ClusterModel): OriginLookup {
@@ -51,12 +51,13 @@ export function* nftNodeFindings(
 ): Steps<Map<string, Finding[]>> {
   const out = new Map<string, Finding[]>();
   const report = yield* nftNodeReport(model, node);
-  for (const d of report?.dead ?? []) {
-    const list = out.get(d.origin.path);
-    const f = deadFinding(d);
+  const push = (path: string, f: Finding): void => {
+    const list = out.get(path);
     if (list) list.push(f);
-    else out.set(d.origin.path, [f]);
-  }
+    else out.set(path, [f]);
+  };
+  for (const d of report?.dead ?? []) push(d.origin.path, deadFinding(d));
+  for (const r of report?.removable ?? []) push(r.origin.path, removableFinding(r));
   return out;
 }
 
