@@ -269,6 +269,8 @@ export function* analyseNftTables(tables: NodeTables, origin: OriginLookup): Ste
   for (const [key, line] of byLine) {
     if (line.unjudged || line.instances.length === 0) continue;
     if (line.instances.every((i) => i.dead)) {
+      // Nothing decided its packets (none came): nothing to say.
+      if (line.instances.every((i) => i.decided.length === 0)) continue;
       dead.push(deadLine(line.origin, line.instances, origin));
       deadKeys.add(key);
       continue;
