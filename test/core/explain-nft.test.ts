@@ -125,3 +125,23 @@ test('an edit that would fail the file is no fix: proxmox-firewall would keep th
   assert.equal(e?.flip, undefined);
   assert.match(e?.noFlip ?? '', /would stop the update/);
 });
+
+test('a REJECT logged on the way to a guest is the DROP proxmox-firewall makes of it: the line agrees', () => {
+  const sources: ClusterSources = {
+    ...SOURCES,
+    guests: [
+      {
+        vmid: 100,
+        file: {
+          path: 'firewall/100.fw',
+          text: '[OPTIONS]\nenable: 1\n\n[RULES]\nIN REJECT -p tcp -dport 25 -log info\n',
+        },
+      },
+    ],
+  };
+  const line = `100 6 guest-100-in ${TIME} REJECT: IN=vmbr0 OUT=tap100i0 SRC=203.0.113.5 DST=192.168.1.100 LEN=60 PROTO=TCP SPT=51234 DPT=25 SYN`;
+  const [e] = explainLogLines(sources, [line]);
+  assert.equal(e?.verdict, 'DROP');
+  assert.equal(e?.agrees, true);
+  assert.equal(e?.decidedBy?.origin?.lineNumber, 5);
+});

@@ -266,6 +266,14 @@ function editedSources(
   return found ? out : undefined;
 }
 
+/**
+ * Whether a verdict is the one the log line names. proxmox-firewall logs the rule's REJECT, but
+ * a REJECT to a guest is a DROP there, and do-reject drops broadcasts: a DROP agrees with it.
+ */
+function logged(action: Verdict, verdict: Verdict, nft: boolean): boolean {
+  return verdict === action || (nft && action === 'REJECT' && verdict === 'DROP');
+}
+
 /** Explains each log line in the cluster of `sources`, on `node` (default: the local node). */
 export function explainLogLines(
   sources: ClusterSources,
@@ -296,7 +304,7 @@ export function explainLogLines(
             throw error;
           }
           best ??= { state, result };
-          if (p.action === undefined || result.verdict === p.action) {
+          if (p.action === undefined || logged(p.action, result.verdict, nft)) {
             best = { state, result };
             break;
           }
@@ -322,7 +330,7 @@ export function explainLogLines(
         verdict: result.verdict,
         ...(decidedBy ? { decidedBy } : {}),
         state,
-        ...(p.action !== undefined ? { agrees: result.verdict === p.action } : {}),
+        ...(p.action !== undefined ? { agrees: logged(p.action, result.verdict, nft) } : {}),
         trace: formatSimulation(result),
         ...flipOf(sources, model, node, p, request, result, decidedBy, nftDecider?.chain),
       };
