@@ -364,3 +364,18 @@ test('a live rule whose packets the rest of its chain decides alike is redundant
     ),
   );
 });
+
+test("a conntrack helper's port is accepted in ct-in, before the node's and the cluster's rules", () => {
+  const m = model({
+    cluster:
+      '[OPTIONS]\nenable: 1\n\n[RULES]\nIN DROP -p tcp -dport 21\nIN DROP -p tcp -dport 22\n',
+    host: '[OPTIONS]\nnftables: 1\nnf_conntrack_helpers: ftp\n',
+  });
+  const found = dead(m);
+  assert.deepEqual(
+    found.map((d) => [d.origin.lineNumber, d.kind, d.witness.verdict]),
+    [[5, 'shadowed', 'ACCEPT']],
+  );
+  assert.match(found[0]!.witness.takenBy.builtin ?? '', /inet ct-in: /);
+  for (const d of found) replay(m, d);
+});
