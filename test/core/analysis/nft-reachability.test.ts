@@ -379,3 +379,19 @@ test("a conntrack helper's port is accepted in ct-in, before the node's and the 
   assert.match(found[0]!.witness.takenBy.builtin ?? '', /inet ct-in: /);
   for (const d of found) replay(m, d);
 });
+
+test('disabled rules on nftables nodes are said to be disabled; on a mixed cluster without the iptables what-if', () => {
+  const cluster = '[OPTIONS]\nenable: 1\n\n[RULES]\nIN ACCEPT -p tcp\n|IN DROP -p tcp -dport 22\n';
+  const vnet = '[OPTIONS]\nenable: 1\n\n[RULES]\n|FORWARD DROP -p udp\n';
+  const disabled = (m: ClusterModel, path: string): string[] =>
+    (checkReachability(m).get(path) ?? [])
+      .filter((f) => f.code === 'disabled-rule')
+      .map((f) => f.message);
+  const plain = 'disabled rule: Proxmox keeps it but never applies it';
+  const nftOnly = model({ cluster, vnets: { vnet1: vnet } });
+  assert.deepEqual(disabled(nftOnly, 'firewall/cluster.fw'), [plain]);
+  assert.deepEqual(disabled(nftOnly, 'sdn/firewall/vnet1.fw'), [plain]);
+  // pve-firewall alone says what enabling it would do (nothing: line 5 takes its packets).
+  const mixed = model({ cluster, iptablesNode: true });
+  assert.deepEqual(disabled(mixed, 'firewall/cluster.fw'), [plain]);
+});

@@ -8,6 +8,8 @@ import type { Steps } from '../analysis/steps';
 import type { RuleOrigin } from '../compile/types';
 import type { Finding } from '../findings/finding';
 import { modelFiles, type ClusterModel, type ClusterNode } from '../model/cluster-model';
+import { DIAGNOSTIC_CODES } from '../findings/codes';
+import { loadRustConfig } from '../nftables/rust-config';
 import { buildNodeRuleset } from '../nftables/ruleset';
 import { splitSourceLines, type SourceLine } from '../syntax/source-lines';
 import { deadFinding, PLAIN_DISABLED, removableFinding } from './check-reachability';
@@ -58,6 +60,47 @@ export function* nftNodeFindings(
   };
   for (const d of report?.dead ?? []) push(d.origin.path, deadFinding(d));
   for (const r of report?.removable ?? []) push(r.origin.path, removableFinding(r));
+  if (report) for (const [path, f] of disabledFindings(model, node)) push(path, f);
+  return out;
+}
+
+/**
+ * The disabled rules (`|IN …`) of the files the node reads, as proxmox-firewall loads them: it
+ * keeps them and generates nothing for them.
+ */
+function disabledFindings(model: ClusterModel, node: ClusterNode): [string, Finding][] {
+  const files = [
+    ...(model.cluster ? [model.cluster] : []),
+    ...(node.host ? [node.host] : []),
+    ...model.guests.filter((g) => g.node === node.name).flatMap((g) => (g.file ? [g.file] : [])),
+    ...model.vnets.map((v) => v.file),
+  ];
+  const place = originLookup(model);
+  const out: [string, Finding][] = [];
+  for (const file of files) {
+    const loaded = loadRustConfig(file.text, file.kind);
+    if (!loaded.ok) continue;
+    const rules = [
+      ...loaded.config.rules,
+      ...[...loaded.config.groups.values()].flatMap((g) => g.rules),
+    ];
+    for (const r of rules) {
+      if (!r.value.disabled) continue;
+      const at = place(file.path, r.lineNumber, '');
+      if (!at) continue;
+      out.push([
+        file.path,
+        {
+          code: 'disabled-rule',
+          severity: DIAGNOSTIC_CODES['disabled-rule'].severity,
+          message: PLAIN_DISABLED,
+          span: at.span,
+          proxmox: null,
+          related: [],
+        },
+      ]);
+    }
+  }
   return out;
 }
 
@@ -124,12 +167,17 @@ export function mergeBackends(
   const merged: Finding[] = [];
   const nftSlots = new Set(nftCluster.map(slot));
   const iptSlots = new Set(iptCluster.map(slot));
-  for (const f of iptCluster)
-    merged.push(
-      nft.length === 0 || nftSlots.has(slot(f)) || f.message === PLAIN_DISABLED
-        ? f
-        : only(f, 'pve-firewall', names(ipt)),
-    );
+  for (const f of iptCluster) {
+    // What enabling a disabled rule would do is pve-firewall's answer: on both, it is disabled.
+    if (f.code === 'disabled-rule' && nftSlots.has(slot(f)) && f.message !== PLAIN_DISABLED)
+      merged.push({ ...f, message: PLAIN_DISABLED, related: [] });
+    else
+      merged.push(
+        nft.length === 0 || nftSlots.has(slot(f)) || f.message === PLAIN_DISABLED
+          ? f
+          : only(f, 'pve-firewall', names(ipt)),
+      );
+  }
   for (const f of nftCluster)
     if (!iptSlots.has(slot(f)))
       merged.push(ipt.length === 0 ? f : only(f, 'proxmox-firewall', names(nft)));
