@@ -63,13 +63,15 @@ const PORTED = [6n, 17n, 33n, 132n, 136n];
 /** The flags of a connection's first TCP packet. */
 const NEW_TCP_FLAGS: ReadonlySet<TcpFlag> = new Set(['syn']);
 
-interface Space {
+/** One entry's view of a table for one family: what the matches of its rules are read against. */
+export interface NftSpace {
   readonly family: Family;
   readonly names: InterfaceNames;
   readonly entry: NftEntry;
   readonly table: NftTable;
   readonly full: Box;
 }
+type Space = NftSpace;
 
 function constrained(space: Space, dims: Partial<Record<Dimension, IntervalSet>>): Box[] {
   return [{ ...space.full, ...dims }];

@@ -16,7 +16,9 @@ import { parseIpv4, parseIpv6, type Family } from './rust-text';
 import { icmpTypeNumber } from './rust-types';
 import { matchText } from './nft-text';
 import { HOOK_CHAINS } from './fixed-tables';
-import type { NftMatch, NftRule, NftTable, TableId, TcpFlag } from './nft-model';
+import type { NftMatch, NftRule, NftTable, NodeTables, TableId, TcpFlag } from './nft-model';
+import type { NftEntry } from './nft-space';
+import type { Packet as WitnessPacket } from '../analysis/witness';
 import { buildNodeRuleset, type NodeBuildOptions, type NodeSkip } from './ruleset';
 import { icmpRange } from '../facts/icmp-codes';
 
@@ -494,4 +496,50 @@ export function nftAsResult(
     packet: r.packet,
     nftables: formatNftSimulation(r, node),
   };
+}
+
+/**
+ * A packet that opens a connection, at one entry of a node's tables (a hook with the interfaces
+ * it fixes, nft-space.ts), walked rule by rule: the reachability analysis's witnesses are
+ * checked this way. `iface` is the entry's open interface; without one, a name no rule uses.
+ */
+export function walkEntry(
+  tables: NodeTables,
+  entry: NftEntry,
+  packet: WitnessPacket,
+): { readonly verdict: NftVerdict; readonly steps: readonly NftStep[] } {
+  const table = tables[entry.table];
+  if (!table) return { verdict: 'ACCEPT', steps: [] };
+  const proto = protoNumber(packet.proto) ?? -1;
+  let icmpType: number | undefined;
+  let icmpCode: number | undefined;
+  if (packet.icmpType !== undefined) {
+    const coded = /^type ([0-9]+) code ([0-9]+)$/.exec(packet.icmpType);
+    const range = coded ? undefined : icmpRange(packet.icmpType, packet.family);
+    if (coded) [icmpType, icmpCode] = [Number(coded[1]), Number(coded[2])];
+    else if (range) [icmpType, icmpCode] = [range[0] >> 8, range[0] & 255];
+    else icmpType = icmpTypeNumber(packet.icmpType, packet.family);
+  }
+  const dsttype = packet.dstType.toUpperCase();
+  const p: NftPacket = {
+    family: packet.family,
+    proto,
+    ...(packet.sport !== undefined ? { sport: packet.sport } : {}),
+    ...(packet.dport !== undefined ? { dport: packet.dport } : {}),
+    ...(icmpType !== undefined ? { icmpType, icmpCode: icmpCode ?? 0 } : {}),
+    saddr: addressValue(packet.source, packet.family),
+    daddr: addressValue(packet.dest, packet.family),
+    ...entry.fixed,
+    ...(entry.open ? { [entry.open]: packet.iface ?? 'pvefw-other' } : {}),
+    ctstate: 'new',
+    pkttype: dsttype === 'BROADCAST' ? 'broadcast' : dsttype === 'MULTICAST' ? 'multicast' : 'host',
+    tcpFlags: new Set<TcpFlag>(['syn']),
+  };
+  const steps: NftStep[] = [];
+  let outcome: Outcome = { kind: 'end' };
+  for (const base of HOOK_CHAINS[entry.table][entry.hook] ?? []) {
+    outcome = walk(table, entry.table, base, p, steps);
+    if (outcome.kind === 'verdict' && outcome.verdict !== 'ACCEPT') break;
+  }
+  return { verdict: outcome.kind === 'verdict' ? outcome.verdict : 'ACCEPT', steps };
 }
