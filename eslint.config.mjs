@@ -71,10 +71,10 @@ export default defineConfig(
           ],
         },
       ],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
-      // The code writes `xs[i]!` as if noUncheckedIndexedAccess were on; tsconfig.base.json does
-      // not set it, so this rule would flag every such `!`. Turn it back on with that option.
-      '@typescript-eslint/no-unnecessary-type-assertion': 'off',
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
     },
   },
   {

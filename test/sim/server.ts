@@ -229,10 +229,10 @@ export class SimServer {
           message: error.message,
           ...(error.errors ? { errors: error.errors } : {}),
         };
-        return { status: error.status, payload, reason: error.message.split('\n')[0] };
+        return { status: error.status, payload, reason: firstLine(error.message) };
       }
       const message = error instanceof ProxmoxDies ? `${error.message}\n` : `${String(error)}\n`;
-      return { status: 500, payload: { data: null, message }, reason: message.split('\n')[0] };
+      return { status: 500, payload: { data: null, message }, reason: firstLine(message) };
     }
   }
 
@@ -280,4 +280,9 @@ export class SimServer {
       now: () => Math.floor(Date.now() / 1000),
     });
   }
+}
+
+function firstLine(text: string): string {
+  const end = text.indexOf('\n');
+  return end < 0 ? text : text.slice(0, end);
 }

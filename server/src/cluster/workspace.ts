@@ -60,7 +60,7 @@ function checkConfig(value: unknown): WorkspaceConfig {
   require('timeoutSeconds', positive, 'a number of seconds');
   require('deadlineSeconds', positive, 'a number of seconds');
   require('maxReplyMegabytes', positive, 'a positive number');
-  return config as WorkspaceConfig;
+  return config;
 }
 
 function readJson<T>(root: string, path: string): T | undefined {

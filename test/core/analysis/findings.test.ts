@@ -393,12 +393,12 @@ test('the staging trap: a disabled rule says what enabling it would do (issue 17
   const staged = r.find((x) => x.code === 'disabled-rule');
   assert.equal(staged?.line, '100.fw:6');
   assert.match(
-    staged!.finding.message,
+    staged.finding.message,
     /enabling it would change verdicts: for example IPv4 tcp \S+ → \S+:22, accepted now by 100\.fw line 7, would be dropped here, and 100\.fw line 7, 100\.fw line 8 could then never match/,
   );
   const text = ON + guest;
   assert.deepEqual(
-    staged!.finding.related.map((x) => x.span.start),
+    staged.finding.related.map((x) => x.span.start),
     [text.indexOf('IN ACCEPT -p tcp -dport 22'), text.indexOf('IN ACCEPT -p tcp -dport 443')],
   );
   // A disabled rule whose packets the later rules decide the same way changes nothing.

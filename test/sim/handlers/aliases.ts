@@ -55,7 +55,7 @@ export const updateAlias: Handler = (ctx) => {
   if (renamed !== undefined && renamed !== key) {
     if (aliases[renamed] !== undefined)
       throw paramError({ name: `alias '${rename}' already exists` });
-    aliases[renamed] = { ...aliases[key]!, name: rename! };
+    aliases[renamed] = { ...aliases[key], name: rename! };
     delete aliases[key];
   }
   ctx.store.save(ctx.ref, conf);

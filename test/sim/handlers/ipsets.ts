@@ -49,7 +49,7 @@ export const createIpset: Handler = (ctx) => {
     if (!sets[rename]) throw paramError({ name: `IPSet '${rename}' does not exist` });
     if (sets[name!] && name !== rename)
       throw paramError({ name: `IPSet '${name}' does already exist` });
-    const data = sets[rename]!;
+    const data = sets[rename];
     delete sets[rename];
     sets[name!] = data;
     const old = comments[rename];

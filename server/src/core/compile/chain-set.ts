@@ -38,7 +38,7 @@ function expandMacro(rule: RuleSpec, family: Family): RuleSpec[] {
       }
       expanded[key] = value;
     }
-    return expanded as RuleSpec;
+    return expanded;
   });
 }
 

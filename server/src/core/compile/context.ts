@@ -135,7 +135,7 @@ export function userRuleSpec(def: RuleDef, action: string, logmsg?: string): Rul
   // rather than deleted from, which would turn every rule's object into a slow dictionary.
   const spec: Record<string, string> = {};
   for (const [key, value] of values) if (value !== undefined) spec[key] = value;
-  return spec as RuleSpec;
+  return spec;
 }
 
 /** Whether Proxmox compiles the rule into a ruleset of this family at all. */

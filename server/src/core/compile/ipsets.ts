@@ -84,7 +84,7 @@ function generateSets(
         let cidr = parsed.cidr;
         if (parsed.ipversion === 6) {
           const [, address, prefix] = /^([^/]*)(\/.*)?$/.exec(cidr) ?? ['', cidr, undefined];
-          cidr = `${asciiLower(netIpCompress(address!))}${prefix ?? ''}`.replace(/\/128$/, '');
+          cidr = `${asciiLower(netIpCompress(address))}${prefix ?? ''}`.replace(/\/128$/, '');
         } else {
           cidr = cidr.replace(/\/32$/, '');
         }

@@ -90,13 +90,16 @@ const DIRECTION_TEXT: Record<string, string> = {
 };
 
 export function directionItems(directions: readonly string[]): CompletionEntry[] {
-  return directions.map((d) => ({
-    label: d.toUpperCase(),
-    kind: 'direction',
-    detail: DIRECTION_TEXT[d.toUpperCase()],
-    insertText: `${d.toUpperCase()} `,
-    retrigger: true,
-  }));
+  return directions.map((d) => {
+    const detail = DIRECTION_TEXT[d.toUpperCase()];
+    return {
+      label: d.toUpperCase(),
+      kind: 'direction',
+      ...(detail === undefined ? {} : { detail }),
+      insertText: `${d.toUpperCase()} `,
+      retrigger: true,
+    };
+  });
 }
 
 export function actionItems(direction: string, closeParen = false): CompletionEntry[] {

@@ -54,8 +54,8 @@ function targetAt(
   const content = { start: line.line.start, end: line.line.start + line.line.content.length };
   if (line.kind === 'rule') {
     const macro = line.rule.macroToken && findMacro(line.rule.macroToken.text);
-    if (macro && touches(line.rule.macroToken!.span, offset))
-      return { span: line.rule.macroToken!.span, target: { kind: 'macro', macro, line } };
+    if (macro && touches(line.rule.macroToken.span, offset))
+      return { span: line.rule.macroToken.span, target: { kind: 'macro', macro, line } };
     return touches(content, offset) ? { span: content, target: { kind: 'rule', line } } : undefined;
   }
   if (line.kind === 'option') {

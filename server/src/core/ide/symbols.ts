@@ -31,7 +31,7 @@ function sectionSymbol(header: HeaderLine): OutlineSymbol {
     ...(named
       ? { detail: header.comment ? `${header.section} · ${header.comment}` : header.section }
       : {}),
-    kind: named ? (header.section as 'ipset' | 'group') : 'section',
+    kind: named ? header.section : 'section',
     span,
     selection: header.nameToken?.span ?? span,
     children: [],

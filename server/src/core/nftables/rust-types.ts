@@ -421,7 +421,7 @@ export function parseRuleOptions(line: string): RuleOptions {
     if (field in out) fail(`duplicate field \`${field === 'icmpType' ? 'icmp-type' : field}\``);
     out[field] = field === 'log' ? parseLogLevel(value) : value;
   }
-  return out as RuleOptions;
+  return out;
 }
 
 export interface Ports {

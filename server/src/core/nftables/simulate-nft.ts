@@ -388,7 +388,7 @@ function stops(from: Endpoint, to: Endpoint): Stop[] {
 function whereText(ifaces: Stop['ifaces']): string {
   return Object.entries(ifaces)
     .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${k} ${v as string}`)
+    .map(([k, v]) => `${k} ${v}`)
     .join(', ');
 }
 

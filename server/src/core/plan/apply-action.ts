@@ -69,8 +69,8 @@ export function applyToConf(conf: ProxmoxConf, kind: FileKind, action: Action, n
     case 'alias-update': {
       const { name, cidr, comment } = action.alias;
       (conf.aliases ??= {})[aliasKey(name!)] = {
-        name,
-        cidr,
+        ...(name === undefined ? {} : { name }),
+        ...(cidr === undefined ? {} : { cidr }),
         ...(perlTrue(comment) ? { comment } : {}),
       };
       return;

@@ -98,7 +98,10 @@ export function canonicalEntry(entry: ProxmoxIpSetEntry): ProxmoxIpSetEntry {
 /** An alias as stored after the file is written and read back (/32 and /128 stripped). */
 export function canonicalAlias(alias: ProxmoxAlias): ProxmoxAlias {
   const parsed = alias.cidr !== undefined ? parseIpOrCidr(alias.cidr) : undefined;
-  const out: ProxmoxAlias = { name: alias.name, cidr: parsed?.cidr ?? alias.cidr };
+  const out: ProxmoxAlias = {};
+  if (alias.name !== undefined) out.name = alias.name;
+  const cidr = parsed?.cidr ?? alias.cidr;
+  if (cidr !== undefined) out.cidr = cidr;
   if (parsed) out.ipversion = parsed.ipversion;
   const comment = canonicalComment(alias.comment);
   if (comment !== undefined) out.comment = comment;

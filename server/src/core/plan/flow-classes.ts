@@ -197,7 +197,7 @@ function valuesText(
 /** ICMP types (the dimension holds type * 256 + code): whole types by name, else type/code. */
 function icmpText(set: IntervalSet, family: Family): string | undefined {
   if (equals(set, ALL_PORTS)) return undefined;
-  const types: bigint[][] = [];
+  const types: [bigint, bigint][] = [];
   const parts: string[] = [];
   for (const [lo, hi] of set) {
     if (lo % 256n === 0n && hi % 256n === 255n) types.push([lo / 256n, hi / 256n]);

@@ -82,7 +82,7 @@ export function listRecords(conf: ProxmoxConf, name: ListName): DigestRecord | D
 /** The digest the API reports for this list of this configuration. */
 export function digestOfList(conf: ProxmoxConf, name: ListName): string {
   const records = listRecords(conf, name);
-  return Array.isArray(records) ? listDigest(records) : objectDigest(records as DigestRecord);
+  return Array.isArray(records) ? listDigest(records) : objectDigest(records);
 }
 
 /** The lists a file of this kind has through the API. */

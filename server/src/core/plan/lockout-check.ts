@@ -4,7 +4,7 @@
 // through them by the simulator.
 import { compileRuleset } from '../compile/compile-ruleset';
 import { compileInputFor } from '../compile/node-input';
-import { modelFiles, type ClusterModel } from '../model/cluster-model';
+import { modelFiles, type ClusterModel, type ClusterNode } from '../model/cluster-model';
 import { clusterModelOfTexts } from '../model/cluster-sources';
 import type { Topology } from '../model/topology';
 import { buildNodeRuleset } from '../nftables/ruleset';
@@ -110,9 +110,13 @@ function nftWebUiVerdict(
   const own = pulled?.nodes
     .find((n) => n.name === node)
     ?.addresses?.find((a) => a.split('/')[0] === address);
-  const nodes = model.nodes.map((n) =>
-    n.name === node && own ? { ...n, localNetwork: ipv4Network(own) } : n,
-  );
+  const nodes = model.nodes.map((n): ClusterNode => {
+    if (n.name !== node || !own) return n;
+    // The probed address's own network replaces whatever the topology said.
+    const { localNetwork: _previous, ...rest } = n;
+    const localNetwork = ipv4Network(own);
+    return localNetwork === undefined ? rest : { ...rest, localNetwork };
+  });
   const probedModel: ClusterModel = { ...model, nodes, topology };
   if (
     buildNodeRuleset(

@@ -96,7 +96,7 @@ export function parseHeaderLine(line: SourceLine, kind: FileKind): HeaderLine | 
     const written = match.name;
     const nameToken = new SourceToken(written, start + match.at);
     const name = asciiLower(written);
-    const problem = nameError(section as 'group' | 'ipset', name);
+    const problem = nameError(section, name);
     const comment = match.comment;
     if (problem) {
       return {
