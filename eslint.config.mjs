@@ -32,6 +32,16 @@ const NODE = {
   group: ['node:*', ...nodeBuiltins, ...nodeBuiltins.map((name) => `${name}/*`)],
   message: 'The core is pure: strings in, data out (no Node I/O).',
 };
+// Each core layer is used through its entry point (its index.ts), never its files.
+const LAYER_FILES_IN_CORE = {
+  group: ['../*/*'],
+  message: 'Import another layer of the core through its entry point (../layer), not its files.',
+};
+const LAYER_FILES = {
+  group: ['**/core/*/*'],
+  message:
+    'Import a layer of the core through its entry point (core/layer or core), not its files.',
+};
 const SERVER_SIDE_LSP = {
   group: ['vscode-languageserver', 'vscode-languageserver/*'],
   message: 'The client talks to the server through vscode-languageclient.',
@@ -91,19 +101,24 @@ export default defineConfig(
   },
   {
     files: ['server/src/core/**/*.ts'],
-    rules: { 'no-restricted-imports': restrict([VSCODE, LSP, NODE]) },
+    rules: { 'no-restricted-imports': restrict([VSCODE, LSP, NODE, LAYER_FILES_IN_CORE]) },
   },
   {
     files: ['server/src/cli/**/*.ts'],
-    rules: { 'no-restricted-imports': restrict([VSCODE, LSP]) },
+    rules: { 'no-restricted-imports': restrict([VSCODE, LSP, LAYER_FILES]) },
+  },
+  {
+    // Talks to a cluster over HTTPS for the CLI and the language server alike: neither editor nor LSP.
+    files: ['server/src/cluster/**/*.ts'],
+    rules: { 'no-restricted-imports': restrict([VSCODE, LSP, LAYER_FILES]) },
   },
   {
     files: ['server/src/lsp/**/*.ts'],
-    rules: { 'no-restricted-imports': restrict([VSCODE]) },
+    rules: { 'no-restricted-imports': restrict([VSCODE, LAYER_FILES]) },
   },
   {
     files: ['client/src/**/*.ts'],
-    rules: { 'no-restricted-imports': restrict([SERVER_SIDE_LSP]) },
+    rules: { 'no-restricted-imports': restrict([SERVER_SIDE_LSP, LAYER_FILES]) },
   },
   {
     // The editor's decisions (what a dialog says, which button is first) are tested with
@@ -114,6 +129,7 @@ export default defineConfig(
         SERVER_SIDE_LSP,
         { ...VSCODE, message: 'client/src/sync/logic is tested without VS Code: no vscode here.' },
         { group: ['vscode-languageclient', 'vscode-languageclient/*'], message: 'No LSP here.' },
+        LAYER_FILES,
       ]),
     },
   },

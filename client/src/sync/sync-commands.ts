@@ -12,7 +12,7 @@ import { pushWorkspace } from '../../../server/src/cluster/push-workspace';
 import { planText, pushText } from '../../../server/src/cluster/report-text';
 import { savedPlanOf, type SavedPlan } from '../../../server/src/cluster/saved-plan';
 import { readFwFiles } from '../../../server/src/cluster/workspace';
-import { formatFirewallState } from '../../../server/src/core/plan/firewall-state';
+import { formatFirewallState } from '../../../server/src/core/plan';
 import { confirmedBy, showNotice, showRefusal } from './dialogs';
 import { SET_TOKEN } from './logic/cluster-notice';
 import { mergeNotice, type MergeWorkspace } from './logic/merge';

@@ -1,8 +1,8 @@
 // pvefw pull: the whole cluster into the workspace, each file as Proxmox's writer writes it, plus
 // topology.json and .pvefw/state.json. Local edits not yet pushed are never overwritten silently.
-import { formatFirewallState, type FirewallState } from '../core/plan/firewall-state';
-import { roundTripFailure } from '../core/plan/round-trip';
-import { allDigests } from '../core/plan/lists';
+import { formatFirewallState, type FirewallState } from '../core/plan';
+import { roundTripFailure } from '../core/plan';
+import { allDigests } from '../core/plan';
 import type { PveClient } from './client';
 import { ClusterError } from './errors';
 import { fetchCluster, type ClusterSnapshot } from './fetch-state';

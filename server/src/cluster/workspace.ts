@@ -3,9 +3,9 @@
 // what the last pull saw (each file's text and each list's digest).
 import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PulledTopology } from '../core/plan/topology';
-import { CLUSTER_FILE, isValidWorkspacePath, parseWorkspacePath } from '../core/plan/fw-files';
-import { isNodeName } from '../core/model/proxmox-ids';
+import type { PulledTopology } from '../core/plan';
+import { CLUSTER_FILE, isValidWorkspacePath, parseWorkspacePath } from '../core/plan';
+import { isNodeName } from '../core/model';
 import { ClusterError } from './errors';
 import { appendInside, checkWritable, readInside, removeInside, writeInside } from './safe-files';
 

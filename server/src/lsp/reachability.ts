@@ -12,14 +12,9 @@ import {
   type Finding,
   type HoverSectionProvider,
 } from '../core/index';
-import { checkBackends } from '../core/checks/check-backends';
-import {
-  nftIpsetHover,
-  nftLineHover,
-  nftLinesOf,
-  type NftLines,
-} from '../core/nftables/line-rules';
-import type { FirewallBackend } from '../core/model/cluster-model';
+import { checkBackends } from '../core/checks';
+import { nftIpsetHover, nftLineHover, nftLinesOf, type NftLines } from '../core/nftables';
+import type { FirewallBackend } from '../core/model';
 import { Carry } from './carry-findings';
 import { workspaceClusterSources } from './cluster-sources';
 import type { ClusterKeys, WorkspaceClusters } from './clusters';

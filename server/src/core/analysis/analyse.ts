@@ -1,12 +1,6 @@
-import { compileRulesetSteps } from '../compile/compile-ruleset';
-import type {
-  CompileInput,
-  CompiledRule,
-  RuleOrigin,
-  Ruleset,
-  SkippedRule,
-} from '../compile/types';
-import type { RuleDef } from '../model/fw-config';
+import { compileRulesetSteps } from '../compile';
+import type { CompileInput, CompiledRule, RuleOrigin, Ruleset, SkippedRule } from '../compile';
+import type { RuleDef } from '../model';
 import type { AbstractChains, AbstractRule, Decision, RuleRef, Verdict } from './chain-walk';
 import { ChainIndex } from './chain-index';
 import { ConversionCache } from './conversion-cache';
@@ -14,7 +8,7 @@ import { setMembership } from './ipset-membership';
 import { addInterfaceNames, convertRule, InterfaceNames } from './ipt-to-box';
 import type { IntervalSet } from './intervals';
 import { fullBox, isBoxSubset, type Box, type Family } from './packet-space';
-import { runToEnd, type Steps } from './steps';
+import { runToEnd, type Steps } from '../steps';
 import {
   focusOf,
   reachInstance,

@@ -1,5 +1,5 @@
 import { DIMENSIONS, type Box } from './packet-space';
-import { runToEnd, type Steps } from './steps';
+import { runToEnd, type Steps } from '../steps';
 
 const EXACT = 2 ** 53;
 

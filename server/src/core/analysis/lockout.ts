@@ -1,5 +1,5 @@
-import { ipsetKernelName } from '../compile/ipset-name';
-import type { RuleOrigin } from '../compile/types';
+import { ipsetKernelName } from '../compile';
+import type { RuleOrigin } from '../compile';
 import type { FamilyModel } from './analyse';
 import { walkChain, type Verdict } from './chain-walk';
 import { isSubset, subtract, type IntervalSet } from './intervals';

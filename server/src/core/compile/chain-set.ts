@@ -1,4 +1,4 @@
-import { findMacro, macroTemplates } from '../model/macros';
+import { findMacro, macroTemplates } from '../model';
 import { iptRuleToCmds, logTarget, ruleText } from './ipt-cmds';
 import { withOrigin } from './context';
 import { CompileDie, LOG_LEVEL_NUMBER, type RefScope, type RuleSpec } from './rule-spec';

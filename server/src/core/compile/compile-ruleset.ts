@@ -1,4 +1,4 @@
-import { runToEnd, type Steps } from '../analysis/steps';
+import { runToEnd, type Steps } from '../steps';
 import { CompileContext } from './context';
 import { compileFilterTable } from './filter-table';
 import { compileIpSets } from './ipsets';

@@ -1,6 +1,6 @@
-import type { FwConfig, RuleDef } from '../model/fw-config';
-import type { TopologyNic } from '../model/topology';
-import { parseIpOrCidr } from '../syntax/ip-or-cidr';
+import type { FwConfig, RuleDef } from '../model';
+import type { TopologyNic } from '../model';
+import { parseIpOrCidr } from '../syntax';
 import type { CompileDie, NameTable, RefScope, RuleSpec } from './rule-spec';
 import type {
   CompileInput,

@@ -1,5 +1,5 @@
-import type { Topology } from '../model/topology';
-import { IPV4_RE, IPV6_RE } from '../syntax/ip-or-cidr';
+import type { Topology } from '../model';
+import { IPV4_RE, IPV6_RE } from '../syntax';
 import type { Family } from './types';
 
 const IPV4 = new RegExp(`^${IPV4_RE}$`);

@@ -1,4 +1,4 @@
-import type { RuleDef } from '../model/fw-config';
+import type { RuleDef } from '../model';
 import type { ChainSet } from './chain-set';
 import { compilesFor, sourceRef, userRuleSpec, withOrigin, type CompileContext } from './context';
 import { CompileDie } from './rule-spec';

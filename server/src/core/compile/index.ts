@@ -48,3 +48,7 @@ export type {
   SourceRef,
   SourcedConfig,
 } from './types';
+export { compileRulesetSteps } from './compile-ruleset';
+export { netIpCompressV6 } from './ipv6-text';
+export { compileInputFor, modelNode } from './node-input';
+export { optionTrue } from './options';

@@ -1,4 +1,4 @@
-import { utf8Length } from '../syntax/perl-text';
+import { utf8Length } from '../syntax';
 import type { Family } from './types';
 
 // Kernel set names are limited to 31 bytes and Proxmox appends "_swap" while swapping sets.

@@ -1,7 +1,7 @@
-import { ALIAS_REF } from '../model/address-list';
-import type { IpSetEntry } from '../model/fw-config';
-import { IPV4_RE, IPV6_RE, parseIpOrCidr } from '../syntax/ip-or-cidr';
-import { asciiLower } from '../syntax/perl-text';
+import { ALIAS_REF } from '../model';
+import type { IpSetEntry } from '../model';
+import { IPV4_RE, IPV6_RE, parseIpOrCidr } from '../syntax';
+import { asciiLower } from '../syntax';
 import type { CompileContext, LocalGuest } from './context';
 import { ipsetKernelName } from './ipset-name';
 import { macToLinkLocal, netIpCompress } from './ipv6-text';

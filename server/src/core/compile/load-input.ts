@@ -1,5 +1,5 @@
-import { buildClusterModel } from '../model/cluster-model';
-import type { Topology } from '../model/topology';
+import { buildClusterModel } from '../model';
+import type { Topology } from '../model';
 import { compileInputFor } from './node-input';
 import type { CompileInput } from './types';
 

@@ -2,8 +2,8 @@
 // host.fw, and the firewall files of the guests that run there, in the world seen from that node.
 // (SDN sets are known by name only, so rules naming them compile as Proxmox's do without their
 // members: the model never invents members.)
-import type { ClusterModel, ClusterNode } from '../model/cluster-model';
-import type { Topology } from '../model/topology';
+import type { ClusterModel, ClusterNode } from '../model';
+import type { Topology } from '../model';
 import type { CompileInput, SourcedConfig } from './types';
 
 export interface NodeInputOptions {

@@ -1,4 +1,4 @@
-import type { FwConfig } from '../model/fw-config';
+import type { FwConfig } from '../model';
 import type { ChainSet } from './chain-set';
 import { optionLogLevel } from './options';
 import type { RuleSpec } from './rule-spec';

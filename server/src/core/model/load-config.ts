@@ -1,9 +1,9 @@
-import type { DiagnosticCode } from '../findings/codes';
-import type { ProxmoxVerdict } from '../findings/finding';
-import { parseIpOrCidr } from '../syntax/ip-or-cidr';
-import { asciiLower } from '../syntax/perl-text';
-import type { FwLine, FwSyntaxTree, IpSetEntryLine, RuleLine } from '../syntax/tree';
-import type { Span } from '../text/span';
+import type { DiagnosticCode } from '../findings';
+import type { ProxmoxVerdict } from '../findings';
+import { parseIpOrCidr } from '../syntax';
+import { asciiLower } from '../syntax';
+import type { FwLine, FwSyntaxTree, IpSetEntryLine, RuleLine } from '../syntax';
+import type { Span } from '../text';
 import { ALIAS_REF } from './address-list';
 import type { FileKind } from './file-kind';
 import type { FwConfig, IpSetDef, IpSetEntry } from './fw-config';

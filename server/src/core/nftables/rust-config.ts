@@ -1,7 +1,7 @@
 // A firewall file as proxmox-firewall (the nftables backend) reads it: proxmox-ve-config's parser,
 // which fails the whole file on its first bad line. `loadRustConfig` returns the parsed file, or
 // the line that failed it and the text proxmox-firewall logs ("error updating firewall rules: …").
-import type { FileKind } from '../model/file-kind';
+import type { FileKind } from '../model';
 import {
   debugStr,
   fail,

@@ -6,19 +6,19 @@
 // order; a drop or reject ends the packet, an accept only its base chain. Bridged traffic meets
 // no inet hook (no br_netfilter: proxmox-firewall needs none, and pve-firewall, which loads it,
 // is off on such a node).
-import { PROTOCOLS } from '../facts/generated/netbase';
-import { modelNode } from '../compile/node-input';
-import type { ClusterModel } from '../model/cluster-model';
-import { requestPacket } from '../simulate/simulate';
-import type { Packet, SimulateRequest, SimulationResult } from '../simulate/types';
-import { resolveZone, ZoneError, type Endpoint } from '../simulate/zones';
+import { PROTOCOLS } from '../facts';
+import { modelNode } from '../compile';
+import type { ClusterModel } from '../model';
+import { requestPacket } from '../simulate';
+import type { Packet, SimulateRequest, SimulationResult } from '../simulate';
+import { resolveZone, ZoneError, type Endpoint } from '../simulate';
 import { parseIpv4, parseIpv6, type Family } from './rust-text';
 import { icmpTypeNumber } from './rust-types';
 import { matchText } from './nft-text';
 import { HOOK_CHAINS } from './fixed-tables';
 import type { NftMatch, NftRule, NftTable, TableId, TcpFlag } from './nft-model';
 import { buildNodeRuleset, type NodeBuildOptions, type NodeSkip } from './ruleset';
-import { icmpRange } from '../facts/icmp-codes';
+import { icmpRange } from '../facts';
 
 export type NftVerdict = 'ACCEPT' | 'DROP' | 'REJECT';
 

@@ -1,9 +1,9 @@
 // The lists a digest covers (copy_list_with_digest and copy_opject_with_digest in pve-firewall's
 // src/PVE/Firewall.pm): each is one API collection of one file. Edits elsewhere in the same file
 // leave a list's digest alone, so concurrency is detected per list.
-import type { ProxmoxConf, ProxmoxIpSetEntry, ProxmoxRule } from '../model/proxmox-conf';
-import { perlSorted } from '../writer/perl-sort';
-import { perlTrue } from '../syntax/perl-text';
+import type { ProxmoxConf, ProxmoxIpSetEntry, ProxmoxRule } from '../model';
+import { perlSorted } from '../writer';
+import { perlTrue } from '../syntax';
 import { listDigest, objectDigest, type DigestRecord } from './digest';
 import type { FirewallState } from './firewall-state';
 

@@ -1,6 +1,6 @@
-import { icmpConntrackClass } from '../facts/conntrack';
-import { icmpRange } from '../facts/icmp-codes';
-import type { Family } from '../compile/types';
+import { icmpConntrackClass } from '../facts';
+import { icmpRange } from '../facts';
+import type { Family } from '../compile';
 import type { ConnState, CtState } from './types';
 import { ZoneError } from './zones';
 

@@ -1,4 +1,4 @@
-import type { CompiledRule } from '../compile/types';
+import type { CompiledRule } from '../compile';
 import type { HookCheck, Packet, SenderView, SimulationResult } from './types';
 
 /** Where a compiled rule comes from, for people: `100.fw:7 (group web, via host.fw:3)`. */

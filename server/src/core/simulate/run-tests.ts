@@ -1,4 +1,4 @@
-import type { Topology } from '../model/topology';
+import type { Topology } from '../model';
 import { simulatePacket, type SimulationRulesets } from './simulate';
 import { parseTestsFile, type TestCase, type TestFileError } from './test-file';
 import type { Packet, SimulateRequest, SimulationResult } from './types';

@@ -1,5 +1,5 @@
-import type { CompileResult, Family } from '../compile/types';
-import type { Topology } from '../model/topology';
+import type { CompileResult, Family } from '../compile';
+import type { Topology } from '../model';
 import { parseAddress } from './address';
 import { ParsedRuleset } from './chain-walk';
 import { conntrackState } from './conntrack';

@@ -1,4 +1,4 @@
-import type { FileKind } from '../facts/file-kinds';
+import type { FileKind } from '../facts';
 import { isPerlSpace, perlSpaceStart, trimPerlSpace, utf8Length } from './perl-text';
 import { asciiLower } from './perl-text';
 import { SourceToken, type HeaderLine, type SectionKind } from './tree';

@@ -1,0 +1,4 @@
+// The writer layer's entry point: the text Proxmox's save functions write.
+export { formatRule } from './format-rule';
+export { comparePerlStrings, perlSorted } from './perl-sort';
+export { formatProxmoxConf, writeFwConfig } from './write-fw';
