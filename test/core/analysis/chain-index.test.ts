@@ -17,7 +17,7 @@ import {
   type Verdict,
   type WalkOptions,
   type WalkResult,
-} from '../../../server/src/core/analysis/chain-walk';
+} from '../../../server/src/core/analysis/symbolic-walk';
 import type { IntervalSet } from '../../../server/src/core/analysis/intervals';
 import {
   ANY_MARK,

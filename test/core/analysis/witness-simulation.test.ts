@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { buildClusterModel, compileInputFor, type Topology } from '../../../server/src/core';
 import { analyseReachability, type DeadRule } from '../../../server/src/core/analysis/analyse';
 import { compileRuleset } from '../../../server/src/core/compile';
-import type { RuleOrigin } from '../../../server/src/core/compile/types';
+import type { RuleOrigin } from '../../../server/src/core/compile/ruleset-types';
 import {
   prepareSimulation,
   simulatePacket,

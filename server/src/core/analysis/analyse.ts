@@ -1,7 +1,7 @@
 import { compileRulesetSteps } from '../compile';
 import type { CompileInput, CompiledRule, RuleOrigin, Ruleset, SkippedRule } from '../compile';
 import type { RuleDef } from '../model';
-import type { AbstractChains, AbstractRule, Decision, RuleRef, Verdict } from './chain-walk';
+import type { AbstractChains, AbstractRule, Decision, RuleRef, Verdict } from './symbolic-walk';
 import { ChainIndex } from './chain-index';
 import { ConversionCache } from './conversion-cache';
 import { setMembership } from './ipset-membership';
@@ -16,7 +16,7 @@ import {
   witnessBoxes,
   type InstanceReach,
   type RestWalk,
-} from './reachability';
+} from './rule-reach';
 import { EnablingImpacts, type EnablingImpact } from './enabling';
 import { chainChanges, movedDecisions, oldIndex, touched, type ChainChanges } from './reuse';
 import { lineKey, whatIfInput } from './what-if';

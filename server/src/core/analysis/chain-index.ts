@@ -1,4 +1,4 @@
-import type { AbstractChains, AbstractRule } from './chain-walk';
+import type { AbstractChains, AbstractRule } from './symbolic-walk';
 import { BoxTree, HULL_DIMENSIONS, hullBounds } from './box-tree';
 import { boxIntersect, boxesOverlap, type Box } from './packet-space';
 import type { Steps } from '../steps';

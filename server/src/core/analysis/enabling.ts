@@ -4,9 +4,9 @@
 // of the guides: a catch-all `|IN DROP` created through the API lands first in its chain.
 import type { RuleOrigin } from '../compile';
 import type { FamilyModel } from './analyse';
-import { walkChain, type Verdict } from './chain-walk';
+import { walkChain, type Verdict } from './symbolic-walk';
 import { isBoxSubset, type Box } from './packet-space';
-import type { InstanceReach } from './reachability';
+import type { InstanceReach } from './rule-reach';
 import { lineKey } from './what-if';
 import { describePacket, pickPacketFrom } from './witness';
 

@@ -12,7 +12,7 @@ export {
   type ReachabilityReport,
   type RemovableRule,
 } from './analyse';
-export { walkChain, type Decision } from './chain-walk';
+export { walkChain, type Decision } from './symbolic-walk';
 export { cidrRange } from './cidr-range';
 export type { EnablingImpact } from './enabling';
 export {

@@ -4,7 +4,7 @@ import { PROTOCOLS } from '../facts';
 import { SERVICE_BY_NAME } from '../model';
 import { perlNetIpNew } from '../syntax';
 import { cidrRange } from './cidr-range';
-import type { AbstractTarget } from './chain-walk';
+import type { AbstractTarget } from './symbolic-walk';
 import { intersect, normalise, type IntervalSet } from './intervals';
 import {
   DIMENSIONS,

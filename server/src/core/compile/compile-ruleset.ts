@@ -3,7 +3,7 @@ import { CompileContext } from './context';
 import { compileFilterTable } from './filter-table';
 import { compileIpSets } from './ipsets';
 import { optionTrue } from './options';
-import type { CompileInput, CompileResult, Ruleset } from './types';
+import type { CompileInput, CompileResult, Ruleset } from './ruleset-types';
 
 function emptyRuleset(): Ruleset {
   return { chains: new Map(), ipsets: new Map() };

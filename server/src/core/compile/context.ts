@@ -9,7 +9,7 @@ import type {
   SkippedRule,
   SourceRef,
   SourcedConfig,
-} from './types';
+} from './ruleset-types';
 
 /** A guest of the local node as compile() sees it (Proxmox's `$vmdata`). */
 export interface LocalGuest {

@@ -7,7 +7,13 @@ import { ipsetKernelName } from './ipset-name';
 import { macToLinkLocal, netIpCompress } from './ipv6-text';
 import { optionTrue } from './options';
 import { CompileDie, type NameTable } from './rule-spec';
-import type { Family, IpSetDefinition, IpSetMember, RuleOrigin, SkippedRule } from './types';
+import type {
+  Family,
+  IpSetDefinition,
+  IpSetMember,
+  RuleOrigin,
+  SkippedRule,
+} from './ruleset-types';
 
 /** An entry as generate_ipset_chains reads it; Proxmox's own additions have no line. */
 interface EntrySource {

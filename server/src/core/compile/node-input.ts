@@ -4,7 +4,7 @@
 // members: the model never invents members.)
 import type { ClusterModel, ClusterNode } from '../model';
 import type { Topology } from '../model';
-import type { CompileInput, SourcedConfig } from './types';
+import type { CompileInput, SourcedConfig } from './ruleset-types';
 
 export interface NodeInputOptions {
   /** Leave the guests out (only the host chains are asked about). */

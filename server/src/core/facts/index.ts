@@ -8,4 +8,4 @@ export { MACROS } from './generated/macros';
 export { ACCEPTED_PROTOCOL_NUMBERS, ETHERTYPES, PROTOCOLS, SERVICES } from './generated/netbase';
 export { LOG_LEVELS, OPTIONS } from './generated/options';
 export { ICMP_CODES, icmpRange, ICMPV6_CODES } from './icmp-codes';
-export type { MacroFact, MacroRuleTemplate, OptionFact } from './types';
+export type { MacroFact, MacroRuleTemplate, OptionFact } from './fact-types';

@@ -9,7 +9,7 @@ import { asciiLower, perlSplitComma } from '../syntax';
 import { blanksEnd, trimBlanksEnd } from '../text';
 import type { FwLine } from '../syntax';
 import type { TextEdit } from './format';
-import { kernelEntry, networkText } from './ipset-membership';
+import { kernelEntry, networkText } from './ipset-preview';
 import type { NameRef } from '../model';
 import type { FileEdit } from './rename';
 import { resolveRef, sameTarget } from './resolve';

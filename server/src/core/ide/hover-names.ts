@@ -3,7 +3,7 @@
 import { fileStem } from '../model';
 import type { IpSetDef } from '../model';
 import { size } from '../analysis';
-import { familyMembers, intervalText, kernelEntry, type KernelEntry } from './ipset-membership';
+import { familyMembers, intervalText, kernelEntry, type KernelEntry } from './ipset-preview';
 import type { NameRef } from '../model';
 import { referencesTo, resolveRef, type Resolution, type SymbolTarget } from './resolve';
 import type { IdeFile, WorkspaceModel } from './workspace-model';

@@ -36,6 +36,6 @@ export type {
   SimulationResult,
   TraceEvent,
   Verdict,
-} from './types';
+} from './simulation-types';
 export { deciderText, decidingRule, type Decider } from './decider';
 export { runTestsWith } from './run-tests';

@@ -4,7 +4,7 @@ import { icmpRange } from '../facts';
 import { PROTOCOLS } from '../facts';
 import { SERVICE_BY_NAME } from '../model';
 import { ipsetContains, parseAddress } from './address';
-import type { Packet } from './types';
+import type { Packet } from './simulation-types';
 
 const PROTOCOL_NUMBER = new Map<string, number>(
   PROTOCOLS.filter((p) => p.number !== null).map((p) => [p.name, p.number!]),

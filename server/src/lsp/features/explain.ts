@@ -4,7 +4,7 @@
 import { explainLogLines } from '../../core/explain';
 import { explanationText } from '../../core/explain';
 import { buildClusterModel } from '../../core/index';
-import { workspaceClusterSources } from '../cluster-sources';
+import { workspaceClusterSources } from '../workspace-cluster-sources';
 import type { WorkspaceClusters } from '../clusters';
 import { fileKey } from '../uris';
 import type { WorkspaceState } from '../workspace-state';

@@ -4,7 +4,7 @@
 import { buildClusterModel } from '../../core/index';
 import { exposureReport } from '../../core/report';
 import { exposureHtml, exposureMarkdown } from '../../core/report';
-import { workspaceClusterSources } from '../cluster-sources';
+import { workspaceClusterSources } from '../workspace-cluster-sources';
 import type { WorkspaceClusters } from '../clusters';
 import { fileKey } from '../uris';
 import type { WorkspaceState } from '../workspace-state';

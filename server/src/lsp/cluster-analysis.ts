@@ -16,7 +16,7 @@ import { checkBackends } from '../core/checks';
 import { nftIpsetHover, nftLineHover, nftLinesOf, type NftLines } from '../core/nftables';
 import type { FirewallBackend } from '../core/model';
 import { Carry } from './carry-findings';
-import { workspaceClusterSources } from './cluster-sources';
+import { workspaceClusterSources } from './workspace-cluster-sources';
 import type { ClusterKeys, WorkspaceClusters } from './clusters';
 import type { Logger } from './guard';
 import type { WorkspaceSnapshots } from './snapshot';
