@@ -3,7 +3,8 @@
 // checked for every rule copy and every verdict on generated guest and host rulesets.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { analyseReachability, type FamilyModel } from '../../../server/src/core/analysis/analyse';
+import { analyseReachability } from '../../../server/src/core/analysis/analyse';
+import type { FamilyModel } from '../../../server/src/core/analysis/family-model';
 import type { AbstractChains, Decision } from '../../../server/src/core/analysis/symbolic-walk';
 import { ChainIndex } from '../../../server/src/core/analysis/chain-index';
 import { ANY_MARK, regionSubtract, type Box } from '../../../server/src/core/analysis/packet-space';

@@ -3,7 +3,7 @@
 // and the later rules it would leave nothing to (they could then never match). The staging trap
 // of the guides: a catch-all `|IN DROP` created through the API lands first in its chain.
 import type { RuleOrigin } from '../compile';
-import type { FamilyModel } from './analyse';
+import type { FamilyModel } from './family-model';
 import { walkChain, type Verdict } from './symbolic-walk';
 import { isBoxSubset, type Box } from './packet-space';
 import type { InstanceReach } from './rule-reach';

@@ -1,17 +1,16 @@
 // The analysis layer's entry point: the packet space, chain walks and what they prove (dead rules,
 // lock-outs).
 export { networksOf } from './address-text';
-export {
-  analyseReachabilitySteps,
-  buildFamily,
-  NodeMemo,
-  type Blocker,
-  type DeadRule,
-  type FamilyModel,
-  type Overlap,
-  type ReachabilityReport,
-  type RemovableRule,
-} from './analyse';
+export { analyseReachabilitySteps } from './analyse';
+export { buildFamily, type FamilyModel } from './family-model';
+export { NodeMemo } from './node-memo';
+export type {
+  Blocker,
+  DeadRule,
+  Overlap,
+  ReachabilityReport,
+  RemovableRule,
+} from './reachability-report';
 export { walkChain, type Decision } from './symbolic-walk';
 export { cidrRange } from './cidr-range';
 export type { EnablingImpact } from './enabling';

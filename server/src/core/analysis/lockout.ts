@@ -1,6 +1,6 @@
 import { ipsetKernelName } from '../compile';
 import type { RuleOrigin } from '../compile';
-import type { FamilyModel } from './analyse';
+import type { FamilyModel } from './family-model';
 import { walkChain, type Verdict } from './symbolic-walk';
 import { isSubset, subtract, type IntervalSet } from './intervals';
 import { boxIntersect, fullBox, type Box } from './packet-space';
