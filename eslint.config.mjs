@@ -35,12 +35,13 @@ const NODE = {
 // Each core layer is used through its entry point (its index.ts), never its files.
 const LAYER_FILES_IN_CORE = {
   group: ['../*/*'],
-  message: 'Import another layer of the core through its entry point (../layer), not its files.',
+  message:
+    'Import another layer of the core through its entry point (../layer), not its files: node scripts/fix-layer-imports.mjs rewrites them.',
 };
 const LAYER_FILES = {
   group: ['**/core/*/*'],
   message:
-    'Import a layer of the core through its entry point (core/layer or core), not its files.',
+    'Import a layer of the core through its entry point (core/layer or core), not its files: node scripts/fix-layer-imports.mjs rewrites them.',
 };
 const SERVER_SIDE_LSP = {
   group: ['vscode-languageserver', 'vscode-languageserver/*'],
