@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { buildClusterModel } from '../../server/src/core';
 import type { ClusterModel } from '../../server/src/core/model/cluster-model';
-import { runToEnd } from '../../server/src/core/analysis/steps';
+import { runToEnd } from '../../server/src/core/steps';
 import { nftNodeReport } from '../../server/src/core/checks/nft-reachability';
 import { nftScript, ruleKey } from '../../server/src/core/nftables/nft-text';
 import { buildNodeRuleset } from '../../server/src/core/nftables/ruleset';

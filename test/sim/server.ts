@@ -228,7 +228,7 @@ export class SimServer {
     path: string,
     params: Record<string, ParamValue>,
     req: IncomingMessage,
-  ): { status: number; payload: object | undefined; reason?: string } {
+  ): { status: number; payload: object | undefined; reason?: string | undefined } {
     try {
       if (path.replace(/\/+$/, '') === '/access/ticket' && method === 'POST') {
         const data = this.auth.login(text(params['username']), text(params['password']));
@@ -251,7 +251,7 @@ export class SimServer {
           message: error.message,
           ...(error.errors ? { errors: error.errors } : {}),
         };
-        return { status: error.status, payload, reason: error.message.split('\n')[0] };
+        return { status: error.status, payload, reason: firstLine(error.message) };
       }
       if (error instanceof ParamException) {
         const message = error.message;
@@ -310,4 +310,9 @@ export class SimServer {
       now: () => Math.floor(Date.now() / 1000),
     });
   }
+}
+
+function firstLine(text: string): string {
+  const end = text.indexOf('\n');
+  return end < 0 ? text : text.slice(0, end);
 }

@@ -16,7 +16,7 @@ import { pushWorkspace, type PushOptions } from '../../../server/src/cluster/pus
 import { planText, pushText } from '../../../server/src/cluster/report-text';
 import { savedPlanOf, type SavedPlan } from '../../../server/src/cluster/saved-plan';
 import { readFwFiles, readState } from '../../../server/src/cluster/workspace';
-import { formatFirewallState } from '../../../server/src/core/plan/firewall-state';
+import { formatFirewallState } from '../../../server/src/core/plan';
 import { chosenBy, confirmedBy, showNotice, showRefusal } from './dialogs';
 import { SET_TOKEN } from './logic/cluster-notice';
 import {

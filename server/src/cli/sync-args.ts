@@ -1,5 +1,5 @@
 // Command lines of pvefw pull, plan, push and trust (the commands that talk to a cluster).
-import { isNodeName } from '../core/model/proxmox-ids';
+import { isNodeName } from '../core/model';
 import { parseDuration } from '../cluster/confirm-record';
 import { usageError } from './errors';
 

@@ -1,7 +1,7 @@
 // The record of a push awaiting confirmation (.pvefw/confirm.json), read by every push (which
 // refuses while one is pending) and written by confirm.ts.
-import type { FwFileRef } from '../core/plan/fw-files';
-import type { ProxmoxConf } from '../core/model/proxmox-conf';
+import type { FwFileRef } from '../core/plan';
+import type { ProxmoxConf } from '../core/model';
 import { ClusterError } from './errors';
 import type { NodeEndpoint } from './probe';
 import { readInside } from './safe-files';

@@ -1,16 +1,11 @@
 // Reads a whole cluster's firewall through the API into the model Proxmox's loader returns
 // (one ProxmoxConf per file), plus the topology: nodes, guests with their NICs, vnets.
-import type {
-  ProxmoxAlias,
-  ProxmoxConf,
-  ProxmoxIpSetEntry,
-  ProxmoxRule,
-} from '../core/model/proxmox-conf';
-import { asciiLower } from '../core/syntax/perl-text';
-import type { FileState, FirewallState } from '../core/plan/firewall-state';
-import { apiBase, workspacePath, type FwFileRef } from '../core/plan/fw-files';
-import type { PulledTopology } from '../core/plan/topology';
-import type { GuestNetConfig } from '../core/plan/nic-flags';
+import type { ProxmoxAlias, ProxmoxConf, ProxmoxIpSetEntry, ProxmoxRule } from '../core/model';
+import { asciiLower } from '../core/syntax';
+import type { FileState, FirewallState } from '../core/plan';
+import { apiBase, workspacePath, type FwFileRef } from '../core/plan';
+import type { PulledTopology } from '../core/plan';
+import type { GuestNetConfig } from '../core/plan';
 import type { Params, PveClient } from './client';
 import { ClusterError } from './errors';
 import { mapLimit } from './map-limit';

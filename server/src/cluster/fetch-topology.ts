@@ -1,7 +1,7 @@
 // The topology a pull writes (topology.json): guests with their NICs from each guest config,
 // node addresses from /cluster/status and /nodes/{node}/network, corosync rings and transport,
 // SDN vnets. Whatever the token may not read is left out with a warning, never guessed.
-import type { GuestType } from '../core/plan/fw-files';
+import type { GuestType } from '../core/plan';
 import {
   ipv4Network,
   nicsFromConfig,
@@ -9,8 +9,8 @@ import {
   type PulledGuest,
   type PulledNode,
   type PulledTopology,
-} from '../core/plan/topology';
-import type { GuestNetConfig } from '../core/plan/nic-flags';
+} from '../core/plan';
+import type { GuestNetConfig } from '../core/plan';
 import { text, type Row } from './api-rows';
 import { ClusterError } from './errors';
 import type { Reads } from './fetch-state';

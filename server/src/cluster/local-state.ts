@@ -1,15 +1,11 @@
 // The workspace read into the same model as the cluster: each file is given its API identity
 // from the topology (which node a guest runs on, VM or container).
-import { loadFwConfig } from '../core/model/load-config';
-import { parseFwSyntax } from '../core/syntax/parse-file';
-import { conflictMarkerOf } from '../core/syntax/conflict-markers';
-import {
-  formatFirewallState,
-  loadFirewallState,
-  type FirewallState,
-} from '../core/plan/firewall-state';
-import { parseWorkspacePath, type FwFileRef } from '../core/plan/fw-files';
-import type { PulledTopology } from '../core/plan/topology';
+import { loadFwConfig } from '../core/model';
+import { parseFwSyntax } from '../core/syntax';
+import { conflictMarkerOf } from '../core/syntax';
+import { formatFirewallState, loadFirewallState, type FirewallState } from '../core/plan';
+import { parseWorkspacePath, type FwFileRef } from '../core/plan';
+import type { PulledTopology } from '../core/plan';
 
 export interface LocalState {
   readonly state: FirewallState;

@@ -1,19 +1,19 @@
 // pvefw plan: the workspace against the live cluster (read fresh), with the pure planner, and a
 // warning when the cluster changed since the last pull (pushing would undo someone's change).
-import type { FirewallState } from '../core/plan/firewall-state';
-import { EMPTY_DIGEST } from '../core/plan/digest';
-import { allDigests } from '../core/plan/lists';
-import { planPush, type PushPlan } from '../core/plan/plan-push';
-import type { ImpactAnalyzer, LockoutCheck, LockoutVerdict } from '../core/plan/impact';
-import { checkLockout } from '../core/plan/lockout-check';
-import { analyseImpact } from '../core/plan/impact-analysis';
+import type { FirewallState } from '../core/plan';
+import { EMPTY_DIGEST } from '../core/plan';
+import { allDigests } from '../core/plan';
+import { planPush, type PushPlan } from '../core/plan';
+import type { ImpactAnalyzer, LockoutCheck, LockoutVerdict } from '../core/plan';
+import { checkLockout } from '../core/plan';
+import { analyseImpact } from '../core/plan';
 import type { PveClient } from './client';
 import { fetchCluster, type ClusterSnapshot } from './fetch-state';
 import { loadLocal, type LocalState } from './local-state';
 import { readFwFiles, readState, TOPOLOGY_FILE, type PulledState } from './workspace';
 import { readInside } from './safe-files';
-import { planNicCalls, topologyEdits, withNicFlags, type NicCall } from '../core/plan/nic-flags';
-import type { PulledTopology } from '../core/plan/topology';
+import { planNicCalls, topologyEdits, withNicFlags, type NicCall } from '../core/plan';
+import type { PulledTopology } from '../core/plan';
 
 export interface WorkspacePlan {
   readonly plan: PushPlan;

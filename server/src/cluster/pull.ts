@@ -2,11 +2,11 @@
 // topology.json and .pvefw/state.json. Local edits not yet pushed are never overwritten: where
 // the cluster changed a file that is edited locally too, the pull merges the two against the
 // last pull (core/merge), writing what both changed differently between conflict markers.
-import { formatFirewallState, type FirewallState } from '../core/plan/firewall-state';
-import { roundTripFailure } from '../core/plan/round-trip';
-import { allDigests } from '../core/plan/lists';
-import { mergeFile, type MergeConflict } from '../core/merge/merge-file';
-import { conflictMarkerOf } from '../core/syntax/conflict-markers';
+import { formatFirewallState, type FirewallState } from '../core/plan';
+import { roundTripFailure } from '../core/plan';
+import { allDigests } from '../core/plan';
+import { mergeFile, type MergeConflict } from '../core/merge';
+import { conflictMarkerOf } from '../core/syntax';
 import type { PveClient } from './client';
 import { ClusterError } from './errors';
 import { fetchCluster, type ClusterSnapshot } from './fetch-state';
@@ -21,8 +21,8 @@ import {
   type PulledState,
 } from './workspace';
 import { readInside, writeInside } from './safe-files';
-import { topologyEdits, withNicFlags } from '../core/plan/nic-flags';
-import type { PulledTopology } from '../core/plan/topology';
+import { topologyEdits, withNicFlags } from '../core/plan';
+import type { PulledTopology } from '../core/plan';
 
 /** Where a merge keeps each file as it was before the pull rewrote it. */
 export const BEFORE_PULL_DIR = '.pvefw/before-pull';

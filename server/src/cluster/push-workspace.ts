@@ -1,11 +1,11 @@
 // The whole push: plan against the live cluster, refuse what is unsafe (problems, changes on the
 // cluster since the last pull, a lock-out), run the calls, read the cluster back to prove it
 // now holds the workspace, and record that as the new pulled state.
-import type { LockoutCheck, LockoutVerdict } from '../core/plan/impact';
-import { planPush } from '../core/plan/plan-push';
-import type { NicCall } from '../core/plan/nic-flags';
-import { CLUSTER_FILE } from '../core/plan/fw-files';
-import type { Operation } from '../core/plan/operations';
+import type { LockoutCheck, LockoutVerdict } from '../core/plan';
+import { planPush } from '../core/plan';
+import type { NicCall } from '../core/plan';
+import { CLUSTER_FILE } from '../core/plan';
+import type { Operation } from '../core/plan';
 import type { PveClient } from './client';
 import { fetchCluster } from './fetch-state';
 import { lockoutText, planWorkspace, restrictNodes, type WorkspacePlan } from './plan-workspace';

@@ -1,11 +1,11 @@
 // What plan and push report (the CLI prints it, the editor shows it): the calls in order, problems, warnings, and after a push exactly
 // what was applied and what was not. JSON output carries the same facts for scripts.
-import type { ImpactSummary } from '../core/plan/impact';
-import { impactLines } from '../core/plan/impact-format';
-import type { Operation } from '../core/plan/operations';
+import type { ImpactSummary } from '../core/plan';
+import { impactLines } from '../core/plan';
+import type { Operation } from '../core/plan';
 import { lockoutText, type WorkspacePlan } from './plan-workspace';
 import type { PushReport } from './push-workspace';
-import type { NicCall } from '../core/plan/nic-flags';
+import type { NicCall } from '../core/plan';
 import { BEFORE_PULL_DIR, type PullReport } from './pull';
 
 function line(op: Operation, index: number): string {

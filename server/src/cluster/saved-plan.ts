@@ -3,7 +3,7 @@
 // cluster and goes ahead only when that plan is call for call the reviewed one and the cluster's
 // lists still have the digests the reviewer saw. Otherwise it refuses and says what moved.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { allDigests } from '../core/plan/lists';
+import { allDigests } from '../core/plan';
 import { ClusterError } from './errors';
 import type { WorkspacePlan } from './plan-workspace';
 

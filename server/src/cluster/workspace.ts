@@ -4,18 +4,18 @@
 // under way (.pvefw/push.json and .pvefw/applied.jsonl).
 import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PulledTopology } from '../core/plan/topology';
-import type { ProxmoxConf } from '../core/model/proxmox-conf';
-import { allDigests, parseListKey } from '../core/plan/lists';
-import { replayCalls, type JournalCall } from '../core/plan/replay';
-import { withNicFlags, type NicFlagChange } from '../core/plan/nic-flags';
+import type { PulledTopology } from '../core/plan';
+import type { ProxmoxConf } from '../core/model';
+import { allDigests, parseListKey } from '../core/plan';
+import { replayCalls, type JournalCall } from '../core/plan';
+import { withNicFlags, type NicFlagChange } from '../core/plan';
 import {
   CLUSTER_FILE,
   isValidWorkspacePath,
   parseWorkspacePath,
   type FwFileRef,
-} from '../core/plan/fw-files';
-import { isNodeName } from '../core/model/proxmox-ids';
+} from '../core/plan';
+import { isNodeName } from '../core/model';
 import { ClusterError } from './errors';
 import { loadLocal } from './local-state';
 import { appendInside, checkWritable, readInside, removeInside, writeInside } from './safe-files';
@@ -82,7 +82,7 @@ function checkConfig(value: unknown): WorkspaceConfig {
     Object.entries(v).every(
       ([node, host]) => isNodeName(node) && typeof host === 'string',
     ), 'an object of node names and hosts');
-  return config as WorkspaceConfig;
+  return config;
 }
 
 function readJson<T>(root: string, path: string): T | undefined {

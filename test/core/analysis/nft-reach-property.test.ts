@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { buildClusterModel } from '../../../server/src/core';
-import { runToEnd } from '../../../server/src/core/analysis/steps';
+import { runToEnd } from '../../../server/src/core/steps';
 import type { Packet } from '../../../server/src/core/analysis/witness';
 import { nftNodeReport } from '../../../server/src/core/checks/nft-reachability';
 import type { NftRule, NodeTables } from '../../../server/src/core/nftables/nft-model';

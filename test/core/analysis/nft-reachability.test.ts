@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildClusterModel, checkReachability } from '../../../server/src/core';
-import type { NftDeadRule } from '../../../server/src/core/analysis/nft-reach';
+import type { NftDeadRule } from '../../../server/src/core/nftables/nft-reach';
 import { nftNodeReport } from '../../../server/src/core/checks/nft-reachability';
-import { runToEnd } from '../../../server/src/core/analysis/steps';
+import { runToEnd } from '../../../server/src/core/steps';
 import type { ClusterModel } from '../../../server/src/core/model/cluster-model';
 import type { TopologyGuest } from '../../../server/src/core/model/topology';
 import { buildNodeRuleset } from '../../../server/src/core/nftables/ruleset';

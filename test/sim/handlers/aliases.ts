@@ -60,7 +60,7 @@ export const updateAlias: Handler = (ctx) => {
   if (renamed !== undefined && renamed !== key) {
     if (aliases[renamed] !== undefined)
       throw new ParamException({ name: `alias '${rename}' already exists` });
-    aliases[key]!.name = rename!;
+    aliases[key].name = rename!;
     aliases[renamed] = aliases[key]!;
     delete aliases[key];
   }

@@ -23,18 +23,19 @@ export interface Rule {
   [key: string]: unknown;
 }
 
+// Perl hashes: a key may be present and undef, which JSON leaves out as a missing one.
 export interface Alias {
   name?: string;
   cidr?: string;
   ipversion?: number;
-  comment?: string;
+  comment?: string | undefined;
 }
 
 export interface Entry {
   /** undef for a line the entry pattern does not match (see parse-fw.ts). */
   cidr?: string;
-  nomatch?: number | string;
-  comment?: string;
+  nomatch?: number | string | undefined;
+  comment?: string | undefined;
   errors?: Record<string, string>;
 }
 
@@ -47,7 +48,7 @@ export interface Conf {
   groups?: Record<string, Rule[]>;
   group_comments?: Record<string, string>;
   /** The SDN ipsets (load_sdn_conf): only their names matter to the firewall's checks. */
-  sdn?: { ipset: Record<string, unknown> };
+  sdn?: { ipset: Record<string, unknown> } | undefined;
 }
 
 /** Which file a loader reads, and the rule_env its rules are verified in. */

@@ -235,8 +235,9 @@ function applyMacro(name: string, param: Rule, ipversion: number | undefined): v
     for (const key of perlKeys(param)) {
       if (key === 'macro' || param[key] === undefined || used.has(key)) continue;
       const set = rule[key] as string | number | undefined;
+      const given = param[key] as string | number;
       if (set !== undefined) {
-        if (String(set) !== String(param[key] as string | number))
+        if (String(set) !== String(given))
           throw new ParamException({
             [key]: `parameter '${key}' already define in macro (value = '${set}')`,
           });

@@ -5,7 +5,7 @@
 // concurrent-change refusal's "Merge their changes…" runs. No VS Code API here: tested with
 // node:test (test/client/).
 import type { PullReport } from '../../../../server/src/cluster/pull';
-import { conflictMarkerOf } from '../../../../server/src/core/syntax/conflict-markers';
+import { conflictMarkerOf } from '../../../../server/src/core/syntax';
 import type { Notice } from './cluster-notice';
 import { shownText } from './shown-text';
 

@@ -3,9 +3,9 @@
 // which lists changed), then the ways on. An override (push although it locks this machine out,
 // push over someone's change) is a button that leads to a second confirmation, never the first
 // button. No VS Code API here: tested with node:test (test/client/).
-import type { LockedOut } from '../../../../server/src/core/plan/impact';
-import { parseListKey } from '../../../../server/src/core/plan/lists';
-import type { Operation } from '../../../../server/src/core/plan/operations';
+import type { LockedOut } from '../../../../server/src/core/plan';
+import { parseListKey } from '../../../../server/src/core/plan';
+import type { Operation } from '../../../../server/src/core/plan';
 import type { PushReport } from '../../../../server/src/cluster/push-workspace';
 import { reviewedPlanMismatch, type SavedPlan } from '../../../../server/src/cluster/saved-plan';
 import { shownText } from './shown-text';

@@ -6,20 +6,20 @@ import {
   type Overlap,
   type ReachabilityReport,
   type RemovableRule,
-} from '../analysis/analyse';
-import type { EnablingImpact } from '../analysis/enabling';
-import { findLockouts, type Lockout } from '../analysis/lockout';
-import { runSliced, runToEnd, type SliceOptions, type Steps } from '../analysis/steps';
-import { lineKey } from '../analysis/what-if';
-import { compileInputFor } from '../compile/node-input';
-import type { CompileInput, RuleOrigin, SkippedRule, SourcedConfig } from '../compile/types';
-import { modelFiles, type ClusterModel } from '../model/cluster-model';
-import { isSdnSetName } from '../model/load-config';
+} from '../analysis';
+import type { EnablingImpact } from '../analysis';
+import { findLockouts, type Lockout } from '../analysis';
+import { runSliced, runToEnd, type SliceOptions, type Steps } from '../steps';
+import { lineKey } from '../analysis';
+import { compileInputFor } from '../compile';
+import type { CompileInput, RuleOrigin, SkippedRule, SourcedConfig } from '../compile';
+import { modelFiles, type ClusterModel } from '../model';
+import { isSdnSetName } from '../model';
 import { clusterWideFindings } from './cluster-findings';
 import { mergeBackends, nftNodeFindings, type BackendFindings } from './nft-reachability';
-import { DIAGNOSTIC_CODES, type DiagnosticCode } from '../findings/codes';
+import { DIAGNOSTIC_CODES, type DiagnosticCode } from '../findings';
 import { referenceRemedy } from './reference-remedy';
-import type { Finding, RelatedLocation } from '../findings/finding';
+import type { Finding, RelatedLocation } from '../findings';
 
 export interface ReachabilityOptions {
   /** Also report partial overlaps with another verdict (rule-overlap hints); off by default. */

@@ -1,9 +1,9 @@
 // merge-conflict: the blocks `pvefw pull` writes where the workspace and the cluster changed the
 // same thing (`<<<<<<< local` … `=======` … `>>>>>>> cluster`). One error per block, on its
 // first line, saying what each side has; push refuses while any marker is left.
-import type { FwConfig } from '../model/fw-config';
-import type { ConflictMarkerLine, FwLine } from '../syntax/tree';
-import type { Span } from '../text/span';
+import type { FwConfig } from '../model';
+import type { ConflictMarkerLine, FwLine } from '../syntax';
+import type { Span } from '../text';
 import type { Lint } from './lints';
 
 const PUSH_REFUSES =

@@ -3,15 +3,15 @@
 // merge of both backends' findings for the files several nodes read. A cluster.fw finding stands
 // for a backend when every node of that backend has it; when only one backend's nodes have it,
 // the message says which. A VNet file is read by the nodes on proxmox-firewall alone.
-import { analyseNftTables, type NftReachReport, type OriginLookup } from '../analysis/nft-reach';
-import type { Steps } from '../analysis/steps';
-import type { RuleOrigin } from '../compile/types';
-import type { Finding } from '../findings/finding';
-import { modelFiles, type ClusterModel, type ClusterNode } from '../model/cluster-model';
-import { DIAGNOSTIC_CODES } from '../findings/codes';
-import { loadRustConfig } from '../nftables/rust-config';
-import { buildNodeRuleset } from '../nftables/ruleset';
-import { splitSourceLines, type SourceLine } from '../syntax/source-lines';
+import { analyseNftTables, type NftReachReport, type OriginLookup } from '../nftables';
+import type { Steps } from '../steps';
+import type { RuleOrigin } from '../compile';
+import type { Finding } from '../findings';
+import { modelFiles, type ClusterModel, type ClusterNode } from '../model';
+import { DIAGNOSTIC_CODES } from '../findings';
+import { loadRustConfig } from '../nftables';
+import { buildNodeRuleset } from '../nftables';
+import { splitSourceLines, type SourceLine } from '../syntax';
 import { deadFinding, PLAIN_DISABLED, removableFinding } from './check-reachability';
 
 /** Places lines of the model's files: their span, and the group a group chain stands for. */

@@ -6,12 +6,12 @@
 // (`DROP`, never `policy DROP`). For a bridged packet the kernel's IN=/OUT= are the bridge ports
 // (tap100i0), for the node's hooks the bridges. The packet is then walked through the node's
 // tables (simulate-nft.ts) and the rule that decided is the last rule it met.
-import type { RuleOrigin } from '../compile/types';
-import { originLookup } from '../checks/nft-reachability';
-import type { ClusterModel } from '../model/cluster-model';
-import { matchText, statementText } from '../nftables/nft-text';
-import { simulateNft } from '../nftables/simulate-nft';
-import type { SimulateRequest } from '../simulate/types';
+import type { RuleOrigin } from '../compile';
+import { originLookup } from '../checks';
+import type { ClusterModel } from '../model';
+import { matchText, statementText } from '../nftables';
+import { simulateNft } from '../nftables';
+import type { SimulateRequest } from '../simulate';
 import type { LoggedPacket } from './log-line';
 
 const GUEST_DEVICE = /^(tap|veth)([0-9]+)i([0-9]+)$/;

@@ -3,18 +3,18 @@
 // the node's ruleset from the cluster model as `pvefw simulate` does, and answered with the rule
 // that decided, the path, and the smallest edit that would turn the verdict around — checked by
 // simulating the packet again with the edit made.
-import { compileRuleset } from '../compile/compile-ruleset';
-import { compileInputFor, modelNode } from '../compile/node-input';
-import type { RuleOrigin } from '../compile/types';
-import { ICMP_CODES, ICMPV6_CODES } from '../facts/icmp-codes';
-import { buildClusterModel, type ClusterModel, type ClusterSources } from '../model/cluster-model';
-import { buildNodeRuleset } from '../nftables/ruleset';
-import { nftAsResult } from '../nftables/simulate-nft';
-import { decidingRule } from '../simulate/decider';
-import { formatSimulation } from '../simulate/format-trace';
-import { prepareSimulation, simulatePacket } from '../simulate/simulate';
-import type { Packet, SimulateRequest, SimulationResult, Verdict } from '../simulate/types';
-import { ZoneError } from '../simulate/zones';
+import { compileRuleset } from '../compile';
+import { compileInputFor, modelNode } from '../compile';
+import type { RuleOrigin } from '../compile';
+import { ICMP_CODES, ICMPV6_CODES } from '../facts';
+import { buildClusterModel, type ClusterModel, type ClusterSources } from '../model';
+import { buildNodeRuleset } from '../nftables';
+import { nftAsResult } from '../nftables';
+import { decidingRule } from '../simulate';
+import { formatSimulation } from '../simulate';
+import { prepareSimulation, simulatePacket } from '../simulate';
+import type { Packet, SimulateRequest, SimulationResult, Verdict } from '../simulate';
+import { ZoneError } from '../simulate';
 import { nftDecidingRule, nftEnds } from './explain-nft';
 import { parseLogLine, type LoggedPacket } from './log-line';
 

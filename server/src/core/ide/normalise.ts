@@ -1,8 +1,8 @@
 // "Normalise as Proxmox writes it": the text pve-firewall's writer would produce for this file,
 // so that a later pull from the cluster shows no noise. It loses what Proxmox loses (comment
 // lines, blank-line layout, lines it cannot read), which the caller should say before applying.
-import { ProxmoxDies } from '../model/proxmox-dies';
-import { writeFwConfig } from '../writer/write-fw';
+import { ProxmoxDies } from '../model';
+import { writeFwConfig } from '../writer';
 import type { IdeFile } from './workspace-model';
 
 export type NormaliseResult =

@@ -14,8 +14,8 @@
 //
 // Conflicts are written into the file between `<<<<<<< local`, `=======` and `>>>>>>> cluster`
 // lines (see conflict-markers.ts): the parser reports them and push refuses until they are gone.
-import type { FileKind } from '../model/file-kind';
-import type { ProxmoxConf } from '../model/proxmox-conf';
+import type { FileKind } from '../model';
+import type { ProxmoxConf } from '../model';
 import {
   aliasLine,
   entryLines,
@@ -24,9 +24,9 @@ import {
   optionLine,
   optionOrder,
   ruleLines,
-} from '../writer/write-fw';
-import { perlSorted } from '../writer/perl-sort';
-import { CLUSTER_MARKER, LOCAL_MARKER, SEPARATOR } from '../syntax/conflict-markers';
+} from '../writer';
+import { perlSorted } from '../writer';
+import { CLUSTER_MARKER, LOCAL_MARKER, SEPARATOR } from '../syntax';
 import { chunkItems, diff3, mergeStretch } from './diff3';
 
 /** A line of the merged file, or a conflict: what each side has in its place. */
@@ -84,16 +84,16 @@ function lostOrder(
     });
     return at;
   };
-  const [b, l, r, m] = [base, local, remote, merged].map(positions) as Map<string, number>[];
-  const common = [...m!.keys()].filter((x) => [b!, l!, r!, m!].every((p) => (p.get(x) ?? -1) >= 0));
+  const [b, l, r, m] = [positions(base), positions(local), positions(remote), positions(merged)];
+  const common = [...m.keys()].filter((x) => [b, l, r, m].every((p) => (p.get(x) ?? -1) >= 0));
   const lost = new Set<string>();
   for (let i = 0; i < common.length; i++) {
     for (let j = i + 1; j < common.length; j++) {
       const [x, y] = [common[i]!, common[j]!];
       const before = (p: Map<string, number>): boolean => p.get(x)! < p.get(y)!;
-      const result = before(m!);
-      for (const side of [l!, r!]) {
-        if (before(side) !== before(b!) && before(side) !== result) {
+      const result = before(m);
+      for (const side of [l, r]) {
+        if (before(side) !== before(b) && before(side) !== result) {
           lost.add(x);
           lost.add(y);
         }

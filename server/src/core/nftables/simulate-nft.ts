@@ -6,21 +6,21 @@
 // order; a drop or reject ends the packet, an accept only its base chain. Bridged traffic meets
 // no inet hook (no br_netfilter: proxmox-firewall needs none, and pve-firewall, which loads it,
 // is off on such a node).
-import { PROTOCOLS } from '../facts/generated/netbase';
-import { modelNode } from '../compile/node-input';
-import type { ClusterModel } from '../model/cluster-model';
-import { requestPacket } from '../simulate/simulate';
-import type { Packet, SimulateRequest, SimulationResult } from '../simulate/types';
-import { resolveZone, ZoneError, type Endpoint } from '../simulate/zones';
+import { PROTOCOLS } from '../facts';
+import { modelNode } from '../compile';
+import type { ClusterModel } from '../model';
+import { requestPacket } from '../simulate';
+import type { Packet, SimulateRequest, SimulationResult } from '../simulate';
+import { resolveZone, ZoneError, type Endpoint } from '../simulate';
 import { parseIpv4, parseIpv6, type Family } from './rust-text';
 import { icmpTypeNumber } from './rust-types';
 import { matchText } from './nft-text';
 import { HOOK_CHAINS } from './fixed-tables';
 import type { NftMatch, NftRule, NftTable, NodeTables, TableId, TcpFlag } from './nft-model';
 import type { NftEntry } from './nft-space';
-import type { Packet as WitnessPacket } from '../analysis/witness';
+import type { Packet as WitnessPacket } from '../analysis';
 import { buildNodeRuleset, type NodeBuildOptions, type NodeSkip } from './ruleset';
-import { icmpRange } from '../facts/icmp-codes';
+import { icmpRange } from '../facts';
 
 export type NftVerdict = 'ACCEPT' | 'DROP' | 'REJECT';
 
@@ -390,7 +390,7 @@ function stops(from: Endpoint, to: Endpoint): Stop[] {
 function whereText(ifaces: Stop['ifaces']): string {
   return Object.entries(ifaces)
     .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${k} ${v as string}`)
+    .map(([k, v]) => `${k} ${v}`)
     .join(', ');
 }
 

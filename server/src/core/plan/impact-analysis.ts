@@ -4,12 +4,12 @@
 // guest's firewall off) accepts everything. Where the before and after decisions disagree, the
 // packets are told as classes a person reads, each with one concrete packet (flow-classes.ts).
 // A node on proxmox-firewall is compared in its own nftables tables (nft-impact.ts).
-import type { FamilyModel } from '../analysis/analyse';
-import { addInterfaceNames, InterfaceNames } from '../analysis/ipt-to-box';
-import { compileRuleset } from '../compile/compile-ruleset';
-import { compileInputFor, modelNode } from '../compile/node-input';
-import type { ClusterModel } from '../model/cluster-model';
-import { clusterModelOfTexts } from '../model/cluster-sources';
+import type { FamilyModel } from '../analysis';
+import { addInterfaceNames, InterfaceNames } from '../analysis';
+import { compileRuleset } from '../compile';
+import { compileInputFor, modelNode } from '../compile';
+import type { ClusterModel } from '../model';
+import { clusterModelOfTexts } from '../model';
 import {
   DeciderNames,
   decisionsOrAccept,

@@ -1,9 +1,9 @@
 // The lists a digest covers (copy_list_with_digest and copy_opject_with_digest in pve-firewall's
 // src/PVE/Firewall.pm): each is one API collection of one file. Edits elsewhere in the same file
 // leave a list's digest alone, so concurrency is detected per list.
-import type { ProxmoxConf, ProxmoxIpSetEntry, ProxmoxRule } from '../model/proxmox-conf';
-import { perlSorted } from '../writer/perl-sort';
-import { perlTrue } from '../syntax/perl-text';
+import type { ProxmoxConf, ProxmoxIpSetEntry, ProxmoxRule } from '../model';
+import { perlSorted } from '../writer';
+import { perlTrue } from '../syntax';
 import { listDigest, objectDigest, type DigestRecord } from './digest';
 import type { FirewallState } from './firewall-state';
 
@@ -82,7 +82,7 @@ export function listRecords(conf: ProxmoxConf, name: ListName): DigestRecord | D
 /** The digest the API reports for this list of this configuration. */
 export function digestOfList(conf: ProxmoxConf, name: ListName): string {
   const records = listRecords(conf, name);
-  return Array.isArray(records) ? listDigest(records) : objectDigest(records as DigestRecord);
+  return Array.isArray(records) ? listDigest(records) : objectDigest(records);
 }
 
 /** The lists a file of this kind has through the API. */

@@ -2,7 +2,7 @@
 // planned against and those calls, the way the planner predicted them. A push that stopped
 // half-way records this as the new base of the workspace: what pvefw itself applied is then no
 // change by someone else, and a later merge sees only the other changes.
-import { formatProxmoxConf } from '../writer/write-fw';
+import { formatProxmoxConf } from '../writer';
 import type { FirewallState } from './firewall-state';
 import type { FwFileRef } from './fw-files';
 import type { Action } from './operations';

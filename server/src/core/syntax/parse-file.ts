@@ -1,4 +1,4 @@
-import type { FileKind } from '../facts/file-kinds';
+import type { FileKind } from '../facts';
 import { conflictMarkerOf } from './conflict-markers';
 import { parseHeaderLine } from './parse-header';
 import { parseOptionLine } from './parse-option';

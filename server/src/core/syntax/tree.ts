@@ -1,5 +1,5 @@
-import type { DiagnosticCode } from '../findings/codes';
-import type { Span } from '../text/span';
+import type { DiagnosticCode } from '../findings';
+import type { Span } from '../text';
 import type { ConflictMarker } from './conflict-markers';
 import type { SourceLine } from './source-lines';
 

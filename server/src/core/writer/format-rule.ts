@@ -1,7 +1,7 @@
-import { ProxmoxDies } from '../model/proxmox-dies';
-import type { ProxmoxRule } from '../model/proxmox-conf';
-import { writtenComment } from '../model/proxmox-stored';
-import { perlTrue } from '../syntax/perl-text';
+import { ProxmoxDies } from '../model';
+import type { ProxmoxRule } from '../model';
+import { writtenComment } from '../model';
+import { perlTrue } from '../syntax';
 
 const WRITABLE_TYPES = new Set(['in', 'out', 'forward', 'group']);
 

@@ -2,17 +2,17 @@
 // save_hostfw_conf, save_vmfw_conf in src/PVE/Firewall.pm). It works on the loaded
 // configuration, not on the text, so comments, blank lines and dropped lines are gone and
 // everything comes out in Proxmox's canonical order.
-import { OPTIONS } from '../facts/generated/options';
-import type { FileKind } from '../model/file-kind';
-import type { FwConfig } from '../model/fw-config';
+import { OPTIONS } from '../facts';
+import type { FileKind } from '../model';
+import type { FwConfig } from '../model';
 import {
   toProxmoxConf,
   type ProxmoxConf,
   type ProxmoxIpSetEntry,
   type ProxmoxRule,
-} from '../model/proxmox-conf';
-import { writtenComment } from '../model/proxmox-stored';
-import { perlTrue } from '../syntax/perl-text';
+} from '../model';
+import { writtenComment } from '../model';
+import { perlTrue } from '../syntax';
 import { formatRule } from './format-rule';
 import { perlSorted } from './perl-sort';
 

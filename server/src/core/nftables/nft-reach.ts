@@ -8,11 +8,11 @@
 // chain with that chain replaced by a catch-all marker) and then its chain up to it, with the
 // chain index. A line is dead when every copy of it, in every entry and family that reaches its
 // chain, is.
-import type { RuleOrigin } from '../compile/types';
-import type { NftRule, NodeTables } from '../nftables/nft-model';
-import { addNftInterfaceNames, nftEntries, type NftEntry } from '../nftables/nft-space';
-import { matchText, statementText } from '../nftables/nft-text';
-import type { Blocker, DeadRule, RemovableRule } from './analyse';
+import type { RuleOrigin } from '../compile';
+import type { NftRule, NodeTables } from './nft-model';
+import { addNftInterfaceNames, nftEntries, type NftEntry } from './nft-space';
+import { matchText, statementText } from './nft-text';
+import type { Blocker, DeadRule, RemovableRule } from '../analysis';
 import {
   walkChain,
   type AbstractChains,
@@ -20,13 +20,13 @@ import {
   type Decision,
   type RuleRef,
   type Verdict,
-} from './chain-walk';
-import { InterfaceNames } from './ipt-to-box';
+} from '../analysis';
+import { InterfaceNames } from '../analysis';
 import { nftBoxModelSteps, type NftBoxModel } from './nft-to-box';
-import { ANY_MARK, boxIntersect, NO_MARK, type Box, type Family } from './packet-space';
-import type { Steps } from './steps';
-import { lineKey } from './what-if';
-import { describePacket, naturalness, pickPacketFrom, type Packet } from './witness';
+import { ANY_MARK, boxIntersect, NO_MARK, type Box, type Family } from '../analysis';
+import type { Steps } from '../steps';
+import { lineKey } from '../analysis';
+import { describePacket, naturalness, pickPacketFrom, type Packet } from '../analysis';
 
 /** A dead line on one node, with where its witness was found (to replay it). */
 export interface NftDeadRule extends DeadRule {
@@ -86,7 +86,7 @@ interface Instance {
    * there — the decisions, or undefined when some packet would get another verdict, leave the
    * chain undecided, or meet a rule pvefw cannot read.
    */
-  readonly rest?: readonly Decision[];
+  readonly rest?: readonly Decision[] | undefined;
 }
 
 function withMark(box: Box, mark: Box['mark']): Box {

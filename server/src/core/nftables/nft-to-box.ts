@@ -4,14 +4,14 @@
 // statement a target, and its verdict maps a rule per key. The packets are those that open a
 // connection, as in nft-space.ts: for them the conntrack verdict map, the ARP rules and the MAC
 // filter match nothing, and logging, connection marks and helpers let the packet go on.
-import { HOOK_CHAINS } from '../nftables/fixed-tables';
-import type { NftRule, NftTable, NodeTables, TableId } from '../nftables/nft-model';
-import { ruleRegion, type NftEntry, type NftSpace } from '../nftables/nft-space';
-import { ChainIndex } from './chain-index';
-import type { AbstractChains, AbstractRule, AbstractTarget } from './chain-walk';
-import type { InterfaceNames } from './ipt-to-box';
-import { frozenRange, fullBox, type Box, type Family } from './packet-space';
-import type { Steps } from './steps';
+import { HOOK_CHAINS } from './fixed-tables';
+import type { NftRule, NftTable, NodeTables, TableId } from './nft-model';
+import { ruleRegion, type NftEntry, type NftSpace } from './nft-space';
+import { ChainIndex } from '../analysis';
+import type { AbstractChains, AbstractRule, AbstractTarget } from '../analysis';
+import type { InterfaceNames } from '../analysis';
+import { frozenRange, fullBox, type Box, type Family } from '../analysis';
+import type { Steps } from '../steps';
 
 /** The nft rule an abstract rule stands for (a verdict map gives one abstract rule per key). */
 export interface NftProvenance {
