@@ -9,12 +9,12 @@
 // The record survives the process: a watcher (`pvefw confirm --watch`, started detached by the
 // CLI) probes the nodes and reverts at the deadline or when one stops answering, and any later
 // command in the folder reverts a push whose time has run out (revertIfDue).
-import type { FirewallState } from '../core/plan/firewall-state';
-import { allDigests, parseListKey, replaceLists, type ListName } from '../core/plan/lists';
-import { planPush } from '../core/plan/plan-push';
-import type { FwFileRef } from '../core/plan/fw-files';
-import type { PulledTopology } from '../core/plan/topology';
-import type { ProxmoxConf } from '../core/model/proxmox-conf';
+import type { FirewallState } from '../core/plan';
+import { allDigests, parseListKey, replaceLists, type ListName } from '../core/plan';
+import { planPush } from '../core/plan';
+import type { FwFileRef } from '../core/plan';
+import type { PulledTopology } from '../core/plan';
+import type { ProxmoxConf } from '../core/model';
 import type { PveClient } from './client';
 import { ClusterError } from './errors';
 import { fetchCluster } from './fetch-state';
@@ -239,20 +239,21 @@ export async function revertPending(
     if (!client) continue;
     try {
       const outcome = await revertThrough(root, pending, client, url);
+      // The log line first: whoever sees the push no longer pending reads why in the log.
       if (outcome.outcome === 'reverted') {
-        clearPending(root);
         log(
           root,
           now,
           `reverted the push of ${new Date(pending.pushedAt).toISOString()} through ${url}: ${options.why}`,
         );
-      } else if (outcome.outcome === 'refused') {
         clearPending(root);
+      } else if (outcome.outcome === 'refused') {
         log(
           root,
           now,
           `did not revert the push of ${new Date(pending.pushedAt).toISOString()} (${options.why}): ${outcome.reason}`,
         );
+        clearPending(root);
       }
       return outcome;
     } catch (error) {
@@ -308,8 +309,8 @@ export async function confirmPending(
   const clock = options.now ?? Date.now;
   const why = await revertReason(pending, clock(), options.probeTimeoutMs ?? 5000);
   if (why === undefined) {
-    clearPending(root);
     log(root, clock(), `confirmed the push of ${new Date(pending.pushedAt).toISOString()}`);
+    clearPending(root);
     return { outcome: 'confirmed' };
   }
   const revert = await revertPending(root, { clientFor: options.clientFor, now: clock(), why });
