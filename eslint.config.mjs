@@ -32,6 +32,21 @@ const NODE = {
   group: ['node:*', ...nodeBuiltins, ...nodeBuiltins.map((name) => `${name}/*`)],
   message: 'The core is pure: strings in, data out (no Node I/O).',
 };
+const PRODUCT_CODE = {
+  group: ['**/server/src', '**/server/src/**', '**/client/src', '**/client/src/**'],
+  message: "The simulator shares no code with pvefw: write it from Proxmox's source instead.",
+};
+// Each core layer is used through its entry point (its index.ts), never its files.
+const LAYER_FILES_IN_CORE = {
+  group: ['../*/*'],
+  message:
+    'Import another layer of the core through its entry point (../layer), not its files: node scripts/fix-layer-imports.mjs rewrites them.',
+};
+const LAYER_FILES = {
+  group: ['**/core/*/*'],
+  message:
+    'Import a layer of the core through its entry point (core/layer or core), not its files: node scripts/fix-layer-imports.mjs rewrites them.',
+};
 const SERVER_SIDE_LSP = {
   group: ['vscode-languageserver', 'vscode-languageserver/*'],
   message: 'The client talks to the server through vscode-languageclient.',
@@ -73,10 +88,10 @@ export default defineConfig(
           ],
         },
       ],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
-      // The code writes `xs[i]!` as if noUncheckedIndexedAccess were on; tsconfig.base.json does
-      // not set it, so this rule would flag every such `!`. Turn it back on with that option.
-      '@typescript-eslint/no-unnecessary-type-assertion': 'off',
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
     },
   },
   {
@@ -93,19 +108,30 @@ export default defineConfig(
   },
   {
     files: ['server/src/core/**/*.ts'],
-    rules: { 'no-restricted-imports': restrict([VSCODE, LSP, NODE]) },
+    rules: { 'no-restricted-imports': restrict([VSCODE, LSP, NODE, LAYER_FILES_IN_CORE]) },
   },
   {
     files: ['server/src/cli/**/*.ts'],
-    rules: { 'no-restricted-imports': restrict([VSCODE, LSP]) },
+    rules: { 'no-restricted-imports': restrict([VSCODE, LSP, LAYER_FILES]) },
+  },
+  {
+    // Talks to a cluster over HTTPS for the CLI and the language server alike: neither editor nor LSP.
+    files: ['server/src/cluster/**/*.ts'],
+    rules: { 'no-restricted-imports': restrict([VSCODE, LSP, LAYER_FILES]) },
   },
   {
     files: ['server/src/lsp/**/*.ts'],
-    rules: { 'no-restricted-imports': restrict([VSCODE]) },
+    rules: { 'no-restricted-imports': restrict([VSCODE, LAYER_FILES]) },
   },
   {
     files: ['client/src/**/*.ts'],
-    rules: { 'no-restricted-imports': restrict([SERVER_SIDE_LSP]) },
+    rules: { 'no-restricted-imports': restrict([SERVER_SIDE_LSP, LAYER_FILES]) },
+  },
+  {
+    // The API simulator is Proxmox, not pvefw: it shares no code with the product
+    // (test/sim/independence.test.ts checks the imports of its fixtures too).
+    files: ['test/sim/**/*.ts'],
+    rules: { 'no-restricted-imports': restrict([PRODUCT_CODE]) },
   },
   {
     // The editor's decisions (what a dialog says, which button is first) are tested with
@@ -116,6 +142,7 @@ export default defineConfig(
         SERVER_SIDE_LSP,
         { ...VSCODE, message: 'client/src/sync/logic is tested without VS Code: no vscode here.' },
         { group: ['vscode-languageclient', 'vscode-languageclient/*'], message: 'No LSP here.' },
+        LAYER_FILES,
       ]),
     },
   },

@@ -2,7 +2,8 @@
 // user's file, list keys in words, and text from a server or a repository made inert.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { mergeNotice } from '../../client/src/sync/logic/merge';
+import { settledNotice } from '../../client/src/sync/logic/confirm-push';
+import { firstConflictLine, pullNotice } from '../../client/src/sync/logic/merge';
 import { causeLine, listInWords } from '../../client/src/sync/logic/refusal';
 import { MAX_SHOWN, shownText } from '../../client/src/sync/logic/shown-text';
 
@@ -56,20 +57,58 @@ test('shown text: no link VS Code would make, no hidden control, no endless text
   assert.ok(long.length < MAX_SHOWN + 20 && long.endsWith('… (cut)'));
 });
 
-test('a merge says what it merged, and where conflicts wait', () => {
-  assert.deepEqual(mergeNotice({ merged: ['firewall/100.fw#aliases'], conflicts: [] }), {
+test('a pull says what it merged and kept, and where conflicts wait', () => {
+  const empty = { written: [], deleted: [], unchanged: [], merged: [], conflicts: [], kept: [] };
+  assert.deepEqual(pullNotice({ ...empty, unchanged: ['firewall/cluster.fw'] }), {
     level: 'info',
-    message: "Merged the cluster's changes to the aliases of firewall/100.fw; push when ready.",
+    message: 'Pulled: 0 files written, 0 deleted, 1 unchanged.',
     actions: [],
   });
-  const conflicted = mergeNotice({
-    merged: [],
-    conflicts: ['firewall/cluster.fw', 'firewall/100.fw'],
+  assert.equal(
+    pullNotice({
+      ...empty,
+      written: ['firewall/100.fw'],
+      merged: ['firewall/100.fw'],
+      kept: ['firewall/101.fw'],
+    }).message,
+    "Pulled: 1 files written, 0 deleted, 0 unchanged; merged the cluster's changes with your edits in firewall/100.fw; kept your edits to firewall/101.fw.",
+  );
+  const conflict = { list: 'firewall/cluster.fw#rules' } as never;
+  const conflicted = pullNotice({
+    ...empty,
+    written: ['firewall/cluster.fw', 'firewall/100.fw'],
+    merged: ['firewall/cluster.fw', 'firewall/100.fw'],
+    conflicts: [{ file: 'firewall/cluster.fw', conflicts: [conflict, conflict] }],
   });
   assert.equal(conflicted.level, 'warning');
-  assert.equal(
+  assert.match(
     conflicted.message,
-    'No list merged cleanly. Conflicts are marked in firewall/cluster.fw, firewall/100.fw: resolve them, then push.',
+    /^Pulled: 2 files written, 0 deleted, 0 unchanged; merged the cluster's changes with your edits in firewall\/100\.fw\. 2 merge conflicts in firewall\/cluster\.fw: /,
   );
   assert.deepEqual(conflicted.actions, ['Open the first conflict']);
+});
+
+test('the first conflict line: the opening marker, else the top', () => {
+  assert.equal(
+    firstConflictLine('[RULES]\n\nIN ACCEPT\n<<<<<<< local\nA\n=======\nB\n>>>>>>> cluster\n'),
+    3,
+  );
+  assert.equal(firstConflictLine('[RULES]\n<<<<<<<< not a marker\n'), 0);
+});
+
+test("a pending push's end, as the log says it: confirmed, reverted, or not reverted", () => {
+  const at = '2026-12-03T18:00:00.000Z';
+  assert.equal(settledNotice(undefined), undefined);
+  assert.equal(settledNotice(`${at} confirmed the push of ${at}`)?.level, 'info');
+  const reverted = settledNotice(`${at} reverted the push of ${at} through https://h:8006: why`)!;
+  assert.equal(reverted.level, 'warning');
+  assert.match(reverted.message, /^The push was not confirmed and has been reverted: the push of /);
+  const refused = settledNotice(
+    `${at} did not revert the push of ${at} (late): someone changed it`,
+  )!;
+  assert.equal(refused.level, 'error');
+  assert.equal(
+    refused.message,
+    `Commit-confirmed push: did not revert the push of ${at} (late): someone changed it`,
+  );
 });

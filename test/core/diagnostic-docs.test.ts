@@ -102,7 +102,7 @@ test('package.json declares pvefw.diagnostics.<code> for every code, defaulting 
       property,
       `pvefw.diagnostics.${code} is declared (run node scripts/sync-diagnostic-settings.mjs)`,
     );
-    assert.equal(property.default, DIAGNOSTIC_CODES[code]!.severity, `default of ${code}`);
+    assert.equal(property.default, DIAGNOSTIC_CODES[code].severity, `default of ${code}`);
     assert.deepEqual(property.enum, ['error', 'warning', 'information', 'hint', 'off']);
   }
 });

@@ -22,7 +22,7 @@ const V4 = (a: number, b: number, c: number, d: number): bigint =>
   BigInt(((a << 24) >>> 0) + (b << 16) + (c << 8) + d);
 
 function box(parts: Partial<Record<Dimension, readonly (readonly [bigint, bigint])[]>>): Box {
-  return { ...fullBox(4, 0), ...parts } as Box;
+  return { ...fullBox(4, 0), ...parts };
 }
 
 /** A small deterministic generator, so a failure names a seed that reproduces it. */

@@ -13,7 +13,7 @@ import { buildNodeRuleset } from '../../server/src/core/nftables/ruleset';
 import { parseIpv6 } from '../../server/src/core/nftables/rust-text';
 import { simulateNft, type NftSimulation } from '../../server/src/core/nftables/simulate-nft';
 import { prepareSimulation, simulatePacket } from '../../server/src/core/simulate';
-import type { SimulateRequest } from '../../server/src/core/simulate/types';
+import type { SimulateRequest } from '../../server/src/core/simulate/simulation-types';
 
 const CLUSTER = '[OPTIONS]\nenable: 1\n';
 const NFT_HOST = '[OPTIONS]\nnftables: 1\n';

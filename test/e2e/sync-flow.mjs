@@ -2,9 +2,11 @@
 // 127.0.0.1, test/sim) in this process: trust the certificate (fingerprint shown before the
 // pin), set the API token (a wrong one is refused and not kept), pull, edit, plan (one plan
 // document, updated in place), push; a refused token offering "Set API token"; a push stopped by
-// another admin leaving "remote changed" until a pull; a lock-out the plan shows and push
-// refuses reason first, its override behind a second confirmation; a changed certificate that
-// Enter does not re-pin. test/e2e/README.md lists what each step asserts.
+// another admin's change leaving "remote changed" until a pull, which merges their change with
+// the edit; a commit-confirmed push, confirmed from its notification; a lock-out the plan shows
+// and push refuses reason first, its override behind a second confirmation; a changed
+// certificate that Enter does not re-pin. test/e2e/README.md lists what each step asserts.
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -38,6 +40,9 @@ IN ACCEPT -p tcp -dport 22
 const WEB_RULE = 'IN ACCEPT -p tcp -dport 8006';
 const ADDED_RULE = 'IN ACCEPT -p tcp -dport 443 # typed in the editor';
 const LOCKOUT_RULE = 'IN DROP -p tcp -dport 8006';
+const SMTP_RULE = 'IN ACCEPT -p tcp -dport 25';
+const THEIR_RULE = 'IN ACCEPT -p tcp -dport 9999 # another admin';
+const REVERTED_RULE = 'IN ACCEPT -p tcp -dport 26';
 const WRONG_TOKEN = 'root@pam!pvefw=00000000-0000-4000-8000-000000000000';
 
 /** The compiled simulator and its fixtures (out/, from `tsc -b`). */
@@ -50,6 +55,27 @@ function simulatorModules(root, build) {
     ...require(path.join(out, 'sim', 'faults.js')),
     ...require(path.join(out, 'support', 'sim-fixture.js')),
   };
+}
+
+/**
+ * The process of `pvefw confirm --watch --dir FOLDER` (Linux's /proc), which a commit-confirmed
+ * push starts detached; undefined when there is none. Its command line must hold no token.
+ */
+function watcherOf(folder) {
+  for (const pid of fs.readdirSync('/proc').filter((name) => /^[0-9]+$/.test(name))) {
+    let args;
+    try {
+      args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    } catch {
+      continue;
+    }
+    const at = args.indexOf('confirm');
+    if (at === -1 || args[at + 1] !== '--watch' || args[at + 3] !== folder) continue;
+    if (args.some((a) => a.includes('!') && a.includes('=')))
+      throw new Error('a token on its command line');
+    return { pid };
+  }
+  return undefined;
 }
 
 // ── The flow ─────────────────────────────────────────────────────────────────────────────────
@@ -193,32 +219,123 @@ export async function syncFlow({
     return wrong.slice(0, 80);
   });
 
-  await step('16. a push stopped by another admin: "remote changed" until a pull', async () => {
+  await step('16. a push stopped by another admin: "remote changed"; the pull merges', async () => {
     await clearNotifications(page);
     await showTab(page, 'cluster.fw');
-    await insertAbove(page, WEB_RULE, 'IN ACCEPT -p tcp -dport 25');
-    await save(page, clusterFile, 'IN ACCEPT -p tcp -dport 25');
+    await insertAbove(page, WEB_RULE, SMTP_RULE);
+    await save(page, clusterFile, SMTP_RULE);
+    // Another admin adds a rule just before our first digest-checked write (the new rule is
+    // created disabled first; moving it into place is checked), which Proxmox then refuses.
     cluster.faults.add({
-      when: sim.nth(1, sim.isWrite),
+      when: sim.nth(1, (r) => sim.isWrite(r) && r.method === 'PUT'),
       fault: {
-        kind: 'error',
-        status: 500,
-        message: 'detected modified configuration - file changed by other user? Try again.\n',
+        kind: 'concurrent-write',
+        edit: (store) =>
+          store.write(
+            'firewall/cluster.fw',
+            store.read('firewall/cluster.fw').replace('[RULES]\n\n', `[RULES]\n\n${THEIR_RULE}\n`),
+          ),
       },
     });
     await runCommand(page, 'Proxmox VE Firewall: Push to cluster');
     await dialog(page, /^Push \d+ calls to /);
     await clickDialogButton(page, 'Push');
-    const stopped = await dialog(page, /^Push stopped after 0 of \d+ calls: /);
+    const stopped = await dialog(page, /^Push stopped after \d+ of \d+ calls: /);
+    if (!stopped.message.includes('detected modified configuration - file changed by other user?'))
+      throw new Error(`not Proxmox's answer: ${stopped.message}`);
     await clickDialogButton(page, 'Cancel');
     await statusSays(page, 'remote changed');
     await runCommand(page, 'Proxmox VE Firewall: Pull from cluster');
-    await dialog(page, /^Pulling overwrites changes/);
-    await clickDialogButton(page, 'Overwrite');
-    await notified(page, 'Pulled:');
-    await statusSays(page, 'in sync');
-    return stopped.message.slice(0, 90);
+    const merged = await notified(page, "merged the cluster's changes with your edits");
+    if (!merged.startsWith('Pulled:') || !merged.includes('firewall/cluster.fw'))
+      throw new Error(`the pull's notice: ${merged}`);
+    if (await page.locator('.monaco-dialog-box').isVisible())
+      throw new Error('the pull asked a question (an Overwrite?)');
+    const onDisk = fs.readFileSync(clusterFile, 'utf8');
+    if (!onDisk.includes(THEIR_RULE) || !onDisk.includes(SMTP_RULE))
+      throw new Error(`the merge lost a side:\n${onDisk}`);
+    await statusSays(page, 'local changes');
+    await editorLine(page, THEIR_RULE).waitFor();
+    return `${stopped.message.slice(0, 60)}… then: ${merged.slice(0, 90)}`;
   });
+
+  await step('16a. push with confirmation, then Confirm: it stays', async () => {
+    await clearNotifications(page);
+    // The node's API endpoint, as 'pvefw trust HOST --node pve1' records it (192.0.2.11 is not
+    // reachable from here): the confirmed push probes it.
+    // (Not spawnSync: the simulator answers from this process.)
+    await new Promise((resolve, reject) =>
+      execFile(
+        process.execPath,
+        [
+          path.join(root, 'dist', 'cli.js'),
+          'trust',
+          host,
+          '--node',
+          'pve1',
+          '--fingerprint',
+          cluster.fingerprint,
+        ],
+        { cwd: folder, env: { ...process.env, XDG_CONFIG_HOME: xdgConfig } },
+        (error, _stdout, stderr) =>
+          error ? reject(new Error(`pvefw trust --node: ${stderr || error.message}`)) : resolve(),
+      ),
+    );
+    await runCommand(page, 'Proxmox VE Firewall: Push to cluster');
+    const asked = await dialog(page, /^Push \d+ calls to /);
+    if (asked.primary.join() !== 'Push' || !asked.buttons.includes('Push with confirmation (5m)'))
+      throw new Error(`buttons: ${JSON.stringify(asked)}`);
+    await clickDialogButton(page, 'Push with confirmation (5m)');
+    const waiting = await notified(page, 'confirm within');
+    await statusSays(page, 'confirm push');
+    const pendingFile = path.join(folder, '.pvefw', 'confirm.json');
+    if (!fs.existsSync(pendingFile)) throw new Error('no pending confirmation recorded');
+    const held = () => fs.readFileSync(path.join(stateDir, 'firewall', 'cluster.fw'), 'utf8');
+    if (!held().includes('-dport 25') || !held().includes('-dport 9999'))
+      throw new Error(`the cluster does not hold both rules:\n${held()}`);
+    const watcher = await until(page, "the push's watcher", async () => watcherOf(folder));
+    await clickNotificationButton(page, 'confirm within', 'Confirm');
+    await notified(page, 'Push confirmed: it stays.');
+    await statusSays(page, 'in sync');
+    if (fs.existsSync(pendingFile)) throw new Error('still pending after Confirm');
+    if (!held().includes('-dport 25')) throw new Error('the push was reverted');
+    // The watcher stands down within its interval (5 s).
+    await until(page, 'the watcher to stand down', async () => watcherOf(folder) === undefined);
+    return `${waiting.slice(0, 70)}… watcher ${watcher.pid} (no token on its command line); confirmed`;
+  });
+
+  await step(
+    '16b. push with confirmation, not confirmed: reverted, and the editor says so',
+    async () => {
+      await clearNotifications(page);
+      // A short window, as a user sets it in the workspace settings.
+      fs.mkdirSync(path.join(folder, '.vscode'), { recursive: true });
+      fs.writeFileSync(
+        path.join(folder, '.vscode', 'settings.json'),
+        `${JSON.stringify({ 'pvefw.push.confirmWithin': '4s' })}\n`,
+      );
+      await showTab(page, 'cluster.fw');
+      await insertAbove(page, WEB_RULE, REVERTED_RULE);
+      await save(page, clusterFile, REVERTED_RULE);
+      const held = () => fs.readFileSync(path.join(stateDir, 'firewall', 'cluster.fw'), 'utf8');
+      // VS Code reads the new settings file a moment later: until the dialog offers 4s, cancel.
+      await until(page, 'the push dialog to offer the 4s window', async () => {
+        await runCommand(page, 'Proxmox VE Firewall: Push to cluster');
+        const asked = await dialog(page, /^Push \d+ calls to /);
+        const offered = asked.buttons.includes('Push with confirmation (4s)');
+        await clickDialogButton(page, offered ? 'Push with confirmation (4s)' : 'Cancel');
+        return offered;
+      });
+      await notified(page, 'confirm within');
+      if (!held().includes('-dport 26')) throw new Error('the push did not reach the cluster');
+      const reverted = await notified(page, 'has been reverted');
+      if (held().includes('-dport 26')) throw new Error(`not reverted:\n${held()}`);
+      if (!fs.readFileSync(clusterFile, 'utf8').includes(REVERTED_RULE))
+        throw new Error('the revert took the edit out of the workspace');
+      await statusSays(page, 'local changes');
+      return reverted.slice(0, 110);
+    },
+  );
 
   await step('17. a lock-out: the plan shows it, push refuses with the reason first', async () => {
     await clearNotifications(page);

@@ -10,7 +10,6 @@ import type {
   Hover,
   Location,
   SemanticTokens,
-  SemanticTokensLegend,
 } from 'vscode-languageserver/node';
 import { EDITOR, withServer } from './lsp-client';
 import { marked } from './text-edits';
@@ -155,8 +154,7 @@ test('lsp: outline and folding of cluster.fw', async () => {
 test('lsp: semantic tokens decode to the roles of each piece', async () => {
   await withFolder(FILES, async (folder) => {
     await withServer({ ...EDITOR, folders: [folder.root] }, async (client) => {
-      const legend = client.initializeResult!.capabilities.semanticTokensProvider!
-        .legend as SemanticTokensLegend;
+      const legend = client.initializeResult!.capabilities.semanticTokensProvider!.legend;
       const uri = folder.uri('firewall/100.fw');
       await client.open(uri, GUEST);
       const { data } = await client.request<SemanticTokens>('textDocument/semanticTokens/full', {

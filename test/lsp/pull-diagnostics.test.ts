@@ -16,7 +16,7 @@ import { TempFolder, withServer } from './lsp-client';
 
 function full(report: DocumentDiagnosticReport): FullDocumentDiagnosticReport {
   assert.equal(report.kind, 'full', JSON.stringify(report));
-  return report as FullDocumentDiagnosticReport;
+  return report;
 }
 
 test('pull: an unparsable rule in cluster.fw is an error on its line', async () => {

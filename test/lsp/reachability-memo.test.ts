@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { WorkspaceClusters } from '../../server/src/lsp/clusters';
-import { ReachabilityService } from '../../server/src/lsp/reachability';
+import { ReachabilityService } from '../../server/src/lsp/cluster-analysis';
 import { WorkspaceSnapshots } from '../../server/src/lsp/snapshot';
 import { fileKey } from '../../server/src/lsp/uris';
 import { WorkspaceState } from '../../server/src/lsp/workspace-state';

@@ -20,6 +20,11 @@ export type FaultKind =
   /** Holds the request, unanswered, until `until` settles; then it is handled as usual. */
   | { readonly kind: 'hold'; readonly until: Promise<void> }
   | { readonly kind: 'concurrent-write'; readonly edit: (store: SimStore) => void }
+  /**
+   * The request is handled as usual; then the node's API endpoint stops taking connections (a
+   * lock-out the pushed rules cause, say): connections to it are refused from then on.
+   */
+  | { readonly kind: 'refuse-node'; readonly node: string }
   /** Answers with exactly this status and body (any path, even outside /api2/json). */
   | {
       readonly kind: 'answer';

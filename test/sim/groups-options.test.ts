@@ -31,7 +31,7 @@ after(() => h.close());
 const read = (path: string): string => readFileSync(join(h.dir, path), 'utf8');
 
 test('renaming a group rewrites references in cluster, host and guest files', async () => {
-  const [{ digest }] = await h.data<{ digest: string }[]>('GET', '/cluster/firewall/groups');
+  const [{ digest }] = await h.data<[{ digest: string }]>('GET', '/cluster/firewall/groups');
   await h.data('POST', '/cluster/firewall/groups', { group: 'www', rename: 'web', digest });
   assert.deepEqual(
     await h

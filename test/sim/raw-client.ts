@@ -41,6 +41,8 @@ export function raw(
   return new Promise((resolve, reject) => {
     const req = request(url, {
       method,
+      // A connection of its own per call: what an endpoint does to its connections shows.
+      agent: false,
       ca: sim.cert,
       headers: {
         ...(body !== undefined

@@ -1,7 +1,7 @@
 // Maps a request path to its endpoint in the generated schema and to our handler. Paths are split
 // on "/" with empty fragments skipped (RESTHandler.pm find_handler); below an ipset name the rest
 // of the path is one fragment, so {cidr} keeps its slash (fragmentDelimiter '').
-import type { FwFileRef, GuestType } from '../../server/src/core/plan/fw-files';
+import type { FileRef } from './pve/conf';
 import { API_ENDPOINTS } from './generated/api-schema';
 import type { ApiMethod } from './schema-types';
 import * as aliases from './handlers/aliases';
@@ -46,7 +46,7 @@ export interface RouteMatch {
   readonly method: ApiMethod;
   readonly handler: Handler;
   readonly uriParams: Record<string, string>;
-  readonly ref: FwFileRef;
+  readonly ref: FileRef;
 }
 
 function matchTemplate(
@@ -69,7 +69,7 @@ function matchTemplate(
   return parts.length === template.length ? params : undefined;
 }
 
-function refOf(path: string, params: Record<string, string>): FwFileRef {
+function refOf(path: string, params: Record<string, string>): FileRef {
   if (path.startsWith('/cluster/sdn/')) return { kind: 'vnet', vnet: params['vnet']! };
   if (path.startsWith('/cluster/')) return { kind: 'cluster' };
   const guest = /^\/nodes\/\{node\}\/(qemu|lxc)\//.exec(path);
@@ -78,7 +78,7 @@ function refOf(path: string, params: Record<string, string>): FwFileRef {
       kind: 'guest',
       vmid: params['vmid']!,
       node: params['node']!,
-      type: guest[1] as GuestType,
+      type: guest[1] as 'qemu' | 'lxc',
     };
   return { kind: 'host', node: params['node']! };
 }

@@ -3,7 +3,7 @@
 // 403/500 with "message", 501 for unknown paths, 401 with only a status line.
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ProxmoxDies } from '../../server/src/core/model/proxmox-dies';
+import { STATUS_CODES } from 'node:http';
 import { Auth, checkAll, type Caller } from './auth';
 import { ApiError, AuthError, paramError } from './errors';
 import { Faults, type FaultKind, type RequestInfo } from './faults';
@@ -11,10 +11,13 @@ import { Paged } from './handlers/context';
 import { INVENTORY_ROUTES } from './handlers/inventory';
 import { findRoute } from './routes';
 import type { SimStore } from './store';
+import { ParamException, PerlDie } from './pve/perl';
 import { validateParams, type ParamValue } from './validate';
 
 export interface RequestRecord extends RequestInfo {
   readonly status: number;
+  /** The node whose API endpoint took the call (simulators with one endpoint per node). */
+  readonly endpoint?: string;
 }
 
 export interface SimServerOptions {
@@ -92,12 +95,23 @@ export class SimServer {
 
   constructor(private readonly options: SimServerOptions) {
     this.auth = new Auth(options.store.config.auth);
-    this.server = createServer({ key: options.key, cert: options.cert }, (req, res) => {
-      this.handle(req, res).catch((error: unknown) => {
+    this.server = this.createEndpoint(undefined);
+  }
+
+  /**
+   * An HTTPS server answering for the same cluster: a node's own API endpoint. Proxmox's cluster
+   * file system is shared, so every node's API reads and writes the same files.
+   */
+  createEndpoint(node: string | undefined): Server {
+    return createServer({ key: this.options.key, cert: this.options.cert }, (req, res) => {
+      this.handle(req, res, node).catch((error: unknown) => {
         if (!res.headersSent) this.send(res, 500, { data: null, message: `${String(error)}\n` });
       });
     });
   }
+
+  /** Called after each handled request: the simulator's own reactions (a node going away). */
+  afterHandled: (info: RequestInfo, faults: readonly FaultKind[]) => void = () => undefined;
 
   private send(
     res: ServerResponse,
@@ -106,14 +120,19 @@ export class SimServer {
     reason?: string,
   ): void {
     const text = body === undefined ? '' : JSON.stringify(body);
-    res.writeHead(status, reason ?? '', {
+    // A reply without a message of its own gets the standard one ("OK" for 200).
+    res.writeHead(status, reason || STATUS_CODES[status] || '', {
       'Content-Type': 'application/json;charset=UTF-8',
       'Content-Length': Buffer.byteLength(text),
     });
     res.end(text);
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    endpoint: string | undefined,
+  ): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://sim');
     const method = req.method ?? 'GET';
     const prefix = '/api2/json';
@@ -129,7 +148,8 @@ export class SimServer {
         : {};
     Object.assign(params, parseForm(url.search.slice(1)));
     const info: RequestInfo = { method, path, params };
-    const record = (status: number): void => void this.requests.push({ ...info, status });
+    const record = (status: number): void =>
+      void this.requests.push({ ...info, status, ...(endpoint ? { endpoint } : {}) });
 
     const faults = this.faults.take(info);
     const hostile = await this.hostile(faults, info, res, record);
@@ -160,6 +180,8 @@ export class SimServer {
     const { status, payload, reason } = this.dispatch(method, path, params, req);
     if (status === 401) await sleep(this.options.authFailureDelayMs);
     record(status);
+    // Once the answer is out (a node that stops taking connections still answers this call).
+    res.once('close', () => this.afterHandled(info, faults));
     if (faults.some((f) => f.kind === 'drop-after')) return void req.socket.destroy();
     const rewrite = faults.find((f) => f.kind === 'rewrite');
     if (rewrite?.kind === 'rewrite' && status === 200 && payload && 'data' in payload)
@@ -206,7 +228,7 @@ export class SimServer {
     path: string,
     params: Record<string, ParamValue>,
     req: IncomingMessage,
-  ): { status: number; payload: object | undefined; reason?: string } {
+  ): { status: number; payload: object | undefined; reason?: string | undefined } {
     try {
       if (path.replace(/\/+$/, '') === '/access/ticket' && method === 'POST') {
         const data = this.auth.login(text(params['username']), text(params['password']));
@@ -229,9 +251,17 @@ export class SimServer {
           message: error.message,
           ...(error.errors ? { errors: error.errors } : {}),
         };
-        return { status: error.status, payload, reason: error.message.split('\n')[0] };
+        return { status: error.status, payload, reason: firstLine(error.message) };
       }
-      const message = error instanceof ProxmoxDies ? `${error.message}\n` : `${String(error)}\n`;
+      if (error instanceof ParamException) {
+        const message = error.message;
+        return {
+          status: 400,
+          payload: { data: null, message, errors: error.errors },
+          reason: message.split('\n')[0],
+        };
+      }
+      const message = error instanceof PerlDie ? error.message : `${String(error)}\n`;
       return { status: 500, payload: { data: null, message }, reason: message.split('\n')[0] };
     }
   }
@@ -280,4 +310,9 @@ export class SimServer {
       now: () => Math.floor(Date.now() / 1000),
     });
   }
+}
+
+function firstLine(text: string): string {
+  const end = text.indexOf('\n');
+  return end < 0 ? text : text.slice(0, end);
 }

@@ -1,5 +1,6 @@
 // Starts the Proxmox API simulator in-process: HTTPS on 127.0.0.1 with a fresh self-signed
 // certificate, the state in a folder laid out like /etc/pve (see docs in test/sim/README.md).
+import type { Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { selfSignedCertificate } from './cert';
 import type { Faults } from './faults';
@@ -13,6 +14,11 @@ export interface SimulatorOptions {
   readonly host?: string;
   /** Proxmox answers a failed login after 3 s; the default here is 3000 too. */
   readonly authFailureDelayMs?: number;
+  /**
+   * One API endpoint per node of sim.json (each on its own port of 127.0.0.1, all over the one
+   * shared store); `url` is then the first node's.
+   */
+  readonly nodeEndpoints?: boolean;
 }
 
 export interface Simulator {
@@ -27,7 +33,27 @@ export interface Simulator {
   readonly faults: Faults;
   /** Every request handled so far, in order. */
   readonly requests: RequestRecord[];
+  /** With nodeEndpoints: each node's endpoint URL. */
+  readonly nodeUrls: Readonly<Record<string, string>>;
+  /** Stops a node's endpoint taking connections (they are refused from then on). */
+  refuseConnections(node: string): Promise<void>;
+  /** Settles once the node's endpoint refuses connections (refuseConnections or the fault). */
+  refusing(node: string): Promise<void>;
   close(): Promise<void>;
+}
+
+function listen(server: Server, host: string, port: number): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+function stop(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
 }
 
 export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
@@ -40,23 +66,50 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     authFailureDelayMs: options.authFailureDelayMs ?? 3000,
   });
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    sim.server.once('error', reject);
-    sim.server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const port = (sim.server.address() as AddressInfo).port;
+  const urlOf = (port: number): string =>
+    `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const endpoints = new Map<string, Server>();
+  const nodeUrls: Record<string, string> = {};
+  if (options.nodeEndpoints) {
+    for (const node of Object.keys(store.config.nodes)) {
+      const server = sim.createEndpoint(node);
+      endpoints.set(node, server);
+      nodeUrls[node] = urlOf(await listen(server, host, 0));
+    }
+  }
+  const first = [...endpoints.values()][0];
+  const main = first ?? sim.server;
+  const port = first
+    ? Number(new URL(Object.values(nodeUrls)[0]!).port)
+    : await listen(sim.server, host, options.port ?? 0);
+  const refused = new Map<string, Promise<void>>();
+  const refuseConnections = (node: string): Promise<void> => {
+    const server = endpoints.get(node);
+    if (!server) return Promise.resolve();
+    if (!refused.has(node)) refused.set(node, stop(server));
+    return refused.get(node)!;
+  };
+  const waiting = new Map<string, () => void>();
+  const refusing = (node: string): Promise<void> =>
+    refused.get(node) ??
+    new Promise<void>((resolve) => waiting.set(node, resolve)).then(() => refused.get(node));
+  sim.afterHandled = (_info, faults) => {
+    for (const fault of faults)
+      if (fault.kind === 'refuse-node') void refuseConnections(fault.node);
+  };
   return {
-    url: `https://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: urlOf(port),
     port,
     fingerprint,
     cert,
     store,
     faults: sim.faults,
     requests: sim.requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        sim.server.closeAllConnections();
-        sim.server.close(() => resolve());
-      }),
+    nodeUrls,
+    refuseConnections,
+    refusing,
+    close: async () => {
+      await Promise.all([main, ...endpoints.values()].filter((s) => s.listening).map(stop));
+    },
   };
 }

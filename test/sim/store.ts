@@ -1,19 +1,23 @@
-// The simulator's /etc/pve: .fw files read with our parser and written with our writer on every
+// The simulator's /etc/pve: .fw files read with the simulator's own port of Proxmox's loaders
+// (pve/parse-fw.ts) and written with its port of the save functions (pve/write-fw.ts) on every
 // call, as pve-firewall does, so an API write drops comments and bad lines exactly like Proxmox.
-// Guest configs are qemu-server/lxc .conf files; nodes, vnets and users come from sim.json.
+// Nothing here comes from pvefw. Guest configs are qemu-server/lxc .conf files; nodes, vnets and
+// users come from sim.json.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { FwConfig } from '../../server/src/core/model/fw-config';
-import type { ProxmoxConf } from '../../server/src/core/model/proxmox-conf';
-import { clusterConfigOf, loadFileConf } from '../../server/src/core/plan/firewall-state';
-import {
-  CLUSTER_FILE,
-  workspacePath,
-  type FwFileRef,
-  type GuestType,
-} from '../../server/src/core/plan/fw-files';
-import { formatProxmoxConf } from '../../server/src/core/writer/write-fw';
 import type { AuthConfig } from './auth';
+import { API_ENDPOINTS } from './generated/api-schema';
+import { parsePropertyString } from './formats';
+import { clone, filePath, type Conf, type FileRef } from './pve/conf';
+import {
+  loadClusterConf,
+  loadGuestConf,
+  loadHostConf,
+  loadVnetConf,
+  type LoadContext,
+} from './pve/parse-fw';
+import { formatClusterConf, formatGuestConf, formatHostConf } from './pve/write-fw';
+import type { ParamSchema } from './schema-types';
 
 export interface SimNode {
   readonly ip: string;
@@ -31,72 +35,100 @@ export interface SimConfig {
   readonly corosyncTransport?: string;
 }
 
+export type GuestType = 'qemu' | 'lxc';
+
 export interface SimGuest {
   readonly vmid: string;
   readonly node: string;
   readonly type: GuestType;
 }
 
+/** The log_ratelimit property-string format of the cluster options (from the API schema). */
+const LOG_RATELIMIT_FORMAT = (() => {
+  const endpoint = API_ENDPOINTS.find((e) => e.path === '/cluster/firewall/options')!;
+  const format = endpoint.methods.PUT!.properties['log_ratelimit']!.format;
+  return format as Readonly<Record<string, ParamSchema>>;
+})();
+
 export class SimStore {
   readonly config: SimConfig;
-  private readonly cache = new Map<string, { key: string; conf: ProxmoxConf }>();
-  private clusterCache: { text: string; config: FwConfig | undefined } | undefined;
 
   constructor(readonly dir: string) {
     this.config = JSON.parse(readFileSync(join(dir, 'sim.json'), 'utf8')) as SimConfig;
   }
 
-  get sdnIpSets(): ReadonlySet<string> {
-    return new Set(this.config.sdnIpSets ?? []);
+  get sdnIpSets(): readonly string[] {
+    return this.config.sdnIpSets ?? [];
   }
 
+  /** The file's text as UTF-8 ('' when it does not exist): for tests that edit files by hand. */
   read(path: string): string {
+    return Buffer.from(this.bytes(path), 'latin1').toString('utf8');
+  }
+
+  /** The file as Proxmox reads it: a byte string (one character per byte). */
+  bytes(path: string): string {
     const absolute = join(this.dir, path);
-    return existsSync(absolute) ? readFileSync(absolute, 'utf8') : '';
+    return existsSync(absolute) ? readFileSync(absolute).toString('latin1') : '';
+  }
+
+  /** Writes `text` (UTF-8) as another admin would edit the file; '' deletes it. */
+  write(path: string, text: string): void {
+    this.writeBytes(path, Buffer.from(text, 'utf8'));
   }
 
   /** file_set_contents, or unlink for an empty text (what every save_*_conf does). */
-  write(path: string, text: string): void {
+  private writeBytes(path: string, data: Buffer): void {
     const absolute = join(this.dir, path);
-    if (text === '') rmSync(absolute, { force: true });
+    if (data.length === 0) rmSync(absolute, { force: true });
     else {
       mkdirSync(dirname(absolute), { recursive: true });
-      writeFileSync(absolute, text);
+      writeFileSync(absolute, data);
     }
-    this.cache.delete(path);
   }
 
-  /** load_clusterfw_conf's result as the model other files resolve against. */
-  clusterConfig(): FwConfig | undefined {
-    const text = this.read(CLUSTER_FILE);
-    if (this.clusterCache?.text !== text) {
-      const conf = this.loadUncached({ kind: 'cluster' }, text, undefined);
-      this.clusterCache = { text, config: clusterConfigOf(conf, { sdnIpSets: this.sdnIpSets }) };
+  private context(): LoadContext {
+    return { now: Math.floor(Date.now() / 1000), sdnIpSets: this.sdnIpSets };
+  }
+
+  /**
+   * load_clusterfw_conf, including its check of log_ratelimit: an invalid value makes the load
+   * (and so every API call that reads cluster.fw) die.
+   */
+  loadCluster(): Conf {
+    const conf = loadClusterConf(this.bytes(filePath({ kind: 'cluster' })), this.context());
+    const limit = conf.options?.['log_ratelimit'];
+    if (limit !== undefined) parsePropertyString(LOG_RATELIMIT_FORMAT, String(limit), undefined);
+    return conf;
+  }
+
+  /** What the file's load_*_conf returns; for host, guest and vnet files cluster.fw is read too. */
+  load(ref: FileRef, cluster: Conf = ref.kind === 'cluster' ? {} : this.loadCluster()): Conf {
+    const text = this.bytes(filePath(ref));
+    switch (ref.kind) {
+      case 'cluster':
+        return this.loadCluster();
+      case 'host':
+        return loadHostConf(text, cluster, this.context());
+      case 'guest':
+        return loadGuestConf(text, cluster, ref.type === 'lxc' ? 'ct' : 'vm', this.context());
+      case 'vnet':
+        return loadVnetConf(text, cluster, this.context());
     }
-    return this.clusterCache.config;
   }
 
-  private loadUncached(ref: FwFileRef, text: string, cluster: FwConfig | undefined): ProxmoxConf {
-    return loadFileConf(ref, text, cluster, { sdnIpSets: this.sdnIpSets });
-  }
-
-  /** A fresh copy of what load_*_conf returns for the file: the handler may change it freely. */
-  load(ref: FwFileRef): ProxmoxConf {
-    const path = workspacePath(ref);
-    const text = this.read(path);
-    const clusterText = ref.kind === 'cluster' ? '' : this.read(CLUSTER_FILE);
-    const key = `${text}\u0000${clusterText}`;
-    let entry = this.cache.get(path);
-    if (entry?.key !== key) {
-      const cluster = ref.kind === 'cluster' ? undefined : this.clusterConfig();
-      entry = { key, conf: this.loadUncached(ref, text, cluster) };
-      this.cache.set(path, entry);
-    }
-    return JSON.parse(JSON.stringify(entry.conf)) as ProxmoxConf;
-  }
-
-  save(ref: FwFileRef, conf: ProxmoxConf): void {
-    this.write(workspacePath(ref), formatProxmoxConf(ref.kind, conf));
+  /** save_*_conf: writes the file as Proxmox's writer does (a wide character makes it UTF-8). */
+  save(ref: FileRef, conf: Conf): void {
+    const copy = clone(conf);
+    const text =
+      ref.kind === 'cluster'
+        ? formatClusterConf(copy)
+        : ref.kind === 'guest'
+          ? formatGuestConf(copy)
+          : formatHostConf(copy);
+    // eslint-disable-next-line no-control-regex
+    const wide = /[^\u0000-\u00ff]/.test(text);
+    this.writeBytes(filePath(ref), Buffer.from(text, wide ? 'utf8' : 'latin1'));
   }
 
   guests(): SimGuest[] {
@@ -117,10 +149,14 @@ export class SimStore {
     return out;
   }
 
+  guestConfigPath(guest: SimGuest): string {
+    const folder = guest.type === 'qemu' ? 'qemu-server' : 'lxc';
+    return `nodes/${guest.node}/${folder}/${guest.vmid}.conf`;
+  }
+
   /** The guest's current config (the part before any [snapshot] section) as key → value. */
   guestConfig(guest: SimGuest): Record<string, string> {
-    const folder = guest.type === 'qemu' ? 'qemu-server' : 'lxc';
-    const text = this.read(`nodes/${guest.node}/${folder}/${guest.vmid}.conf`);
+    const text = this.read(this.guestConfigPath(guest));
     const out: Record<string, string> = {};
     for (const line of text.split('\n')) {
       if (line.startsWith('[')) break;

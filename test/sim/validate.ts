@@ -1,16 +1,9 @@
 // pve-common's JSONSchema check_object/check_prop for request parameters, as far as the firewall
 // API uses it: the same checks in the same order with the same messages (JSONSchema.pm 1297-1692).
-import { checkFormat } from './formats';
+import { checkScalar } from './formats';
 import type { ParamSchema } from './schema-types';
 
 export type ParamValue = string | number | boolean | null | readonly unknown[] | object;
-
-function perlLength(text: string): number {
-  return [...text].length;
-}
-
-const IS_INTEGER = /^[+-]?\d+$/;
-const IS_NUMBER = /^[+-]?(\d+\.\d+|\d+\.|\.\d+|\d+)([eE][+-]?\d+)?$/;
 
 /** The scalar text of a parameter, or an error for arrays and objects. */
 function scalar(value: ParamValue, type: string | undefined): { text: string } | { error: string } {
@@ -26,36 +19,10 @@ function scalar(value: ParamValue, type: string | undefined): { text: string } |
   };
 }
 
-function checkProp(schema: ParamSchema, value: ParamValue): string | undefined {
+function checkProp(schema: ParamSchema, value: ParamValue, path: string): string | undefined {
   const got = scalar(value, schema.type);
   if ('error' in got) return got.error;
-  const text = got.text;
-  if (schema.type === 'boolean' && text !== '0' && text !== '1')
-    return `type check ('boolean') failed - got '${text}'`;
-  if (schema.type === 'integer' && !IS_INTEGER.test(text))
-    return `type check ('integer') failed - got '${text}'`;
-  if (schema.type === 'number' && !IS_NUMBER.test(text))
-    return `type check ('number') failed - got '${text}'`;
-  if (schema.format !== undefined) {
-    const error = checkFormat(schema.format, text);
-    if (error !== undefined)
-      return `invalid format - ${error.endsWith('\n') ? error : `${error}\n`}`;
-  }
-  if (schema.pattern !== undefined && !new RegExp(`^(?:${schema.pattern})$`).test(text))
-    return 'value does not match the regex pattern';
-  if (schema.maxLength !== undefined && perlLength(text) > schema.maxLength)
-    return `value may only be ${schema.maxLength} characters long`;
-  if (schema.minLength !== undefined && perlLength(text) < schema.minLength)
-    return `value must be at least ${schema.minLength} characters long`;
-  if (IS_NUMBER.test(text)) {
-    if (schema.maximum !== undefined && Number(text) > schema.maximum)
-      return `value must have a maximum value of ${schema.maximum}`;
-    if (schema.minimum !== undefined && Number(text) < schema.minimum)
-      return `value must have a minimum value of ${schema.minimum}`;
-  }
-  if (schema.enum !== undefined && !schema.enum.includes(text))
-    return `value '${text}' does not have a value in the enumeration '${schema.enum.join(', ')}'`;
-  return undefined;
+  return checkScalar(schema, got.text, path);
 }
 
 /**
@@ -74,7 +41,7 @@ export function validateParams(
       if (!schema.optional) errors[name] = 'property is missing and it is not optional';
       continue;
     }
-    const error = checkProp(schema, value);
+    const error = checkProp(schema, value, name);
     if (error !== undefined) errors[name] = error;
     else values[name] = (scalar(value, schema.type) as { text: string }).text;
   }

@@ -26,10 +26,11 @@ function record(made: RegExp): RegExp {
   return made;
 }
 
+type Args = [string | RegExp, string?];
 const Original = RegExp;
 globalThis.RegExp = new Proxy(Original, {
-  construct: (target, args: [string | RegExp, string?], newTarget) =>
-    record(Reflect.construct(target, args, newTarget) as RegExp),
-  apply: (target, self, args: [string | RegExp, string?]) =>
-    record(Reflect.apply(target, self, args) as RegExp),
+  construct: (target, args: Args, newTarget) =>
+    record(Reflect.construct<Args, RegExp>(target, args, newTarget as RegExpConstructor)),
+  apply: (target, self, args: Args) =>
+    record(Reflect.apply<unknown, Args, RegExp>(target, self, args)),
 });

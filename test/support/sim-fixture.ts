@@ -23,6 +23,7 @@ const ALL: Privileges = {
     'VM.Console',
     'SDN.Audit',
     'SDN.Allocate',
+    'SDN.Use',
   ],
 };
 

@@ -16,6 +16,8 @@ export function runPvefw(
   home: string,
   args: readonly string[],
   env: Record<string, string | undefined> = { PVEFW_TOKEN: TOKEN },
+  /** Aborting it kills the process (SIGKILL), as a closed terminal or a crash would end it. */
+  signal?: AbortSignal,
 ): Promise<Run> {
   return new Promise((resolve, reject) => {
     const childEnv: NodeJS.ProcessEnv = { ...process.env, HOME: home, ...env };
@@ -26,12 +28,15 @@ export function runPvefw(
       cwd,
       env: childEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...(signal ? { signal, killSignal: 'SIGKILL' as const } : {}),
     });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
+    child.on('error', (error) => {
+      if (!signal?.aborted) reject(error);
+    });
     child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
 }

@@ -19,9 +19,9 @@ import {
   TRUST_CERTIFICATE,
 } from '../../client/src/sync/logic/cluster-notice';
 import { pushNotice, remoteChangedAfterPush } from '../../client/src/sync/logic/push-outcome';
+import { pushChoice } from '../../client/src/sync/logic/confirm-push';
 import {
   overrideConfirmation,
-  pushConfirmation,
   refusalOf,
   type Overrides,
 } from '../../client/src/sync/logic/refusal';
@@ -40,12 +40,11 @@ async function pulled(): Promise<SyncHarness> {
   return h;
 }
 
-function refusal(h: SyncHarness, report: PushReport, overrides: Overrides = {}, merge = false) {
+function refusal(h: SyncHarness, report: PushReport, overrides: Overrides = {}) {
   return refusalOf(report, {
     overrides,
     host: h.client.host,
     files: readFwFiles(h.ws),
-    mergeAvailable: merge,
   });
 }
 
@@ -142,7 +141,6 @@ test('a confirmed override pushes nothing when the cluster moved after the confi
       reviewed,
       host: h.client.host,
       files: readFwFiles(h.ws),
-      mergeAvailable: false,
     })!;
     assert.equal(seen.kind, 'reviewed-plan-moved');
     assert.match(
@@ -174,13 +172,9 @@ test('a concurrent-change refusal names the lists; force is second and confirmed
     assert.match(seen.detail, /would undo those changes\. Nothing was sent\./);
     assert.deepEqual(
       seen.actions.map((a) => a.id),
-      ['show-plan', 'force'],
-    );
-    // With a merge to offer (the sync core's), it comes before force.
-    assert.deepEqual(
-      refusal(h, report, {}, true)!.actions.map((a) => a.id),
       ['show-plan', 'merge', 'force'],
     );
+    assert.match(seen.detail, /A pull merges them with your edits/);
     assert.deepEqual(remoteChangedAfterPush(report), ['firewall/cluster.fw#rules']);
 
     const second = overrideConfirmation('force', report);
@@ -377,21 +371,26 @@ test('the certificate is read before anything is trusted or sent; a closed port 
   }
 });
 
-test('the ordinary push confirmation lists the calls', async () => {
+test('the push question lists the calls; the plain push is first, the confirmed one second', async () => {
   const h = await pulled();
   try {
     h.write('firewall/cluster.fw', `${CLUSTER}IN ACCEPT -p tcp -dport 22\n`);
-    let asked: ReturnType<typeof pushConfirmation> | undefined;
+    let asked: ReturnType<typeof pushChoice> | undefined;
     const report = await pushWorkspace(h.ws, h.client, {
       confirm: (planned) => {
-        asked = pushConfirmation({ planned }, h.client.host);
+        const calls = planned.plan.operations.map((op) => op.summary);
+        asked = pushChoice(calls, h.client.host, '5m');
         return Promise.resolve(false);
       },
     });
     assert.equal(report.outcome, 'cancelled');
     assert.match(asked!.message, /^Push \d+ calls to 127\.0\.0\.1:\d+\?$/);
     assert.match(asked!.detail, /^1\. /);
-    assert.equal(asked!.confirm, 'Push');
+    assert.match(asked!.detail, /reverts the push unless you confirm it within 5m/);
+    assert.deepEqual(
+      asked!.buttons.map((b) => b.title),
+      ['Push', 'Push with confirmation (5m)'],
+    );
     assert.equal(h.writes(), 0);
   } finally {
     await h.close();

@@ -25,9 +25,10 @@ export interface SyncHarness {
 export async function syncHarness(
   fixture: Fixture,
   options: Partial<ClientOptions> = {},
+  simOptions: { nodeEndpoints?: boolean } = {},
 ): Promise<SyncHarness> {
   const stateDir = writeSimState(fixture);
-  const sim = await startSimulator({ stateDir, authFailureDelayMs: 0 });
+  const sim = await startSimulator({ stateDir, authFailureDelayMs: 0, ...simOptions });
   const client = new PveClient({
     baseUrl: sim.url,
     fingerprint: sim.fingerprint,

@@ -2,6 +2,7 @@
 // first; this only shows them): notices, refusals, and confirmations.
 import { window } from 'vscode';
 import type { Notice } from './logic/cluster-notice';
+import type { PushChoice, PushChoiceId } from './logic/confirm-push';
 import type { OverrideConfirmation, Refusal, RefusalAction } from './logic/refusal';
 
 /** A notification, or a modal dialog when the notice asks for one; the button chosen. */
@@ -35,4 +36,14 @@ export async function confirmedBy(question: OverrideConfirmation): Promise<boole
     question.confirm,
   );
   return answer === question.confirm;
+}
+
+/** The push question: which of its buttons was pressed (undefined: Cancel). */
+export async function chosenBy(choice: PushChoice): Promise<PushChoiceId | undefined> {
+  const answer = await window.showWarningMessage(
+    choice.message,
+    { modal: true, detail: choice.detail },
+    ...choice.buttons.map((b) => b.title),
+  );
+  return choice.buttons.find((b) => b.title === answer)?.id;
 }

@@ -6,7 +6,7 @@ import { commands, EventEmitter, Uri, ViewColumn, window, workspace } from 'vsco
 import type { Disposable, TextDocumentContentProvider } from 'vscode';
 import { changedSince } from '../../../server/src/cluster/local-state';
 import type { WorkspacePlan } from '../../../server/src/cluster/plan-workspace';
-import { formatFirewallState } from '../../../server/src/core/plan/firewall-state';
+import { formatFirewallState } from '../../../server/src/core/plan';
 import { remoteUri } from './remote-documents';
 
 export const PLAN_URI = Uri.from({ scheme: 'pvefw-plan', path: '/Plan' });

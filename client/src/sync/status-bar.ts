@@ -1,10 +1,12 @@
 // The status bar item: in sync, local changes (the workspace differs from the last pull), or
 // remote changed (the cluster differs from the last pull). Local state is recomputed when .fw
-// files change; the cluster is only asked after a pull, plan or push, or on a click.
+// files change; the cluster is only asked after a pull, plan or push, or on a click. While a
+// push awaits confirmation, the item says so, counts down, and a click confirms it.
 import { StatusBarAlignment, window } from 'vscode';
 import type { Disposable, StatusBarItem } from 'vscode';
 import { localEdits } from '../../../server/src/cluster/pull';
 import { readState } from '../../../server/src/cluster/workspace';
+import { CONFIRM_PUSH_COMMAND } from './logic/confirm-push';
 import { syncRoot } from './workspace-root';
 
 export const REFRESH_STATUS = 'pvefw.refreshSyncStatus';
@@ -14,6 +16,8 @@ export class SyncStatus implements Disposable {
   /** Lists the cluster changed since the last pull, as the latest plan found them. */
   private remoteChanged: readonly string[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** A push awaiting confirmation: shown before anything else. */
+  private pending: { readonly text: string; readonly tooltip: string } | undefined;
 
   constructor() {
     this.item = window.createStatusBarItem('pvefw.sync', StatusBarAlignment.Left, 10);
@@ -28,6 +32,12 @@ export class SyncStatus implements Disposable {
     this.update();
   }
 
+  /** The push awaiting confirmation (pending-push.ts), or undefined when there is none. */
+  setPending(pending: { readonly text: string; readonly tooltip: string } | undefined): void {
+    this.pending = pending;
+    this.update();
+  }
+
   /** Debounced: typing in a .fw file must not re-read the workspace on every keystroke. */
   scheduleUpdate(): void {
     if (this.timer) clearTimeout(this.timer);
@@ -35,6 +45,14 @@ export class SyncStatus implements Disposable {
   }
 
   update(): void {
+    if (this.pending) {
+      this.item.text = this.pending.text;
+      this.item.tooltip = this.pending.tooltip;
+      this.item.command = CONFIRM_PUSH_COMMAND;
+      this.item.show();
+      return;
+    }
+    this.item.command = REFRESH_STATUS;
     const root = syncRoot();
     if (!root || !readState(root)) {
       this.item.hide();

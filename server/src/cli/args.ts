@@ -1,5 +1,5 @@
 import { FILE_KINDS, isFileKind, type FileKind } from '../core';
-import { parseBackendName, type FirewallBackend } from '../core/model/cluster-model';
+import { parseBackendName, type FirewallBackend } from '../core/model';
 import { usageError } from './errors';
 import { parseDiffArgs, type DiffArgs } from './diff';
 import { parseExplainArgs, type ExplainArgs } from './explain';

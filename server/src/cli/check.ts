@@ -11,7 +11,7 @@ import {
   type FileKind,
   type Finding,
 } from '../core';
-import { loneNftablesFindings } from '../core/checks/check-backends';
+import { loneNftablesFindings } from '../core/checks';
 import type { CheckArgs } from './args';
 import { shownPath } from './paths';
 import { clusterSources, readClusterOf } from './cluster-folder';

@@ -15,7 +15,7 @@ import {
   type SourcesOfPaths,
   type Topology,
 } from '../core';
-import type { FirewallBackend } from '../core/model/cluster-model';
+import type { FirewallBackend } from '../core/model';
 import { inputError } from './errors';
 import { shownPath } from './paths';
 import type { SourceReader } from './sources';

@@ -3,10 +3,10 @@
 // reads a folder, and the plan's own impact engine compares them node by node.
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { ClusterModel } from '../core/model/cluster-model';
-import type { ImpactSummary } from '../core/plan/impact';
-import { compareClusterModels } from '../core/plan/impact-analysis';
-import { impactLines, impactMarkdown } from '../core/plan/impact-format';
+import type { ClusterModel } from '../core/model';
+import type { ImpactSummary } from '../core/plan';
+import { compareClusterModels } from '../core/plan';
+import { impactLines, impactMarkdown } from '../core/plan';
 import { backendOption } from './args';
 import { readClusterFolder, type TopologyChoice } from './cluster-folder';
 import { usageError } from './errors';

@@ -3,8 +3,8 @@
 // a folder): the rule that decided, the path, and the smallest edit that turns it around.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { explainLogLines } from '../core/explain/explain';
-import { explanationSummary, explanationText } from '../core/explain/format';
+import { explainLogLines } from '../core/explain';
+import { explanationSummary, explanationText } from '../core/explain';
 import { readClusterFolderSources } from './cluster-folder';
 import { inputError, usageError } from './errors';
 import { ExitCode } from './exit-codes';

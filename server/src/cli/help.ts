@@ -12,7 +12,7 @@ Usage:
   pvefw explain [--dir DIR] [--node NODE] [--file FILE|-] [LOGLINE...]
   pvefw diff A B [--format text|json|markdown] [--path DIR]   (folders or git revisions)
   pvefw report [DIR] [--format text|markdown|html|json]       (what is exposed)
-  pvefw trust|pull|plan|push ...   (a live cluster; see 'pvefw help pull')
+  pvefw trust|pull|plan|push|confirm ...   (a live cluster; see 'pvefw help pull')
   pvefw check --help   (also: simulate, test, explain, diff, report --help)
   pvefw --help
   pvefw --version

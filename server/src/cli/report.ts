@@ -1,8 +1,8 @@
 // `pvefw report [DIR]`: what is exposed, per node and guest NIC: which sources reach which
 // services, from the folder's cluster model (any layout), as text, Markdown, HTML or JSON.
 import { resolve } from 'node:path';
-import { exposureReport } from '../core/report/exposure';
-import { exposureHtml, exposureMarkdown, exposureText } from '../core/report/exposure-format';
+import { exposureReport } from '../core/report';
+import { exposureHtml, exposureMarkdown, exposureText } from '../core/report';
 import { backendOption } from './args';
 import { readClusterFolder, type TopologyChoice } from './cluster-folder';
 import { usageError } from './errors';

@@ -12,7 +12,7 @@ import { SIMULATE_HELP, TEST_HELP } from './sim-help';
 import { runSimulate } from './simulate';
 import { runTest } from './test-command';
 import { parseSyncArgs, SYNC_COMMANDS, type SyncCommand } from './sync-args';
-import { PLAN_HELP, PULL_HELP, PUSH_HELP, TRUST_HELP } from './sync-help';
+import { CONFIRM_HELP, PLAN_HELP, PULL_HELP, PUSH_HELP, TRUST_HELP } from './sync-help';
 import { runSync, type Ask } from './sync-run';
 
 /**
@@ -64,6 +64,7 @@ const SYNC_HELP: Record<SyncCommand, string> = {
   plan: PLAN_HELP,
   push: PUSH_HELP,
   trust: TRUST_HELP,
+  confirm: CONFIRM_HELP,
 };
 
 /**

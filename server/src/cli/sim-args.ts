@@ -1,4 +1,4 @@
-import type { FirewallBackend } from '../core/model/cluster-model';
+import type { FirewallBackend } from '../core/model';
 import { backendOption } from './args';
 import { usageError } from './errors';
 

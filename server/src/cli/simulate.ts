@@ -11,7 +11,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { compileInputFor, modelNode, type ClusterModel, type Topology } from '../core';
 import type { CompileInput } from '../core/compile';
-import { formatNftSimulation, simulateNft } from '../core/nftables/simulate-nft';
+import { formatNftSimulation, simulateNft } from '../core/nftables';
 import { readClusterFolder, type TopologyChoice } from './cluster-folder';
 import { fsReason, inputError, usageError } from './errors';
 import { ExitCode } from './exit-codes';

@@ -1,8 +1,10 @@
 // Command lines of pvefw pull, plan, push and trust (the commands that talk to a cluster).
+import { isNodeName } from '../core/model';
+import { parseDuration } from '../cluster/confirm-record';
 import { usageError } from './errors';
 
-export type SyncCommand = 'pull' | 'plan' | 'push' | 'trust';
-export const SYNC_COMMANDS: readonly SyncCommand[] = ['pull', 'plan', 'push', 'trust'];
+export type SyncCommand = 'pull' | 'plan' | 'push' | 'trust' | 'confirm';
+export const SYNC_COMMANDS: readonly SyncCommand[] = ['pull', 'plan', 'push', 'trust', 'confirm'];
 
 export interface SyncArgs {
   readonly command: SyncCommand;
@@ -21,6 +23,12 @@ export interface SyncArgs {
   readonly out?: string;
   /** push: a plan file written by `plan --out`: push exactly it, or refuse. */
   readonly planFile?: string;
+  /** push: revert unless confirmed within this many milliseconds (commit-confirmed). */
+  readonly confirmWithinMs?: number;
+  /** confirm: watch the pending push until it is confirmed, reverting when due. */
+  readonly watch: boolean;
+  /** trust: the node whose API endpoint HOST is (recorded in .pvefw.json nodeHosts). */
+  readonly node?: string;
 }
 
 const FLAGS: Record<SyncCommand, readonly string[]> = {
@@ -28,12 +36,14 @@ const FLAGS: Record<SyncCommand, readonly string[]> = {
   plan: ['--detailed-exitcode'],
   push: ['--force', '--yes', '--allow-lockout'],
   trust: [],
+  confirm: ['--watch'],
 };
 const VALUES: Record<SyncCommand, readonly string[]> = {
   pull: ['--host', '--dir', '--format'],
   plan: ['--host', '--dir', '--format', '--out'],
-  push: ['--host', '--dir', '--format'],
-  trust: ['--dir', '--fingerprint'],
+  push: ['--host', '--dir', '--format', '--confirm-within'],
+  trust: ['--dir', '--fingerprint', '--node'],
+  confirm: ['--host', '--dir'],
 };
 
 /** Parses the arguments after the command name; 'help' for -h/--help. */
@@ -63,6 +73,12 @@ export function parseSyncArgs(command: SyncCommand, argv: readonly string[]): Sy
   const allowed = command === 'trust' || command === 'push' ? 1 : 0;
   if (positional.length > allowed) throw usageError(`unexpected argument '${positional[allowed]}'`);
   const host = command === 'trust' ? positional[0] : values['--host'];
+  const within = values['--confirm-within'];
+  const confirmWithinMs = within === undefined ? undefined : parseDuration(within);
+  if (within !== undefined && confirmWithinMs === undefined)
+    throw usageError(`invalid --confirm-within '${within}' (a duration such as 90s, 5m or 1h)`);
+  const node = values['--node'];
+  if (node !== undefined && !isNodeName(node)) throw usageError(`invalid node name '${node}'`);
   return {
     command,
     format,
@@ -75,5 +91,8 @@ export function parseSyncArgs(command: SyncCommand, argv: readonly string[]): Sy
     ...(values['--dir'] !== undefined ? { dir: values['--dir'] } : {}),
     ...(host !== undefined ? { host } : {}),
     ...(values['--fingerprint'] !== undefined ? { fingerprint: values['--fingerprint'] } : {}),
+    ...(confirmWithinMs !== undefined ? { confirmWithinMs } : {}),
+    watch: flags.has('--watch'),
+    ...(node !== undefined ? { node } : {}),
   };
 }

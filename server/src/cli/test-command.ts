@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { compileRuleset } from '../core/compile';
-import type { FirewallBackend } from '../core/model/cluster-model';
+import type { FirewallBackend } from '../core/model';
 import {
   formatSimulation,
   prepareSimulation,
@@ -16,8 +16,8 @@ import type { CliIo } from './io';
 import type { TestArgs } from './sim-args';
 import { modelAndNode, skippedLines } from './simulate';
 import { modelNode } from '../core';
-import { nftAsResult } from '../core/nftables/simulate-nft';
-import { runTestsWith } from '../core/simulate/run-tests';
+import { nftAsResult } from '../core/nftables';
+import { runTestsWith } from '../core/simulate';
 
 /** One folder's run, as `pvefw test` and the corpus test see it. */
 export interface DirRun {

@@ -78,6 +78,11 @@ export class PveClient {
     return this.url.host;
   }
 
+  /** `https://host:port`: where the client talks to. */
+  get baseUrl(): string {
+    return this.url.origin;
+  }
+
   /** The address the cluster sees this machine as (known after the first call). */
   get localAddress(): string | undefined {
     return this.agent.localAddress ?? this.writeAgent.localAddress;

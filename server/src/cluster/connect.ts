@@ -118,6 +118,7 @@ export async function trustHost(
   host: string,
   trusted: TrustedHosts,
   expected?: string,
+  node?: string,
 ): Promise<TrustResult> {
   const baseUrl = normaliseHost(host);
   const url = new URL(baseUrl);
@@ -143,11 +144,45 @@ export async function trustHost(
     sameHost && config.fingerprint ? normaliseFingerprint(config.fingerprint) : undefined;
   const previous = trusted.get(baseUrl)?.fingerprint;
   await trusted.set(baseUrl, { fingerprint: seen.fingerprint });
-  writeConfig(root, { ...config, host: baseUrl, fingerprint: seen.fingerprint });
+  // A node's own endpoint is recorded as such; the workspace's host stays what it was.
+  writeConfig(
+    root,
+    node !== undefined
+      ? { ...config, nodeHosts: { ...config.nodeHosts, [node]: baseUrl } }
+      : { ...config, host: baseUrl, fingerprint: seen.fingerprint },
+  );
   return {
     host: baseUrl,
     ...seen,
     ...(previous && previous !== seen.fingerprint ? { previous } : {}),
     ...(recorded !== undefined ? { inWorkspace: recorded === seen.fingerprint } : {}),
+  };
+}
+
+/**
+ * A client for a node's endpoint, only where the token may go: the host the user gave with
+ * --host, or a host the user trusts (pinned); undefined elsewhere.
+ */
+export function endpointClient(
+  target: Target,
+  trusted: TrustedHosts,
+  env: Readonly<Record<string, string | undefined>>,
+): (url: string) => Client | undefined {
+  return (url) => {
+    const baseUrl = normaliseHost(url);
+    const entry = trusted.get(baseUrl);
+    const mine = baseUrl === target.baseUrl && target.origin === 'user';
+    if (!entry && !mine) return undefined;
+    const fingerprint = entry?.fingerprint ?? (mine ? target.fingerprint : undefined);
+    return connect(
+      {
+        baseUrl,
+        config: target.config,
+        origin: 'user',
+        trusted: true,
+        ...(fingerprint ? { fingerprint } : {}),
+      },
+      env,
+    );
   };
 }

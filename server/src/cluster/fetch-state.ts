@@ -1,15 +1,11 @@
 // Reads a whole cluster's firewall through the API into the model Proxmox's loader returns
 // (one ProxmoxConf per file), plus the topology: nodes, guests with their NICs, vnets.
-import type {
-  ProxmoxAlias,
-  ProxmoxConf,
-  ProxmoxIpSetEntry,
-  ProxmoxRule,
-} from '../core/model/proxmox-conf';
-import { asciiLower } from '../core/syntax/perl-text';
-import type { FileState, FirewallState } from '../core/plan/firewall-state';
-import { apiBase, workspacePath, type FwFileRef } from '../core/plan/fw-files';
-import type { PulledTopology } from '../core/plan/topology';
+import type { ProxmoxAlias, ProxmoxConf, ProxmoxIpSetEntry, ProxmoxRule } from '../core/model';
+import { asciiLower } from '../core/syntax';
+import type { FileState, FirewallState } from '../core/plan';
+import { apiBase, workspacePath, type FwFileRef } from '../core/plan';
+import type { PulledTopology } from '../core/plan';
+import type { GuestNetConfig } from '../core/plan';
 import type { Params, PveClient } from './client';
 import { ClusterError } from './errors';
 import { mapLimit } from './map-limit';
@@ -90,6 +86,8 @@ export interface ClusterSnapshot {
   readonly state: FirewallState;
   readonly topology: PulledTopology;
   readonly warnings: readonly string[];
+  /** Each guest's config digest and net<N> values (what a NIC's firewall flag is set with). */
+  readonly guestConfigs: ReadonlyMap<number, GuestNetConfig>;
 }
 
 /** Every firewall file of the cluster and its topology, as the API shows them now. */
@@ -158,9 +156,10 @@ export async function fetchCluster(
     refs.map((ref, i) => [workspacePath(ref), { ref, conf: confs[i]! }]),
   );
 
-  const topology = await readTopology(reads, nodes, guests, status, vnets, warnings);
+  const guestConfigs = new Map<number, GuestNetConfig>();
+  const topology = await readTopology(reads, nodes, guests, status, vnets, warnings, guestConfigs);
   const sdnIpSets = new Set(
     sdnRefs.filter((r) => r['scope'] === 'sdn').map((r) => text(r['name'])),
   );
-  return { state: { files, sdnIpSets }, topology, warnings };
+  return { state: { files, sdnIpSets }, topology, warnings, guestConfigs };
 }

@@ -1,7 +1,7 @@
 // The topology a pull writes (topology.json): guests with their NICs from each guest config,
 // node addresses from /cluster/status and /nodes/{node}/network, corosync rings and transport,
 // SDN vnets. Whatever the token may not read is left out with a warning, never guessed.
-import type { GuestType } from '../core/plan/fw-files';
+import type { GuestType } from '../core/plan';
 import {
   ipv4Network,
   nicsFromConfig,
@@ -9,7 +9,8 @@ import {
   type PulledGuest,
   type PulledNode,
   type PulledTopology,
-} from '../core/plan/topology';
+} from '../core/plan';
+import type { GuestNetConfig } from '../core/plan';
 import { text, type Row } from './api-rows';
 import { ClusterError } from './errors';
 import type { Reads } from './fetch-state';
@@ -48,6 +49,7 @@ export async function readTopology(
   status: readonly Row[],
   vnets: readonly { readonly vnet: string; readonly zone?: string }[],
   warnings: string[],
+  configs: Map<number, GuestNetConfig> = new Map(),
 ): Promise<PulledTopology> {
   const rings = await optional(
     () => reads.list('/cluster/config/nodes'),
@@ -64,6 +66,19 @@ export async function readTopology(
   const pulledGuests = await mapLimit(guests, PARALLEL, async (g): Promise<PulledGuest> => {
     const config = await reads.object(`/nodes/${g.node}/${g.type}/${g.vmid}/config`);
     const name = g.name ?? (text(config['name']) || text(config['hostname']) || undefined);
+    // What setting a NIC's firewall flag needs: the config's digest and its net<N> as shown.
+    const digest = text(config['digest']);
+    configs.set(Number(g.vmid), {
+      vmid: Number(g.vmid),
+      node: g.node,
+      type: g.type,
+      ...(/^[0-9a-f]{40}$/.test(digest) ? { digest } : {}),
+      nets: Object.fromEntries(
+        Object.entries(config)
+          .filter(([key, value]) => /^net[0-9]+$/.test(key) && typeof value === 'string')
+          .map(([key, value]) => [key, value as string]),
+      ),
+    });
     return {
       vmid: Number(g.vmid),
       kind: g.type === 'qemu' ? 'vm' : 'ct',

@@ -1,14 +1,11 @@
 // The workspace read into the same model as the cluster: each file is given its API identity
 // from the topology (which node a guest runs on, VM or container).
-import { loadFwConfig } from '../core/model/load-config';
-import { parseFwSyntax } from '../core/syntax/parse-file';
-import {
-  formatFirewallState,
-  loadFirewallState,
-  type FirewallState,
-} from '../core/plan/firewall-state';
-import { parseWorkspacePath, type FwFileRef } from '../core/plan/fw-files';
-import type { PulledTopology } from '../core/plan/topology';
+import { loadFwConfig } from '../core/model';
+import { parseFwSyntax } from '../core/syntax';
+import { conflictMarkerOf } from '../core/syntax';
+import { formatFirewallState, loadFirewallState, type FirewallState } from '../core/plan';
+import { parseWorkspacePath, type FwFileRef } from '../core/plan';
+import type { PulledTopology } from '../core/plan';
 
 export interface LocalState {
   readonly state: FirewallState;
@@ -49,6 +46,15 @@ function refFor(path: string, topology: PulledTopology): FwFileRef | string {
   }
 }
 
+/** The line numbers of the merge-conflict blocks' first lines ('<<<<<<< local'). */
+function markerLines(text: string): number[] {
+  const out: number[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (conflictMarkerOf(line) === 'local') out.push(i + 1);
+  });
+  return out;
+}
+
 export function loadLocal(
   files: ReadonlyMap<string, string>,
   topology: PulledTopology,
@@ -62,6 +68,12 @@ export function loadLocal(
     if (typeof ref === 'string')
       problems.push({ file: path, message: `${path} cannot be pushed: ${ref}` });
     else {
+      const markers = markerLines(text);
+      if (markers.length > 0)
+        problems.push({
+          file: path,
+          message: `${path} has unresolved merge conflicts (line${markers.length > 1 ? 's' : ''} ${markers.join(', ')}): keep what you want and delete the marker lines before pushing`,
+        });
       texts.set(path, { ref, text });
       for (const verdict of loadFwConfig(parseFwSyntax(text, ref.kind), ref.kind).verdicts) {
         if (verdict.verdict === 'dropped' || verdict.verdict === 'file-ignored')

@@ -1,16 +1,19 @@
 // pvefw plan: the workspace against the live cluster (read fresh), with the pure planner, and a
 // warning when the cluster changed since the last pull (pushing would undo someone's change).
-import type { FirewallState } from '../core/plan/firewall-state';
-import { EMPTY_DIGEST } from '../core/plan/digest';
-import { allDigests } from '../core/plan/lists';
-import { planPush, type PushPlan } from '../core/plan/plan-push';
-import type { ImpactAnalyzer, LockoutCheck, LockoutVerdict } from '../core/plan/impact';
-import { checkLockout } from '../core/plan/lockout-check';
-import { analyseImpact } from '../core/plan/impact-analysis';
+import type { FirewallState } from '../core/plan';
+import { EMPTY_DIGEST } from '../core/plan';
+import { allDigests } from '../core/plan';
+import { planPush, type PushPlan } from '../core/plan';
+import type { ImpactAnalyzer, LockoutCheck, LockoutVerdict } from '../core/plan';
+import { checkLockout } from '../core/plan';
+import { analyseImpact } from '../core/plan';
 import type { PveClient } from './client';
 import { fetchCluster, type ClusterSnapshot } from './fetch-state';
 import { loadLocal, type LocalState } from './local-state';
-import { readFwFiles, readState } from './workspace';
+import { readFwFiles, readState, TOPOLOGY_FILE, type PulledState } from './workspace';
+import { readInside } from './safe-files';
+import { planNicCalls, topologyEdits, withNicFlags, type NicCall } from '../core/plan';
+import type { PulledTopology } from '../core/plan';
 
 export interface WorkspacePlan {
   readonly plan: PushPlan;
@@ -24,6 +27,43 @@ export interface WorkspacePlan {
   readonly lockout: LockoutVerdict;
   /** The address the lock-out check protects (this machine, as the cluster sees it). */
   readonly clientAddress: string;
+  /** NIC firewall flags changed in topology.json: the guest config calls that set them. */
+  readonly nics: { readonly calls: readonly NicCall[]; readonly problems: readonly string[] };
+}
+
+/** The NIC flag edits of topology.json against the last pull, as calls for the cluster now. */
+function planNics(
+  root: string,
+  base: PulledState | undefined,
+  snapshot: ClusterSnapshot,
+): { calls: NicCall[]; problems: string[]; after: PulledTopology } {
+  const none = { calls: [], problems: [], after: snapshot.topology };
+  if (!base) return none;
+  let edited: unknown;
+  try {
+    const text = readInside(root, TOPOLOGY_FILE);
+    if (text === undefined) return none;
+    edited = JSON.parse(text);
+  } catch (error) {
+    return {
+      ...none,
+      problems: [
+        `topology.json cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+      ],
+    };
+  }
+  const edits = topologyEdits(base.topology, edited);
+  // Only what the cluster does not hold already needs a call.
+  const live = (vmid: number, nic: string): boolean | undefined =>
+    snapshot.topology.guests.find((g) => g.vmid === vmid)?.nics.find((n) => n.name === nic)
+      ?.firewall;
+  const needed = edits.changes.filter((c) => live(c.vmid, c.nic) !== c.firewall);
+  const planned = planNicCalls(needed, snapshot.guestConfigs);
+  return {
+    calls: planned.calls,
+    problems: [...edits.problems, ...planned.problems],
+    after: withNicFlags(snapshot.topology, edits.changes),
+  };
 }
 
 export interface PlanOptions {
@@ -68,10 +108,11 @@ export async function planWorkspace(
   const remoteChanged = base
     ? [...new Set([...Object.keys(now), ...Object.keys(base.digests)])].filter(differs).sort()
     : [];
+  const nics = planNics(root, base, snapshot);
   const impact =
     options.impact ??
     ((before: FirewallState, after: FirewallState) =>
-      analyseImpact(before, after, snapshot.topology));
+      analyseImpact(before, after, snapshot.topology, nics.after));
   const plan = planPush(localState, snapshot.state, { impact });
   // Plan and push give one verdict: push refuses exactly what the plan says it would lock out.
   const clientAddress = options.clientAddress ?? client.localAddress ?? '';
@@ -93,6 +134,7 @@ export async function planWorkspace(
     pulled: base !== undefined,
     lockout,
     clientAddress,
+    nics: { calls: nics.calls, problems: nics.problems },
   };
 }
 

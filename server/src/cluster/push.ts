@@ -2,10 +2,10 @@
 // first refused or failed call stops the push; the report says what was applied, what was not,
 // and whether the failing call may have taken effect. Every call is atomic on the server, so
 // the cluster is always in a consistent state: created rules stay disabled until enabled.
-import type { Operation } from '../core/plan/operations';
-import { parseListKey } from '../core/plan/lists';
-import { listDigest, objectDigest } from '../core/plan/digest';
-import { apiBase } from '../core/plan/fw-files';
+import type { Operation } from '../core/plan';
+import { parseListKey } from '../core/plan';
+import { listDigest, objectDigest } from '../core/plan';
+import { apiBase } from '../core/plan';
 import type { PveClient } from './client';
 import { strip, type Row } from './api-rows';
 import { ClusterError } from './errors';

@@ -24,7 +24,7 @@ function envelope(body: string): Payload | undefined {
   try {
     const parsed: unknown = body ? JSON.parse(body) : {};
     return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
-      ? (parsed as Payload)
+      ? parsed
       : undefined;
   } catch {
     return undefined;

@@ -2,7 +2,7 @@
 // objects, an object, scalar fields, and names that are valid Proxmox identifiers. A server
 // that answers anything else (a proxy's page, a list where an object belongs, a node named
 // "../../x") gets a ClusterError naming the call and what was wrong, never a TypeError.
-import { isGroupName, isIpSetName, isNodeName, isVmid, isVnetId } from '../core/model/proxmox-ids';
+import { isGroupName, isIpSetName, isNodeName, isVmid, isVnetId } from '../core/model';
 import type { Row } from './api-rows';
 import { ClusterError } from './errors';
 

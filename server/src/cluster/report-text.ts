@@ -1,13 +1,38 @@
 // What plan and push report (the CLI prints it, the editor shows it): the calls in order, problems, warnings, and after a push exactly
 // what was applied and what was not. JSON output carries the same facts for scripts.
-import type { ImpactSummary } from '../core/plan/impact';
-import { impactLines } from '../core/plan/impact-format';
-import type { Operation } from '../core/plan/operations';
+import type { ImpactSummary } from '../core/plan';
+import { impactLines } from '../core/plan';
+import type { Operation } from '../core/plan';
 import { lockoutText, type WorkspacePlan } from './plan-workspace';
 import type { PushReport } from './push-workspace';
+import type { NicCall } from '../core/plan';
+import { BEFORE_PULL_DIR, type PullReport } from './pull';
 
 function line(op: Operation, index: number): string {
   return `  ${String(index + 1).padStart(4)}. ${op.request.method.padEnd(6)} ${op.summary}\n`;
+}
+
+function nicLine(call: NicCall): string {
+  return `     - ${call.request.method.padEnd(6)} ${call.summary} (${call.request.path})\n`;
+}
+
+/** The guest config calls of a plan, before and after the firewall calls. */
+function nicLines(planned: WorkspacePlan): string {
+  const { calls } = planned.nics;
+  if (calls.length === 0) return '';
+  const first = calls.filter((c) => c.when === 'first');
+  const last = calls.filter((c) => c.when === 'last');
+  let text = '';
+  if (first.length > 0)
+    text += `NIC firewall flags, set before the firewall calls (topology.json):\n${first.map(nicLine).join('')}`;
+  if (last.length > 0)
+    text += `NIC firewall flags, set after the firewall calls (topology.json):\n${last.map(nicLine).join('')}`;
+  return text;
+}
+
+/** How many calls a push makes: the firewall calls and the guest config calls. */
+export function callCount(planned: WorkspacePlan): number {
+  return planned.plan.operations.length + planned.nics.calls.length;
 }
 
 function noteLines(planned: WorkspacePlan): string {
@@ -16,18 +41,22 @@ function noteLines(planned: WorkspacePlan): string {
   if (!planned.pulled)
     text += `note: no earlier pull in this folder, so changes made on the cluster meanwhile cannot be told apart\n`;
   if (remoteChanged.length > 0) {
-    text += `warning: the cluster changed since the last pull; pushing would undo these changes:\n`;
+    text += `warning: the cluster changed since the last pull; pushing would undo these changes ('pvefw pull' merges them into your files):\n`;
     for (const key of remoteChanged) text += `  ${key}\n`;
   }
   for (const warning of [...planned.snapshot.warnings, ...plan.warnings])
     text += `warning: ${warning}\n`;
   for (const drop of local.dropped)
     text += `warning: ${drop.file}:${drop.line}: Proxmox drops this line, so it is not pushed: ${drop.message}\n`;
-  const problems = [...local.problems, ...plan.problems];
+  const problems = [
+    ...[...local.problems, ...plan.problems].map((p) =>
+      p.message.startsWith(p.file) ? p.message : `${p.file}: ${p.message}`,
+    ),
+    ...planned.nics.problems,
+  ];
   if (problems.length > 0) {
     text += `problems (nothing is pushed until they are fixed):\n`;
-    for (const p of problems)
-      text += `  ${p.message.startsWith(p.file) ? p.message : `${p.file}: ${p.message}`}\n`;
+    for (const p of problems) text += `  ${p}\n`;
   }
   return text;
 }
@@ -53,14 +82,16 @@ function impactText(impact: ImpactSummary | undefined, changes: boolean): string
 
 export function planText(host: string, planned: WorkspacePlan): string {
   const ops = planned.plan.operations;
+  const total = callCount(planned);
   let text =
-    ops.length === 0
+    total === 0
       ? `No changes: ${host} already holds the workspace.\n`
-      : `Plan: ${ops.length} calls to ${host}\n`;
+      : `Plan: ${total} calls to ${host}\n`;
   ops.forEach((op, i) => (text += line(op, i)));
+  text += nicLines(planned);
   text += noteLines(planned);
   text += lockoutLines(planned);
-  text += impactText(planned.plan.impact, ops.length > 0);
+  text += impactText(planned.plan.impact, total > 0);
   return text;
 }
 
@@ -83,7 +114,19 @@ export function planJson(host: string, planned: WorkspacePlan): object {
   return {
     host,
     operations: planned.plan.operations.map(operationJson),
-    problems: [...planned.local.problems, ...planned.plan.problems],
+    nicCalls: planned.nics.calls.map((c) => ({
+      when: c.when,
+      method: c.request.method,
+      path: c.request.path,
+      params: c.request.params,
+      summary: c.summary,
+      changes: c.changes,
+    })),
+    problems: [
+      ...planned.local.problems,
+      ...planned.plan.problems,
+      ...planned.nics.problems.map((message) => ({ file: 'topology.json', message })),
+    ],
     warnings: [...planned.snapshot.warnings, ...planned.plan.warnings],
     dropped: planned.local.dropped,
     remoteChanged: planned.remoteChanged,
@@ -96,8 +139,15 @@ export function planJson(host: string, planned: WorkspacePlan): object {
 
 const CONSISTENT =
   'The cluster is consistent: each applied call completed on its own, and rules this push created ' +
-  "but did not enable yet are disabled, so they have no effect. Run 'pvefw plan' to see what is " +
-  "left; 'pvefw push' continues from there.\n";
+  'but did not enable yet are disabled, so they have no effect. What was applied is recorded as ' +
+  'pushed. ';
+
+const CONTINUE = "Run 'pvefw plan' to see what is left; 'pvefw push' continues from there.\n";
+
+const MERGE_FIRST =
+  "Someone else changed the cluster during the push: 'pvefw pull' merges their change into your " +
+  'files (your edits are kept; what both changed is marked), then ' +
+  "'pvefw push' continues with what is left.\n";
 
 export function pushText(host: string, report: PushReport): string {
   const all = report.planned.plan.operations;
@@ -110,7 +160,7 @@ export function pushText(host: string, report: PushReport): string {
       if (!report.execution) return 'Push cancelled, nothing was sent.\n';
       break;
     case 'complete':
-      return `Pushed ${all.length} calls to ${host}; read back, the cluster holds the workspace.\n`;
+      return `Pushed ${callCount(report.planned)} calls to ${host}; read back, the cluster holds the workspace.\n`;
     case 'unverified':
       return (
         `Pushed ${all.length} calls to ${host}, but ${report.reason}.\napplied:\n` +
@@ -121,7 +171,8 @@ export function pushText(host: string, report: PushReport): string {
   }
   const execution = report.execution!;
   const failed = execution.failed;
-  let text = `Push stopped after ${execution.applied.length} of ${all.length} calls`;
+  const done = execution.applied.length + (report.nics?.applied.length ?? 0);
+  let text = `Push stopped after ${done} of ${callCount(report.planned)} calls`;
   text += failed
     ? `: ${failed.error.message}\n`
     : report.reason
@@ -141,7 +192,14 @@ export function pushText(host: string, report: PushReport): string {
   }
   if (execution.notApplied.length > 0)
     text += 'not applied:\n' + execution.notApplied.map((op) => line(op, index(op))).join('');
-  return text + CONSISTENT;
+  const nics = report.nics;
+  if (nics && nics.applied.length > 0)
+    text += `NIC flags set:\n${nics.applied.map(nicLine).join('')}`;
+  if (nics?.failed) text += `NIC flag failed (not applied):\n${nicLine(nics.failed.call)}`;
+  if (nics && nics.notApplied.length > 0)
+    text += `NIC flags not set:\n${nics.notApplied.map(nicLine).join('')}`;
+  // After another admin's change a push alone would refuse: the way on is a pull that merges.
+  return text + CONSISTENT + (failed?.error.kind === 'conflict' ? `\n${MERGE_FIRST}` : CONTINUE);
 }
 
 export function pushJson(host: string, report: PushReport): object {
@@ -163,6 +221,37 @@ export function pushJson(host: string, report: PushReport): object {
         }
       : null,
     notApplied: execution?.notApplied.map(operationJson) ?? [],
+    nics: report.nics
+      ? {
+          applied: report.nics.applied.map((c) => c.summary),
+          failed: report.nics.failed
+            ? {
+                summary: report.nics.failed.call.summary,
+                message: report.nics.failed.error.message,
+              }
+            : null,
+          notApplied: report.nics.notApplied.map((c) => c.summary),
+        }
+      : null,
     plan: planJson(host, report.planned),
   };
+}
+
+/** What a pull did, merges and conflicts included. */
+export function pullText(host: string, report: PullReport): string {
+  let text = `Pulled ${host}: ${report.written.length} files written, ${report.unchanged.length} unchanged, ${report.deleted.length} deleted.\n`;
+  for (const file of report.kept)
+    text += `kept your edits in ${file} (the cluster did not change it)\n`;
+  for (const file of report.merged) {
+    const conflicts = report.conflicts.find((c) => c.file === file)?.conflicts ?? [];
+    text +=
+      conflicts.length === 0
+        ? `merged ${file}: your edits and the cluster's changes\n`
+        : `merged ${file} with ${conflicts.length} conflict${conflicts.length > 1 ? 's' : ''} (in ${[...new Set(conflicts.map((c) => c.list))].join(', ')}), marked with <<<<<<< local / ======= / >>>>>>> cluster\n`;
+  }
+  if (report.merged.length > 0)
+    text += `(each merged file as it was before the pull is in ${BEFORE_PULL_DIR}/)\n`;
+  if (report.conflicts.length > 0)
+    text += `Resolve the conflicts (keep what you want, delete the marker lines), then 'pvefw plan' and 'pvefw push'; push refuses while a marker is left.\n`;
+  return text;
 }

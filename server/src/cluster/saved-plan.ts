@@ -3,7 +3,7 @@
 // cluster and goes ahead only when that plan is call for call the reviewed one and the cluster's
 // lists still have the digests the reviewer saw. Otherwise it refuses and says what moved.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { allDigests } from '../core/plan/lists';
+import { allDigests } from '../core/plan';
 import { ClusterError } from './errors';
 import type { WorkspacePlan } from './plan-workspace';
 
@@ -27,11 +27,15 @@ export function savedPlanOf(host: string, planned: WorkspacePlan): SavedPlan {
     pvefwPlan: 1,
     host,
     clusterDigests: allDigests(planned.snapshot.state),
-    calls: planned.plan.operations.map((op) => ({
-      method: op.request.method,
-      path: op.request.path,
-      params: op.request.params,
-      summary: op.summary,
+    calls: [
+      ...planned.nics.calls.filter((c) => c.when === 'first'),
+      ...planned.plan.operations,
+      ...planned.nics.calls.filter((c) => c.when === 'last'),
+    ].map((call) => ({
+      method: call.request.method,
+      path: call.request.path,
+      params: call.request.params,
+      summary: call.summary,
     })),
   };
 }

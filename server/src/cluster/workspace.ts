@@ -1,17 +1,30 @@
 // The workspace on disk: the /etc/pve layout of .fw files, topology.json, the settings file
-// .pvefw.json (host, node names, certificate fingerprint; never a token) and .pvefw/state.json,
-// what the last pull saw (each file's text and each list's digest).
+// .pvefw.json (host, node names, certificate fingerprint; never a token), .pvefw/state.json,
+// what the last pull saw (each file's text and each list's digest), and the journal of a push
+// under way (.pvefw/push.json and .pvefw/applied.jsonl).
 import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PulledTopology } from '../core/plan/topology';
-import { CLUSTER_FILE, isValidWorkspacePath, parseWorkspacePath } from '../core/plan/fw-files';
-import { isNodeName } from '../core/model/proxmox-ids';
+import type { PulledTopology } from '../core/plan';
+import type { ProxmoxConf } from '../core/model';
+import { allDigests, parseListKey } from '../core/plan';
+import { replayCalls, type JournalCall } from '../core/plan';
+import { withNicFlags, type NicFlagChange } from '../core/plan';
+import {
+  CLUSTER_FILE,
+  isValidWorkspacePath,
+  parseWorkspacePath,
+  type FwFileRef,
+} from '../core/plan';
+import { isNodeName } from '../core/model';
 import { ClusterError } from './errors';
+import { loadLocal } from './local-state';
 import { appendInside, checkWritable, readInside, removeInside, writeInside } from './safe-files';
 
 export const CONFIG_FILE = '.pvefw.json';
 export const STATE_FILE = '.pvefw/state.json';
-/** The digests of the calls a push has applied since state.json was written, one per line. */
+/** The calls a push is about to make and the cluster it planned them against (push.ts). */
+export const JOURNAL_FILE = '.pvefw/push.json';
+/** Which calls of the journal were applied (with the digest each left), one per line. */
 export const APPLIED_FILE = '.pvefw/applied.jsonl';
 export const TOPOLOGY_FILE = 'topology.json';
 
@@ -28,6 +41,8 @@ export interface WorkspaceConfig {
   readonly deadlineSeconds?: number;
   /** The largest reply read. */
   readonly maxReplyMegabytes?: number;
+  /** Each node's own API endpoint (`pvefw trust HOST --node NAME`), else its address:8006. */
+  readonly nodeHosts?: Readonly<Record<string, string>>;
 }
 
 export interface PulledState {
@@ -60,7 +75,14 @@ function checkConfig(value: unknown): WorkspaceConfig {
   require('timeoutSeconds', positive, 'a number of seconds');
   require('deadlineSeconds', positive, 'a number of seconds');
   require('maxReplyMegabytes', positive, 'a positive number');
-  return config as WorkspaceConfig;
+  require('nodeHosts', (v) =>
+    typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    Object.entries(v).every(
+      ([node, host]) => isNodeName(node) && typeof host === 'string',
+    ), 'an object of node names and hosts');
+  return config;
 }
 
 function readJson<T>(root: string, path: string): T | undefined {
@@ -86,32 +108,118 @@ export function writeConfig(root: string, config: WorkspaceConfig): void {
 }
 
 /**
- * What the last pull saw, with the digests of every call a push applied since: a push that
- * stopped half-way has changed those lists itself, and that is no change by someone else.
+ * What a push records before its first call: the calls, and the files of the cluster it
+ * planned them against (cluster.fw always, for the names the others resolve against).
  */
-export function readState(root: string): PulledState | undefined {
-  const state = readJson<PulledState>(root, STATE_FILE);
-  if (!state) return undefined;
-  const digests = { ...state.digests };
+export interface PushJournal {
+  readonly version: 1;
+  readonly host: string;
+  /** Perl's time() when the plan was made (the cluster `enable` time stamp). */
+  readonly now: number;
+  readonly sdnIpSets: readonly string[];
+  readonly start: Readonly<Record<string, { readonly ref: FwFileRef; readonly conf: ProxmoxConf }>>;
+  readonly calls: readonly JournalCall[];
+}
+
+/** The indices of the calls applied, in order from the first (a torn last line is not one). */
+function appliedCount(root: string): number {
+  const applied = new Set<number>();
   for (const line of (readInside(root, APPLIED_FILE) ?? '').split('\n')) {
     try {
-      const { list, digest } = JSON.parse(line) as { list?: unknown; digest?: unknown };
-      if (typeof list === 'string' && typeof digest === 'string') digests[list] = digest;
+      const { call } = JSON.parse(line) as { call?: unknown };
+      if (typeof call === 'number') applied.add(call);
     } catch {
       // an empty line, or the last one cut short by a crash: that call is not known to be done
     }
   }
-  return { ...state, digests };
+  let count = 0;
+  while (applied.has(count)) count++;
+  return count;
+}
+
+function readPulled(root: string): PulledState | undefined {
+  return readJson<PulledState>(root, STATE_FILE);
+}
+
+/**
+ * Folds a push that stopped (or whose process ended) before it finished into the pulled state:
+ * the files and digests of every list its applied calls changed become what those calls left,
+ * as the planner predicted them. What pvefw applied is then no change by someone else, and a
+ * merge (pull) takes the cluster's other changes against it. Clears the journal.
+ */
+export function foldPushJournal(root: string): void {
+  const journal = readJson<PushJournal>(root, JOURNAL_FILE);
+  if (!journal) return;
+  const state = readPulled(root);
+  const count = Math.min(appliedCount(root), journal.calls.length);
+  if (state && journal.version === 1 && count > 0) {
+    const start = {
+      files: new Map(
+        Object.entries(journal.start).map(([path, file]) => [
+          path,
+          { ref: file.ref, conf: file.conf },
+        ]),
+      ),
+      sdnIpSets: new Set(journal.sdnIpSets),
+    };
+    const changed = replayCalls(start, journal.calls.slice(0, count), journal.now);
+    const files: Record<string, string> = { ...state.files };
+    for (const [path, { text }] of changed) {
+      if (text === '') delete files[path];
+      else files[path] = text;
+    }
+    const loaded = loadLocal(
+      new Map(Object.entries(files)),
+      state.topology,
+      new Set(state.sdnIpSets),
+    );
+    const now = allDigests(loaded.state);
+    const digests: Record<string, string> = {};
+    const touched = (key: string): boolean => changed.has(parseListKey(key).path);
+    for (const [key, digest] of Object.entries(state.digests))
+      if (!touched(key)) digests[key] = digest;
+    for (const [key, digest] of Object.entries(now)) if (touched(key)) digests[key] = digest;
+    writeInside(root, STATE_FILE, `${JSON.stringify({ ...state, files, digests }, null, 1)}\n`);
+  }
+  clearJournal(root);
+}
+
+function clearJournal(root: string): void {
+  for (const path of [JOURNAL_FILE, APPLIED_FILE])
+    if (readInside(root, path) !== undefined) removeInside(root, path);
+}
+
+/** What the last pull saw, with any push that stopped since folded in (foldPushJournal). */
+export function readState(root: string): PulledState | undefined {
+  foldPushJournal(root);
+  return readPulled(root);
 }
 
 export function writeState(root: string, state: PulledState): void {
   writeInside(root, STATE_FILE, `${JSON.stringify(state, null, 1)}\n`);
-  if (readInside(root, APPLIED_FILE) !== undefined) removeInside(root, APPLIED_FILE);
+  clearJournal(root);
 }
 
-/** Records, the moment it is done, that a push's call left `list` with `digest`. */
-export function recordApplied(root: string, list: string, digest: string): void {
-  appendInside(root, APPLIED_FILE, `${JSON.stringify({ list, digest })}\n`);
+/** After a NIC's firewall flag was set: the pulled topology has it (the journal stays). */
+export function recordNicFlags(root: string, changes: readonly NicFlagChange[]): void {
+  const state = readPulled(root);
+  if (!state) return;
+  writeInside(
+    root,
+    STATE_FILE,
+    `${JSON.stringify({ ...state, topology: withNicFlags(state.topology, changes) }, null, 1)}\n`,
+  );
+}
+
+/** Before a push's first call: what it will do and against which cluster. */
+export function startPushJournal(root: string, journal: PushJournal): void {
+  clearJournal(root);
+  writeInside(root, JOURNAL_FILE, `${JSON.stringify(journal)}\n`);
+}
+
+/** Records, the moment it is done, that the push's call number `call` went through. */
+export function recordApplied(root: string, call: number, list: string, digest: string): void {
+  appendInside(root, APPLIED_FILE, `${JSON.stringify({ call, list, digest })}\n`);
 }
 
 export function readTopology(root: string): PulledTopology | undefined {

@@ -1,57 +1,46 @@
 // The façade the CLI, the language server, the client and the tests import.
-export type { Span } from './text/span';
-export { LineIndex } from './text/line-index';
-export type { Position } from './text/line-index';
-export type { FileKind } from './model/file-kind';
-export {
-  FILE_KINDS,
-  isFileKind,
-  fileKindFromPath,
-  fileStem,
-  clusterFileCandidates,
-} from './model/file-kind';
-export type { Finding, Severity, ProxmoxVerdict, RelatedLocation } from './findings/finding';
-export { findingText } from './findings/finding';
-export type { SourceFile, CheckOptions } from './checks/check-file';
-export { checkFile } from './checks/check-file';
-export type { LoadedCheckOptions } from './checks/check-file';
-export { checkLoadedFile, unknownKindFinding } from './checks/check-file';
-export type { ClusterCheckOptions } from './checks/check-cluster';
-export { checkCluster } from './checks/check-cluster';
-export {
-  DIAGNOSTIC_CODES,
-  isDiagnosticCode,
-  type CodeInfo,
-  type DiagnosticCode,
-} from './findings/codes';
-export type { IdeFile, WorkspaceModel, WorkspaceSource } from './ide/workspace-model';
-export { ParsedFwFile, loadIdeFile, buildWorkspaceModel } from './ide/workspace-model';
-export type { CompletionEntry, CompletionKind, CompletionList } from './ide/completion';
-export { completionsAt } from './ide/completion';
-export type { HoverResult, HoverTarget, HoverSectionProvider } from './ide/hover';
-export { hoverAt } from './ide/hover';
-export type { FileSpan } from './ide/definition';
-export { definitionAt } from './ide/definition';
-export { referencesAt } from './ide/references';
-export type { FileEdit, RenameResult, PrepareRenameResult } from './ide/rename';
-export { renameAt, prepareRenameAt } from './ide/rename';
-export type { Highlight } from './ide/highlights';
-export { highlightsAt } from './ide/highlights';
-export type { OutlineSymbol, OutlineKind, WorkspaceSymbol } from './ide/symbols';
-export { documentSymbols, workspaceSymbols } from './ide/symbols';
-export type { FoldingSpan } from './ide/folding';
-export { foldingSpans } from './ide/folding';
-export type { SemanticToken, TokenRole } from './ide/semantic-tokens';
-export { semanticTokens } from './ide/semantic-tokens';
-export type { TextEdit } from './ide/format';
-export { formatEdits } from './ide/format';
-export type { NormaliseResult } from './ide/normalise';
-export { normaliseFile } from './ide/normalise';
-export type { CodeActionEntry } from './ide/code-actions';
-export { codeActionsAt } from './ide/code-actions';
-export { applyEdits } from './ide/text-edits';
-export type { ReachabilityOptions } from './checks/check-reachability';
-export { checkReachability, ReachabilityMemo } from './checks/check-reachability';
+export type { Span } from './text';
+export { LineIndex } from './text';
+export type { Position } from './text';
+export type { FileKind } from './model';
+export { FILE_KINDS, isFileKind, fileKindFromPath, fileStem, clusterFileCandidates } from './model';
+export type { Finding, Severity, ProxmoxVerdict, RelatedLocation } from './findings';
+export { findingText } from './findings';
+export type { SourceFile, CheckOptions } from './checks';
+export { checkFile } from './checks';
+export type { LoadedCheckOptions } from './checks';
+export { checkLoadedFile, unknownKindFinding } from './checks';
+export type { ClusterCheckOptions } from './checks';
+export { checkCluster } from './checks';
+export { DIAGNOSTIC_CODES, isDiagnosticCode, type CodeInfo, type DiagnosticCode } from './findings';
+export type { IdeFile, WorkspaceModel, WorkspaceSource } from './ide';
+export { ParsedFwFile, loadIdeFile, buildWorkspaceModel } from './ide';
+export type { CompletionEntry, CompletionKind, CompletionList } from './ide';
+export { completionsAt } from './ide';
+export type { HoverResult, HoverTarget, HoverSectionProvider } from './ide';
+export { hoverAt } from './ide';
+export type { FileSpan } from './ide';
+export { definitionAt } from './ide';
+export { referencesAt } from './ide';
+export type { FileEdit, RenameResult, PrepareRenameResult } from './ide';
+export { renameAt, prepareRenameAt } from './ide';
+export type { Highlight } from './ide';
+export { highlightsAt } from './ide';
+export type { OutlineSymbol, OutlineKind, WorkspaceSymbol } from './ide';
+export { documentSymbols, workspaceSymbols } from './ide';
+export type { FoldingSpan } from './ide';
+export { foldingSpans } from './ide';
+export type { SemanticToken, TokenRole } from './ide';
+export { semanticTokens } from './ide';
+export type { TextEdit } from './ide';
+export { formatEdits } from './ide';
+export type { NormaliseResult } from './ide';
+export { normaliseFile } from './ide';
+export type { CodeActionEntry } from './ide';
+export { codeActionsAt } from './ide';
+export { applyEdits } from './ide';
+export type { ReachabilityOptions } from './checks';
+export { checkReachability, ReachabilityMemo } from './checks';
 export type {
   ClusterFile,
   ClusterGuest,
@@ -63,22 +52,22 @@ export type {
   FirewallBackend,
   ModelSource,
   TopologySource,
-} from './model/cluster-model';
-export { buildClusterModel, loadSource, modelFiles } from './model/cluster-model';
-export type { ClusterGroup, GroupedFiles } from './model/cluster-layout';
+} from './model';
+export { buildClusterModel, loadSource, modelFiles } from './model';
+export type { ClusterGroup, GroupedFiles } from './model';
 export {
   folderOf,
   groupByCluster,
   hostNodeFromPath,
   layoutRootOf,
   topologyCandidates,
-} from './model/cluster-layout';
-export type { SourcesOfPaths } from './model/cluster-sources';
-export { clusterModelOfTexts, clusterSourcesOf } from './model/cluster-sources';
-export { compileInputFor, modelNode } from './compile/node-input';
-export { readTopology, TopologyError } from './model/read-topology';
-export { PROXMOX_TEST_TOPOLOGY } from './model/proxmox-test-topology';
-export type { Topology, TopologyGuest, TopologyNic, TopologyNode } from './model/topology';
-export { checkReachabilityAsync } from './checks/check-reachability';
-export { AnalysisCancelled } from './analysis/steps';
-export type { SliceOptions } from './analysis/steps';
+} from './model';
+export type { SourcesOfPaths } from './model';
+export { clusterModelOfTexts, clusterSourcesOf } from './model';
+export { compileInputFor, modelNode } from './compile';
+export { readTopology, TopologyError } from './model';
+export { PROXMOX_TEST_TOPOLOGY } from './model';
+export type { Topology, TopologyGuest, TopologyNic, TopologyNode } from './model';
+export { checkReachabilityAsync } from './checks';
+export { AnalysisCancelled } from './steps';
+export type { SliceOptions } from './steps';

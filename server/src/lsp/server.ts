@@ -29,7 +29,7 @@ import { registerRename } from './features/rename';
 import { registerSemanticTokens } from './features/semantic-tokens';
 import { ServerSettings, watchSettings } from './features/settings';
 import { registerSymbols } from './features/symbols';
-import { ReachabilityService } from './reachability';
+import { ReachabilityService } from './cluster-analysis';
 
 interface Services {
   readonly support: ClientSupport;

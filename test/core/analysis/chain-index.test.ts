@@ -17,7 +17,7 @@ import {
   type Verdict,
   type WalkOptions,
   type WalkResult,
-} from '../../../server/src/core/analysis/chain-walk';
+} from '../../../server/src/core/analysis/symbolic-walk';
 import type { IntervalSet } from '../../../server/src/core/analysis/intervals';
 import {
   ANY_MARK,
@@ -46,7 +46,7 @@ function values(max: number): fc.Arbitrary<IntervalSet | undefined> {
           if (BigInt(hi) > last[1]) last[1] = BigInt(hi);
         } else out.push([BigInt(lo), BigInt(hi)]);
       }
-      return out as IntervalSet;
+      return out;
     }),
     { nil: undefined, freq: 3 },
   );

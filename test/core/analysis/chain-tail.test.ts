@@ -3,12 +3,13 @@
 // checked for every rule copy and every verdict on generated guest and host rulesets.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { analyseReachability, type FamilyModel } from '../../../server/src/core/analysis/analyse';
-import type { AbstractChains, Decision } from '../../../server/src/core/analysis/chain-walk';
+import { analyseReachability } from '../../../server/src/core/analysis/analyse';
+import type { FamilyModel } from '../../../server/src/core/analysis/family-model';
+import type { AbstractChains, Decision } from '../../../server/src/core/analysis/symbolic-walk';
 import { ChainIndex } from '../../../server/src/core/analysis/chain-index';
 import { ANY_MARK, regionSubtract, type Box } from '../../../server/src/core/analysis/packet-space';
-import { reachInstance, restOfChain } from '../../../server/src/core/analysis/reachability';
-import type { CompileInput } from '../../../server/src/core/compile/types';
+import { reachInstance, restOfChain } from '../../../server/src/core/analysis/rule-reach';
+import type { CompileInput } from '../../../server/src/core/compile/ruleset-types';
 import { loadFwConfig } from '../../../server/src/core/model/load-config';
 import { parseFwSyntax } from '../../../server/src/core/syntax/parse-file';
 import { generateWorkspace } from '../../bench/generate';

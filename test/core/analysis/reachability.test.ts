@@ -4,10 +4,10 @@ import type {
   AbstractChains,
   AbstractRule,
   AbstractTarget,
-} from '../../../server/src/core/analysis/chain-walk';
+} from '../../../server/src/core/analysis/symbolic-walk';
 import { fullBox, type Box, type Dimension } from '../../../server/src/core/analysis/packet-space';
 import type { IntervalSet } from '../../../server/src/core/analysis/intervals';
-import { blockingRules, reachInstance } from '../../../server/src/core/analysis/reachability';
+import { blockingRules, reachInstance } from '../../../server/src/core/analysis/rule-reach';
 
 function box(sets: Partial<Record<Dimension, IntervalSet>>): Box {
   return { ...fullBox(4, 2), ...sets };

@@ -6,9 +6,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { buildClusterModel, compileInputFor, type Topology } from '../../../server/src/core';
-import { analyseReachability, type DeadRule } from '../../../server/src/core/analysis/analyse';
+import { analyseReachability } from '../../../server/src/core/analysis/analyse';
+import type { DeadRule } from '../../../server/src/core/analysis/reachability-report';
 import { compileRuleset } from '../../../server/src/core/compile';
-import type { RuleOrigin } from '../../../server/src/core/compile/types';
+import type { RuleOrigin } from '../../../server/src/core/compile/ruleset-types';
 import {
   prepareSimulation,
   simulatePacket,

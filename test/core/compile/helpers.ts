@@ -14,11 +14,10 @@ export interface Texts {
 }
 
 /** The upstream test world without corosync, as compile-scopes/compiled.json was made. */
-export const NO_COROSYNC: Topology = {
-  ...PROXMOX_TEST_TOPOLOGY,
-  nodes: [],
-  corosyncTransport: undefined,
-};
+export const NO_COROSYNC: Topology = (() => {
+  const { corosyncTransport: _corosync, ...rest } = PROXMOX_TEST_TOPOLOGY;
+  return { ...rest, nodes: [] };
+})();
 
 export function compileTexts(texts: Texts, topology: Topology = NO_COROSYNC): CompileResult {
   const guests = new Map(

@@ -9,7 +9,7 @@ import {
   kernelEntry,
   networkText,
   type KernelEntry,
-} from '../../../server/src/core/ide/ipset-membership';
+} from '../../../server/src/core/ide/ipset-preview';
 
 function entry(cidr: string, nomatch = false): KernelEntry {
   const loaded = kernelEntry(cidr, nomatch);

@@ -42,7 +42,7 @@ const TOPOLOGY: PulledTopology = {
       nics: [{ name: 'net0', bridge: 'vnet1', mac: 'BC:24:11:00:00:01', firewall: true }],
     },
   ],
-} as PulledTopology;
+};
 
 /** The impact of replacing cluster.fw's rules `was` by `now`, on node pve1 (nftables). */
 function clusterImpact(was: string, now: string) {

@@ -1,11 +1,9 @@
 // What a handler gets: the store, its validated parameters, the caller, and the file its path
-// names. The load_config/save pairs mirror the API classes' (Rules.pm, IPSet.pm, Aliases.pm).
-import type { ProxmoxConf } from '../../../server/src/core/model/proxmox-conf';
-import type { ParseTimeNames } from '../../../server/src/core/model/verify-rule';
-import { namesFromConfs } from '../../../server/src/core/plan/canonical';
-import type { FwFileRef } from '../../../server/src/core/plan/fw-files';
+// names; and the load_config pairs of the API classes (Rules.pm, IPSet.pm, Aliases.pm).
 import { checkAny, type Caller } from '../auth';
 import { dieError } from '../errors';
+import type { Conf, FileRef } from '../pve/conf';
+import { PerlDie } from '../pve/perl';
 import type { SimStore } from '../store';
 
 export interface HandlerContext {
@@ -13,7 +11,7 @@ export interface HandlerContext {
   readonly params: Readonly<Record<string, string>>;
   readonly caller: Caller;
   /** The firewall file the path names (cluster for /cluster/firewall/...). */
-  readonly ref: FwFileRef;
+  readonly ref: FileRef;
   /** Parameters as the method's schema declares them (for the option list of set_options). */
   readonly declared: readonly string[];
   readonly now: () => number;
@@ -29,17 +27,14 @@ export class Paged {
   ) {}
 }
 
-/** The file's config and the names verify_rule sees for it ($cluster_conf, $fw_conf). */
-export function loadWithNames(ctx: HandlerContext): {
-  conf: ProxmoxConf;
-  names: ParseTimeNames;
-  cluster?: ProxmoxConf;
-} {
-  const conf = ctx.store.load(ctx.ref);
-  const sdn = ctx.store.sdnIpSets;
-  if (ctx.ref.kind === 'cluster') return { conf, names: namesFromConfs(undefined, conf, sdn) };
-  const cluster = ctx.store.load({ kind: 'cluster' });
-  return { conf, cluster, names: namesFromConfs(cluster, conf, sdn) };
+/**
+ * ($cluster_conf, $fw_conf) as the API classes load them: for cluster.fw there is no separate
+ * cluster configuration (undef), for the other files it is cluster.fw.
+ */
+export function loadConfig(ctx: HandlerContext): { cluster: Conf | undefined; conf: Conf } {
+  if (ctx.ref.kind === 'cluster') return { cluster: undefined, conf: ctx.store.loadCluster() };
+  const cluster = ctx.store.loadCluster();
+  return { cluster, conf: ctx.store.load(ctx.ref, cluster) };
 }
 
 /** Vnet endpoints check SDN privileges on the vnet's zone (Helpers.pm check_vnet_access). */
@@ -54,5 +49,5 @@ export function checkVnetAccess(ctx: HandlerContext, write: boolean): void {
 /** PVE::Tools::assert_if_modified: only when both digests are there and differ. */
 export function assertIfModified(current: string, sent: string | undefined): void {
   if (sent && current !== sent)
-    throw dieError('detected modified configuration - file changed by other user? Try again.');
+    throw new PerlDie('detected modified configuration - file changed by other user? Try again.');
 }

@@ -3,9 +3,10 @@
 import { checkAll, hasPrivilege, type Caller } from '../auth';
 import { dieError } from '../errors';
 import type { SimStore } from '../store';
+import { readConfig, updateConfig } from './guest-config';
 
 export interface InventoryRoute {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT';
   readonly pattern: RegExp;
   readonly handle: (
     store: SimStore,
@@ -58,18 +59,13 @@ export const INVENTORY_ROUTES: readonly InventoryRoute[] = [
   {
     method: 'GET',
     pattern: /^\/nodes\/([^/]+)\/(qemu|lxc)\/([1-9][0-9]{2,8})\/config$/,
-    handle: (store, caller, m) => {
-      const [node, type, vmid] = [m[1]!, m[2] as 'qemu' | 'lxc', m[3]!];
-      checkAll(caller, `/vms/${vmid}`, ['VM.Audit']);
-      const guest = store
-        .guests()
-        .find((g) => g.vmid === vmid && g.type === type && g.node === node);
-      if (!guest)
-        throw dieError(
-          `Configuration file 'nodes/${node}/${type === 'qemu' ? 'qemu-server' : 'lxc'}/${vmid}.conf' does not exist`,
-        );
-      return { ...store.guestConfig(guest), digest: '0000000000000000000000000000000000000000' };
-    },
+    handle: (store, caller, m) => readConfig(store, caller, m[1]!, m[2] as 'qemu' | 'lxc', m[3]!),
+  },
+  {
+    method: 'PUT',
+    pattern: /^\/nodes\/([^/]+)\/(qemu|lxc)\/([1-9][0-9]{2,8})\/config$/,
+    handle: (store, caller, m, params) =>
+      updateConfig(store, caller, m[1]!, m[2] as 'qemu' | 'lxc', m[3]!, params),
   },
   {
     method: 'GET',

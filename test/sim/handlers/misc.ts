@@ -1,7 +1,8 @@
 // Directory indexes, the macro list, references (collect_refs) and the firewall log.
-import { MACROS } from '../../../server/src/core/facts/generated/macros';
-import type { ProxmoxConf } from '../../../server/src/core/model/proxmox-conf';
-import { Paged, type Handler } from './context';
+import type { Conf } from '../pve/conf';
+import { perlKeys, perlTrue } from '../pve/perl';
+import { macroList } from '../pve/verify';
+import { Paged, loadConfig, type Handler } from './context';
 
 const INDEX: Record<string, readonly string[]> = {
   cluster: ['aliases', 'rules', 'options', 'groups', 'ipset', 'macros', 'refs'],
@@ -12,26 +13,32 @@ const INDEX: Record<string, readonly string[]> = {
 
 export const index: Handler = (ctx) => INDEX[ctx.ref.kind]!.map((name) => ({ name }));
 
-export const macros: Handler = () =>
-  MACROS.map((m) => ({ macro: m.name, descr: m.description || m.name }));
+export const macros: Handler = () => macroList();
 
-/** PVE::Firewall::Helpers::collect_refs */
-function collectRefs(conf: ProxmoxConf, type: string | undefined, scope: string): object[] {
+/** PVE::Firewall::Helpers::collect_refs: ipsets, then aliases, each in Perl's hash order. */
+function collectRefs(conf: Conf, type: string | undefined, scope: string): object[] {
   const out: object[] = [];
-  if (!type || type === 'ipset') {
-    for (const name of Object.keys(conf.ipset ?? {})) {
+  if (!perlTrue(type) || type === 'ipset') {
+    for (const name of perlKeys(conf.ipset ?? {})) {
       const comment = conf.ipset_comments?.[name];
-      out.push({ type: 'ipset', name, ref: `+${name}`, scope, ...(comment ? { comment } : {}) });
+      out.push({
+        type: 'ipset',
+        name,
+        ref: `+${name}`,
+        scope,
+        ...(perlTrue(comment) ? { comment } : {}),
+      });
     }
   }
-  if (!type || type === 'alias') {
-    for (const [name, alias] of Object.entries(conf.aliases ?? {})) {
+  if (!perlTrue(type) || type === 'alias') {
+    for (const name of perlKeys(conf.aliases ?? {})) {
+      const comment = conf.aliases![name]!.comment;
       out.push({
         type: 'alias',
         name,
         ref: name,
         scope,
-        ...(alias.comment ? { comment: alias.comment } : {}),
+        ...(perlTrue(comment) ? { comment } : {}),
       });
     }
   }
@@ -40,14 +47,17 @@ function collectRefs(conf: ProxmoxConf, type: string | undefined, scope: string)
 
 export const refs: Handler = (ctx) => {
   const type = ctx.params['type'];
-  const cluster = ctx.store.load({ kind: 'cluster' });
-  const sdn: ProxmoxConf = {
-    ipset: Object.fromEntries([...ctx.store.sdnIpSets].map((name) => [name, []])),
+  const { cluster, conf } = loadConfig(ctx);
+  const sdn: Conf = {
+    ipset: Object.fromEntries(ctx.store.sdnIpSets.map((name) => [name, []])),
   };
-  const dc = collectRefs(cluster, type, 'dc');
-  const sdnRefs = collectRefs(sdn, type, 'sdn');
-  if (ctx.ref.kind === 'cluster') return [...sdnRefs, ...dc];
-  return [...dc, ...sdnRefs, ...collectRefs(ctx.store.load(ctx.ref), type, 'guest')];
+  if (ctx.ref.kind === 'cluster')
+    return [...collectRefs(sdn, type, 'sdn'), ...collectRefs(conf, type, 'dc')];
+  return [
+    ...collectRefs(cluster!, type, 'dc'),
+    ...collectRefs(sdn, type, 'sdn'),
+    ...collectRefs(conf, type, 'guest'),
+  ];
 };
 
 /** The simulator keeps no log: an empty page, with the `total` the real endpoint sends. */

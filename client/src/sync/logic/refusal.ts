@@ -3,9 +3,9 @@
 // which lists changed), then the ways on. An override (push although it locks this machine out,
 // push over someone's change) is a button that leads to a second confirmation, never the first
 // button. No VS Code API here: tested with node:test (test/client/).
-import type { LockedOut } from '../../../../server/src/core/plan/impact';
-import { parseListKey } from '../../../../server/src/core/plan/lists';
-import type { Operation } from '../../../../server/src/core/plan/operations';
+import type { LockedOut } from '../../../../server/src/core/plan';
+import { parseListKey } from '../../../../server/src/core/plan';
+import type { Operation } from '../../../../server/src/core/plan';
 import type { PushReport } from '../../../../server/src/cluster/push-workspace';
 import { reviewedPlanMismatch, type SavedPlan } from '../../../../server/src/cluster/saved-plan';
 import { shownText } from './shown-text';
@@ -41,8 +41,6 @@ export interface RefusalContext {
   readonly host: string;
   /** The workspace's firewall files (path → text), to find the line a cause names. */
   readonly files: ReadonlyMap<string, string>;
-  /** Whether a three-way merge is there to offer (the sync core's; see merge-seam.ts). */
-  readonly mergeAvailable: boolean;
 }
 
 const SHOW_PLAN: RefusalAction = { id: 'show-plan', title: 'Show plan' };
@@ -152,14 +150,11 @@ export function refusalOf(report: PushReport, context: RefusalContext): Refusal 
       message: `Push refused: the cluster changed since your last pull: ${lists}.`,
       detail:
         `Pushing now would undo those changes. Nothing was sent.\n\n` +
-        (context.mergeAvailable
-          ? `Merge them into your edits, then push; or overwrite them on the cluster.`
-          : `Pull to take them (pull overwrites the edits you have not pushed), or overwrite them on the cluster.`),
+        `A pull merges them with your edits (which it keeps; what both changed is marked in ` +
+        `the file), then push; or overwrite them on the cluster.`,
       actions: [
         SHOW_PLAN,
-        ...(context.mergeAvailable
-          ? [{ id: 'merge', title: 'Merge their changes…' } as const]
-          : []),
+        { id: 'merge', title: 'Pull and merge their changes' },
         { id: 'force', title: 'Overwrite their changes…' },
       ],
     };
@@ -219,18 +214,5 @@ export function overrideConfirmation(
       `machine. The push applies exactly the plan below, or nothing if the cluster changes ` +
       `meanwhile.\n\n${calls}`,
     confirm: 'Push and lose access',
-  };
-}
-
-/** The confirmation before an ordinary push: the calls, in order. */
-export function pushConfirmation(
-  report: Pick<PushReport, 'planned'>,
-  host: string,
-): OverrideConfirmation {
-  const ops = report.planned.plan.operations;
-  return {
-    message: `Push ${ops.length} calls to ${host}?`,
-    detail: callList(ops),
-    confirm: 'Push',
   };
 }

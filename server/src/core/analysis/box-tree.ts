@@ -1,5 +1,5 @@
 import { DIMENSIONS, type Box } from './packet-space';
-import { runToEnd, type Steps } from './steps';
+import { runToEnd, type Steps } from '../steps';
 
 const EXACT = 2 ** 53;
 
@@ -246,7 +246,7 @@ export class BoxTree {
       this.start[node] = this.filled;
       for (const i of ids) this.items[this.filled++] = i;
       this.end[node] = this.filled;
-      for (let p = this.start[node]!; p < this.filled; p++) this.itemEnd[p] = this.filled;
+      for (let p = this.start[node]; p < this.filled; p++) this.itemEnd[p] = this.filled;
       this.children[node] = [];
       return;
     }

@@ -1,7 +1,7 @@
-import type { AbstractChains, AbstractRule } from './chain-walk';
+import type { AbstractChains, AbstractRule } from './symbolic-walk';
 import { BoxTree, HULL_DIMENSIONS, hullBounds } from './box-tree';
 import { boxIntersect, boxesOverlap, type Box } from './packet-space';
-import type { Steps } from './steps';
+import type { Steps } from '../steps';
 
 /** Chains of at most this many rules have no tree. */
 const SHORT = 32;

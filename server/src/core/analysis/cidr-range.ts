@@ -1,4 +1,4 @@
-import { perlNetIpNew } from '../syntax/perl-net-ip';
+import { perlNetIpNew } from '../syntax';
 
 const V4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/;
 const V6 = /^([0-9a-fA-F:]+)(?:\/(\d{1,3}))?$/;

@@ -2,11 +2,11 @@
 // the packets it would take from the rules after it (one example whose verdict would change),
 // and the later rules it would leave nothing to (they could then never match). The staging trap
 // of the guides: a catch-all `|IN DROP` created through the API lands first in its chain.
-import type { RuleOrigin } from '../compile/types';
-import type { FamilyModel } from './analyse';
-import { walkChain, type Verdict } from './chain-walk';
+import type { RuleOrigin } from '../compile';
+import type { FamilyModel } from './family-model';
+import { walkChain, type Verdict } from './symbolic-walk';
 import { isBoxSubset, type Box } from './packet-space';
-import type { InstanceReach } from './reachability';
+import type { InstanceReach } from './rule-reach';
 import { lineKey } from './what-if';
 import { describePacket, pickPacketFrom } from './witness';
 

@@ -1,10 +1,10 @@
-import { icmpInvalidWithoutConnection } from '../facts/conntrack';
-import { icmpRange } from '../facts/icmp-codes';
-import { PROTOCOLS } from '../facts/generated/netbase';
-import { SERVICE_BY_NAME } from '../model/ports';
-import { perlNetIpNew } from '../syntax/perl-net-ip';
+import { icmpInvalidWithoutConnection } from '../facts';
+import { icmpRange } from '../facts';
+import { PROTOCOLS } from '../facts';
+import { SERVICE_BY_NAME } from '../model';
+import { perlNetIpNew } from '../syntax';
 import { cidrRange } from './cidr-range';
-import type { AbstractTarget } from './chain-walk';
+import type { AbstractTarget } from './symbolic-walk';
 import { intersect, normalise, type IntervalSet } from './intervals';
 import {
   DIMENSIONS,

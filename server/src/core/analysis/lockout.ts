@@ -1,7 +1,7 @@
-import { ipsetKernelName } from '../compile/ipset-name';
-import type { RuleOrigin } from '../compile/types';
-import type { FamilyModel } from './analyse';
-import { walkChain, type Verdict } from './chain-walk';
+import { ipsetKernelName } from '../compile';
+import type { RuleOrigin } from '../compile';
+import type { FamilyModel } from './family-model';
+import { walkChain, type Verdict } from './symbolic-walk';
 import { isSubset, subtract, type IntervalSet } from './intervals';
 import { boxIntersect, fullBox, type Box } from './packet-space';
 import { describePacket, pickPacketFrom } from './witness';

@@ -1,4 +1,4 @@
-import type { AbstractChains, AbstractRule, RuleRef } from './chain-walk';
+import type { AbstractChains, AbstractRule, RuleRef } from './symbolic-walk';
 import { boxesOverlap, type Box } from './packet-space';
 
 /**

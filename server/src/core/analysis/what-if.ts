@@ -1,5 +1,5 @@
-import type { CompileInput, SourcedConfig } from '../compile/types';
-import type { FwConfig, OptionDef, RuleDef } from '../model/fw-config';
+import type { CompileInput, SourcedConfig } from '../compile';
+import type { FwConfig, OptionDef, RuleDef } from '../model';
 
 /** Key of a user rule line: the file it is in and its 1-based line number. */
 export function lineKey(path: string, lineNumber: number): string {

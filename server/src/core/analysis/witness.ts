@@ -1,5 +1,5 @@
-import { ICMP_CODES, ICMPV6_CODES } from '../facts/icmp-codes';
-import { PROTOCOLS } from '../facts/generated/netbase';
+import { ICMP_CODES, ICMPV6_CODES } from '../facts';
+import { PROTOCOLS } from '../facts';
 import { contains, type IntervalSet } from './intervals';
 import type { InterfaceNames } from './ipt-to-box';
 import { DST_TYPES, type Box, type Dimension, type Family } from './packet-space';

@@ -1,21 +1,16 @@
 // What proxmox-firewall (the nftables backend) does with a file, for the nodes of the model that
 // run it: the line that fails the whole file (and so the node's whole update), and the lines it
 // reads differently from pve-firewall. Files no nftables node reads get nothing from here.
-import {
-  nodesReading,
-  type ClusterFile,
-  type ClusterModel,
-  type ClusterNode,
-} from '../model/cluster-model';
-import type { FileKind } from '../model/file-kind';
-import { isSdnSetName } from '../model/load-config';
-import { loadRustConfig, rustKnowsOption, type RustConfig } from '../nftables/rust-config';
-import { buildNodeRuleset } from '../nftables/ruleset';
-import { rustMacroNames } from '../nftables/rust-macros';
-import type { IpAddrMatch, RustRule } from '../nftables/rust-types';
-import type { Span } from '../text/span';
-import { DIAGNOSTIC_CODES, type DiagnosticCode } from '../findings/codes';
-import type { Finding } from '../findings/finding';
+import { nodesReading, type ClusterFile, type ClusterModel, type ClusterNode } from '../model';
+import type { FileKind } from '../model';
+import { isSdnSetName } from '../model';
+import { loadRustConfig, rustKnowsOption, type RustConfig } from '../nftables';
+import { buildNodeRuleset } from '../nftables';
+import { rustMacroNames } from '../nftables';
+import type { IpAddrMatch, RustRule } from '../nftables';
+import type { Span } from '../text';
+import { DIAGNOSTIC_CODES, type DiagnosticCode } from '../findings';
+import type { Finding } from '../findings';
 
 /** firewall: rule: skip rule on generation error instead of aborting (proxmox-firewall 1.2.3). */
 const BEFORE_1_2_3 =

@@ -1,10 +1,10 @@
 // Every finding for every file of one cluster: each file's own (Proxmox's verdicts on its lines,
 // our lints), from the load the model already holds, and the cluster-wide reachability findings.
-import { modelFiles, type ClusterModel } from '../model/cluster-model';
+import { modelFiles, type ClusterModel } from '../model';
 import { checkBackends, onlyNftablesReads } from './check-backends';
 import { checkLoadedFile } from './check-file';
 import { checkReachability, type ReachabilityOptions } from './check-reachability';
-import type { Finding } from '../findings/finding';
+import type { Finding } from '../findings';
 
 export interface ClusterCheckOptions extends ReachabilityOptions {
   /** Seconds since the epoch, for the cluster `enable` time stamp; defaults to now. */

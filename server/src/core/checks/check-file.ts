@@ -1,9 +1,9 @@
-import type { FileKind } from '../model/file-kind';
-import type { FwConfig } from '../model/fw-config';
-import { loadFwConfig, type LineVerdict, type LoadResult } from '../model/load-config';
-import { parseFwSyntax } from '../syntax/parse-file';
-import { DIAGNOSTIC_CODES, type DiagnosticCode } from '../findings/codes';
-import type { Finding, ProxmoxVerdict, Severity } from '../findings/finding';
+import type { FileKind } from '../model';
+import type { FwConfig } from '../model';
+import { loadFwConfig, type LineVerdict, type LoadResult } from '../model';
+import { parseFwSyntax } from '../syntax';
+import { DIAGNOSTIC_CODES, type DiagnosticCode } from '../findings';
+import type { Finding, ProxmoxVerdict, Severity } from '../findings';
 import { hintFor } from './hints';
 import { lintConfig } from './lints';
 

@@ -6,19 +6,20 @@ import {
   type Overlap,
   type ReachabilityReport,
   type RemovableRule,
-} from '../analysis/analyse';
-import type { EnablingImpact } from '../analysis/enabling';
-import { findLockouts, type Lockout } from '../analysis/lockout';
-import { runSliced, runToEnd, type SliceOptions, type Steps } from '../analysis/steps';
-import { lineKey } from '../analysis/what-if';
-import { compileInputFor } from '../compile/node-input';
-import type { CompileInput, RuleOrigin, SkippedRule, SourcedConfig } from '../compile/types';
-import { modelFiles, type ClusterModel } from '../model/cluster-model';
-import { isSdnSetName } from '../model/load-config';
+} from '../analysis';
+import type { EnablingImpact } from '../analysis';
+import { findLockouts, type Lockout } from '../analysis';
+import { runSliced, runToEnd, type SliceOptions, type Steps } from '../steps';
+import { lineKey } from '../analysis';
+import { compileInputFor } from '../compile';
+import type { CompileInput, RuleOrigin, SkippedRule, SourcedConfig } from '../compile';
+import { modelFiles, type ClusterModel } from '../model';
+import { isSdnSetName } from '../model';
 import { clusterWideFindings } from './cluster-findings';
-import { DIAGNOSTIC_CODES, type DiagnosticCode } from '../findings/codes';
+import { mergeBackends, nftNodeFindings, type BackendFindings } from './nft-reachability';
+import { DIAGNOSTIC_CODES, type DiagnosticCode } from '../findings';
 import { referenceRemedy } from './reference-remedy';
-import type { Finding, RelatedLocation } from '../findings/finding';
+import type { Finding, RelatedLocation } from '../findings';
 
 export interface ReachabilityOptions {
   /** Also report partial overlaps with another verdict (rule-overlap hints); off by default. */
@@ -64,7 +65,7 @@ function related(blockers: readonly Blocker[], message: string): RelatedLocation
     .map((b) => ({ path: b.origin.path, span: b.origin.span, message }));
 }
 
-function deadFinding(dead: DeadRule): Finding {
+export function deadFinding(dead: DeadRule): Finding {
   const takers = takerNames(dead.blockers).join(', ');
   const verb = (v: string): string =>
     ({ ACCEPT: 'accepted', DROP: 'dropped', REJECT: 'rejected' })[v] ?? v;
@@ -106,7 +107,7 @@ function finding(
   };
 }
 
-function removableFinding(r: RemovableRule): Finding {
+export function removableFinding(r: RemovableRule): Finding {
   const verb = { ACCEPT: 'accepted', DROP: 'dropped', REJECT: 'rejected' }[r.ownVerdict];
   const named = takerNames(r.takers);
   const takers = named.join(', ');
@@ -231,7 +232,7 @@ function nodeFindings(
   return out;
 }
 
-const PLAIN_DISABLED = 'disabled rule: Proxmox keeps it but never applies it';
+export const PLAIN_DISABLED = 'disabled rule: Proxmox keeps it but never applies it';
 
 const VERBED: Record<string, string> = { ACCEPT: 'accepted', DROP: 'dropped', REJECT: 'rejected' };
 
@@ -327,12 +328,16 @@ function* checkReachabilitySteps(
   const overlapHints = options.overlapHints === true;
   const topologyKnown = model.topologySource.kind === 'file';
   const perNode: Map<string, Finding[]>[] = [];
+  // Nodes on proxmox-firewall build other tables (nft-reachability.ts), with their own findings.
+  const backends: BackendFindings[] = [];
   const remedy = remedies(model);
   for (const node of model.nodes) {
-    // pve-firewall's ruleset is what this analysis reads; a node on proxmox-firewall builds
-    // another (its management and corosync allowances come before the user's rules).
-    if (node.backend === 'proxmox-firewall') continue;
     yield;
+    if (node.backend === 'proxmox-firewall') {
+      const findings = yield* nftNodeFindings(model, node);
+      backends.push({ node: node.name, backend: node.backend, findings });
+      continue;
+    }
     const input = compileInputFor(model, node.name);
     const report = yield* analyseReachabilitySteps(input, {
       overlaps: overlapHints,
@@ -342,18 +347,20 @@ function* checkReachabilitySteps(
         (node.localNetwork !== undefined || cluster.load.config.aliases.has('local_network')),
       ...(memo ? { memo: memo.node(node.name) } : {}),
     });
-    perNode.push(
-      nodeFindings(
-        report,
-        disabledOrigins(inputFiles(input)),
-        model.sdnIpSets !== undefined,
-        overlapHints,
-        remedy,
-      ),
+    const findings = nodeFindings(
+      report,
+      disabledOrigins(inputFiles(input)),
+      model.sdnIpSets !== undefined,
+      overlapHints,
+      remedy,
     );
+    perNode.push(findings);
+    backends.push({ node: node.name, backend: node.backend, findings });
   }
   memo?.keepOnly(new Set(model.nodes.map((n) => n.name)));
-  const merged = mergeNodes(perNode, cluster.path);
+  const merged = backends.some((b) => b.backend === 'proxmox-firewall')
+    ? mergeBackends(backends, model, mergeNodes)
+    : mergeNodes(perNode, cluster.path);
   yield;
   for (const [path, list] of clusterWideFindings(model))
     merged.set(path, [...(merged.get(path) ?? []), ...list]);

@@ -3,19 +3,19 @@
 // updates, a guest whose rules apply to no NIC, and names defined but never used. Each claim
 // is proved the way push proves a lock-out: the node's ruleset compiled from the cluster model,
 // and the packet sent through it by the simulator.
-import { compileRuleset } from '../compile/compile-ruleset';
-import { compileInputFor } from '../compile/node-input';
-import type { CompileResult } from '../compile/types';
-import { indexNames } from '../model/name-index';
-import { modelFiles, type ClusterFile, type ClusterModel } from '../model/cluster-model';
-import { asciiLower } from '../syntax/perl-text';
-import type { FwLine } from '../syntax/tree';
-import type { Span } from '../text/span';
-import { prepareSimulation, simulatePacket } from '../simulate/simulate';
-import type { SimulationResult } from '../simulate/types';
-import { ZoneError } from '../simulate/zones';
-import { DIAGNOSTIC_CODES, type DiagnosticCode } from '../findings/codes';
-import type { Finding } from '../findings/finding';
+import { compileRuleset } from '../compile';
+import { compileInputFor } from '../compile';
+import type { CompileResult } from '../compile';
+import { indexNames } from '../model';
+import { modelFiles, type ClusterFile, type ClusterModel } from '../model';
+import { asciiLower } from '../syntax';
+import type { FwLine } from '../syntax';
+import type { Span } from '../text';
+import { prepareSimulation, simulatePacket } from '../simulate';
+import type { SimulationResult } from '../simulate';
+import { ZoneError } from '../simulate';
+import { DIAGNOSTIC_CODES, type DiagnosticCode } from '../findings';
+import type { Finding } from '../findings';
 
 type Found = Map<string, Finding[]>;
 

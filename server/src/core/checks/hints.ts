@@ -1,10 +1,10 @@
-import { OPTIONS } from '../facts/generated/options';
-import type { FileKind } from '../model/file-kind';
-import type { FwConfig } from '../model/fw-config';
-import type { LineVerdict } from '../model/load-config';
-import { FIELD_BY_FLAG } from '../syntax/parse-rule';
-import { asciiLower } from '../syntax/perl-text';
-import type { FwSyntaxTree } from '../syntax/tree';
+import { OPTIONS } from '../facts';
+import type { FileKind } from '../model';
+import type { FwConfig } from '../model';
+import type { LineVerdict } from '../model';
+import { FIELD_BY_FLAG } from '../syntax';
+import { asciiLower } from '../syntax';
+import type { FwSyntaxTree } from '../syntax';
 import { referenceRemedy, type NameScopes } from './reference-remedy';
 
 const isFlag = (text: string): boolean => Object.hasOwn(FIELD_BY_FLAG, text);

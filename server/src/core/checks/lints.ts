@@ -1,9 +1,10 @@
-import type { DiagnosticCode } from '../findings/codes';
-import type { FwConfig } from '../model/fw-config';
-import { NAME_PATTERN } from '../syntax/parse-header';
-import { asciiLower } from '../syntax/perl-text';
-import type { Span } from '../text/span';
-import type { RelatedLocation } from '../findings/finding';
+import type { DiagnosticCode } from '../findings';
+import type { FwConfig } from '../model';
+import { mergeConflicts } from './merge-conflicts';
+import { NAME_PATTERN } from '../syntax';
+import { asciiLower } from '../syntax';
+import type { Span } from '../text';
+import type { RelatedLocation } from '../findings';
 
 /** A finding on a line Proxmox accepts: what it does is legal but probably not what was meant. */
 export interface Lint {
@@ -139,5 +140,6 @@ export function lintConfig(config: FwConfig, nowSeconds: number): Lint[] {
   aliasNames(config, out);
   repeatedRuleOptions(config, out);
   optionValues(config, nowSeconds, out);
+  mergeConflicts(config, out);
   return out;
 }

@@ -2,8 +2,8 @@
 // written without its `+` (Proxmox then looks for an alias), an alias written with one, or a
 // `dc/` / `guest/` scope that points at the other file. Shared by the hint that says it and the
 // quick fix that writes it.
-import type { FwConfig } from '../model/fw-config';
-import { asciiLower } from '../syntax/perl-text';
+import type { FwConfig } from '../model';
+import { asciiLower } from '../syntax';
 
 export interface ReferenceRemedy {
   /** What to tell the user. */

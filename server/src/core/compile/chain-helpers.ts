@@ -1,4 +1,4 @@
-import type { FwConfig } from '../model/fw-config';
+import type { FwConfig } from '../model';
 import type { ChainSet } from './chain-set';
 import { ipsetKernelName } from './ipset-name';
 import { optionOff, optionTrue } from './options';

@@ -1,8 +1,8 @@
-import { findMacro, macroTemplates } from '../model/macros';
+import { findMacro, macroTemplates } from '../model';
 import { iptRuleToCmds, logTarget, ruleText } from './ipt-cmds';
 import { withOrigin } from './context';
 import { CompileDie, LOG_LEVEL_NUMBER, type RefScope, type RuleSpec } from './rule-spec';
-import type { CompiledRule, Family, RuleOrigin } from './types';
+import type { CompiledRule, Family, RuleOrigin } from './ruleset-types';
 
 /** Why a rule is there: a user's line, or a label for what Proxmox adds by itself. */
 export type Provenance = { readonly origin: RuleOrigin } | { readonly builtin: string };
@@ -38,7 +38,7 @@ function expandMacro(rule: RuleSpec, family: Family): RuleSpec[] {
       }
       expanded[key] = value;
     }
-    return expanded as RuleSpec;
+    return expanded;
   });
 }
 

@@ -1,9 +1,9 @@
-import { runToEnd, type Steps } from '../analysis/steps';
+import { runToEnd, type Steps } from '../steps';
 import { CompileContext } from './context';
 import { compileFilterTable } from './filter-table';
 import { compileIpSets } from './ipsets';
 import { optionTrue } from './options';
-import type { CompileInput, CompileResult, Ruleset } from './types';
+import type { CompileInput, CompileResult, Ruleset } from './ruleset-types';
 
 function emptyRuleset(): Ruleset {
   return { chains: new Map(), ipsets: new Map() };

@@ -1,6 +1,6 @@
-import type { FwConfig, RuleDef } from '../model/fw-config';
-import type { TopologyNic } from '../model/topology';
-import { parseIpOrCidr } from '../syntax/ip-or-cidr';
+import type { FwConfig, RuleDef } from '../model';
+import type { TopologyNic } from '../model';
+import { parseIpOrCidr } from '../syntax';
 import type { CompileDie, NameTable, RefScope, RuleSpec } from './rule-spec';
 import type {
   CompileInput,
@@ -9,7 +9,7 @@ import type {
   SkippedRule,
   SourceRef,
   SourcedConfig,
-} from './types';
+} from './ruleset-types';
 
 /** A guest of the local node as compile() sees it (Proxmox's `$vmdata`). */
 export interface LocalGuest {
@@ -135,7 +135,7 @@ export function userRuleSpec(def: RuleDef, action: string, logmsg?: string): Rul
   // rather than deleted from, which would turn every rule's object into a slow dictionary.
   const spec: Record<string, string> = {};
   for (const [key, value] of values) if (value !== undefined) spec[key] = value;
-  return spec as RuleSpec;
+  return spec;
 }
 
 /** Whether Proxmox compiles the rule into a ruleset of this family at all. */

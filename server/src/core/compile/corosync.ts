@@ -1,6 +1,6 @@
-import type { Topology } from '../model/topology';
-import { IPV4_RE, IPV6_RE } from '../syntax/ip-or-cidr';
-import type { Family } from './types';
+import type { Topology } from '../model';
+import { IPV4_RE, IPV6_RE } from '../syntax';
+import type { Family } from './ruleset-types';
 
 const IPV4 = new RegExp(`^${IPV4_RE}$`);
 const IPV6 = new RegExp(`^${IPV6_RE}$`);

@@ -6,7 +6,7 @@ import { hostChains } from './host-chains';
 import { logRatelimit, optionLogLevel, optionOff, optionTrue } from './options';
 import { CompileDie } from './rule-spec';
 import { generateStdChains } from './std-chains';
-import type { CompiledRule, Family } from './types';
+import type { CompiledRule, Family } from './ruleset-types';
 
 /** compile_iptables_filter: one family's filter table. */
 export function compileFilterTable(

@@ -1,8 +1,8 @@
-import type { RuleDef } from '../model/fw-config';
+import type { RuleDef } from '../model';
 import type { ChainSet } from './chain-set';
 import { compilesFor, sourceRef, userRuleSpec, withOrigin, type CompileContext } from './context';
 import { CompileDie } from './rule-spec';
-import type { RuleOrigin } from './types';
+import type { RuleOrigin } from './ruleset-types';
 
 const ACCEPT_MARK = '0x80000000/0x80000000';
 const CLEAR_MARK = '0x00000000/0x80000000';

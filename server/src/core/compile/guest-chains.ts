@@ -1,5 +1,5 @@
-import type { FwConfig } from '../model/fw-config';
-import { perlTrue } from '../syntax/perl-text';
+import type { FwConfig } from '../model';
+import { perlTrue } from '../syntax';
 import type { ChainSet } from './chain-set';
 import { addChainPolicy, addNdp } from './chain-helpers';
 import {

@@ -1,5 +1,5 @@
-import type { RuleDef } from '../model/fw-config';
-import { perlTrue } from '../syntax/perl-text';
+import type { RuleDef } from '../model';
+import { perlTrue } from '../syntax';
 import type { ChainSet } from './chain-set';
 import { addChainPolicy, addConnFilters, addInputFilters, addNdp } from './chain-helpers';
 import { compilesFor, sourceRef, userRuleSpec, type CompileContext } from './context';

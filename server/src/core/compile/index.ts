@@ -47,4 +47,8 @@ export type {
   SkippedRule,
   SourceRef,
   SourcedConfig,
-} from './types';
+} from './ruleset-types';
+export { compileRulesetSteps } from './compile-ruleset';
+export { netIpCompressV6 } from './ipv6-text';
+export { compileInputFor, modelNode } from './node-input';
+export { optionTrue } from './options';

@@ -1,5 +1,5 @@
-import { utf8Length } from '../syntax/perl-text';
-import type { Family } from './types';
+import { utf8Length } from '../syntax';
+import type { Family } from './ruleset-types';
 
 // Kernel set names are limited to 31 bytes and Proxmox appends "_swap" while swapping sets.
 const MAX_ID_LENGTH = 31 - 'PVEFW-'.length - '_swap'.length;

@@ -1,13 +1,19 @@
-import { ALIAS_REF } from '../model/address-list';
-import type { IpSetEntry } from '../model/fw-config';
-import { IPV4_RE, IPV6_RE, parseIpOrCidr } from '../syntax/ip-or-cidr';
-import { asciiLower } from '../syntax/perl-text';
+import { ALIAS_REF } from '../model';
+import type { IpSetEntry } from '../model';
+import { IPV4_RE, IPV6_RE, parseIpOrCidr } from '../syntax';
+import { asciiLower } from '../syntax';
 import type { CompileContext, LocalGuest } from './context';
 import { ipsetKernelName } from './ipset-name';
 import { macToLinkLocal, netIpCompress } from './ipv6-text';
 import { optionTrue } from './options';
 import { CompileDie, type NameTable } from './rule-spec';
-import type { Family, IpSetDefinition, IpSetMember, RuleOrigin, SkippedRule } from './types';
+import type {
+  Family,
+  IpSetDefinition,
+  IpSetMember,
+  RuleOrigin,
+  SkippedRule,
+} from './ruleset-types';
 
 /** An entry as generate_ipset_chains reads it; Proxmox's own additions have no line. */
 interface EntrySource {
@@ -84,7 +90,7 @@ function generateSets(
         let cidr = parsed.cidr;
         if (parsed.ipversion === 6) {
           const [, address, prefix] = /^([^/]*)(\/.*)?$/.exec(cidr) ?? ['', cidr, undefined];
-          cidr = `${asciiLower(netIpCompress(address!))}${prefix ?? ''}`.replace(/\/128$/, '');
+          cidr = `${asciiLower(netIpCompress(address))}${prefix ?? ''}`.replace(/\/128$/, '');
         } else {
           cidr = cidr.replace(/\/32$/, '');
         }

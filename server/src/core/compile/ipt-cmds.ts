@@ -1,9 +1,9 @@
-import { ALIAS_REF, IPSET_NAME_REF } from '../model/address-list';
-import { ICMP_NAMES, ICMPV6_NAMES, PROTOCOLS_WITH_PORTS, portListError } from '../model/ports';
-import { asciiLower, perlSplitComma, perlTrue } from '../syntax/perl-text';
+import { ALIAS_REF, IPSET_NAME_REF } from '../model';
+import { ICMP_NAMES, ICMPV6_NAMES, PROTOCOLS_WITH_PORTS, portListError } from '../model';
+import { asciiLower, perlSplitComma, perlTrue } from '../syntax';
 import { ipsetKernelName } from './ipset-name';
 import { CompileDie, LOG_LEVEL_NUMBER, type RefScope, type RuleSpec } from './rule-spec';
-import type { Family } from './types';
+import type { Family } from './ruleset-types';
 
 /** One command of ipt_rule_to_cmds; the NFLOG one precedes the rule it logs. */
 export interface IptCommand {

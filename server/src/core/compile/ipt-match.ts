@@ -1,5 +1,5 @@
-import { SERVICE_BY_NAME } from '../model/ports';
-import { perlNetIpNew } from '../syntax/perl-net-ip';
+import { SERVICE_BY_NAME } from '../model';
+import { perlNetIpNew } from '../syntax';
 import type { AddressRange, IptAddress, IptMatch, IptTarget, PortItem } from './ipt-match-types';
 
 /** Text that is not an iptables rule this compiler writes. */

@@ -1,4 +1,4 @@
-import { expandAddress } from '../syntax/perl-net-ip-address';
+import { expandAddress } from '../syntax';
 
 /**
  * Net::IP::ip_compress_address for IPv6 (Net::IP 1.26): expand, strip leading zeros, then

@@ -1,7 +1,7 @@
-import { buildClusterModel } from '../model/cluster-model';
-import type { Topology } from '../model/topology';
+import { buildClusterModel } from '../model';
+import type { Topology } from '../model';
 import { compileInputFor } from './node-input';
-import type { CompileInput } from './types';
+import type { CompileInput } from './ruleset-types';
 
 /** A file's text and the path to report it under. */
 export interface SourceText {

@@ -2,9 +2,9 @@
 // host.fw, and the firewall files of the guests that run there, in the world seen from that node.
 // (SDN sets are known by name only, so rules naming them compile as Proxmox's do without their
 // members: the model never invents members.)
-import type { ClusterModel, ClusterNode } from '../model/cluster-model';
-import type { Topology } from '../model/topology';
-import type { CompileInput, SourcedConfig } from './types';
+import type { ClusterModel, ClusterNode } from '../model';
+import type { Topology } from '../model';
+import type { CompileInput, SourcedConfig } from './ruleset-types';
 
 export interface NodeInputOptions {
   /** Leave the guests out (only the host chains are asked about). */

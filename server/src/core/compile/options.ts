@@ -1,5 +1,5 @@
-import type { FwConfig } from '../model/fw-config';
-import { perlTrue } from '../syntax/perl-text';
+import type { FwConfig } from '../model';
+import { perlTrue } from '../syntax';
 import { LOG_LEVEL_NUMBER } from './rule-spec';
 
 /** An option's stored value, or undefined when the file or the line is absent. */

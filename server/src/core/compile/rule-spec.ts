@@ -1,4 +1,4 @@
-import type { RuleOrigin } from './types';
+import type { RuleOrigin } from './ruleset-types';
 
 /**
  * The hash pve-firewall turns into iptables commands (its `%rule`): user rules, macro

@@ -1,8 +1,8 @@
-import type { FwConfig } from '../model/fw-config';
+import type { FwConfig } from '../model';
 import type { ChainSet } from './chain-set';
 import { optionLogLevel } from './options';
 import type { RuleSpec } from './rule-spec';
-import type { Family } from './types';
+import type { Family } from './ruleset-types';
 
 const ACCEPT_MARK = '0x80000000/0x80000000';
 

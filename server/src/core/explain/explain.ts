@@ -3,17 +3,19 @@
 // the node's ruleset from the cluster model as `pvefw simulate` does, and answered with the rule
 // that decided, the path, and the smallest edit that would turn the verdict around — checked by
 // simulating the packet again with the edit made.
-import { compileRuleset } from '../compile/compile-ruleset';
-import { compileInputFor, modelNode } from '../compile/node-input';
-import type { RuleOrigin } from '../compile/types';
-import { ICMP_CODES, ICMPV6_CODES } from '../facts/icmp-codes';
-import { buildClusterModel, type ClusterModel, type ClusterSources } from '../model/cluster-model';
-import { nftAsResult } from '../nftables/simulate-nft';
-import { decidingRule } from '../simulate/decider';
-import { formatSimulation } from '../simulate/format-trace';
-import { prepareSimulation, simulatePacket } from '../simulate/simulate';
-import type { Packet, SimulateRequest, SimulationResult, Verdict } from '../simulate/types';
-import { ZoneError } from '../simulate/zones';
+import { compileRuleset } from '../compile';
+import { compileInputFor, modelNode } from '../compile';
+import type { RuleOrigin } from '../compile';
+import { ICMP_CODES, ICMPV6_CODES } from '../facts';
+import { buildClusterModel, type ClusterModel, type ClusterSources } from '../model';
+import { buildNodeRuleset } from '../nftables';
+import { nftAsResult } from '../nftables';
+import { decidingRule } from '../simulate';
+import { formatSimulation } from '../simulate';
+import { prepareSimulation, simulatePacket } from '../simulate';
+import type { Packet, SimulateRequest, SimulationResult, Verdict } from '../simulate';
+import { ZoneError } from '../simulate';
+import { nftDecidingRule, nftEnds } from './explain-nft';
 import { parseLogLine, type LoggedPacket } from './log-line';
 
 export interface Flip {
@@ -97,7 +99,11 @@ function statesFor(p: LoggedPacket): string[] {
   return ['new', 'established'];
 }
 
-function requestOf(p: LoggedPacket, state: string): SimulateRequest {
+function requestOf(
+  p: LoggedPacket,
+  state: string,
+  where: { from: string; to: string } = ends(p),
+): SimulateRequest {
   const port =
     p.icmp !== undefined
       ? icmpName(p.icmp.type, p.icmp.code, p.family)
@@ -105,7 +111,7 @@ function requestOf(p: LoggedPacket, state: string): SimulateRequest {
         ? String(p.dport)
         : undefined;
   return {
-    ...ends(p),
+    ...where,
     proto: p.proto,
     source: p.source,
     dest: p.dest,
@@ -131,10 +137,20 @@ function withRule(text: string, beforeLine: number, rule: string): string {
 }
 
 /** A rule that takes this packet with the other verdict, written the way Proxmox reads it. */
-function counterRule(p: LoggedPacket, request: SimulateRequest, verdict: Verdict): string {
+function counterRule(
+  p: LoggedPacket,
+  request: SimulateRequest,
+  verdict: Verdict,
+  forward = false,
+): string {
   const inbound =
     request.to === 'host' || request.to.startsWith('vm') || request.to.startsWith('ct');
   const action = verdict === 'ACCEPT' ? 'DROP' : 'ACCEPT';
+  if (forward) {
+    const port =
+      p.dport !== undefined && (p.proto === 'tcp' || p.proto === 'udp') ? ` -dport ${p.dport}` : '';
+    return `FORWARD ${action} -source ${p.source} -dest ${p.dest} -p ${p.proto}${port}`;
+  }
   const address = inbound ? `-source ${p.source}` : `-dest ${p.dest}`;
   const proto = `-p ${p.proto}`;
   const port =
@@ -172,20 +188,30 @@ function flipOf(
   request: SimulateRequest,
   result: Result,
   decidedBy: Explanation['decidedBy'],
+  nftChain?: string,
 ): Pick<Explanation, 'flip' | 'noFlip'> {
-  const rule = counterRule(p, request, result.verdict);
+  // On proxmox-firewall a VNet's chain and the forward chains take FORWARD rules.
+  const vnet = nftChain?.startsWith('bridge-') ? nftChain.slice('bridge-'.length) : undefined;
+  const forward = vnet !== undefined || nftChain?.endsWith('-forward') === true;
+  const rule = counterRule(p, request, result.verdict, forward);
   let path: string | undefined;
   let beforeLine: number | undefined;
+  const vnetFile = model.vnets.find((v) => v.name === vnet)?.file;
   if (decidedBy?.origin && !decidedBy.origin.group) {
     path = decidedBy.origin.path;
     beforeLine = decidedBy.origin.lineNumber;
+  } else if (vnetFile) {
+    path = vnetFile.path;
+    beforeLine = rulesEnd(vnetFile.text);
   } else {
     const guestVmid = /^(?:vm|ct)([0-9]+)/.exec(
       request.to === 'outside' ? request.from : request.to,
     )?.[1];
     const guest = guestVmid ? model.guests.find((g) => g.vmid === Number(guestVmid)) : undefined;
     const host = modelNode(model, node)?.host;
-    const file = guest?.file ?? host ?? model.cluster;
+    // A file with a [RULES] section first: a rule added elsewhere would not be a rule.
+    const files = [guest?.file, host, model.cluster].filter((f) => f !== undefined);
+    const file = files.find((f) => /^\[RULES\]/im.test(f.text)) ?? files[0];
     if (!file) return { noFlip: 'there is no firewall file to add a rule to' };
     path = file.path;
     beforeLine = rulesEnd(file.text);
@@ -194,7 +220,15 @@ function flipOf(
   if (!rebuilt) return { noFlip: `${path} is not a file of this cluster` };
   let then: Verdict;
   try {
-    then = simulateOn(buildClusterModel(rebuilt), node, request).verdict;
+    const edited = buildClusterModel(rebuilt);
+    // On proxmox-firewall an edit that fails the file fails the whole update: no flip.
+    const found = modelNode(edited, node);
+    if (found?.backend === 'proxmox-firewall') {
+      const built = buildNodeRuleset(edited, found).ruleset;
+      if (built.state === 'stale')
+        return { noFlip: `a rule for it (${rule}) in ${path} would stop the update: ${built.why}` };
+    }
+    then = simulateOn(edited, node, request).verdict;
   } catch (error) {
     if (error instanceof ZoneError) return { noFlip: error.message };
     throw error;
@@ -232,6 +266,14 @@ function editedSources(
   return found ? out : undefined;
 }
 
+/**
+ * Whether a verdict is the one the log line names. proxmox-firewall logs the rule's REJECT, but
+ * a REJECT to a guest is a DROP there, and do-reject drops broadcasts: a DROP agrees with it.
+ */
+function logged(action: Verdict, verdict: Verdict, nft: boolean): boolean {
+  return verdict === action || (nft && action === 'REJECT' && verdict === 'DROP');
+}
+
 /** Explains each log line in the cluster of `sources`, on `node` (default: the local node). */
 export function explainLogLines(
   sources: ClusterSources,
@@ -246,12 +288,15 @@ export function explainLogLines(
       const parsed = parseLogLine(line);
       if (!parsed.ok) return { line, error: parsed.error, trace: [] };
       const p = parsed.packet;
+      // A node on proxmox-firewall logs its own chains (explain-nft.ts).
+      const nft = modelNode(model, node)?.backend === 'proxmox-firewall';
+      const where = nft ? nftEnds(model, p) : ends(p);
       let best: { state: string; result: Result } | undefined;
       try {
         for (const state of statesFor(p)) {
           let result: Result;
           try {
-            result = simulateOn(model, node, requestOf(p, state));
+            result = simulateOn(model, node, requestOf(p, state, where));
           } catch (error) {
             // A state the kernel never gives this packet: try the next.
             if (error instanceof ZoneError && best === undefined && state !== statesFor(p).at(-1))
@@ -259,7 +304,7 @@ export function explainLogLines(
             throw error;
           }
           best ??= { state, result };
-          if (p.action === undefined || result.verdict === p.action) {
+          if (p.action === undefined || logged(p.action, result.verdict, nft)) {
             best = { state, result };
             break;
           }
@@ -270,8 +315,14 @@ export function explainLogLines(
         throw error;
       }
       const { state, result } = best!;
-      const decidedBy = decidingRule(result);
-      const request = requestOf(p, state);
+      const request = requestOf(p, state, where);
+      const nftDecider = nft ? nftDecidingRule(model, node, request) : undefined;
+      const decidedBy = nft
+        ? nftDecider && {
+            ...(nftDecider.origin ? { origin: nftDecider.origin } : {}),
+            ...(nftDecider.builtin ? { builtin: nftDecider.builtin } : {}),
+          }
+        : decidingRule(result);
       return {
         line,
         packet: p,
@@ -279,9 +330,9 @@ export function explainLogLines(
         verdict: result.verdict,
         ...(decidedBy ? { decidedBy } : {}),
         state,
-        ...(p.action !== undefined ? { agrees: result.verdict === p.action } : {}),
+        ...(p.action !== undefined ? { agrees: logged(p.action, result.verdict, nft) } : {}),
         trace: formatSimulation(result),
-        ...flipOf(sources, model, node, p, request, result, decidedBy),
+        ...flipOf(sources, model, node, p, request, result, decidedBy, nftDecider?.chain),
       };
     });
 }

@@ -90,6 +90,10 @@ export const DIAGNOSTIC_CODES = {
     'The same entry twice in one ipset: the later one is kept with an error.',
   ),
   'zero-prefix-ipset-entry': proxmox('A /0 ipset entry: kept, never applied.'),
+  'merge-conflict': lint(
+    'error',
+    'Left by pvefw pull where the workspace and the cluster changed the same thing: keep one side, delete the markers; push refuses until then.',
+  ),
   'duplicate-option': lint('warning', 'An option set twice: the later value silently wins.'),
   'duplicate-definition': lint(
     'warning',

@@ -1,5 +1,5 @@
 import type { DiagnosticCode } from './codes';
-import type { Span } from '../text/span';
+import type { Span } from '../text';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 

@@ -1,16 +1,16 @@
 // One quick fix per finding code where the remedy is plain from what Proxmox said. Each fix
 // only proposes edits; code-actions.ts re-checks the edited file before offering it.
-import type { Finding } from '../findings/finding';
-import { groupOption } from '../checks/hints';
-import { referenceRemedy } from '../checks/reference-remedy';
-import { ACCEPTED_PROTOCOL_NUMBERS, PROTOCOLS } from '../facts/generated/netbase';
-import { LOG_LEVELS } from '../facts/generated/options';
-import { asciiLower, perlSplitComma } from '../syntax/perl-text';
-import { blanksEnd, trimBlanksEnd } from '../text/blanks';
-import type { FwLine } from '../syntax/tree';
+import type { Finding } from '../findings';
+import { groupOption } from '../checks';
+import { referenceRemedy } from '../checks';
+import { ACCEPTED_PROTOCOL_NUMBERS, PROTOCOLS } from '../facts';
+import { LOG_LEVELS } from '../facts';
+import { asciiLower, perlSplitComma } from '../syntax';
+import { blanksEnd, trimBlanksEnd } from '../text';
+import type { FwLine } from '../syntax';
 import type { TextEdit } from './format';
-import { kernelEntry, networkText } from './ipset-membership';
-import type { NameRef } from '../model/name-index';
+import { kernelEntry, networkText } from './ipset-preview';
+import type { NameRef } from '../model';
 import type { FileEdit } from './rename';
 import { resolveRef, sameTarget } from './resolve';
 import { lineWithBreak } from './text-edits';

@@ -1,7 +1,7 @@
 // Fixes that move lines: a definition used before it is defined (Proxmox resolves names top to
 // bottom), and a rule shadowed by rules above it (the reachability analysis names them).
-import type { Finding } from '../findings/finding';
-import type { FwLine, HeaderLine } from '../syntax/tree';
+import type { Finding } from '../findings';
+import type { FwLine, HeaderLine } from '../syntax';
 import type { FixProvider } from './code-action-fixes';
 import type { TextEdit } from './format';
 import { referencesTo, resolveRef } from './resolve';

@@ -2,13 +2,13 @@
 // need no finding (a disabled rule, an "any" address that is not, a GROUP name in the wrong
 // case). A fix for a finding of our own checks is offered only if the file, checked again
 // after the edit, has fewer of those findings and nothing new except on the line it fixed.
-import { checkLoadedFile } from '../checks/check-file';
-import type { Finding } from '../findings/finding';
-import { loadFwConfig } from '../model/load-config';
-import { parseFwSyntax } from '../syntax/parse-file';
-import type { RuleLine } from '../syntax/tree';
-import { LineIndex } from '../text/line-index';
-import type { Span } from '../text/span';
+import { checkLoadedFile } from '../checks';
+import type { Finding } from '../findings';
+import { loadFwConfig } from '../model';
+import { parseFwSyntax } from '../syntax';
+import type { RuleLine } from '../syntax';
+import { LineIndex } from '../text';
+import type { Span } from '../text';
 import {
   FIXES,
   lowerCaseEverywhere,

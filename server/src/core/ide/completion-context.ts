@@ -1,11 +1,11 @@
 // Where the cursor stands, read from the raw text of its line the way Proxmox's parser would
 // read that line: which section, which token of a rule, after which option flag. The line
 // being typed is usually broken, so this looks at the text, not at the parsed line.
-import type { SectionKind, FwSyntaxTree, RuleField, RuleSyntax } from '../syntax/tree';
-import { FIELD_BY_FLAG } from '../syntax/parse-rule';
-import { parseRuleSyntax } from '../syntax/parse-rule';
-import { blanksEnd, trimBlanksEnd, wordStart } from '../text/blanks';
-import type { Span } from '../text/span';
+import type { SectionKind, FwSyntaxTree, RuleField, RuleSyntax } from '../syntax';
+import { FIELD_BY_FLAG } from '../syntax';
+import { parseRuleSyntax } from '../syntax';
+import { blanksEnd, trimBlanksEnd, wordStart } from '../text';
+import type { Span } from '../text';
 
 export interface SectionState {
   readonly section: SectionKind | undefined;

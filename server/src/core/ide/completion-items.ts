@@ -2,13 +2,13 @@
 // directions, actions, macros, flags, protocols, services, ICMP types, log levels. Everything
 // is spelt the way Proxmox needs it (actions upper case, protocols lower case, a flag followed
 // by exactly one space).
-import { ICMP_TYPE_NAMES, ICMPV6_TYPE_NAMES } from '../facts/generated/icmp-types';
-import { MACROS } from '../facts/generated/macros';
-import { ETHERTYPES, PROTOCOLS, SERVICES } from '../facts/generated/netbase';
-import { LOG_LEVELS, OPTIONS } from '../facts/generated/options';
-import type { FileKind } from '../model/file-kind';
-import { SECTIONS_BY_KIND } from '../syntax/parse-header';
-import type { SectionKind } from '../syntax/tree';
+import { ICMP_TYPE_NAMES, ICMPV6_TYPE_NAMES } from '../facts';
+import { MACROS } from '../facts';
+import { ETHERTYPES, PROTOCOLS, SERVICES } from '../facts';
+import { LOG_LEVELS, OPTIONS } from '../facts';
+import type { FileKind } from '../model';
+import { SECTIONS_BY_KIND } from '../syntax';
+import type { SectionKind } from '../syntax';
 import { macroDocumentation, macroSummary, optionDocumentation } from './facts-text';
 
 export type CompletionKind =
@@ -90,13 +90,16 @@ const DIRECTION_TEXT: Record<string, string> = {
 };
 
 export function directionItems(directions: readonly string[]): CompletionEntry[] {
-  return directions.map((d) => ({
-    label: d.toUpperCase(),
-    kind: 'direction',
-    detail: DIRECTION_TEXT[d.toUpperCase()],
-    insertText: `${d.toUpperCase()} `,
-    retrigger: true,
-  }));
+  return directions.map((d) => {
+    const detail = DIRECTION_TEXT[d.toUpperCase()];
+    return {
+      label: d.toUpperCase(),
+      kind: 'direction',
+      ...(detail === undefined ? {} : { detail }),
+      insertText: `${d.toUpperCase()} `,
+      retrigger: true,
+    };
+  });
 }
 
 export function actionItems(direction: string, closeParen = false): CompletionEntry[] {

@@ -2,10 +2,10 @@
 // Within one file Proxmox resolves top to bottom, so names defined further down are left out;
 // a guest sees its own names (also as guest/x) and the cluster's (as dc/x, and unscoped where
 // the guest does not shadow them); host, vnet and [group] rules see cluster.fw only.
-import { fileStem } from '../model/file-kind';
-import { NAME_PATTERN } from '../syntax/parse-header';
+import { fileStem } from '../model';
+import { NAME_PATTERN } from '../syntax';
 import type { CompletionEntry } from './completion-items';
-import type { NameDef, NameKind } from '../model/name-index';
+import type { NameDef, NameKind } from '../model';
 import { clusterOf, type IdeFile, type WorkspaceModel } from './workspace-model';
 
 interface Source {

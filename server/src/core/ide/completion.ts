@@ -1,9 +1,9 @@
 // Completion that knows where the cursor is: only what Proxmox would accept at that point of
 // the line, for this file kind and section, spelt as Proxmox needs it.
-import { findMacro } from '../model/macros';
-import { isIcmpProtocol, PROTOCOLS_WITH_PORTS } from '../model/ports';
-import type { RuleField, RuleSyntax } from '../syntax/tree';
-import type { Span } from '../text/span';
+import { findMacro } from '../model';
+import { isIcmpProtocol, PROTOCOLS_WITH_PORTS } from '../model';
+import type { RuleField, RuleSyntax } from '../syntax';
+import type { Span } from '../text';
 import { completionContext, type CompletionContext } from './completion-context';
 import {
   actionItems,

@@ -1,5 +1,5 @@
 // Go to definition: from a reference (or a definition) to every definition of that name.
-import type { Span } from '../text/span';
+import type { Span } from '../text';
 import { symbolAt } from './resolve';
 import type { WorkspaceModel } from './workspace-model';
 

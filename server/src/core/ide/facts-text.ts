@@ -1,5 +1,5 @@
 // Plain words and Markdown for Proxmox's facts (macros, options), shared by hover and completion.
-import type { MacroFact, MacroRuleTemplate, OptionFact } from '../facts/types';
+import type { MacroFact, MacroRuleTemplate, OptionFact } from '../facts';
 
 function templateText(t: MacroRuleTemplate): string {
   const parts: string[] = [];

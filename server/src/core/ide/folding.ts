@@ -1,6 +1,6 @@
 // Folding: each section from its header to its last non-blank line, and runs of comment lines.
-import type { Span } from '../text/span';
-import type { FwSyntaxTree } from '../syntax/tree';
+import type { Span } from '../text';
+import type { FwSyntaxTree } from '../syntax';
 
 export interface FoldingSpan {
   /** From the first folded line's start to the last folded line's start. */

@@ -3,12 +3,12 @@
 // The single space after a flag is never touched, lines Proxmox cannot read are only trimmed,
 // and no line is joined or split. As a last guard the formatted file is loaded again and must
 // give the same configuration and the same verdicts, or nothing is changed at all.
-import { loadFwConfig } from '../model/load-config';
-import { parseFwSyntax } from '../syntax/parse-file';
-import type { FwLine, RuleLine } from '../syntax/tree';
-import type { Span } from '../text/span';
-import { writeFwConfig } from '../writer/write-fw';
-import type { FileKind } from '../model/file-kind';
+import { loadFwConfig } from '../model';
+import { parseFwSyntax } from '../syntax';
+import type { FwLine, RuleLine } from '../syntax';
+import type { Span } from '../text';
+import { writeFwConfig } from '../writer';
+import type { FileKind } from '../model';
 import type { FileEdit } from './rename';
 import type { ParsedFwFile } from './workspace-model';
 

@@ -1,6 +1,6 @@
 // Document highlights: the name under the cursor, its definitions (written) and its uses (read)
 // in the same file.
-import type { Span } from '../text/span';
+import type { Span } from '../text';
 import { referencesTo, symbolAt } from './resolve';
 import type { WorkspaceModel } from './workspace-model';
 

@@ -1,10 +1,10 @@
 // Hover text for ipsets (effective membership), aliases (address) and groups (their rules),
 // with where each is defined and how much uses it.
-import { fileStem } from '../model/file-kind';
-import type { IpSetDef } from '../model/fw-config';
-import { size } from '../analysis/intervals';
-import { familyMembers, intervalText, kernelEntry, type KernelEntry } from './ipset-membership';
-import type { NameRef } from '../model/name-index';
+import { fileStem } from '../model';
+import type { IpSetDef } from '../model';
+import { size } from '../analysis';
+import { familyMembers, intervalText, kernelEntry, type KernelEntry } from './ipset-preview';
+import type { NameRef } from '../model';
 import { referencesTo, resolveRef, type Resolution, type SymbolTarget } from './resolve';
 import type { IdeFile, WorkspaceModel } from './workspace-model';
 

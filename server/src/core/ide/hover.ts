@@ -1,10 +1,10 @@
 // Hover: what the thing under the cursor means to Proxmox. Callers can add sections (the
 // reachability analysis adds what a rule actually matches) through `HoverSectionProvider`.
-import { OPTIONS } from '../facts/generated/options';
-import type { MacroFact, OptionFact } from '../facts/types';
-import { findMacro } from '../model/macros';
-import type { RuleLine } from '../syntax/tree';
-import type { Span } from '../text/span';
+import { OPTIONS } from '../facts';
+import type { MacroFact, OptionFact } from '../facts';
+import { findMacro } from '../model';
+import type { RuleLine } from '../syntax';
+import type { Span } from '../text';
 import { macroDocumentation, optionDocumentation } from './facts-text';
 import { nameHoverSections } from './hover-names';
 import { symbolAt, type Resolution, type SymbolTarget } from './resolve';
@@ -54,8 +54,8 @@ function targetAt(
   const content = { start: line.line.start, end: line.line.start + line.line.content.length };
   if (line.kind === 'rule') {
     const macro = line.rule.macroToken && findMacro(line.rule.macroToken.text);
-    if (macro && touches(line.rule.macroToken!.span, offset))
-      return { span: line.rule.macroToken!.span, target: { kind: 'macro', macro, line } };
+    if (macro && touches(line.rule.macroToken.span, offset))
+      return { span: line.rule.macroToken.span, target: { kind: 'macro', macro, line } };
     return touches(content, offset) ? { span: content, target: { kind: 'rule', line } } : undefined;
   }
   if (line.kind === 'option') {

@@ -1,8 +1,8 @@
 // "Normalise as Proxmox writes it": the text pve-firewall's writer would produce for this file,
 // so that a later pull from the cluster shows no noise. It loses what Proxmox loses (comment
 // lines, blank-line layout, lines it cannot read), which the caller should say before applying.
-import { ProxmoxDies } from '../model/proxmox-dies';
-import { writeFwConfig } from '../writer/write-fw';
+import { ProxmoxDies } from '../model';
+import { writeFwConfig } from '../writer';
 import type { IdeFile } from './workspace-model';
 
 export type NormaliseResult =
@@ -22,6 +22,11 @@ export function normaliseFile(file: IdeFile, nowSeconds?: number): NormaliseResu
     return {
       error:
         'the file has Windows (CRLF) line ends, so Proxmox reads nothing in it: convert them to LF first',
+    };
+  if (tree.lines.some((l) => l.kind === 'conflict-marker'))
+    return {
+      error:
+        'the file has merge-conflict markers (pvefw pull): resolve them first, or the writer would keep both sides',
     };
   if (file.load.config.unloadable)
     return {

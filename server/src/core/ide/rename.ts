@@ -1,16 +1,16 @@
 // Rename an ipset, alias or security group across the workspace, or say why not. A rename is
 // refused when Proxmox would reject the new name, or when any reference would afterwards mean
 // something else than before (a guest name shadowing, a dangling reference coming alive).
-import { fileStem } from '../model/file-kind';
+import { fileStem } from '../model';
 import {
   MAX_ALIAS_NAME_LENGTH,
   MAX_GROUP_NAME_LENGTH,
   MAX_IPSET_NAME_LENGTH,
   NAME_PATTERN,
-} from '../syntax/parse-header';
-import { asciiLower, utf8Length } from '../syntax/perl-text';
-import type { Span } from '../text/span';
-import type { NameKind, NameRef } from '../model/name-index';
+} from '../syntax';
+import { asciiLower, utf8Length } from '../syntax';
+import type { Span } from '../text';
+import type { NameKind, NameRef } from '../model';
 import {
   lookupDefinitions,
   referencesTo,

@@ -4,8 +4,8 @@
 // [group] rules and host/vnet files see only cluster.fw. Where the compiler would find nothing
 // but the parser (which ignores scopes) accepts the name, we still point at that definition,
 // marked `compiles: false`, so navigation and rename keep such references in step.
-import type { Span } from '../text/span';
-import { nameAt, type NameDef, type NameKind, type NameRef } from '../model/name-index';
+import type { Span } from '../text';
+import { nameAt, type NameDef, type NameKind, type NameRef } from '../model';
 import { clusterOf, filesSeeing, type IdeFile, type WorkspaceModel } from './workspace-model';
 
 export interface SymbolTarget {

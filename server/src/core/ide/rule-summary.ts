@@ -1,7 +1,7 @@
 // One plain sentence for a rule: what it does to which packets, and what Proxmox does with it.
-import { findMacro } from '../model/macros';
-import type { RuleDef } from '../model/fw-config';
-import type { RuleLine } from '../syntax/tree';
+import { findMacro } from '../model';
+import type { RuleDef } from '../model';
+import type { RuleLine } from '../syntax';
 import { macroSummary } from './facts-text';
 import type { IdeFile } from './workspace-model';
 

@@ -1,8 +1,8 @@
 // Semantic tokens: what each piece of a line is to Proxmox. Names are coloured by kind (ipset,
 // alias, group; definitions marked), and a disabled rule becomes one greyed token.
-import type { FwLine, RuleLine, Token } from '../syntax/tree';
-import type { Span } from '../text/span';
-import type { NameKind } from '../model/name-index';
+import type { FwLine, RuleLine, Token } from '../syntax';
+import type { Span } from '../text';
+import type { NameKind } from '../model';
 import type { ParsedFwFile } from './workspace-model';
 
 export type TokenRole =

@@ -1,9 +1,9 @@
 // The outline of one file (sections with their options, aliases and rules) and the names of
 // the whole workspace (ipsets, aliases, groups) for "go to symbol".
-import { fileStem } from '../model/file-kind';
-import type { FwLine, HeaderLine } from '../syntax/tree';
-import type { Span } from '../text/span';
-import type { NameKind } from '../model/name-index';
+import { fileStem } from '../model';
+import type { FwLine, HeaderLine } from '../syntax';
+import type { Span } from '../text';
+import type { NameKind } from '../model';
 import type { ParsedFwFile, WorkspaceModel } from './workspace-model';
 
 export type OutlineKind = 'section' | 'option' | 'alias' | 'ipset' | 'group' | 'rule';
@@ -31,7 +31,7 @@ function sectionSymbol(header: HeaderLine): OutlineSymbol {
     ...(named
       ? { detail: header.comment ? `${header.section} · ${header.comment}` : header.section }
       : {}),
-    kind: named ? (header.section as 'ipset' | 'group') : 'section',
+    kind: named ? header.section : 'section',
     span,
     selection: header.nameToken?.span ?? span,
     children: [],

@@ -1,7 +1,7 @@
 // Small helpers for edits on one text: apply them, follow an offset through them, and the span
 // of a whole line with its line break (to delete or move a line).
-import type { FwLine } from '../syntax/tree';
-import type { Span } from '../text/span';
+import type { FwLine } from '../syntax';
+import type { Span } from '../text';
 import type { TextEdit } from './format';
 
 /** Applies non-overlapping edits. */

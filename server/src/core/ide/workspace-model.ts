@@ -1,13 +1,13 @@
 // The set of files the editor queries see. Each file is parsed once and loaded once against the
 // cluster.fw it resolves to; whoever owns the snapshot (the language server, a test) builds
 // these and may cache them by revision. Queries only read.
-import type { FileKind } from '../model/file-kind';
-import type { FwConfig } from '../model/fw-config';
-import { loadFwConfig, type LoadResult } from '../model/load-config';
-import { parseFwSyntax } from '../syntax/parse-file';
-import type { FwSyntaxTree } from '../syntax/tree';
-import { LineIndex } from '../text/line-index';
-import { indexNames, type FileNames } from '../model/name-index';
+import type { FileKind } from '../model';
+import type { FwConfig } from '../model';
+import { loadFwConfig, type LoadResult } from '../model';
+import { parseFwSyntax } from '../syntax';
+import type { FwSyntaxTree } from '../syntax';
+import { LineIndex } from '../text';
+import { indexNames, type FileNames } from '../model';
 
 /** One file's text, tree and name index: depends on the text and kind only. */
 export class ParsedFwFile {

@@ -1,6 +1,6 @@
-import { perlNetIpNew } from '../syntax/perl-net-ip';
-import { MAX_ALIAS_NAME_LENGTH, MAX_IPSET_NAME_LENGTH } from '../syntax/parse-header';
-import { NWS, perlSplitComma, utf8Length } from '../syntax/perl-text';
+import { perlNetIpNew } from '../syntax';
+import { MAX_ALIAS_NAME_LENGTH, MAX_IPSET_NAME_LENGTH } from '../syntax';
+import { NWS, perlSplitComma, utf8Length } from '../syntax';
 
 const IPSET_REF = new RegExp(`^\\+${NWS}+$`, 's');
 export const ALIAS_REF = /^(dc\/|guest\/)?([A-Za-z][A-Za-z0-9_-]+)$/;

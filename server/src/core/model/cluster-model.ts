@@ -3,7 +3,7 @@
 // it, so that each gives the same answer. It holds the cluster file, each node with its host.fw
 // and firewall backend, each guest with its node and NICs, the vnets, the local node, and where
 // the topology came from. Every file in it is loaded the way Proxmox loads it, once.
-import { parseFwSyntax } from '../syntax/parse-file';
+import { parseFwSyntax } from '../syntax';
 import type { FileKind } from './file-kind';
 import type { FwConfig } from './fw-config';
 import { loadFwConfig, type LoadContext, type LoadResult } from './load-config';

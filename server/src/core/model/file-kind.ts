@@ -1,8 +1,8 @@
 // Which kind a file is by its place in /etc/pve, and where a file finds its cluster.fw. The kinds
 // themselves are facts (facts/file-kinds.ts), which the parser needs before any model exists.
-import type { FileKind } from '../facts/file-kinds';
+import type { FileKind } from '../facts';
 
-export { FILE_KINDS, isFileKind, type FileKind } from '../facts/file-kinds';
+export { FILE_KINDS, isFileKind, type FileKind } from '../facts';
 
 function segments(path: string): string[] {
   return path

@@ -6,7 +6,7 @@ import type {
   IpSetEntryLine,
   OptionLine,
   RuleLine,
-} from '../syntax/tree';
+} from '../syntax';
 import type { VerifiedRule } from './verify-rule';
 
 export interface AliasDef {

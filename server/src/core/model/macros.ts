@@ -1,6 +1,6 @@
-import { MACROS } from '../facts/generated/macros';
-import { asciiLower } from '../syntax/perl-text';
-import type { MacroFact, MacroRuleTemplate } from '../facts/types';
+import { MACROS } from '../facts';
+import { asciiLower } from '../syntax';
+import type { MacroFact, MacroRuleTemplate } from '../facts';
 
 const BY_LOWER_NAME: ReadonlyMap<string, MacroFact> = new Map(
   MACROS.map((m) => [asciiLower(m.name), m]),

@@ -1,9 +1,9 @@
 // Every definition and reference of an ipset, alias or security group in one file, with the
 // span of the name itself (scope prefixes and "+" excluded), so rename can replace just that.
 import { ALIAS_REF, IPSET_NAME_REF } from './address-list';
-import { asciiLower } from '../syntax/perl-text';
-import type { FwLine, FwSyntaxTree, RuleLine, Token } from '../syntax/tree';
-import type { Span } from '../text/span';
+import { asciiLower } from '../syntax';
+import type { FwLine, FwSyntaxTree, RuleLine, Token } from '../syntax';
+import type { Span } from '../text';
 
 export type NameKind = 'ipset' | 'alias' | 'group';
 export type NameScope = '' | 'dc/' | 'guest/' | 'sdn/';

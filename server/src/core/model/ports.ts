@@ -1,6 +1,6 @@
-import { ICMP_TYPE_NAMES, ICMPV6_TYPE_NAMES } from '../facts/generated/icmp-types';
-import { SERVICES } from '../facts/generated/netbase';
-import { perlSplitComma } from '../syntax/perl-text';
+import { ICMP_TYPE_NAMES, ICMPV6_TYPE_NAMES } from '../facts';
+import { SERVICES } from '../facts';
+import { perlSplitComma } from '../syntax';
 
 export const ICMP_NAMES: ReadonlySet<string> = new Set(ICMP_TYPE_NAMES);
 export const ICMPV6_NAMES: ReadonlySet<string> = new Set(ICMPV6_TYPE_NAMES);

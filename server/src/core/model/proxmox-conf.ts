@@ -1,7 +1,7 @@
 // The configuration in exactly the JSON shape pve-firewall's load_*_conf returns (SDN part
 // left out), so our model can be compared key for key with Proxmox's own output.
-import { perlTrue } from '../syntax/perl-text';
-import { RULE_FIELDS } from '../syntax/tree';
+import { perlTrue } from '../syntax';
+import { RULE_FIELDS } from '../syntax';
 import { autovivifiedKeys } from './autovivified';
 import type { FwConfig, IpSetEntry, RuleDef } from './fw-config';
 import { ProxmoxDies } from './proxmox-dies';

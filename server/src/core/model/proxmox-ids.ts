@@ -2,7 +2,7 @@
 // a server and are data: anything else is refused before it becomes a path (issue 15).
 // Sources: pve-common PVE/JSONSchema.pm (pve-node, pve-vmid), pve-network
 // PVE/Network/SDN/VnetPlugin.pm (pve-sdn-vnet-id), pve-firewall (ipset and group names).
-import { MAX_GROUP_NAME_LENGTH, MAX_IPSET_NAME_LENGTH, NAME_PATTERN } from '../syntax/parse-header';
+import { MAX_GROUP_NAME_LENGTH, MAX_IPSET_NAME_LENGTH, NAME_PATTERN } from '../syntax';
 
 /** pve-node: letters, digits and "-", neither first nor last a "-". */
 export function isNodeName(text: string): boolean {

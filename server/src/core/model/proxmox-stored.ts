@@ -1,7 +1,7 @@
 // Values as pve-firewall's loader holds them in memory, where that differs from what the
 // syntax tree records: Perl integers, Perl truth, and the stale-capture quirk of ipset lines.
 // Shared by the JSON view (proxmox-conf) and the writer so both agree on every value.
-import { perlTrue } from '../syntax/perl-text';
+import { perlTrue } from '../syntax';
 import type { FileKind } from './file-kind';
 import type { IpSetEntry } from './fw-config';
 

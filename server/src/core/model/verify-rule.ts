@@ -1,9 +1,9 @@
-import type { DiagnosticCode } from '../findings/codes';
-import { ACCEPTED_PROTOCOL_NUMBERS, PROTOCOLS } from '../facts/generated/netbase';
-import { NAME_PATTERN } from '../syntax/parse-header';
-import { asciiLower, perlTrue } from '../syntax/perl-text';
-import type { RuleField, RuleSyntax, Token } from '../syntax/tree';
-import type { Span } from '../text/span';
+import type { DiagnosticCode } from '../findings';
+import { ACCEPTED_PROTOCOL_NUMBERS, PROTOCOLS } from '../facts';
+import { NAME_PATTERN } from '../syntax';
+import { asciiLower, perlTrue } from '../syntax';
+import type { RuleField, RuleSyntax, Token } from '../syntax';
+import type { Span } from '../text';
 import { ALIAS_REF, IPSET_NAME_REF, parseAddressList } from './address-list';
 import { findMacro, macroConflict } from './macros';
 import {

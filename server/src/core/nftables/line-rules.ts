@@ -2,7 +2,7 @@
 // rules it generates from the line (table, chain, matches and statement, as nft writes them), or
 // that it skips the rule, or that the node's whole update fails on it. For the editor's hover on
 // a rule line of a file that nodes on proxmox-firewall read.
-import type { ClusterModel } from '../model/cluster-model';
+import type { ClusterModel } from '../model';
 import { matchText, statementText } from './nft-text';
 import { buildNodeRuleset } from './ruleset';
 

@@ -2,7 +2,7 @@
 // the two tables it owns (`inet proxmox-firewall` for the node, `bridge proxmox-firewall-guests`
 // for guests and VNets), the commands that build them (the libnftables JSON commands of
 // proxmox-firewall's `full_host_fw`, one by one), and the tables those commands leave behind.
-import { PROTOCOLS } from '../facts/generated/netbase';
+import { PROTOCOLS } from '../facts';
 import { utf8Length } from './rust-network';
 import type { Family } from './rust-text';
 

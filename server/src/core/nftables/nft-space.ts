@@ -4,9 +4,9 @@
 // so that each verdict comes with the exact region of packets that gets it. The packets are
 // those that open a connection (conntrack NEW, a TCP SYN) and carry their NIC's own MAC: for
 // them the conntrack verdict map, the ARP rules and the MAC filter match nothing.
-import { PROTOCOLS } from '../facts/generated/netbase';
-import type { InterfaceNames } from '../analysis/ipt-to-box';
-import { normalise, subtract, type IntervalSet } from '../analysis/intervals';
+import { PROTOCOLS } from '../facts';
+import type { InterfaceNames } from '../analysis';
+import { normalise, subtract, type IntervalSet } from '../analysis';
 import {
   boxIntersect,
   DST_TYPES,
@@ -16,7 +16,7 @@ import {
   type Box,
   type Dimension,
   type Family,
-} from '../analysis/packet-space';
+} from '../analysis';
 import { HOOK_CHAINS } from './fixed-tables';
 import type {
   MapVerdict,
@@ -63,13 +63,15 @@ const PORTED = [6n, 17n, 33n, 132n, 136n];
 /** The flags of a connection's first TCP packet. */
 const NEW_TCP_FLAGS: ReadonlySet<TcpFlag> = new Set(['syn']);
 
-interface Space {
+/** One entry's view of a table for one family: what the matches of its rules are read against. */
+export interface NftSpace {
   readonly family: Family;
   readonly names: InterfaceNames;
   readonly entry: NftEntry;
   readonly table: NftTable;
   readonly full: Box;
 }
+type Space = NftSpace;
 
 function constrained(space: Space, dims: Partial<Record<Dimension, IntervalSet>>): Box[] {
   return [{ ...space.full, ...dims }];

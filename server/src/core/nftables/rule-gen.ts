@@ -146,7 +146,7 @@ function icmpMatch(icmp: IcmpMatch, family: Family): NftMatch {
     family,
     ...(type === 'any' ? { anyType: true } : number !== undefined ? { types: [number] } : {}),
     ...(code !== undefined ? { code } : {}),
-  } as NftMatch;
+  };
 }
 
 /** Protocol::to_nft_rules. */

@@ -2,8 +2,8 @@
 // its parser (one that fails keeps the node's previous ruleset), the commands of the update
 // (commands.ts), and the two tables they leave on top of proxmox-firewall.nft: the node's
 // `inet proxmox-firewall` and the guests' and VNets' `bridge proxmox-firewall-guests`.
-import type { ClusterModel, ClusterNode } from '../model/cluster-model';
-import { isSdnSetName } from '../model/load-config';
+import type { ClusterModel, ClusterNode } from '../model';
+import { isSdnSetName } from '../model';
 import {
   updateCommands,
   UpdateError,

@@ -1,7 +1,7 @@
 // A firewall file as proxmox-firewall (the nftables backend) reads it: proxmox-ve-config's parser,
 // which fails the whole file on its first bad line. `loadRustConfig` returns the parsed file, or
 // the line that failed it and the text proxmox-firewall logs ("error updating firewall rules: …").
-import type { FileKind } from '../model/file-kind';
+import type { FileKind } from '../model';
 import {
   debugStr,
   fail,
@@ -215,7 +215,7 @@ function typedOption(type: OptionType, value: string): unknown {
 function typedOptions(
   kind: FileKind,
   raw: ReadonlyMap<string, RustLocated<string>>,
-  lineOf: { line?: number },
+  lineOf: { line?: number | undefined },
 ): RustOptions {
   const bools = new Map<string, boolean>();
   const ints = new Map<string, number>();
@@ -248,7 +248,7 @@ function typedOptions(
 
 /** Loads one file as proxmox-ve-config does for its kind (Config::parse of cluster/host/guest/bridge). */
 export function loadRustConfig(text: string, kind: FileKind): RustLoadResult {
-  const where: { line?: number } = {};
+  const where: { line?: number | undefined } = {};
   try {
     return { ok: true, config: parseRustConfig(text, kind, where) };
   } catch (error) {
@@ -263,7 +263,11 @@ export function loadRustConfig(text: string, kind: FileKind): RustLoadResult {
   }
 }
 
-function parseRustConfig(text: string, kind: FileKind, where: { line?: number }): RustConfig {
+function parseRustConfig(
+  text: string,
+  kind: FileKind,
+  where: { line?: number | undefined },
+): RustConfig {
   const parser = PARSER_CONFIG[kind];
   const rawOptions = new Map<string, RustLocated<string>>();
   const rules: RustLocated<RustRule>[] = [];
@@ -309,7 +313,7 @@ function parseRustConfig(text: string, kind: FileKind, where: { line?: number })
       setSection({ kind: 'group', group: { name, rules: [], lineNumber } });
     } else if (line.startsWith('[')) fail(`invalid section ${debugStr(line)}`);
     else {
-      const current = section as Section;
+      const current = section;
       switch (current.kind) {
         case 'none':
           fail(`config line with no section: ${debugStr(line)}`);

@@ -1,6 +1,6 @@
 // proxmox-ve-config's macro table: pve-firewall's macros (the generated facts) with the changes
 // the Rust side made. Names are case-sensitive there; each macro is a list of protocol matches.
-import { MACROS } from '../facts/generated/macros';
+import { MACROS } from '../facts';
 import { protocolFromOptions, type ProtocolMatch, type RuleOptions } from './rust-types';
 
 /**

@@ -1,7 +1,7 @@
 // The values of proxmox-ve-config's firewall files, parsed as its Rust types parse them: rules and
 // their options, address lists, ipset and alias names, ports, ICMP types, log levels, the log
 // rate limit. Each parser returns the value or throws RustError with Rust's own text.
-import { SERVICES } from '../facts/generated/netbase';
+import { SERVICES } from '../facts';
 import {
   debugStr,
   fail,
@@ -421,7 +421,7 @@ export function parseRuleOptions(line: string): RuleOptions {
     if (field in out) fail(`duplicate field \`${field === 'icmpType' ? 'icmp-type' : field}\``);
     out[field] = field === 'log' ? parseLogLevel(value) : value;
   }
-  return out as RuleOptions;
+  return out;
 }
 
 export interface Ports {

@@ -6,19 +6,21 @@
 // order; a drop or reject ends the packet, an accept only its base chain. Bridged traffic meets
 // no inet hook (no br_netfilter: proxmox-firewall needs none, and pve-firewall, which loads it,
 // is off on such a node).
-import { PROTOCOLS } from '../facts/generated/netbase';
-import { modelNode } from '../compile/node-input';
-import type { ClusterModel } from '../model/cluster-model';
-import { requestPacket } from '../simulate/simulate';
-import type { Packet, SimulateRequest, SimulationResult } from '../simulate/types';
-import { resolveZone, ZoneError, type Endpoint } from '../simulate/zones';
+import { PROTOCOLS } from '../facts';
+import { modelNode } from '../compile';
+import type { ClusterModel } from '../model';
+import { requestPacket } from '../simulate';
+import type { Packet, SimulateRequest, SimulationResult } from '../simulate';
+import { resolveZone, ZoneError, type Endpoint } from '../simulate';
 import { parseIpv4, parseIpv6, type Family } from './rust-text';
 import { icmpTypeNumber } from './rust-types';
 import { matchText } from './nft-text';
 import { HOOK_CHAINS } from './fixed-tables';
-import type { NftMatch, NftRule, NftTable, TableId, TcpFlag } from './nft-model';
+import type { NftMatch, NftRule, NftTable, NodeTables, TableId, TcpFlag } from './nft-model';
+import type { NftEntry } from './nft-space';
+import type { Packet as WitnessPacket } from '../analysis';
 import { buildNodeRuleset, type NodeBuildOptions, type NodeSkip } from './ruleset';
-import { icmpRange } from '../facts/icmp-codes';
+import { icmpRange } from '../facts';
 
 export type NftVerdict = 'ACCEPT' | 'DROP' | 'REJECT';
 
@@ -388,7 +390,7 @@ function stops(from: Endpoint, to: Endpoint): Stop[] {
 function whereText(ifaces: Stop['ifaces']): string {
   return Object.entries(ifaces)
     .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${k} ${v as string}`)
+    .map(([k, v]) => `${k} ${v}`)
     .join(', ');
 }
 
@@ -494,4 +496,50 @@ export function nftAsResult(
     packet: r.packet,
     nftables: formatNftSimulation(r, node),
   };
+}
+
+/**
+ * A packet that opens a connection, at one entry of a node's tables (a hook with the interfaces
+ * it fixes, nft-space.ts), walked rule by rule: the reachability analysis's witnesses are
+ * checked this way. `iface` is the entry's open interface; without one, a name no rule uses.
+ */
+export function walkEntry(
+  tables: NodeTables,
+  entry: NftEntry,
+  packet: WitnessPacket,
+): { readonly verdict: NftVerdict; readonly steps: readonly NftStep[] } {
+  const table = tables[entry.table];
+  if (!table) return { verdict: 'ACCEPT', steps: [] };
+  const proto = protoNumber(packet.proto) ?? -1;
+  let icmpType: number | undefined;
+  let icmpCode: number | undefined;
+  if (packet.icmpType !== undefined) {
+    const coded = /^type ([0-9]+) code ([0-9]+)$/.exec(packet.icmpType);
+    const range = coded ? undefined : icmpRange(packet.icmpType, packet.family);
+    if (coded) [icmpType, icmpCode] = [Number(coded[1]), Number(coded[2])];
+    else if (range) [icmpType, icmpCode] = [range[0] >> 8, range[0] & 255];
+    else icmpType = icmpTypeNumber(packet.icmpType, packet.family);
+  }
+  const dsttype = packet.dstType.toUpperCase();
+  const p: NftPacket = {
+    family: packet.family,
+    proto,
+    ...(packet.sport !== undefined ? { sport: packet.sport } : {}),
+    ...(packet.dport !== undefined ? { dport: packet.dport } : {}),
+    ...(icmpType !== undefined ? { icmpType, icmpCode: icmpCode ?? 0 } : {}),
+    saddr: addressValue(packet.source, packet.family),
+    daddr: addressValue(packet.dest, packet.family),
+    ...entry.fixed,
+    ...(entry.open ? { [entry.open]: packet.iface ?? 'pvefw-other' } : {}),
+    ctstate: 'new',
+    pkttype: dsttype === 'BROADCAST' ? 'broadcast' : dsttype === 'MULTICAST' ? 'multicast' : 'host',
+    tcpFlags: new Set<TcpFlag>(['syn']),
+  };
+  const steps: NftStep[] = [];
+  let outcome: Outcome = { kind: 'end' };
+  for (const base of HOOK_CHAINS[entry.table][entry.hook] ?? []) {
+    outcome = walk(table, entry.table, base, p, steps);
+    if (outcome.kind === 'verdict' && outcome.verdict !== 'ACCEPT') break;
+  }
+  return { verdict: outcome.kind === 'verdict' ? outcome.verdict : 'ACCEPT', steps };
 }

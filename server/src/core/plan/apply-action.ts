@@ -1,12 +1,12 @@
 // What each API handler does to the configuration it loaded, before Proxmox writes it back:
 // options (Cluster.pm, Host.pm, VM.pm, Vnet.pm set_options), aliases, ipsets, groups, rules.
-import type { FileKind } from '../model/file-kind';
-import type { ProxmoxConf } from '../model/proxmox-conf';
-import { perlTrue } from '../syntax/perl-text';
+import type { FileKind } from '../model';
+import type { ProxmoxConf } from '../model';
+import { perlTrue } from '../syntax';
 import { aliasKey } from './canonical';
 import type { Action } from './operations';
 import type { ModelRule } from './remote-model';
-import type { ProxmoxRule } from '../model/proxmox-conf';
+import type { ProxmoxRule } from '../model';
 
 function perlNow(): number {
   return Math.floor(Date.now() / 1000);
@@ -69,8 +69,8 @@ export function applyToConf(conf: ProxmoxConf, kind: FileKind, action: Action, n
     case 'alias-update': {
       const { name, cidr, comment } = action.alias;
       (conf.aliases ??= {})[aliasKey(name!)] = {
-        name,
-        cidr,
+        ...(name === undefined ? {} : { name }),
+        ...(cidr === undefined ? {} : { cidr }),
         ...(perlTrue(comment) ? { comment } : {}),
       };
       return;

@@ -1,21 +1,16 @@
 // What Proxmox holds after it has written an element and read the file back: the writer drops
 // Perl-false values and blank comments, the parser re-derives ipversion and canonical macro
 // names. Predicting digests needs exactly that form, element by element.
-import { isSdnSetName } from '../model/load-config';
-import type {
-  ProxmoxAlias,
-  ProxmoxConf,
-  ProxmoxIpSetEntry,
-  ProxmoxRule,
-} from '../model/proxmox-conf';
-import { proxmoxRule } from '../model/proxmox-conf';
-import { writtenComment } from '../model/proxmox-stored';
-import { verifyRule, type ParseTimeNames, type RuleEnv } from '../model/verify-rule';
-import { parseIpOrCidr } from '../syntax/ip-or-cidr';
-import { parseRuleSyntax } from '../syntax/parse-rule';
-import { asciiLower, perlTrue, trimPerlSpace } from '../syntax/perl-text';
-import type { RuleLine } from '../syntax/tree';
-import { formatRule } from '../writer/format-rule';
+import { isSdnSetName } from '../model';
+import type { ProxmoxAlias, ProxmoxConf, ProxmoxIpSetEntry, ProxmoxRule } from '../model';
+import { proxmoxRule } from '../model';
+import { writtenComment } from '../model';
+import { verifyRule, type ParseTimeNames, type RuleEnv } from '../model';
+import { parseIpOrCidr } from '../syntax';
+import { parseRuleSyntax } from '../syntax';
+import { asciiLower, perlTrue, trimPerlSpace } from '../syntax';
+import type { RuleLine } from '../syntax';
+import { formatRule } from '../writer';
 
 /** Names a rule may reference, as verify_rule sees them in a file Proxmox wrote (all defined). */
 export function namesFromConfs(
@@ -98,7 +93,10 @@ export function canonicalEntry(entry: ProxmoxIpSetEntry): ProxmoxIpSetEntry {
 /** An alias as stored after the file is written and read back (/32 and /128 stripped). */
 export function canonicalAlias(alias: ProxmoxAlias): ProxmoxAlias {
   const parsed = alias.cidr !== undefined ? parseIpOrCidr(alias.cidr) : undefined;
-  const out: ProxmoxAlias = { name: alias.name, cidr: parsed?.cidr ?? alias.cidr };
+  const out: ProxmoxAlias = {};
+  if (alias.name !== undefined) out.name = alias.name;
+  const cidr = parsed?.cidr ?? alias.cidr;
+  if (cidr !== undefined) out.cidr = cidr;
   if (parsed) out.ipversion = parsed.ipversion;
   const comment = canonicalComment(alias.comment);
   if (comment !== undefined) out.comment = comment;

@@ -1,10 +1,10 @@
 // How the API stores an ipset address (IPSet.pm create_ip): clean_cidr clears host bits with
 // Net::IP (FW:102-114), then parse_ip_or_cidr strips /32 and /128 as the file parser does.
-import { parseIpOrCidr } from '../syntax/ip-or-cidr';
-import { expandAddress, ipToNumber, numberToIp } from '../syntax/perl-net-ip-address';
-import { perlTrue } from '../syntax/perl-text';
-import { IPV4_RE } from '../syntax/ip-or-cidr';
-import { netIpCompressV6 } from '../compile/ipv6-text';
+import { parseIpOrCidr } from '../syntax';
+import { expandAddress, ipToNumber, numberToIp } from '../syntax';
+import { perlTrue } from '../syntax';
+import { IPV4_RE } from '../syntax';
+import { netIpCompressV6 } from '../compile';
 
 const IPV4_ONLY = new RegExp(`^${IPV4_RE}$`);
 

@@ -2,18 +2,18 @@
 // output, each firewalled guest NIC in and out), what each decides over the whole packet space,
 // and the names a person knows them and their deciders by: shared by the plan's impact, `pvefw
 // diff` and `pvefw report`.
-import { buildFamily, type FamilyModel } from '../analysis/analyse';
-import { walkChain, type Decision } from '../analysis/chain-walk';
-import { cidrRange } from '../analysis/cidr-range';
-import { normalise } from '../analysis/intervals';
-import { setMembership } from '../analysis/ipset-membership';
-import type { InterfaceNames } from '../analysis/ipt-to-box';
-import { fullBox, type Box, type Family } from '../analysis/packet-space';
-import { optionTrue } from '../compile/options';
-import type { CompileResult } from '../compile/types';
-import { modelFiles, type ClusterModel } from '../model/cluster-model';
-import type { TopologyGuest } from '../model/topology';
-import { trimBlanksEnd } from '../text/blanks';
+import { buildFamily, type FamilyModel } from '../analysis';
+import { walkChain, type Decision } from '../analysis';
+import { cidrRange } from '../analysis';
+import { normalise } from '../analysis';
+import { setMembership } from '../analysis';
+import type { InterfaceNames } from '../analysis';
+import { fullBox, type Box, type Family } from '../analysis';
+import { optionTrue } from '../compile';
+import type { CompileResult } from '../compile';
+import { modelFiles, type ClusterModel } from '../model';
+import type { TopologyGuest } from '../model';
+import { trimBlanksEnd } from '../text';
 import type { FlowEntry, NamedAddresses, VerdictRegion } from './flow-classes';
 
 export function entryChains(model: FamilyModel): string[] {

@@ -1,10 +1,10 @@
 // A whole cluster's firewall as Proxmox holds it: one loaded configuration per file, in the JSON
 // shape of load_*_conf. Local workspaces and live clusters are both read into this one model.
-import type { FwConfig } from '../model/fw-config';
-import { loadFwConfig } from '../model/load-config';
-import { toProxmoxConf, type ProxmoxConf } from '../model/proxmox-conf';
-import { parseFwSyntax } from '../syntax/parse-file';
-import { formatProxmoxConf } from '../writer/write-fw';
+import type { FwConfig } from '../model';
+import { loadFwConfig } from '../model';
+import { toProxmoxConf, type ProxmoxConf } from '../model';
+import { parseFwSyntax } from '../syntax';
+import { formatProxmoxConf } from '../writer';
 import { CLUSTER_FILE, ruleEnvOf, workspacePath, type FwFileRef } from './fw-files';
 
 export interface FileState {

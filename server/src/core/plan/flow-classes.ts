@@ -2,7 +2,7 @@
 // pve1 from anywhere except +mgmt: ACCEPT → DROP"), each with one concrete packet as proof.
 // The classes are exact: the boxes of each class together are the packets that change, merged
 // only where their union is itself a box.
-import { networksOf } from '../analysis/address-text';
+import { networksOf } from '../analysis';
 import {
   contains,
   equals,
@@ -12,8 +12,8 @@ import {
   size,
   subtract,
   type IntervalSet,
-} from '../analysis/intervals';
-import type { InterfaceNames } from '../analysis/ipt-to-box';
+} from '../analysis';
+import type { InterfaceNames } from '../analysis';
 import {
   ANY_MARK,
   boxesOverlap,
@@ -24,15 +24,15 @@ import {
   regionSubtract,
   type Box,
   type Family,
-} from '../analysis/packet-space';
+} from '../analysis';
 import {
   describePacket,
   icmpName,
   naturalness,
   pickPacket,
   type PreferredAddresses,
-} from '../analysis/witness';
-import { PROTOCOLS } from '../facts/generated/netbase';
+} from '../analysis';
+import { PROTOCOLS } from '../facts';
 import type { FlowChange } from './impact';
 
 export type FlowVerdict = 'ACCEPT' | 'DROP' | 'REJECT';
@@ -197,7 +197,7 @@ function valuesText(
 /** ICMP types (the dimension holds type * 256 + code): whole types by name, else type/code. */
 function icmpText(set: IntervalSet, family: Family): string | undefined {
   if (equals(set, ALL_PORTS)) return undefined;
-  const types: bigint[][] = [];
+  const types: [bigint, bigint][] = [];
   const parts: string[] = [];
   for (const [lo, hi] of set) {
     if (lo % 256n === 0n && hi % 256n === 255n) types.push([lo / 256n, hi / 256n]);

@@ -1,7 +1,7 @@
 // Where each firewall file lives: in the workspace (the /etc/pve layout) and in the API.
-import type { FileKind } from '../model/file-kind';
-import type { RuleEnv } from '../model/verify-rule';
-import { isNodeName, isVmid, isVnetId } from '../model/proxmox-ids';
+import type { FileKind } from '../model';
+import type { RuleEnv } from '../model';
+import { isNodeName, isVmid, isVnetId } from '../model';
 
 export type GuestType = 'qemu' | 'lxc';
 

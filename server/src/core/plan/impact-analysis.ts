@@ -4,12 +4,12 @@
 // guest's firewall off) accepts everything. Where the before and after decisions disagree, the
 // packets are told as classes a person reads, each with one concrete packet (flow-classes.ts).
 // A node on proxmox-firewall is compared in its own nftables tables (nft-impact.ts).
-import type { FamilyModel } from '../analysis/analyse';
-import { addInterfaceNames, InterfaceNames } from '../analysis/ipt-to-box';
-import { compileRuleset } from '../compile/compile-ruleset';
-import { compileInputFor, modelNode } from '../compile/node-input';
-import type { ClusterModel } from '../model/cluster-model';
-import { clusterModelOfTexts } from '../model/cluster-sources';
+import type { FamilyModel } from '../analysis';
+import { addInterfaceNames, InterfaceNames } from '../analysis';
+import { compileRuleset } from '../compile';
+import { compileInputFor, modelNode } from '../compile';
+import type { ClusterModel } from '../model';
+import { clusterModelOfTexts } from '../model';
 import {
   DeciderNames,
   decisionsOrAccept,
@@ -43,11 +43,13 @@ export function analyseImpact(
   before: FirewallState,
   after: FirewallState,
   pulled?: PulledTopology,
+  /** The topology after the push, when it changes a NIC's firewall flag. */
+  pulledAfter: PulledTopology | undefined = pulled,
 ): ImpactSummary {
   // The states are formatted as Proxmox writes them: their line numbers are not the user's.
   return compareClusterModels(
     modelOf(formatFirewallState(before), pulled),
-    modelOf(formatFirewallState(after), pulled),
+    modelOf(formatFirewallState(after), pulledAfter),
     { lineNumbers: false },
   );
 }

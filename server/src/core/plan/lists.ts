@@ -1,9 +1,9 @@
 // The lists a digest covers (copy_list_with_digest and copy_opject_with_digest in pve-firewall's
 // src/PVE/Firewall.pm): each is one API collection of one file. Edits elsewhere in the same file
 // leave a list's digest alone, so concurrency is detected per list.
-import type { ProxmoxConf, ProxmoxIpSetEntry, ProxmoxRule } from '../model/proxmox-conf';
-import { perlSorted } from '../writer/perl-sort';
-import { perlTrue } from '../syntax/perl-text';
+import type { ProxmoxConf, ProxmoxIpSetEntry, ProxmoxRule } from '../model';
+import { perlSorted } from '../writer';
+import { perlTrue } from '../syntax';
 import { listDigest, objectDigest, type DigestRecord } from './digest';
 import type { FirewallState } from './firewall-state';
 
@@ -82,7 +82,7 @@ export function listRecords(conf: ProxmoxConf, name: ListName): DigestRecord | D
 /** The digest the API reports for this list of this configuration. */
 export function digestOfList(conf: ProxmoxConf, name: ListName): string {
   const records = listRecords(conf, name);
-  return Array.isArray(records) ? listDigest(records) : objectDigest(records as DigestRecord);
+  return Array.isArray(records) ? listDigest(records) : objectDigest(records);
 }
 
 /** The lists a file of this kind has through the API. */
@@ -108,6 +108,63 @@ export function allDigests(state: FirewallState): Record<string, string> {
     const file = state.files.get(path)!;
     for (const name of listsOf(file.conf, file.ref.kind)) {
       out[listKey(path, name)] = digestOfList(file.conf, name);
+    }
+  }
+  return out;
+}
+
+function copy<T>(value: T): T {
+  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
+}
+
+/**
+ * `current` with the lists `names` as `from` holds them, every other list left as it is: what a
+ * revert of exactly those lists aims at. Removing an ipset or group from its name list removes
+ * its entries or rules with it; adding one brings them from `from`.
+ */
+export function replaceLists(
+  current: ProxmoxConf,
+  from: ProxmoxConf,
+  names: readonly ListName[],
+): ProxmoxConf {
+  const out = copy(current);
+  const named = (
+    content: 'ipset' | 'groups',
+    comments: 'ipset_comments' | 'group_comments',
+  ): void => {
+    const wanted = from[content] ?? {};
+    const have = (out[content] ??= {}) as Record<string, unknown>;
+    for (const name of Object.keys(have)) if (!(name in wanted)) delete have[name];
+    for (const name of Object.keys(wanted)) if (!(name in have)) have[name] = copy(wanted[name]);
+    out[comments] = copy(from[comments] ?? {});
+  };
+  for (const name of names) {
+    if (name.list === 'ipsets') named('ipset', 'ipset_comments');
+    if (name.list === 'groups') named('groups', 'group_comments');
+  }
+  for (const name of names) {
+    switch (name.list) {
+      case 'options':
+        out.options = copy(from.options ?? {});
+        break;
+      case 'rules':
+        out.rules = copy(from.rules ?? []);
+        break;
+      case 'aliases':
+        out.aliases = copy(from.aliases ?? {});
+        break;
+      case 'ipset':
+        if (from.ipset?.[name.name]) (out.ipset ??= {})[name.name] = copy(from.ipset[name.name]!);
+        else if (out.ipset) delete out.ipset[name.name];
+        break;
+      case 'group':
+        if (from.groups?.[name.name])
+          (out.groups ??= {})[name.name] = copy(from.groups[name.name]!);
+        else if (out.groups) delete out.groups[name.name];
+        break;
+      case 'ipsets':
+      case 'groups':
+        break;
     }
   }
   return out;

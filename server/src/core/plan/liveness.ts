@@ -2,7 +2,7 @@
 // (the cluster firewall is off, the guest's firewall is off, no rule uses the group) can be
 // created as they are meant to be, with no disabled step: nothing sees them until the list
 // comes into effect, which the plan does later (options after rules, group uses after groups).
-import type { ProxmoxConf } from '../model/proxmox-conf';
+import type { ProxmoxConf } from '../model';
 import { CLUSTER_FILE, type FwFileRef } from './fw-files';
 import type { RuleListName } from './operations';
 

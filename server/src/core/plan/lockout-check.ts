@@ -2,16 +2,16 @@
 // (port 8006) of a node? Each node's host chains come from the cluster model, as every other
 // door's do, and one packet from the client's address to each of the node's addresses is walked
 // through them by the simulator.
-import { compileRuleset } from '../compile/compile-ruleset';
-import { compileInputFor } from '../compile/node-input';
-import { modelFiles, type ClusterModel } from '../model/cluster-model';
-import { clusterModelOfTexts } from '../model/cluster-sources';
-import type { Topology } from '../model/topology';
-import { buildNodeRuleset } from '../nftables/ruleset';
-import { simulateNft } from '../nftables/simulate-nft';
-import { prepareSimulation, simulatePacket } from '../simulate/simulate';
+import { compileRuleset } from '../compile';
+import { compileInputFor } from '../compile';
+import { modelFiles, type ClusterModel, type ClusterNode } from '../model';
+import { clusterModelOfTexts } from '../model';
+import type { Topology } from '../model';
+import { buildNodeRuleset } from '../nftables';
+import { simulateNft } from '../nftables';
+import { prepareSimulation, simulatePacket } from '../simulate';
 import { formatFirewallState, type FirewallState } from './firewall-state';
-import { decidingRule, deciderText, type Decider } from '../simulate/decider';
+import { decidingRule, deciderText, type Decider } from '../simulate';
 import type { LockedOut, LockoutCheck, LockoutVerdict } from './impact';
 import { ipv4Network, type PulledTopology } from './topology';
 
@@ -110,9 +110,13 @@ function nftWebUiVerdict(
   const own = pulled?.nodes
     .find((n) => n.name === node)
     ?.addresses?.find((a) => a.split('/')[0] === address);
-  const nodes = model.nodes.map((n) =>
-    n.name === node && own ? { ...n, localNetwork: ipv4Network(own) } : n,
-  );
+  const nodes = model.nodes.map((n): ClusterNode => {
+    if (n.name !== node || !own) return n;
+    // The probed address's own network replaces whatever the topology said.
+    const { localNetwork: _previous, ...rest } = n;
+    const localNetwork = ipv4Network(own);
+    return localNetwork === undefined ? rest : { ...rest, localNetwork };
+  });
   const probedModel: ClusterModel = { ...model, nodes, topology };
   if (
     buildNodeRuleset(

@@ -3,12 +3,12 @@
 // forward hooks, each firewalled guest NIC in and out, each VNet's bridge forward hook — for
 // every packet that opens a connection, and told as flow classes like pve-firewall's nodes.
 // An update that would fail keeps the node's rules: nothing changes there, a note says why.
-import { InterfaceNames } from '../analysis/ipt-to-box';
-import { normalise } from '../analysis/intervals';
-import { DIMENSIONS, type Box, type Family } from '../analysis/packet-space';
-import { modelNode } from '../compile/node-input';
-import { modelFiles, type ClusterModel, type FirewallBackend } from '../model/cluster-model';
-import type { NodeTables } from '../nftables/nft-model';
+import { InterfaceNames } from '../analysis';
+import { normalise } from '../analysis';
+import { DIMENSIONS, type Box, type Family } from '../analysis';
+import { modelNode } from '../compile';
+import { modelFiles, type ClusterModel, type FirewallBackend } from '../model';
+import type { NodeTables } from '../nftables';
 import {
   addNftInterfaceNames,
   entryDecisions,
@@ -16,9 +16,9 @@ import {
   type NftDecider,
   type NftDecision,
   type NftEntry,
-} from '../nftables/nft-space';
-import { matchText, statementText } from '../nftables/nft-text';
-import { buildNodeRuleset } from '../nftables/ruleset';
+} from '../nftables';
+import { matchText, statementText } from '../nftables';
+import { buildNodeRuleset } from '../nftables';
 import {
   classChanges,
   flowClasses,

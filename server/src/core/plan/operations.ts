@@ -1,5 +1,5 @@
 // One API call of a push: what it does (typed), the exact request, and the digests around it.
-import type { ProxmoxAlias, ProxmoxIpSetEntry, ProxmoxRule } from '../model/proxmox-conf';
+import type { ProxmoxAlias, ProxmoxIpSetEntry, ProxmoxRule } from '../model';
 import type { FwFileRef } from './fw-files';
 
 export type RuleListName =

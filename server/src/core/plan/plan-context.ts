@@ -1,5 +1,5 @@
 // What the planning steps share: the predicted cluster, and the list of calls being built.
-import type { ProxmoxRule } from '../model/proxmox-conf';
+import type { ProxmoxRule } from '../model';
 import type { FwFileRef } from './fw-files';
 import type { ListName } from './lists';
 import { listKey } from './lists';

@@ -1,10 +1,10 @@
 // Aliases, ipsets (entry by entry, never a whole-set replace) and security groups of one file,
 // created or changed before any rule refers to them. Something the API would refuse becomes a
 // plan problem only when the push would have to send it.
-import type { ProxmoxAlias, ProxmoxConf, ProxmoxIpSetEntry } from '../model/proxmox-conf';
-import { NAME_PATTERN } from '../syntax/parse-header';
-import { perlTrue } from '../syntax/perl-text';
-import { perlSorted } from '../writer/perl-sort';
+import type { ProxmoxAlias, ProxmoxConf, ProxmoxIpSetEntry } from '../model';
+import { NAME_PATTERN } from '../syntax';
+import { perlTrue } from '../syntax';
+import { perlSorted } from '../writer';
 import type { FwFileRef } from './fw-files';
 import type { Action, Phase } from './operations';
 import type { PlanContext } from './plan-context';

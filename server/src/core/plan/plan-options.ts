@@ -1,6 +1,6 @@
 // The [OPTIONS] of one file in one call: changed keys set, missing keys deleted.
-import type { ProxmoxConf } from '../model/proxmox-conf';
-import { perlSorted } from '../writer/perl-sort';
+import type { ProxmoxConf } from '../model';
+import { perlSorted } from '../writer';
 import type { FwFileRef } from './fw-files';
 import type { PlanContext } from './plan-context';
 import { emitter } from './plan-objects';

@@ -1,7 +1,7 @@
 // planPush: the ordered API calls that turn the live cluster into the workspace, each with the
 // digest Proxmox will compute at that moment. Pure: two states in, a plan out.
-import type { ProxmoxConf } from '../model/proxmox-conf';
-import { perlSorted } from '../writer/perl-sort';
+import type { ProxmoxConf } from '../model';
+import { perlSorted } from '../writer';
 import { listInEffect } from './liveness';
 import type { FirewallState } from './firewall-state';
 import { CLUSTER_FILE, ruleEnvOf, type FwFileRef } from './fw-files';
@@ -16,7 +16,7 @@ import { removeObjects } from './plan-removals';
 import { RuleListPlan } from './plan-rules';
 import { PredictionError, RemoteModel } from './remote-model';
 import { targetState } from './target';
-import { formatProxmoxConf } from '../writer/write-fw';
+import { formatProxmoxConf } from '../writer';
 
 export interface PlanOptions {
   /** Perl's time(), for the cluster `enable` time stamp. */

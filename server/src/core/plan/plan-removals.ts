@@ -3,8 +3,8 @@
 // `force`: an entry another admin adds meanwhile makes a call fail instead of vanishing with
 // the set), security groups (emptied first, as the API requires), and aliases last of all, as
 // ipset entries of any file may name them.
-import type { ProxmoxConf } from '../model/proxmox-conf';
-import { perlSorted } from '../writer/perl-sort';
+import type { ProxmoxConf } from '../model';
+import { perlSorted } from '../writer';
 import type { FwFileRef } from './fw-files';
 import type { PlanContext } from './plan-context';
 import { emitter, entryText, type Emit } from './plan-objects';

@@ -2,9 +2,9 @@
 // workspace says. Rules are identified by content, not position: equal rules are kept and at
 // most moved; new ones are created disabled (the API puts them at position 0), moved into place
 // and only then enabled; rules that go away are removed last, denials before allowances.
-import type { ProxmoxRule } from '../model/proxmox-conf';
+import type { ProxmoxRule } from '../model';
 import { RULE_API_FIELDS } from './rule-fields';
-import type { RuleEnv } from '../model/verify-rule';
+import type { RuleEnv } from '../model';
 import { canonicalRule } from './canonical';
 import type { FwFileRef } from './fw-files';
 import type { RuleListName } from './operations';

@@ -1,9 +1,9 @@
 // The cluster as it will be after each call of a push, computed locally so every call can carry
 // the digest the server is about to compute. Each call is applied the way the API handler does;
 // afterwards the file is what Proxmox reads back from its own writer's output.
-import type { FwConfig } from '../model/fw-config';
-import type { ProxmoxConf, ProxmoxRule } from '../model/proxmox-conf';
-import { formatProxmoxConf } from '../writer/write-fw';
+import type { FwConfig } from '../model';
+import type { ProxmoxConf, ProxmoxRule } from '../model';
+import { formatProxmoxConf } from '../writer';
 import { canonicalEntry, canonicalRule, namesFromConfs, reverifiedRule } from './canonical';
 import { insertSorted } from './sorted-entries';
 import type { FirewallState } from './firewall-state';

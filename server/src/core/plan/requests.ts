@@ -1,7 +1,7 @@
 // The HTTP request for each planned call: path (the ipset {cidr} keeps its "/"), parameters,
 // and `digest` wherever the method takes one (spec 14.2; test/sim/schema.test.ts checks this
 // against the API schema).
-import type { ProxmoxIpSetEntry, ProxmoxRule } from '../model/proxmox-conf';
+import type { ProxmoxIpSetEntry, ProxmoxRule } from '../model';
 import { RULE_API_FIELDS } from './rule-fields';
 import { apiBase, type FwFileRef } from './fw-files';
 import type { Action, ApiRequest, RuleListName } from './operations';

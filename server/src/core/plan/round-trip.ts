@@ -5,7 +5,7 @@
 // cluster's, record by record.
 import type { DigestRecord } from './digest';
 import { formatFirewallState, loadFirewallState, type FirewallState } from './firewall-state';
-import { perlTrue } from '../syntax/perl-text';
+import { perlTrue } from '../syntax';
 import { canonicalComment } from './canonical';
 import { listKey, listRecords, listsOf, parseListKey, type ListName } from './lists';
 

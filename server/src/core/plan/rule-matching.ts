@@ -2,7 +2,7 @@
 // field but the comment and the enable flag), never position. Matched rules already in relative
 // order are kept in place (a longest increasing subsequence, so the fewest moves); between two
 // kept rules, a rule that goes and a rule that comes, of the same direction, become one update.
-import type { ProxmoxRule } from '../model/proxmox-conf';
+import type { ProxmoxRule } from '../model';
 import { RULE_IDENTITY_FIELDS } from './rule-fields';
 import { longestIncreasing } from './lis';
 

@@ -1,7 +1,7 @@
 // Proxmox's writer sorts ipset entries by their text (Perl's byte order), so after any write the
 // cluster holds them sorted; big sets are kept sorted here with a binary search.
-import type { ProxmoxIpSetEntry } from '../model/proxmox-conf';
-import { comparePerlStrings } from '../writer/perl-sort';
+import type { ProxmoxIpSetEntry } from '../model';
+import { comparePerlStrings } from '../writer';
 
 const ASCII = /^[\x20-\x7e]*$/;
 

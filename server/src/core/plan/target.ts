@@ -1,11 +1,11 @@
 // The workspace as the cluster will hold it once pushed: every element in the form Proxmox
 // stores after an API write (addresses cleaned, comments trimmed, rules re-verified). Anything
 // the API refuses is reported here, before a single call is made.
-import type { ProxmoxConf, ProxmoxIpSetEntry } from '../model/proxmox-conf';
-import { perlNetIpNew } from '../syntax/perl-net-ip';
-import { perlTrue } from '../syntax/perl-text';
-import { ALIAS_REF } from '../model/address-list';
-import { perlSorted } from '../writer/perl-sort';
+import type { ProxmoxConf, ProxmoxIpSetEntry } from '../model';
+import { perlNetIpNew } from '../syntax';
+import { perlTrue } from '../syntax';
+import { ALIAS_REF } from '../model';
+import { perlSorted } from '../writer';
 import { canonicalAlias, canonicalEntry, canonicalRule, namesFromConfs } from './canonical';
 import { apiIpSetCidr, cleanCidr } from './clean-cidr';
 import type { FileState, FirewallState } from './firewall-state';

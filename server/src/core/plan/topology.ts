@@ -2,8 +2,8 @@
 // (model/topology.ts, docs/topology.md) plus what only the sync side uses (guest names, VM
 // addresses from cloud-init, VLAN tags, every address of a node, SDN vnets), in extra fields
 // the simulator's reader ignores. Reading guest configs is pure string work, so it lives here.
-import type { Topology, TopologyGuest, TopologyNic, TopologyNode } from '../model/topology';
-export { ipv4Network } from '../model/topology';
+import type { Topology, TopologyGuest, TopologyNic, TopologyNode } from '../model';
+export { ipv4Network } from '../model';
 import type { GuestType } from './fw-files';
 
 export interface PulledNic extends TopologyNic {

@@ -1,7 +1,7 @@
 // The exposure report for people: text for a terminal, Markdown for a review, and a standalone
 // HTML page (the editor's view shows it). Names and rule texts come from files: Markdown and
 // HTML escape them here; the terminal escapes what it prints.
-import { markdownText } from '../plan/impact-format';
+import { markdownText } from '../plan';
 import type { ExposureEntry, ExposureReport } from './exposure';
 
 function title(entry: ExposureEntry): string {

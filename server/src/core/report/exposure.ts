@@ -2,12 +2,12 @@
 // opened towards it), from the cluster model every command reads. Each node is compiled as
 // pve-firewall would and its entry chains walked over the whole packet space, as the plan's
 // impact does; the packets accepted become rows a person reads, with the rules that accept them.
-import { normalise, type IntervalSet } from '../analysis/intervals';
-import { addInterfaceNames, InterfaceNames } from '../analysis/ipt-to-box';
-import { ANY_MARK, boxesOverlap, fullBox, type Box, type Family } from '../analysis/packet-space';
-import { compileRuleset } from '../compile/compile-ruleset';
-import { compileInputFor, modelNode } from '../compile/node-input';
-import type { ClusterModel } from '../model/cluster-model';
+import { normalise, type IntervalSet } from '../analysis';
+import { addInterfaceNames, InterfaceNames } from '../analysis';
+import { ANY_MARK, boxesOverlap, fullBox, type Box, type Family } from '../analysis';
+import { compileRuleset } from '../compile';
+import { compileInputFor, modelNode } from '../compile';
+import type { ClusterModel } from '../model';
 import {
   DeciderNames,
   decisionsOrAccept,
@@ -16,14 +16,9 @@ import {
   knownAddresses,
   modelAddresses,
   whyUnfiltered,
-} from '../plan/entries';
-import {
-  addNftInterfaceNames,
-  entryDecisions,
-  nftEntries,
-  type NftDecider,
-} from '../nftables/nft-space';
-import { deciderName, flowEntry, setNames, tablesOf } from '../plan/nft-impact';
+} from '../plan';
+import { addNftInterfaceNames, entryDecisions, nftEntries, type NftDecider } from '../nftables';
+import { deciderName, flowEntry, setNames, tablesOf } from '../plan';
 import {
   addressesText,
   coalesce,
@@ -31,7 +26,7 @@ import {
   UNREAL_SOURCES,
   unrealOnly,
   type NamedAddresses,
-} from '../plan/flow-classes';
+} from '../plan';
 
 export interface ExposureRow {
   /** `tcp port 22`, `all traffic`, `udp ports 5404–5405 to 10.0.0.11`. */

@@ -1,5 +1,5 @@
-import type { IpSetDefinition } from '../compile/types';
-import { perlNetIpNew } from '../syntax/perl-net-ip';
+import type { IpSetDefinition } from '../compile';
+import { perlNetIpNew } from '../syntax';
 
 export interface Address {
   readonly family: 4 | 6;

@@ -1,7 +1,7 @@
-import { icmpConntrackClass } from '../facts/conntrack';
-import { icmpRange } from '../facts/icmp-codes';
-import type { Family } from '../compile/types';
-import type { ConnState, CtState } from './types';
+import { icmpConntrackClass } from '../facts';
+import { icmpRange } from '../facts';
+import type { Family } from '../compile';
+import type { ConnState, CtState } from './simulation-types';
 import { ZoneError } from './zones';
 
 export const CONN_STATES: readonly ConnState[] = ['new', 'established', 'related', 'invalid'];

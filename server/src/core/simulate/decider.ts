@@ -1,7 +1,7 @@
 // Which rule decided a simulated packet, for whoever must name it to a person (explain, the
 // lock-out check of plan and push).
-import type { RuleOrigin } from '../compile/types';
-import type { SimulationResult } from './types';
+import type { RuleOrigin } from '../compile';
+import type { SimulationResult } from './simulation-types';
 
 export interface Decider {
   readonly origin?: RuleOrigin;

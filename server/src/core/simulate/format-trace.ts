@@ -1,5 +1,5 @@
-import type { CompiledRule } from '../compile/types';
-import type { HookCheck, Packet, SenderView, SimulationResult } from './types';
+import type { CompiledRule } from '../compile';
+import type { HookCheck, Packet, SenderView, SimulationResult } from './simulation-types';
 
 /** Where a compiled rule comes from, for people: `100.fw:7 (group web, via host.fw:3)`. */
 export function ruleSource(rule: CompiledRule): string {

@@ -25,8 +25,8 @@ export type { TestCaseResult, TestRunReport, Traversal } from './run-tests';
 export { parseTestsFile } from './test-file';
 export type { TestCase, TestFileError } from './test-file';
 export { formatSimulation, formatCheck, describePacket, ruleSource } from './format-trace';
-export { readTopology, TopologyError } from '../model/read-topology';
-export { PROXMOX_TEST_TOPOLOGY } from '../model/proxmox-test-topology';
+export { readTopology, TopologyError } from '../model';
+export { PROXMOX_TEST_TOPOLOGY } from '../model';
 export { resolveZone, zoneOfAddress, ZoneError } from './zones';
 export type { Endpoint } from './zones';
 export type {
@@ -36,4 +36,6 @@ export type {
   SimulationResult,
   TraceEvent,
   Verdict,
-} from './types';
+} from './simulation-types';
+export { deciderText, decidingRule, type Decider } from './decider';
+export { runTestsWith } from './run-tests';

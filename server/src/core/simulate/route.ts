@@ -1,7 +1,7 @@
-import { checkHook, type MarkHolder, type ParsedRuleset } from './chain-walk';
+import { checkHook, type MarkHolder, type ParsedRuleset } from './packet-walk';
 import { senderView } from './sender-view';
 import type { Endpoint } from './zones';
-import type { HookCheck, Packet, SimulationResult } from './types';
+import type { HookCheck, Packet, SimulationResult } from './simulation-types';
 
 const BRIDGE_NAME = /^[a-zA-Z][a-zA-Z0-9]{0,9}$/;
 

@@ -1,10 +1,10 @@
-import type { IptAddress, IptMatch, PortItem } from '../compile/ipt-match-types';
-import type { IpSetDefinition } from '../compile/types';
-import { icmpRange } from '../facts/icmp-codes';
-import { PROTOCOLS } from '../facts/generated/netbase';
-import { SERVICE_BY_NAME } from '../model/ports';
+import type { IptAddress, IptMatch, PortItem } from '../compile';
+import type { IpSetDefinition } from '../compile';
+import { icmpRange } from '../facts';
+import { PROTOCOLS } from '../facts';
+import { SERVICE_BY_NAME } from '../model';
 import { ipsetContains, parseAddress } from './address';
-import type { Packet } from './types';
+import type { Packet } from './simulation-types';
 
 const PROTOCOL_NUMBER = new Map<string, number>(
   PROTOCOLS.filter((p) => p.number !== null).map((p) => [p.name, p.number!]),

@@ -1,7 +1,7 @@
-import type { Topology } from '../model/topology';
+import type { Topology } from '../model';
 import { simulatePacket, type SimulationRulesets } from './simulate';
 import { parseTestsFile, type TestCase, type TestFileError } from './test-file';
-import type { Packet, SimulateRequest, SimulationResult } from './types';
+import type { Packet, SimulateRequest, SimulationResult } from './simulation-types';
 import { ZoneError } from './zones';
 
 /** A test without `from` (or `to`) runs once for each of these, minus the zone it names. */

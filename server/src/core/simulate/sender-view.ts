@@ -1,6 +1,6 @@
-import { checkHook, type ParsedRuleset } from './chain-walk';
+import { checkHook, type ParsedRuleset } from './packet-walk';
 import type { Endpoint } from './zones';
-import type { HookCheck, Packet, SenderView } from './types';
+import type { HookCheck, Packet, SenderView } from './simulation-types';
 
 type GuestEnd = Extract<Endpoint, { type: 'guest' }>;
 

@@ -1,10 +1,10 @@
-import type { CompileResult, Family } from '../compile/types';
-import type { Topology } from '../model/topology';
+import type { CompileResult, Family } from '../compile';
+import type { Topology } from '../model';
 import { parseAddress } from './address';
-import { ParsedRuleset } from './chain-walk';
+import { ParsedRuleset } from './packet-walk';
 import { conntrackState } from './conntrack';
 import { routePacket } from './route';
-import type { Packet, SimulateRequest, SimulationResult } from './types';
+import type { Packet, SimulateRequest, SimulationResult } from './simulation-types';
 import { resolveZone, ZoneError } from './zones';
 
 /** A compiled firewall ready to simulate many packets against. */

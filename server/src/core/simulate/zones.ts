@@ -1,4 +1,4 @@
-import type { Topology } from '../model/topology';
+import type { Topology } from '../model';
 import { parseAddress } from './address';
 
 /** One end of a simulated packet's path (Proxmox's simulator's from_info / target). */

@@ -1,4 +1,5 @@
-import type { FileKind } from '../facts/file-kinds';
+import type { FileKind } from '../facts';
+import { conflictMarkerOf } from './conflict-markers';
 import { parseHeaderLine } from './parse-header';
 import { parseOptionLine } from './parse-option';
 import { parseRuleSyntax, splitComment } from './parse-rule';
@@ -83,6 +84,11 @@ export function parseFwSyntax(text: string, kind: FileKind): FwSyntaxTree {
     }
     if (BLANK.test(content)) {
       lines.push({ kind: 'blank', line });
+      continue;
+    }
+    const marker = conflictMarkerOf(content);
+    if (marker) {
+      lines.push({ kind: 'conflict-marker', line, marker });
       continue;
     }
     const header = parseHeaderLine(line, kind);

@@ -1,4 +1,4 @@
-import type { FileKind } from '../facts/file-kinds';
+import type { FileKind } from '../facts';
 import { isPerlSpace, perlSpaceStart, trimPerlSpace, utf8Length } from './perl-text';
 import { asciiLower } from './perl-text';
 import { SourceToken, type HeaderLine, type SectionKind } from './tree';
@@ -96,7 +96,7 @@ export function parseHeaderLine(line: SourceLine, kind: FileKind): HeaderLine | 
     const written = match.name;
     const nameToken = new SourceToken(written, start + match.at);
     const name = asciiLower(written);
-    const problem = nameError(section as 'group' | 'ipset', name);
+    const problem = nameError(section, name);
     const comment = match.comment;
     if (problem) {
       return {

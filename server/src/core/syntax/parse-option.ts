@@ -1,7 +1,7 @@
-import { CONNTRACK_HELPERS } from '../facts/generated/conntrack-helpers';
-import { ETHERTYPES } from '../facts/generated/netbase';
-import { LOG_LEVELS } from '../facts/generated/options';
-import type { FileKind } from '../facts/file-kinds';
+import { CONNTRACK_HELPERS } from '../facts';
+import { ETHERTYPES } from '../facts';
+import { LOG_LEVELS } from '../facts';
+import type { FileKind } from '../facts';
 import { validateLogRatelimit } from './log-ratelimit';
 import { NWS, WS, perlSplitComma, trimPerlSpaceEnd } from './perl-text';
 import { asciiLower } from './perl-text';

@@ -1,4 +1,4 @@
-import { LOG_LEVELS } from '../facts/generated/options';
+import { LOG_LEVELS } from '../facts';
 import { NWS, WS, asciiLower, perlSpaceEnd, perlSpaceStart, trimPerlSpaceEnd } from './perl-text';
 import { SourceToken, type RuleField, type RuleOption, type RuleSyntax, type Token } from './tree';
 

@@ -1,4 +1,4 @@
-import type { Span } from '../text/span';
+import type { Span } from '../text';
 
 /** One physical line as pve-firewall reads it: blanks and tabs trimmed at both ends. */
 export interface SourceLine {

@@ -1,5 +1,6 @@
-import type { DiagnosticCode } from '../findings/codes';
-import type { Span } from '../text/span';
+import type { DiagnosticCode } from '../findings';
+import type { Span } from '../text';
+import type { ConflictMarker } from './conflict-markers';
 import type { SourceLine } from './source-lines';
 
 /** A piece of a line: its text exactly as written and where it stands. */
@@ -138,8 +139,25 @@ export interface NoSectionLine {
   readonly line: SourceLine;
 }
 
+/**
+ * A merge-conflict marker (`<<<<<<< local`, `=======`, `>>>>>>> cluster`) that `pvefw pull`
+ * writes around what the workspace and the cluster each have: no part of Proxmox's format.
+ */
+export interface ConflictMarkerLine {
+  readonly kind: 'conflict-marker';
+  readonly line: SourceLine;
+  readonly marker: ConflictMarker;
+}
+
 export type FwLine =
-  HeaderLine | OptionLine | AliasLine | IpSetEntryLine | RuleLine | CommentLine | NoSectionLine;
+  | HeaderLine
+  | OptionLine
+  | AliasLine
+  | IpSetEntryLine
+  | RuleLine
+  | CommentLine
+  | NoSectionLine
+  | ConflictMarkerLine;
 
 export interface FwSyntaxTree {
   readonly text: string;

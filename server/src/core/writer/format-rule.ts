@@ -1,7 +1,7 @@
-import { ProxmoxDies } from '../model/proxmox-dies';
-import type { ProxmoxRule } from '../model/proxmox-conf';
-import { writtenComment } from '../model/proxmox-stored';
-import { perlTrue } from '../syntax/perl-text';
+import { ProxmoxDies } from '../model';
+import type { ProxmoxRule } from '../model';
+import { writtenComment } from '../model';
+import { perlTrue } from '../syntax';
 
 const WRITABLE_TYPES = new Set(['in', 'out', 'forward', 'group']);
 
@@ -23,7 +23,9 @@ const FLAG: Record<(typeof ORDERED_OPTIONS)[number], string> = {
  */
 export function formatRule(rule: ProxmoxRule, allowIface: boolean): string {
   if (!WRITABLE_TYPES.has(rule.type)) throw new ProxmoxDies(`unknown rule type '${rule.type}'`);
-  let raw = rule.enable ? '' : '|';
+  // "|" for a defined, false enable only: a rule without enable (PUT delete=enable) is enabled.
+  const enable = rule.enable as ProxmoxRule['enable'] | undefined;
+  let raw = enable !== undefined && !perlTrue(String(enable)) ? '|' : '';
   raw += rule.type.toUpperCase();
   raw += perlTrue(rule.macro) ? ` ${rule.macro}(${rule.action})` : ` ${rule.action}`;
   if (allowIface && perlTrue(rule.iface)) raw += ` -i ${rule.iface}`;

@@ -2,101 +2,139 @@
 // save_hostfw_conf, save_vmfw_conf in src/PVE/Firewall.pm). It works on the loaded
 // configuration, not on the text, so comments, blank lines and dropped lines are gone and
 // everything comes out in Proxmox's canonical order.
-import { OPTIONS } from '../facts/generated/options';
-import type { FileKind } from '../model/file-kind';
-import type { FwConfig } from '../model/fw-config';
+import { OPTIONS } from '../facts';
+import type { FileKind } from '../model';
+import type { FwConfig } from '../model';
 import {
   toProxmoxConf,
   type ProxmoxConf,
   type ProxmoxIpSetEntry,
   type ProxmoxRule,
-} from '../model/proxmox-conf';
-import { writtenComment } from '../model/proxmox-stored';
-import { perlTrue } from '../syntax/perl-text';
+} from '../model';
+import { writtenComment } from '../model';
+import { perlTrue } from '../syntax';
 import { formatRule } from './format-rule';
 import { perlSorted } from './perl-sort';
 
 // Proxmox writes options in Perl hash order, which changes from run to run. We use the order
 // of the option table (shared/data/pve-fw-options.json) so that our output is stable.
-function optionOrder(kind: FileKind, keys: readonly string[]): string[] {
+export function optionOrder(kind: FileKind, keys: readonly string[]): string[] {
   const known = OPTIONS.filter((o) => o.kinds.includes(kind)).map((o) => o.key);
   return [...known.filter((k) => keys.includes(k)), ...keys.filter((k) => !known.includes(k))];
 }
 
-function formatOptions(kind: FileKind, options: Record<string, string | number>): string {
-  let raw = '[OPTIONS]\n\n';
-  for (const key of optionOrder(kind, Object.keys(options))) raw += `${key}: ${options[key]}\n`;
-  return `${raw}\n`;
+/** One option line as the writer prints it. */
+export function optionLine(key: string, value: string | number): string {
+  return `${key}: ${value}`;
 }
 
-function formatAliases(aliases: NonNullable<ProxmoxConf['aliases']>): string {
-  let raw = '[ALIASES]\n\n';
-  for (const key of perlSorted(Object.keys(aliases))) {
-    const alias = aliases[key]!;
-    // The malformed-alias record {} prints as a line holding one blank (undef interpolates as "").
-    raw += `${alias.name ?? ''} ${alias.cidr ?? ''}`;
-    const comment = writtenComment(alias.comment);
-    if (comment !== undefined) raw += ` # ${comment}`;
-    raw += '\n';
-  }
-  return `${raw}\n`;
+/** One [ALIASES] line. The malformed-alias record {} prints as one blank (undef is ""). */
+export function aliasLine(alias: NonNullable<ProxmoxConf['aliases']>[string]): string {
+  const comment = writtenComment(alias.comment);
+  return `${alias.name ?? ''} ${alias.cidr ?? ''}${comment !== undefined ? ` # ${comment}` : ''}`;
 }
 
-function formatIpSet(
-  name: string,
-  entries: readonly ProxmoxIpSetEntry[],
-  comment: string | undefined,
-): string {
-  let raw = perlTrue(comment) ? `[IPSET ${name}] # ${comment}\n\n` : `[IPSET ${name}]\n\n`;
-  // Entries are keyed by their text: the first of equal entries wins (Proxmox warns "ignoring
-  // duplicate ipset entry"), nomatch is not part of the key, and an entry without an address
-  // falls under the key "".
+export function ipsetHeader(name: string, comment: string | undefined): string {
+  return perlTrue(comment) ? `[IPSET ${name}] # ${comment}` : `[IPSET ${name}]`;
+}
+
+export function groupHeader(name: string, comment: string | undefined): string {
+  return perlTrue(comment) ? `[group ${name}] # ${comment}` : `[group ${name}]`;
+}
+
+/**
+ * A set's entry lines by their key, in the writer's order. Entries are keyed by their text:
+ * the first of equal entries wins (Proxmox warns "ignoring duplicate ipset entry"), nomatch is
+ * not part of the key, and an entry without an address falls under the key "".
+ */
+export function entryLines(entries: readonly ProxmoxIpSetEntry[]): Map<string, string> {
   const byCidr = new Map<string, ProxmoxIpSetEntry>();
   for (const entry of entries) {
     const key = entry.cidr ?? '';
     if (!byCidr.has(key)) byCidr.set(key, entry);
   }
+  const out = new Map<string, string>();
   for (const key of perlSorted(byCidr.keys())) {
     const entry = byCidr.get(key)!;
-    let line = (entry.nomatch ? '!' : '') + key;
-    const entryComment = writtenComment(entry.comment);
-    if (entryComment !== undefined) line += ` # ${entryComment}`;
-    raw += `${line}\n`;
+    const comment = writtenComment(entry.comment);
+    out.set(
+      key,
+      `${entry.nomatch ? '!' : ''}${key}${comment !== undefined ? ` # ${comment}` : ''}`,
+    );
   }
-  return `${raw}\n`;
+  return out;
 }
 
-function formatRules(rules: readonly ProxmoxRule[], allowIface: boolean): string {
-  return rules.map((r) => formatRule(r, allowIface)).join('');
+/** The rule lines of a list (allowIface false inside [group]). */
+export function ruleLines(rules: readonly ProxmoxRule[], allowIface: boolean): string[] {
+  return rules.map((r) => formatRule(r, allowIface).slice(0, -1));
 }
 
 /**
- * Serialises a configuration the way save_clusterfw_conf, save_hostfw_conf, save_vmfw_conf and
- * save_vnetfw_conf do (FW:3810-3837, 4074-4115, 4137-4159, 4179-4203). An empty result means
+ * A section of the written file: its header line, then one blank, its lines, one blank. The
+ * writer leaves out an options, aliases or rules section without lines, never an ipset or group.
+ */
+export interface WrittenSection {
+  /** What it holds, in listKey terms: 'options', 'aliases', 'ipset:NAME', 'rules', 'group:NAME'. */
+  readonly list: string;
+  readonly header: string;
+  readonly lines: readonly string[];
+}
+
+/**
+ * The sections save_clusterfw_conf, save_hostfw_conf, save_vmfw_conf and save_vnetfw_conf write
+ * (FW:3810-3837, 4074-4115, 4137-4159, 4179-4203), in their order.
+ */
+export function writtenSections(kind: FileKind, conf: ProxmoxConf): WrittenSection[] {
+  const sections: WrittenSection[] = [];
+  const options = conf.options ?? {};
+  if (Object.keys(options).length > 0)
+    sections.push({
+      list: 'options',
+      header: '[OPTIONS]',
+      lines: optionOrder(kind, Object.keys(options)).map((k) => optionLine(k, options[k]!)),
+    });
+  // Host and vnet writers never write aliases or ipsets, even autovivified ones.
+  const local = kind === 'cluster' || kind === 'guest';
+  const aliases = conf.aliases ?? {};
+  if (local && Object.keys(aliases).length > 0)
+    sections.push({
+      list: 'aliases',
+      header: '[ALIASES]',
+      lines: perlSorted(Object.keys(aliases)).map((key) => aliasLine(aliases[key]!)),
+    });
+  if (local && conf.ipset) {
+    for (const name of perlSorted(Object.keys(conf.ipset)))
+      sections.push({
+        list: `ipset:${name}`,
+        header: ipsetHeader(name, conf.ipset_comments?.[name]),
+        lines: [...entryLines(conf.ipset[name]!).values()],
+      });
+  }
+  if (conf.rules && conf.rules.length > 0)
+    sections.push({ list: 'rules', header: '[RULES]', lines: ruleLines(conf.rules, true) });
+  if (kind === 'cluster' && conf.groups) {
+    for (const name of perlSorted(Object.keys(conf.groups)))
+      sections.push({
+        list: `group:${name}`,
+        header: groupHeader(name, conf.group_comments?.[name]),
+        lines: ruleLines(conf.groups[name]!, false),
+      });
+  }
+  return sections;
+}
+
+/** A section as text: header, blank line, its lines, blank line. */
+export function sectionText(section: WrittenSection): string {
+  return `${section.header}\n\n${section.lines.map((l) => `${l}\n`).join('')}\n`;
+}
+
+/**
+ * Serialises a configuration the way Proxmox's save functions do. An empty result means
  * Proxmox deletes the file. Throws ProxmoxDies where Proxmox's writer dies.
  */
 export function formatProxmoxConf(kind: FileKind, conf: ProxmoxConf): string {
-  let raw = '';
-  if (conf.options && Object.keys(conf.options).length > 0)
-    raw += formatOptions(kind, conf.options);
-  // Host and vnet writers never write aliases or ipsets, even autovivified ones.
-  const local = kind === 'cluster' || kind === 'guest';
-  if (local && conf.aliases && Object.keys(conf.aliases).length > 0)
-    raw += formatAliases(conf.aliases);
-  if (local && conf.ipset) {
-    for (const name of perlSorted(Object.keys(conf.ipset))) {
-      raw += formatIpSet(name, conf.ipset[name]!, conf.ipset_comments?.[name]);
-    }
-  }
-  if (conf.rules && conf.rules.length > 0) raw += `[RULES]\n\n${formatRules(conf.rules, true)}\n`;
-  if (kind === 'cluster' && conf.groups) {
-    for (const name of perlSorted(Object.keys(conf.groups))) {
-      const comment = conf.group_comments?.[name];
-      raw += perlTrue(comment) ? `[group ${name}] # ${comment}\n\n` : `[group ${name}]\n\n`;
-      raw += `${formatRules(conf.groups[name]!, false)}\n`;
-    }
-  }
-  return raw;
+  return writtenSections(kind, conf).map(sectionText).join('');
 }
 
 export interface WriteOptions {

@@ -1,10 +1,10 @@
 // workspace/executeCommand `pvefw.explain` [{ text, uri?, node? }]: pve-firewall log lines
 // explained against the cluster of `uri` (else the workspace's only cluster), as
 // `pvefw explain` does: the rule that decided, the path, the smallest edit that turns it around.
-import { explainLogLines } from '../../core/explain/explain';
-import { explanationText } from '../../core/explain/format';
+import { explainLogLines } from '../../core/explain';
+import { explanationText } from '../../core/explain';
 import { buildClusterModel } from '../../core/index';
-import { workspaceClusterSources } from '../cluster-sources';
+import { workspaceClusterSources } from '../workspace-cluster-sources';
 import type { WorkspaceClusters } from '../clusters';
 import { fileKey } from '../uris';
 import type { WorkspaceState } from '../workspace-state';

@@ -2,9 +2,9 @@
 // (else the workspace's only cluster), as `pvefw report` says it: an HTML page for an editor's
 // web view, and Markdown for clients that show text.
 import { buildClusterModel } from '../../core/index';
-import { exposureReport } from '../../core/report/exposure';
-import { exposureHtml, exposureMarkdown } from '../../core/report/exposure-format';
-import { workspaceClusterSources } from '../cluster-sources';
+import { exposureReport } from '../../core/report';
+import { exposureHtml, exposureMarkdown } from '../../core/report';
+import { workspaceClusterSources } from '../workspace-cluster-sources';
 import type { WorkspaceClusters } from '../clusters';
 import { fileKey } from '../uris';
 import type { WorkspaceState } from '../workspace-state';

@@ -1,6 +1,6 @@
-import type { FwConfig } from '../model/fw-config';
-import type { Topology } from '../model/topology';
-import type { Span } from '../text/span';
+import type { FwConfig } from '../model';
+import type { Topology } from '../model';
+import type { Span } from '../text';
 
 export type Family = 4 | 6;
 

@@ -12,16 +12,11 @@ import {
   type Finding,
   type HoverSectionProvider,
 } from '../core/index';
-import { checkBackends } from '../core/checks/check-backends';
-import {
-  nftIpsetHover,
-  nftLineHover,
-  nftLinesOf,
-  type NftLines,
-} from '../core/nftables/line-rules';
-import type { FirewallBackend } from '../core/model/cluster-model';
+import { checkBackends } from '../core/checks';
+import { nftIpsetHover, nftLineHover, nftLinesOf, type NftLines } from '../core/nftables';
+import type { FirewallBackend } from '../core/model';
 import { Carry } from './carry-findings';
-import { workspaceClusterSources } from './cluster-sources';
+import { workspaceClusterSources } from './workspace-cluster-sources';
 import type { ClusterKeys, WorkspaceClusters } from './clusters';
 import type { Logger } from './guard';
 import type { WorkspaceSnapshots } from './snapshot';

@@ -3,8 +3,8 @@
 // own way to say why one cannot load; test/core/ide/ipset-membership.test.ts checks that both
 // readings give the same intervals.
 import { Address4, Address6 } from 'ip-address';
-import type { Interval, IntervalSet } from '../analysis/intervals';
-import { sweepMembership } from '../analysis/ipset-membership';
+import type { Interval, IntervalSet } from '../analysis';
+import { sweepMembership } from '../analysis';
 
 export interface KernelEntry {
   readonly version: 4 | 6;

@@ -7,7 +7,7 @@ import {
   type RuleRef,
   type Verdict,
   type WalkResult,
-} from './chain-walk';
+} from './symbolic-walk';
 import {
   ANY_MARK,
   boxIntersect,

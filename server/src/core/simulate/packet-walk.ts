@@ -1,8 +1,8 @@
-import { parseIptMatch } from '../compile/ipt-match';
-import type { IptMatch } from '../compile/ipt-match-types';
-import type { CompiledRule, Ruleset } from '../compile/types';
+import { parseIptMatch } from '../compile';
+import type { IptMatch } from '../compile';
+import type { CompiledRule, Ruleset } from '../compile';
 import { ruleMatches } from './rule-match';
-import type { HookCheck, Packet, TraceEvent, Verdict } from './types';
+import type { HookCheck, Packet, TraceEvent, Verdict } from './simulation-types';
 
 const BUILTIN_CHAINS = new Set(['PVEFW-INPUT', 'PVEFW-OUTPUT', 'PVEFW-FORWARD']);
 const MAX_DEPTH = 32;

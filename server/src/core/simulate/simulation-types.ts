@@ -1,4 +1,4 @@
-import type { CompiledRule, Family } from '../compile/types';
+import type { CompiledRule, Family } from '../compile';
 
 export type Verdict = 'ACCEPT' | 'DROP' | 'REJECT';
 
