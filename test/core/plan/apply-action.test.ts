@@ -24,7 +24,7 @@ test('enable: the cluster stores a time stamp for enable>1, the others 0 or 1', 
   );
   assert.deepEqual(guest.options, { policy_in: 'DROP', enable: 1, dhcp: 1 });
   applyToConf(guest, 'guest', { type: 'options-set', set: { enable: 0 }, delete: [] }, NOW);
-  assert.equal(guest.options!['enable'], 0);
+  assert.equal(guest.options['enable'], 0);
 });
 
 test('ipset entries: added first, updated in place (nomatch and comment set or cleared), deleted', () => {
@@ -36,9 +36,9 @@ test('ipset entries: added first, updated in place (nomatch and comment set or c
     set: 'lan',
     entry: { cidr: '10.0.0.0/8', nomatch: 1, comment: 'not here' },
   });
-  assert.deepEqual(conf.ipset!['lan']![1], { cidr: '10.0.0.0/8', nomatch: 1, comment: 'not here' });
+  assert.deepEqual(conf.ipset!['lan'][1], { cidr: '10.0.0.0/8', nomatch: 1, comment: 'not here' });
   applyToConf(conf, 'cluster', { type: 'entry-update', set: 'lan', entry: { cidr: '10.0.0.0/8' } });
-  assert.deepEqual(conf.ipset!['lan']![1], { cidr: '10.0.0.0/8' });
+  assert.deepEqual(conf.ipset!['lan'][1], { cidr: '10.0.0.0/8' });
   // An entry that is gone changes nothing.
   applyToConf(conf, 'cluster', { type: 'entry-update', set: 'lan', entry: { cidr: '1.1.1.1' } });
   applyToConf(conf, 'cluster', { type: 'entry-delete', set: 'lan', cidr: '192.0.2.0/24' });
