@@ -166,6 +166,14 @@ export function subtract(x: IntervalSet, y: IntervalSet): IntervalSet {
   if (y.length === 1) {
     // Keep what lies below and above the one interval taken out, sharing the untouched ones.
     const [c, d] = y[0]!;
+    if (x.length === 1) {
+      // One interval from another it meets: what sticks out below and above, if anything.
+      const [a, b] = x[0]!;
+      const out: Interval[] = [];
+      if (a < c) out.push([a, c - 1n]);
+      if (b > d) out.push([d + 1n, b]);
+      return out;
+    }
     const from = firstEndingFrom(x, c);
     let to = firstEndingFrom(x, d);
     if (to < x.length && x[to]![0] <= d) to++;
