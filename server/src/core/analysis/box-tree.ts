@@ -440,12 +440,7 @@ export class BlockTree {
   }
 
   /** As BoxTree's meeting: positions in [from, stopAt) whose hull meets q, smallest first. */
-  meeting(
-    qlo: Float64Array,
-    qhi: Float64Array,
-    from: number,
-    stopAt: number,
-  ): Iterable<number> {
+  meeting(qlo: Float64Array, qhi: Float64Array, from: number, stopAt: number): Iterable<number> {
     if (this.blocks.length === 1) return this.blocks[0]!.meeting(qlo, qhi, from, stopAt);
     return this.blocksMeeting(qlo, qhi, from, stopAt);
   }

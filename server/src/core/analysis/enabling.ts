@@ -163,7 +163,7 @@ export class EnablingImpacts {
       // Only a copy that holds a packet of the rule's can hold them all: the tree finds those.
       const found: Iterable<number> = query
         ? exact.tree.meeting(query.lo, query.hi, 0, index)
-          : [...exact.at.keys()].filter((i) => i < index).sort((a, b) => a - b);
+        : [...exact.at.keys()].filter((i) => i < index).sort((a, b) => a - b);
       const seen = new Set<string>();
       for (const i of found) {
         const copy = exact.at.get(i)!;
