@@ -219,10 +219,16 @@ export class DiagnosticsService {
   private deliver(analysis: FileAnalysis): Delivered {
     let delivered = this.delivered.get(analysis);
     if (delivered === undefined) {
+      // Thousands of findings name the same few files in their related locations.
+      const located = new Map<string, LocatedText | undefined>();
+      const locate = (path: string): LocatedText | undefined => {
+        if (!located.has(path)) located.set(path, this.locate(analysis, path));
+        return located.get(path);
+      };
       const diagnostics = findingsToDiagnostics(
         analysis.findings,
         analysis.file,
-        (path) => this.locate(analysis, path),
+        locate,
         this.describe,
       );
       const hash = createHash('sha1').update(JSON.stringify(diagnostics)).digest('hex');
