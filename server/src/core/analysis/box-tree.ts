@@ -424,15 +424,27 @@ const BLOCK = 512;
  */
 export class BlockTree {
   private readonly blocks: BoxTree[] = [];
+  /** With `later`: the boxes, until grow() files them. */
+  private boxes: readonly (Box | undefined)[] = [];
 
   /** As BoxTree's. */
   constructor(boxes: readonly (Box | undefined)[], later = false) {
-    for (let start = 0; start < boxes.length; start += BLOCK)
-      this.blocks.push(new BoxTree(boxes.slice(start, start + BLOCK), later));
+    if (later) this.boxes = boxes;
+    else
+      for (let start = 0; start < boxes.length; start += BLOCK)
+        this.blocks.push(new BoxTree(boxes.slice(start, start + BLOCK)));
   }
 
+  /** Files the boxes given with `later`, pausing after each block. */
   *grow(): Steps<void> {
-    for (const block of this.blocks) yield* block.grow();
+    const boxes = this.boxes;
+    this.boxes = [];
+    for (let start = 0; start < boxes.length; start += BLOCK) {
+      const block = new BoxTree(boxes.slice(start, start + BLOCK), true);
+      yield* block.grow();
+      this.blocks.push(block);
+      yield;
+    }
   }
 
   isExact(i: number): boolean {
