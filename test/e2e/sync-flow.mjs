@@ -138,7 +138,7 @@ export async function syncFlow({
     await explorerRow(page, 'cluster.fw').click();
     await editorLine(page, WEB_RULE).waitFor();
     await insertAbove(page, WEB_RULE, ADDED_RULE);
-    await save(page, clusterFile);
+    await save(page, clusterFile, ADDED_RULE);
     await statusSays(page, 'local changes');
     return 'status bar: local changes';
   });
@@ -197,7 +197,7 @@ export async function syncFlow({
     await clearNotifications(page);
     await showTab(page, 'cluster.fw');
     await insertAbove(page, WEB_RULE, 'IN ACCEPT -p tcp -dport 25');
-    await save(page, clusterFile);
+    await save(page, clusterFile, 'IN ACCEPT -p tcp -dport 25');
     cluster.faults.add({
       when: sim.nth(1, sim.isWrite),
       fault: {
@@ -225,7 +225,7 @@ export async function syncFlow({
     await showTab(page, 'cluster.fw');
     await editorLine(page, WEB_RULE).waitFor();
     await insertAbove(page, WEB_RULE, LOCKOUT_RULE);
-    await save(page, clusterFile);
+    await save(page, clusterFile, LOCKOUT_RULE);
     const saved = fs.readFileSync(clusterFile, 'utf8');
     const line = saved.split('\n').indexOf(LOCKOUT_RULE) + 1;
     if (line === 0) throw new Error(`the typed rule is not a line of its own:\n${saved}`);

@@ -84,7 +84,8 @@ export async function clickDialogButton(page, label) {
   await until(page, `the dialog to close after '${label}'`, async () => {
     if (!(await same())) return true;
     await box
-      .locator('.dialog-buttons .monaco-button', { hasText: label })
+      .locator('.dialog-buttons .monaco-button')
+      .filter({ hasText: new RegExp(`^${escapeRegExp(label)}$`) })
       .click({ timeout: 2000 });
     await box.waitFor({ state: 'hidden', timeout: 1000 }).catch(() => {});
     return !(await same());
@@ -133,9 +134,17 @@ export async function clickNotificationButton(page, message, label) {
 export async function clearNotifications(page) {
   const center = await notificationCenter(page);
   const items = center.locator('.notification-list-item:visible');
+  const clearAll = center.locator('.codicon-notifications-clear-all');
   await until(page, 'the notifications to be cleared', async () => {
     if (!(await center.isVisible()) || (await items.count()) === 0) return true;
-    await center.locator('.codicon-notifications-clear-all').click({ timeout: 2000 });
+    // VS Code disables "Clear All" when its model holds no notification; a list still showing
+    // rows then is stale (seen when one arrived while the center cleared): close the center.
+    if ((await clearAll.getAttribute('aria-disabled')) === 'true') {
+      await page.locator('#status\\.notifications').click();
+      await center.waitFor({ state: 'hidden', timeout: 1000 }).catch(() => {});
+      return !(await center.isVisible());
+    }
+    await clearAll.click({ timeout: 2000 });
     return false;
   });
 }
@@ -180,14 +189,17 @@ export async function insertAbove(page, line, typed) {
   await editorLine(page, typed).waitFor();
 }
 
-export async function save(page, file) {
+/**
+ * Ctrl+S, then waits until the file on disk changed and, given `expected`, holds that line (a
+ * file read in the middle of the editor's write can be empty or cut short).
+ */
+export async function save(page, file, expected) {
   const before = fs.readFileSync(file, 'utf8');
   await page.keyboard.press('Control+s');
-  await until(
-    page,
-    `${path.basename(file)} to be saved`,
-    async () => fs.readFileSync(file, 'utf8') !== before,
-  );
+  await until(page, `${path.basename(file)} to be saved`, async () => {
+    const now = fs.readFileSync(file, 'utf8');
+    return now !== before && (expected === undefined || now.split('\n').includes(expected));
+  });
 }
 
 /** The text of the editor tabs, one label per entry. */
