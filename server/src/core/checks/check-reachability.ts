@@ -50,7 +50,9 @@ export class ReachabilityMemo {
 }
 
 function where(origin: RuleOrigin | undefined, builtin: string | undefined): string {
-  if (origin) return `${origin.path.split('/').pop()} line ${origin.lineNumber}`;
+  // The base name; as split('/').pop(), without building an array per finding.
+  if (origin)
+    return `${origin.path.slice(origin.path.lastIndexOf('/') + 1)} line ${origin.lineNumber}`;
   return `Proxmox's built-in rule (${builtin ?? 'built-in'})`;
 }
 
@@ -188,25 +190,36 @@ function lockoutFinding(l: Lockout): Finding {
   );
 }
 
-/** The findings of one node's analysis, by file path. */
-function nodeFindings(
+/** Findings written between two pauses of nodeFindings: a few milliseconds. */
+const FINDINGS_PER_PAUSE = 1000;
+
+/** The findings of one node's analysis, by file path, pausing as it writes them (steps.ts). */
+function* nodeFindings(
   report: ReachabilityReport,
   disabledLines: ReadonlyMap<string, RuleOrigin>,
   sdnKnown: boolean,
   overlapHints: boolean,
   remedy: RemedyLookup,
-): Map<string, Finding[]> {
+): Steps<Map<string, Finding[]>> {
   const out = new Map<string, Finding[]>();
   const push = (f: Finding, path: string): void => {
     const list = out.get(path);
     if (list) list.push(f);
     else out.set(path, [f]);
   };
-  for (const d of report.dead) push(deadFinding(d), d.origin.path);
-  for (const r of report.removable) push(removableFinding(r), r.origin.path);
+  let written = 0;
+  for (const d of report.dead) {
+    if (++written % FINDINGS_PER_PAUSE === 0) yield;
+    push(deadFinding(d), d.origin.path);
+  }
+  for (const r of report.removable) {
+    if (++written % FINDINGS_PER_PAUSE === 0) yield;
+    push(removableFinding(r), r.origin.path);
+  }
   const deadLines = new Set(report.dead.map((d) => lineKey(d.origin.path, d.origin.lineNumber)));
   for (const [key, origin] of disabledLines) {
     if (report.liveIfEnabled.has(key) || !deadLines.has(key)) {
+      if (++written % FINDINGS_PER_PAUSE === 0) yield;
       push(disabledFinding(origin, report.enabling.get(key)), origin.path);
     }
   }
@@ -221,6 +234,7 @@ function nodeFindings(
   if (overlapHints) for (const o of report.overlaps) push(overlapFinding(o), o.origin.path);
   const locked = new Set<string>();
   for (const model of report.families) {
+    yield;
     for (const l of findLockouts(model)) {
       // One finding per rule and port, whichever family shows it first.
       const key = `${lineKey(l.origin.path, l.origin.lineNumber)} ${l.port}`;
@@ -347,7 +361,7 @@ function* checkReachabilitySteps(
         (node.localNetwork !== undefined || cluster.load.config.aliases.has('local_network')),
       ...(memo ? { memo: memo.node(node.name) } : {}),
     });
-    const findings = nodeFindings(
+    const findings = yield* nodeFindings(
       report,
       disabledOrigins(inputFiles(input)),
       model.sdnIpSets !== undefined,
