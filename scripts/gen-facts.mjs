@@ -33,7 +33,7 @@ function macrosModule() {
   }));
   return (
     header('pve-macros.json') +
-    `import type { MacroFact } from '../types';\n\n` +
+    `import type { MacroFact } from '../fact-types';\n\n` +
     `export const MACROS: readonly MacroFact[] = ${literal(macros)};\n`
   );
 }
@@ -64,7 +64,7 @@ function optionsModule() {
   }));
   return (
     header('pve-fw-options.json') +
-    `import type { OptionFact } from '../types';\n\n` +
+    `import type { OptionFact } from '../fact-types';\n\n` +
     `export const LOG_LEVELS: readonly string[] = ${literal(data.log_levels)};\n\n` +
     `export const OPTIONS: readonly OptionFact[] = ${literal(options)};\n`
   );
@@ -79,7 +79,7 @@ function netbaseModule() {
   }));
   return (
     header('pve-netbase-names.json') +
-    `import type { ServiceFact, ProtocolFact, EthertypeFact } from '../types';\n\n` +
+    `import type { ServiceFact, ProtocolFact, EthertypeFact } from '../fact-types';\n\n` +
     `export const SERVICES: readonly ServiceFact[] = ${literal(services)};\n\n` +
     `export const PROTOCOLS: readonly ProtocolFact[] = ${literal(data.protocols)};\n\n` +
     `export const ACCEPTED_PROTOCOL_NUMBERS: readonly number[] = ${literal(data.accepted_protocol_numbers)};\n\n` +

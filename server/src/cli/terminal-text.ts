@@ -9,6 +9,9 @@ import type { CliIo } from './io';
 // line. Runs are found with /\s+/g, which is linear; the former /\s*[\r\n]+\s*/g rescanned a
 // long run of blanks from each of its positions (issue 15).
 export function oneLine(text: string): string {
+  // Most messages hold no line break: nothing to look for (a whole-folder check prints tens of
+  // thousands).
+  if (!text.includes('\n') && !text.includes('\r')) return text;
   return text.replace(/\s+/g, (run) => (run.includes('\n') || run.includes('\r') ? ' ' : run));
 }
 

@@ -67,8 +67,11 @@ export class ReachabilityService {
   private readonly pending = new Map<FileKey, NodeJS.Timeout>();
   /** Per cluster, what the last analysis leaves for the next: after an edit only what it can change is redone. */
   private readonly memos = new Map<FileKey, ReachabilityMemo>();
-  /** What findings() last answered per file, so only real changes cause a new publish. */
-  private readonly served = new Map<FileKey, string>();
+  /**
+   * What findings() last answered per file, so only real changes cause a new publish: compared
+   * when an analysis ends, not written down at every pull (8,000 findings after each keystroke).
+   */
+  private readonly served = new Map<FileKey, readonly Finding[]>();
   /** The carry of a result over the edits since, made once per result and state of the texts. */
   private carryCache: { result: GroupResult; now: string; carry: Carry } | undefined;
 
@@ -164,7 +167,7 @@ export class ReachabilityService {
   }
 
   private serve(key: FileKey, findings: Finding[]): Finding[] {
-    this.served.set(key, signature(findings));
+    this.served.set(key, findings);
     return findings;
   }
 
@@ -272,7 +275,8 @@ export class ReachabilityService {
         });
         const changed = [group.cluster, ...group.members].filter(
           (key) =>
-            this.served.has(key) && this.served.get(key) !== signature(findings.get(key) ?? []),
+            this.served.has(key) &&
+            signature(this.served.get(key)!) !== signature(findings.get(key) ?? []),
         );
         if (changed.length > 0) this.onUpdated(changed);
       },

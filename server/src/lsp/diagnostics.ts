@@ -4,11 +4,12 @@
 // background analysis finished, a cluster.fw changed), a pulling client is asked to pull again
 // (`workspace/diagnostic/refresh`) and a pushing one gets the new diagnostics.
 //
-// A pull result id is a hash of the diagnostics themselves: it changes exactly when they do, so a
+// A pull result id stands for the diagnostics themselves: a file keeps its id while what it
+// delivers is the same text, and gets a new one (never used before) when that changes, so a
 // client that pulls again with its previous id is told `unchanged` only when nothing changed.
 // Nothing waits on a timer: changes that arrive together are coalesced with setImmediate, and an
 // open document's diagnostics are stamped with the version they were computed from.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type {
   Connection,
   Diagnostic,
@@ -47,6 +48,12 @@ export class DiagnosticsService {
   /** Result ids are only valid within this process. */
   private readonly session = randomBytes(4).toString('hex');
   private readonly delivered = new WeakMap<FileAnalysis, Delivered>();
+  /**
+   * What each file delivered last, as JSON, with its result id: compared, not hashed (a file of
+   * 10,000 rules delivers megabytes after every keystroke).
+   */
+  private readonly lastDelivered = new Map<FileKey, { json: string; resultId: string }>();
+  private results = 0;
 
   constructor(
     private readonly connection: Connection,
@@ -219,14 +226,24 @@ export class DiagnosticsService {
   private deliver(analysis: FileAnalysis): Delivered {
     let delivered = this.delivered.get(analysis);
     if (delivered === undefined) {
+      // Thousands of findings name the same few files in their related locations.
+      const located = new Map<string, LocatedText | undefined>();
+      const locate = (path: string): LocatedText | undefined => {
+        if (!located.has(path)) located.set(path, this.locate(analysis, path));
+        return located.get(path);
+      };
       const diagnostics = findingsToDiagnostics(
         analysis.findings,
         analysis.file,
-        (path) => this.locate(analysis, path),
+        locate,
         this.describe,
       );
-      const hash = createHash('sha1').update(JSON.stringify(diagnostics)).digest('hex');
-      delivered = { diagnostics, resultId: `${this.session}:${hash.slice(0, 20)}` };
+      const json = JSON.stringify(diagnostics);
+      const last = this.lastDelivered.get(analysis.file.key);
+      const resultId =
+        last?.json === json ? last.resultId : `${this.session}:${(this.results += 1)}`;
+      this.lastDelivered.set(analysis.file.key, { json, resultId });
+      delivered = { diagnostics, resultId };
       this.delivered.set(analysis, delivered);
     }
     return delivered;

@@ -313,6 +313,11 @@ export class BoxTree {
     return best;
   }
 
+  /** Whether some rule's hull may meet the hull `q`: the root's hull does. */
+  mayMeet(qlo: Float64Array, qhi: Float64Array): boolean {
+    return this.nodes > 0 && hullsMeet(this.lo, this.hi, 0, qlo, qhi, 0);
+  }
+
   /** Whether the rule at chain position i is its hull: then meeting its hull is meeting it. */
   isExact(i: number): boolean {
     return this.exact[i] === 1;
@@ -406,3 +411,65 @@ export class BoxTree {
 }
 
 export const HULL_DIMENSIONS = D;
+
+/** Chain positions per tree of a BlockTree. */
+const BLOCK = 512;
+
+/**
+ * A BoxTree per block of BLOCK consecutive chain positions, asked in chain order. One tree over
+ * a whole chain files rules by what they match, so each leaf holds rules from all along the
+ * chain, and a query started a cursor in every leaf its hull meets, however early its walk then
+ * ended. Most walks end early (an early, broad rule decides every packet of a shadowed one):
+ * they now read the first blocks only.
+ */
+export class BlockTree {
+  private readonly blocks: BoxTree[] = [];
+  /** With `later`: the boxes, until grow() files them. */
+  private boxes: readonly (Box | undefined)[] = [];
+
+  /** As BoxTree's. */
+  constructor(boxes: readonly (Box | undefined)[], later = false) {
+    if (later) this.boxes = boxes;
+    else
+      for (let start = 0; start < boxes.length; start += BLOCK)
+        this.blocks.push(new BoxTree(boxes.slice(start, start + BLOCK)));
+  }
+
+  /** Files the boxes given with `later`, pausing after each block. */
+  *grow(): Steps<void> {
+    const boxes = this.boxes;
+    this.boxes = [];
+    for (let start = 0; start < boxes.length; start += BLOCK) {
+      const block = new BoxTree(boxes.slice(start, start + BLOCK), true);
+      yield* block.grow();
+      this.blocks.push(block);
+      yield;
+    }
+  }
+
+  isExact(i: number): boolean {
+    return this.blocks[Math.floor(i / BLOCK)]!.isExact(i % BLOCK);
+  }
+
+  /** As BoxTree's meeting: positions in [from, stopAt) whose hull meets q, smallest first. */
+  meeting(qlo: Float64Array, qhi: Float64Array, from: number, stopAt: number): Iterable<number> {
+    if (this.blocks.length === 1) return this.blocks[0]!.meeting(qlo, qhi, from, stopAt);
+    return this.blocksMeeting(qlo, qhi, from, stopAt);
+  }
+
+  private *blocksMeeting(
+    qlo: Float64Array,
+    qhi: Float64Array,
+    from: number,
+    stopAt: number,
+  ): Generator<number, void, void> {
+    for (let b = Math.floor(from / BLOCK); b < this.blocks.length; b++) {
+      const offset = b * BLOCK;
+      if (offset >= stopAt) return;
+      const block = this.blocks[b]!;
+      if (!block.mayMeet(qlo, qhi)) continue;
+      for (const i of block.meeting(qlo, qhi, Math.max(0, from - offset), stopAt - offset))
+        yield offset + i;
+    }
+  }
+}

@@ -1,5 +1,5 @@
 import type { AbstractChains, AbstractRule } from './symbolic-walk';
-import { BoxTree, HULL_DIMENSIONS, hullBounds } from './box-tree';
+import { BlockTree, HULL_DIMENSIONS, hullBounds } from './box-tree';
 import { boxIntersect, boxesOverlap, type Box } from './packet-space';
 import type { Steps } from '../steps';
 
@@ -10,7 +10,7 @@ const LONG = 2000;
 
 interface ChainEntry {
   /** The rules every packet must meet, by what they can touch; built on first use. */
-  tree: BoxTree | undefined;
+  tree: BlockTree | undefined;
   /** Until then, what each of them can touch (undefined for the others). */
   filed: (Box | undefined)[];
   /** A rule testing the accept mark, by the jump just before it that can set the mark. */
@@ -97,7 +97,7 @@ export class ChainIndex {
     const reach: (Box | undefined)[] = [];
     const filed: (Box | undefined)[] = [];
     // Set before the rules are read: a chain that jumps into itself meets an empty hull.
-    this.entries.set(chain, { tree: new BoxTree([]), filed: [], markCheckAfter, reach });
+    this.entries.set(chain, { tree: new BlockTree([]), filed: [], markCheckAfter, reach });
     rules.forEach((rule, index) => {
       const box = this.reachOf(rule);
       reach[index] = box;
@@ -122,8 +122,8 @@ export class ChainIndex {
     return entry;
   }
 
-  private treeOf(entry: ChainEntry): BoxTree {
-    entry.tree ??= new BoxTree(entry.filed);
+  private treeOf(entry: ChainEntry): BlockTree {
+    entry.tree ??= new BlockTree(entry.filed);
     entry.filed = [];
     return entry.tree;
   }
@@ -138,7 +138,7 @@ export class ChainIndex {
       if (rules.length <= LONG) continue;
       const entry = this.entry(chain);
       if (entry.tree) continue;
-      const tree = new BoxTree(entry.filed, true);
+      const tree = new BlockTree(entry.filed, true);
       yield* tree.grow();
       entry.tree = tree;
       entry.filed = [];

@@ -4,8 +4,9 @@
 // of the guides: a catch-all `|IN DROP` created through the API lands first in its chain.
 import type { RuleOrigin } from '../compile';
 import type { FamilyModel } from './family-model';
+import { BoxTree, HULL_DIMENSIONS } from './box-tree';
 import { walkChain, type Verdict } from './symbolic-walk';
-import { isBoxSubset, type Box } from './packet-space';
+import { DIMENSIONS, isBoxSubset, type Box } from './packet-space';
 import type { InstanceReach } from './rule-reach';
 import { lineKey } from './what-if';
 import { describePacket, pickPacketFrom } from './witness';
@@ -41,6 +42,33 @@ interface Reached {
   readonly reach: InstanceReach;
 }
 
+/** A chain's disabled copies that match exactly, filed by chain position to be found by a point. */
+interface ExactCopies {
+  readonly tree: BoxTree;
+  readonly at: ReadonlyMap<number, DisabledCopy>;
+}
+
+/**
+ * One packet of the box as a query for a BoxTree (its lowest value in every dimension but the
+ * accept mark, which isBoxSubset leaves aside): a box that holds the whole box holds this
+ * packet, so its hull meets the query. Undefined when some dimension of the box is empty.
+ */
+function cornerQuery(box: Box): { lo: Float64Array; hi: Float64Array } | undefined {
+  const query = { lo: new Float64Array(HULL_DIMENSIONS), hi: new Float64Array(HULL_DIMENSIONS) };
+  for (let d = 0; d < DIMENSIONS.length; d++) {
+    const dimension = DIMENSIONS[d]!;
+    if (dimension === 'mark') {
+      query.lo[d] = -Infinity;
+      query.hi[d] = Infinity;
+      continue;
+    }
+    const set = box[dimension];
+    if (set.length === 0) return undefined;
+    query.lo[d] = query.hi[d] = Number(set[0]![0]);
+  }
+  return query;
+}
+
 export class EnablingImpacts {
   /** Disabled rules' copies by chain (per family model), in chain order. */
   private readonly disabledIn = new Map<FamilyModel, Map<string, DisabledCopy[]>>();
@@ -51,6 +79,8 @@ export class EnablingImpacts {
     string,
     Map<string, { origin: RuleOrigin; copies: number; of: number }>
   >();
+  /** Per family model and chain, its exact disabled copies in a tree, built on first use. */
+  private readonly exactIn = new Map<FamilyModel, Map<string, ExactCopies>>();
 
   constructor(families: readonly FamilyModel[], disabled: ReadonlySet<string>) {
     for (const model of families) {
@@ -98,16 +128,46 @@ export class EnablingImpacts {
     }
   }
 
+  private exactCopies(model: FamilyModel, chain: string): ExactCopies | undefined {
+    let byChain = this.exactIn.get(model);
+    if (!byChain) {
+      byChain = new Map();
+      this.exactIn.set(model, byChain);
+    }
+    const known = byChain.get(chain);
+    if (known) return known;
+    const copies = this.disabledIn.get(model)?.get(chain);
+    if (!copies) return undefined;
+    const boxes: (Box | undefined)[] = [];
+    const at = new Map<number, DisabledCopy>();
+    for (const copy of copies) {
+      if (!copy.exact) continue;
+      boxes[copy.index] = copy.match;
+      at.set(copy.index, copy);
+    }
+    const built = { tree: new BoxTree(boxes), at };
+    byChain.set(chain, built);
+    return built;
+  }
+
   /** A live rule: which disabled rules before it would take every packet that reaches it. */
   noteLive(origin: RuleOrigin, reached: readonly Reached[]): void {
     const live = reached.filter((r) => !r.reach.dead);
     const counts = new Map<string, number>();
     for (const { model, reach } of live) {
-      const copies = this.disabledIn.get(model)?.get(reach.instance.ref.chain);
-      if (!copies) continue;
+      const { chain, index } = reach.instance.ref;
+      const exact = this.exactCopies(model, chain);
+      if (!exact) continue;
+      const first = reach.reaching[0];
+      const query = first && cornerQuery(first);
+      // Only a copy that holds a packet of the rule's can hold them all: the tree finds those.
+      const found: Iterable<number> = query
+        ? exact.tree.meeting(query.lo, query.hi, 0, index)
+        : [...exact.at.keys()].filter((i) => i < index).sort((a, b) => a - b);
       const seen = new Set<string>();
-      for (const copy of copies) {
-        if (copy.index >= reach.instance.ref.index || !copy.exact || seen.has(copy.key)) continue;
+      for (const i of found) {
+        const copy = exact.at.get(i)!;
+        if (seen.has(copy.key)) continue;
         // The accept mark aside: isBoxSubset does not compare it, and rules leave it open.
         if (reach.reaching.every((box) => isBoxSubset(box, copy.match))) {
           seen.add(copy.key);

@@ -166,6 +166,14 @@ export function subtract(x: IntervalSet, y: IntervalSet): IntervalSet {
   if (y.length === 1) {
     // Keep what lies below and above the one interval taken out, sharing the untouched ones.
     const [c, d] = y[0]!;
+    if (x.length === 1) {
+      // One interval from another it meets: what sticks out below and above, if anything.
+      const [a, b] = x[0]!;
+      const out: Interval[] = [];
+      if (a < c) out.push([a, c - 1n]);
+      if (b > d) out.push([d + 1n, b]);
+      return out;
+    }
     const from = firstEndingFrom(x, c);
     let to = firstEndingFrom(x, d);
     if (to < x.length && x[to]![0] <= d) to++;
@@ -205,6 +213,10 @@ export function isEmpty(x: IntervalSet): boolean {
 }
 
 export function isSubset(x: IntervalSet, y: IntervalSet): boolean {
+  if (x === y || x.length === 0) return true;
+  if (y.length === 0) return false;
+  // Within one interval: between its ends, nothing to build.
+  if (y.length === 1) return y[0]![0] <= x[0]![0] && x[x.length - 1]![1] <= y[0]![1];
   return subtract(x, y).length === 0;
 }
 

@@ -328,6 +328,10 @@ export function loneNftablesFindings(
 /** Every nftables finding of the model, by file path. */
 export function checkBackends(model: ClusterModel): Map<string, Finding[]> {
   const out = new Map<string, Finding[]>();
+  // Every finding here is about what a node on proxmox-firewall does with a file: without such
+  // a node there is nothing to find, and cluster.fw need not be read the Rust way (a tenth of
+  // the check of a 20,000-rule cluster.fw).
+  if (!model.nodes.some((n) => n.backend === 'proxmox-firewall')) return out;
   const clusterLoad = model.cluster ? loadRustConfig(model.cluster.text, 'cluster') : undefined;
   const cluster = clusterLoad?.ok ? clusterLoad.config : undefined;
   const files: ClusterFile[] = [

@@ -12,7 +12,7 @@ import { DIAGNOSTIC_CODES } from '../findings';
 import { loadRustConfig } from '../nftables';
 import { buildNodeRuleset } from '../nftables';
 import { splitSourceLines, type SourceLine } from '../syntax';
-import { deadFinding, PLAIN_DISABLED, removableFinding } from './check-reachability';
+import { deadFinding, PLAIN_DISABLED, removableFinding } from './reachability-findings';
 
 /** Places lines of the model's files: their span, and the group a group chain stands for. */
 export function originLookup(model: ClusterModel): OriginLookup {

@@ -161,3 +161,6 @@ function localGuests(input: CompileInput): LocalGuest[] {
     guests.filter((g) => g.kind === kind).sort((a, b) => byteOrder(String(a.vmid), String(b.vmid)));
   return [...order('vm'), ...order('ct')];
 }
+
+/** User rules compiled between two pauses of an analysis in time slices: a few milliseconds. */
+export const RULES_PER_PAUSE = 500;

@@ -7,12 +7,13 @@ import { logRatelimit, optionLogLevel, optionOff, optionTrue } from './options';
 import { CompileDie } from './rule-spec';
 import { generateStdChains } from './std-chains';
 import type { CompiledRule, Family } from './ruleset-types';
+import type { Steps } from '../steps';
 
-/** compile_iptables_filter: one family's filter table. */
-export function compileFilterTable(
+/** compile_iptables_filter: one family's filter table, pausing in long lists of rules. */
+export function* compileFilterTable(
   ctx: CompileContext,
   family: Family,
-): Map<string, CompiledRule[]> {
+): Steps<Map<string, CompiledRule[]>> {
   const set = new ChainSet(family, logRatelimit(ctx.cluster.config));
   const host = ctx.host;
   for (const chain of ['PVEFW-INPUT', 'PVEFW-OUTPUT', 'PVEFW-FORWARD']) set.create(chain);
@@ -39,7 +40,7 @@ export function compileFilterTable(
 
   if (!optionOff(host, 'enable')) {
     try {
-      hostChains(ctx, set);
+      yield* hostChains(ctx, set);
     } catch (error) {
       if (!(error instanceof CompileDie)) throw error;
       ctx.skip(error, family, 'PVEFW-HOST-IN');
@@ -56,7 +57,7 @@ export function compileFilterTable(
         if (!nic.firewall) continue;
         for (const direction of ['IN', 'OUT'] as const) {
           chain = `${guest.kind === 'vm' ? 'tap' : 'veth'}${guest.vmid}i${nic.index}-${direction}`;
-          guestDirection(ctx, set, guest, nic, direction);
+          yield* guestDirection(ctx, set, guest, nic, direction);
         }
       }
     } catch (error) {

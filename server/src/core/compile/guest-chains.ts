@@ -4,6 +4,7 @@ import type { ChainSet } from './chain-set';
 import { addChainPolicy, addNdp } from './chain-helpers';
 import {
   compilesFor,
+  RULES_PER_PAUSE,
   sourceRef,
   userRuleSpec,
   type CompileContext,
@@ -13,6 +14,7 @@ import { addGroupRule } from './groups';
 import { ipsetKernelName } from './ipset-name';
 import { optionLogLevel, optionOff, optionTrue, optionValue } from './options';
 import { CompileDie } from './rule-spec';
+import type { Steps } from '../steps';
 
 type Direction = 'IN' | 'OUT';
 
@@ -82,19 +84,24 @@ function createGuestChain(
   );
 }
 
-/** ruleset_generate_vm_rules: the guest's own rules for one NIC and direction. */
-function guestRules(
+/**
+ * ruleset_generate_vm_rules: the guest's own rules for one NIC and direction, pausing every few
+ * hundred rules (see steps.ts): a 10,000-rule guest would hold an editor's thread for one step.
+ */
+function* guestRules(
   ctx: CompileContext,
   set: ChainSet,
   guest: LocalGuest,
   chain: string,
   netid: string,
   direction: Direction,
-): void {
+): Steps<void> {
   const { config, path } = guest.source!;
   const inAccept = acceptTarget(config);
   const scope = { ...ctx.clusterScope, local: config, localVmid: guest.vmid };
+  let read = 0;
   for (const def of config.rules) {
+    if (++read % RULES_PER_PAUSE === 0) yield;
     const iface = def.line.rule.options.iface?.value.text;
     if (perlTrue(iface) && iface !== netid) continue;
     if (!compilesFor(def, set.family)) continue;
@@ -123,13 +130,13 @@ function guestRules(
 }
 
 /** generate_tap_rules_direction for a guest with `enable: 1`. */
-export function guestDirection(
+export function* guestDirection(
   ctx: CompileContext,
   set: ChainSet,
   guest: LocalGuest,
   nic: LocalGuest['nics'][number],
   direction: Direction,
-): void {
+): Steps<void> {
   const config = guest.source!.config;
   const iface = `${guest.kind === 'vm' ? 'tap' : 'veth'}${guest.vmid}i${nic.index}`;
   const chain = `${iface}-${direction}`;
@@ -139,7 +146,7 @@ export function guestDirection(
       ? ipsetKernelName(guest.vmid, ipfilterName, set.family)
       : undefined;
   createGuestChain(set, chain, config, nic.mac, ipfilterSet, direction, guest.vmid);
-  guestRules(ctx, set, guest, chain, nic.name, direction);
+  yield* guestRules(ctx, set, guest, chain, nic.name, direction);
   if (optionTrue(config, 'ips') && direction === 'IN') {
     if (!set.has('PVEFW-IPS')) set.create('PVEFW-IPS');
     set.add(

@@ -2,32 +2,41 @@ import type { RuleDef } from '../model';
 import { perlTrue } from '../syntax';
 import type { ChainSet } from './chain-set';
 import { addChainPolicy, addConnFilters, addInputFilters, addNdp } from './chain-helpers';
-import { compilesFor, sourceRef, userRuleSpec, type CompileContext } from './context';
+import {
+  compilesFor,
+  RULES_PER_PAUSE,
+  sourceRef,
+  userRuleSpec,
+  type CompileContext,
+} from './context';
 import { corosyncAddresses, hasCorosync } from './corosync';
 import { addGroupRule } from './groups';
 import { perlOr } from './guest-chains';
 import { ipsetKernelName } from './ipset-name';
 import { optionLogLevel, optionValue } from './options';
 import { CompileDie } from './rule-spec';
+import type { Steps } from '../steps';
 
 const COROSYNC = '-p udp --dport 5404:5405';
 // Host chains accept with RETURN so that guest chains still see bridged traffic.
 const ACCEPT = 'RETURN';
 
-/** host.fw rules first, so that a node can override cluster-wide rules. */
-function userRules(
+/** host.fw rules first, so that a node can override cluster-wide rules; pausing as guestRules. */
+function* userRules(
   ctx: CompileContext,
   set: ChainSet,
   chain: string,
   direction: 'IN' | 'OUT',
-): void {
+): Steps<void> {
   const sources: [string, readonly RuleDef[]][] = [
     [ctx.input.host?.path ?? '', ctx.host?.rules ?? []],
     [ctx.cluster.path, ctx.cluster.config.rules],
   ];
   const scope = { ...ctx.clusterScope, ...(ctx.host ? { local: ctx.host } : {}) };
+  let read = 0;
   for (const [path, rules] of sources) {
     for (const def of rules) {
+      if (++read % RULES_PER_PAUSE === 0) yield;
       if (!compilesFor(def, set.family)) continue;
       const origin = sourceRef(path, def);
       const ifaceText = def.line.rule.options.iface?.value.text;
@@ -81,7 +90,7 @@ function corosyncRules(
 }
 
 /** enable_host_firewall: PVEFW-HOST-IN and PVEFW-HOST-OUT. */
-export function hostChains(ctx: CompileContext, set: ChainSet): void {
+export function* hostChains(ctx: CompileContext, set: ChainSet): Steps<void> {
   const host = ctx.host;
   const clusterConfig = ctx.cluster.config;
 
@@ -93,7 +102,7 @@ export function hostChains(ctx: CompileContext, set: ChainSet): void {
   addNdp(set, chain, host, 'IN', `-j ${ACCEPT}`);
   addInputFilters(set, chain, host, clusterConfig, logLevel);
   set.add(chain, '-p igmp', `-j ${ACCEPT}`, { builtin: 'IGMP (multicast)' });
-  userRules(ctx, set, chain, 'IN');
+  yield* userRules(ctx, set, chain, 'IN');
   const management = `-m set --match-set ${ipsetKernelName(0, 'management', set.family)} src`;
   for (const [port, what] of [
     ['8006', 'API'],
@@ -117,7 +126,7 @@ export function hostChains(ctx: CompileContext, set: ChainSet): void {
   addConnFilters(set, chain, false, 'ACCEPT');
   addNdp(set, chain, host, 'OUT', `-j ${ACCEPT}`);
   set.add(chain, '-p igmp', `-j ${ACCEPT}`, { builtin: 'IGMP (multicast)' });
-  userRules(ctx, set, chain, 'OUT');
+  yield* userRules(ctx, set, chain, 'OUT');
   const localNet = ctx.localNetwork;
   if (localNet.ipversion === set.family) {
     for (const [port, what] of [

@@ -20,6 +20,21 @@ export type AddressListResult =
  * of addresses (as Perl's Net::IP reads them) of one family, with at most one range alone.
  */
 export function parseAddressList(text: string): AddressListResult {
+  // Files name the same addresses again and again (a 20,000-rule file a few hundred), and every
+  // check of the file reads each rule's again: the answer depends on the text alone.
+  let known = addressLists.get(text);
+  if (known === undefined) {
+    known = readAddressList(text);
+    if (addressLists.size >= MAX_REMEMBERED) addressLists.clear();
+    addressLists.set(text, known);
+  }
+  return known;
+}
+
+const MAX_REMEMBERED = 4096;
+const addressLists = new Map<string, AddressListResult>();
+
+function readAddressList(text: string): AddressListResult {
   if (IPSET_REF.test(text)) {
     if (utf8Length(text) > MAX_IPSET_NAME_LENGTH + 1)
       return { ok: false, message: 'ipset name too long' };

@@ -31,6 +31,19 @@ export function isIcmpProtocol(proto: string | undefined): boolean {
  * else its message. With `icmpDport`, one ICMP type name stands in for a port.
  */
 export function portListError(text: string, icmpDport: boolean): string | undefined {
+  // As parseAddressList: the answer depends on the text alone, and files repeat their ports.
+  const key = `${icmpDport ? 'i' : '-'}${text}`;
+  if (portLists.has(key)) return portLists.get(key);
+  const error = readPortList(text, icmpDport);
+  if (portLists.size >= MAX_REMEMBERED) portLists.clear();
+  portLists.set(key, error);
+  return error;
+}
+
+const MAX_REMEMBERED = 4096;
+const portLists = new Map<string, string | undefined>();
+
+function readPortList(text: string, icmpDport: boolean): string | undefined {
   const items = perlSplitComma(text);
   if (items.join(',') !== text) return 'extraneous commas in list';
   let count = 0;

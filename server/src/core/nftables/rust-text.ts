@@ -5,7 +5,13 @@
 /** An error as proxmox-firewall logs it (anyhow's `{:#}`: the message, then each cause). */
 export class RustError extends Error {
   constructor(message: string) {
+    // Thrown and caught by the thousand (a rule's address is tried as a list, then as a set
+    // name, then as an alias): capturing a stack cost more than the parse, and none is read.
+    const engine = Error as { stackTraceLimit?: number | undefined };
+    const limit = engine.stackTraceLimit;
+    engine.stackTraceLimit = 0;
     super(message);
+    engine.stackTraceLimit = limit;
     this.name = 'RustError';
   }
 }

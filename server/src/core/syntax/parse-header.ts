@@ -82,6 +82,8 @@ function nameError(section: 'group' | 'ipset', name: string): string | undefined
  */
 export function parseHeaderLine(line: SourceLine, kind: FileKind): HeaderLine | undefined {
   const { content, start } = line;
+  // Every header begins with "[" (each pattern below starts there): most lines are no header.
+  if (content[0] !== '[') return undefined;
   // Proxmox tests the headers in this order: options, aliases, group, rules, ipset.
   for (const section of ['options', 'aliases', 'group', 'rules', 'ipset'] as const) {
     if (!SECTIONS_BY_KIND[kind].includes(section)) continue;
