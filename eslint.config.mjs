@@ -62,6 +62,8 @@ export default defineConfig(
       'server/src/cli/generated/**',
       '.e2e/**',
       'test-results/**',
+      '.stryker-tmp/**',
+      'reports/**',
     ],
   },
   {

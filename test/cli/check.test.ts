@@ -1,6 +1,6 @@
 // `pvefw check` end to end: the bundled CLI run in temporary folders.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
@@ -13,6 +13,7 @@ import {
   makeTree,
   parseJsonOutput,
   pvefw,
+  withoutReadOverride,
   writeTree,
 } from './helpers';
 
@@ -282,11 +283,15 @@ describe('bad usage and unreadable input exit 2 with one line and no stack', () 
     );
   });
 
-  test('an unreadable file', { skip: process.getuid?.() === 0 && 'root reads any file' }, () => {
+  test('an unreadable file', (t) => {
+    const wrapper = withoutReadOverride();
+    if (typeof wrapper === 'string') return t.skip(wrapper);
     const root = tree(PVE_TREE);
-    const path = join(root, 'firewall', '100.fw');
-    writeFileSync(path, readFileSync(path), { mode: 0o000 });
-    assertUsageFailure(pvefw(['check', 'firewall/100.fw'], root), /permission denied/);
+    chmodSync(join(root, 'firewall', '100.fw'), 0o000);
+    assertUsageFailure(
+      pvefw(['check', 'firewall/100.fw'], root, {}, wrapper),
+      /firewall\/100\.fw.*permission denied/,
+    );
   });
 
   test('a folder without .fw files', () => {

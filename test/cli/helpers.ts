@@ -15,15 +15,20 @@ export interface RunResult {
   readonly stderr: string;
 }
 
-/** Runs `node dist/cli.js ...args` in `cwd` (without PVEFW_DEBUG) and collects its output. */
+/**
+ * Runs `node dist/cli.js ...args` in `cwd` (without PVEFW_DEBUG) and collects its output; with
+ * `wrapper`, as `wrapper... node dist/cli.js ...args`.
+ */
 export function pvefw(
   args: readonly string[],
   cwd: string,
   env: NodeJS.ProcessEnv = {},
+  wrapper: readonly string[] = [],
 ): RunResult {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
   if (!('PVEFW_DEBUG' in env)) delete childEnv['PVEFW_DEBUG'];
-  const result = spawnSync(process.execPath, [CLI, ...args], {
+  const command = [...wrapper, process.execPath, CLI, ...args];
+  const result = spawnSync(command[0]!, command.slice(1), {
     cwd,
     env: childEnv,
     encoding: 'utf8',
@@ -31,6 +36,23 @@ export function pvefw(
   });
   if (result.error) throw result.error;
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * What to put before `node` so that file permissions apply to it, or why that cannot be done here.
+ * Root reads any file through two capabilities, CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH; as root,
+ * util-linux's setpriv drops both from the bounding set, so the node it starts has neither and a
+ * file without read bits is refused to it as to anyone. Other users need nothing.
+ */
+export function withoutReadOverride(): readonly string[] | string {
+  if (process.getuid?.() !== 0) return [];
+  const wrapper = ['setpriv', '--bounding-set=-dac_override,-dac_read_search', '--'];
+  const probe = spawnSync(wrapper[0]!, [...wrapper.slice(1), 'true'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) {
+    const why = probe.error?.message ?? probe.stderr.trim();
+    return `root reads any file, and cannot drop that here (setpriv: ${why})`;
+  }
+  return wrapper;
 }
 
 /** A fresh temporary folder holding `files` (relative path → text); removed by `cleanup`. */

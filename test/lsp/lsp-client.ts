@@ -324,6 +324,16 @@ export class LspClient {
     );
   }
 
+  /**
+   * Waits until the server has read its workspace folders, as it has before a user opens a file:
+   * a file read from disk gets a new revision, which starts its cluster's analysis again.
+   */
+  async scanned(): Promise<void> {
+    await this.waitFor('the folder scan', () =>
+      this.logs.some((l) => l.message.includes('.fw file(s)')) ? true : undefined,
+    );
+  }
+
   /** Waits until at least `count` refresh requests have arrived. */
   async refreshes(count: number): Promise<void> {
     await this.waitFor(`${count} workspace/diagnostic/refresh request(s)`, () =>

@@ -14,7 +14,7 @@ import { WorkspaceSnapshots } from '../../server/src/lsp/snapshot';
 import { fileKey } from '../../server/src/lsp/uris';
 import { WorkspaceState } from '../../server/src/lsp/workspace-state';
 import { buildClusterModel, clusterSourcesOf } from '../../server/src/core';
-import { withFolder, withServer, type LspClient } from './lsp-client';
+import { withFolder, withServer } from './lsp-client';
 import { pvefw } from '../cli/helpers';
 
 const CLUSTER = '[OPTIONS]\nenable: 1\n';
@@ -32,18 +32,11 @@ const codes = (diagnostics: readonly Diagnostic[]): string[] =>
 const has = (code: string) => (diagnostics: readonly Diagnostic[]) =>
   diagnostics.some((d) => d.code === code);
 
-/** Waits until the server has read the workspace folder, as it has before a user opens a file. */
-async function scanned(client: LspClient): Promise<void> {
-  await client.waitFor('the folder scan', () =>
-    client.logs.some((l) => l.message.includes('.fw file(s)')) ? true : undefined,
-  );
-}
-
 test('pull as VS Code: a shadowed rule appears after open without an edit, and goes with its cause', async () => {
   await withFolder({ 'firewall/cluster.fw': CLUSTER, 'firewall/100.fw': GUEST }, async (folder) => {
     await withServer({ pull: true, folders: [folder.root] }, async (client) => {
       client.followRefreshes();
-      await scanned(client);
+      await client.scanned();
       const guest = folder.uri('firewall/100.fw');
       await client.open(guest, GUEST);
       await client.pullAsVsCode(guest);
@@ -101,7 +94,7 @@ test('workspace/diagnostic reports every .fw file, open or not, unchanged where 
   };
   await withFolder(files, async (folder) => {
     await withServer({ pull: true, folders: [folder.root] }, async (client) => {
-      await scanned(client);
+      await client.scanned();
       const byUri = async (
         previous: { uri: string; value: string }[] = [],
       ): Promise<Map<string, WorkspaceDiagnosticReport['items'][number]>> => {
@@ -221,7 +214,7 @@ test('cluster-wide findings reach the editor as they reach the CLI (unused-defin
   await withFolder({ 'firewall/cluster.fw': cluster }, async (folder) => {
     await withServer({ pull: true, folders: [folder.root] }, async (client) => {
       client.followRefreshes();
-      await scanned(client);
+      await client.scanned();
       const uri = folder.uri('firewall/cluster.fw');
       await client.open(uri, cluster);
       await client.pullAsVsCode(uri);
@@ -253,7 +246,7 @@ test('the editor explains log lines against the cluster of the open file, as the
   };
   await withFolder(files, async (folder) => {
     await withServer({ pull: true, folders: [folder.root] }, async (client) => {
-      await scanned(client);
+      await client.scanned();
       const line =
         '100 6 tap100i0-IN 03/Dec/2026:13:56:43 +0100 DROP: IN=fwbr100i0 OUT=fwbr100i0 PHYSIN=fwln100i0 PHYSOUT=tap100i0 SRC=10.9.0.5 DST=192.168.1.100 LEN=60 PROTO=TCP SPT=40000 DPT=443 SYN';
       const reply = await client.request<{ text?: string; error?: string }>(
@@ -289,7 +282,7 @@ test('the editor reports what is exposed in the cluster of the open file, as the
   };
   await withFolder(files, async (folder) => {
     await withServer({ pull: true, folders: [folder.root] }, async (client) => {
-      await scanned(client);
+      await client.scanned();
       const reply = await client.request<{ html?: string; markdown?: string; error?: string }>(
         'workspace/executeCommand',
         { command: 'pvefw.report', arguments: [{ uri: folder.uri('firewall/100.fw') }] },

@@ -1,9 +1,14 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-/** ../shared/corpus beside the repository, or undefined in a clone without it. */
+/**
+ * ../shared/corpus beside the repository (or $PVEFW_SHARED_CORPUS, which `npm run mutate` sets for
+ * its sandbox), or undefined in a clone without it.
+ */
 export function sharedCorpusDir(): string | undefined {
-  const dir = resolve(__dirname, '..', '..', '..', '..', 'shared', 'corpus');
+  const dir =
+    process.env.PVEFW_SHARED_CORPUS ??
+    resolve(__dirname, '..', '..', '..', '..', 'shared', 'corpus');
   return existsSync(dir) ? dir : undefined;
 }
 

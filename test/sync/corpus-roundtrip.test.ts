@@ -74,8 +74,12 @@ function edit(h: SyncHarness): Map<string, string> {
   return edited;
 }
 
+// Without the corpus there is no folder to name a test after: one skipped test says why, so the
+// file still shows in the report (the other corpus tests skip the same way).
+if (!corpus) test('round trip of every upstream corpus folder', { skip: SKIP }, () => undefined);
+
 for (const folder of folders) {
-  test(`round trip of upstream/${folder}`, { skip: SKIP }, async () => {
+  test(`round trip of upstream/${folder}`, async () => {
     const h = await syncHarness({
       files: corpusFiles(join(corpus!, 'upstream', folder)),
       nodes: CORPUS_NODES,

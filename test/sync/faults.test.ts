@@ -202,3 +202,56 @@ test('another admin writing between our read and our write is caught, their chan
     await h.close();
   }
 });
+
+test('another admin writing just before our entry add is caught by the read after it', async () => {
+  // Proxmox takes no digest for adding an ipset entry, so the call cannot notice their write; the
+  // push reads the set's digest back before it touches another list, and must stop there.
+  const h = await syncHarness(FIXTURE);
+  try {
+    await pull(h.ws, h.client);
+    editFile(
+      h,
+      'firewall/cluster.fw',
+      (conf) => void conf.ipset!['office']!.push({ cidr: '10.3.0.0/16' }),
+    );
+    editFile(h, 'firewall/100.fw', (conf) => void conf.rules!.reverse());
+    h.sim.faults.add({
+      when: nth(1, (r) => r.method === 'POST' && r.path === '/cluster/firewall/ipset/office'),
+      fault: {
+        kind: 'concurrent-write',
+        edit: (store) =>
+          store.write(
+            'firewall/cluster.fw',
+            store
+              .read('firewall/cluster.fw')
+              .replace('10.2.0.0/16\n', '10.2.0.0/16\n10.9.0.0/16 # theirs\n'),
+          ),
+      },
+    });
+    const report = await pushWorkspace(h.ws, h.client);
+    const ops = report.planned.plan.operations;
+    assert.deepEqual(
+      ops.map((op) => [op.list, op.request.method, op.digestChecked]),
+      [
+        ['firewall/cluster.fw#ipset:office', 'POST', false],
+        ['firewall/100.fw#rules', 'PUT', true],
+      ],
+      'a call the digest does not guard, then a call on another list',
+    );
+    assert.equal(report.outcome, 'aborted');
+    const execution = report.execution!;
+    assert.equal(execution.failed!.stage, 'verify');
+    assert.equal(execution.failed!.error.kind, 'conflict');
+    assert.equal(execution.failed!.operation, ops[0]);
+    assert.deepEqual(execution.applied, [ops[0]]);
+    assert.deepEqual(execution.notApplied, [ops[1]]);
+    assert.equal(h.writes(), 1, 'nothing was sent for the guest');
+    const entries = await h.client.get<{ cidr: string }[]>('/cluster/firewall/ipset/office');
+    assert.ok(
+      entries.some((e) => e.cidr === '10.9.0.0/16'),
+      'their entry is kept',
+    );
+  } finally {
+    await h.close();
+  }
+});

@@ -94,6 +94,18 @@ test('dropping the web UI before the management allowances is a lockout risk', (
   assert.match(withSet[0]!.finding.message, /198\.51\.100\.7/);
 });
 
+test('one rule that drops both the web UI and SSH is a lock-out risk for each, once', () => {
+  const r = run({
+    cluster:
+      '[IPSET management]\n198.51.100.0/24\n[RULES]\nIN DROP -p tcp -dport 22,8006 -source 198.51.100.0/25\n',
+  });
+  assert.deepEqual(codes(r), ['cluster.fw:6 lockout-risk', 'cluster.fw:6 lockout-risk']);
+  assert.deepEqual(
+    r.map((x) => /TCP port (\d+)/.exec(x.finding.message)?.[1]),
+    ['8006', '22'],
+  );
+});
+
 test('partial overlaps with another verdict are hints only when asked for', () => {
   const cluster =
     '[OPTIONS]\nenable: 1\n[RULES]\nIN DROP -p tcp -dport 80 -source 10.0.0.0/8\nIN ACCEPT -p tcp -dport 80\nIN ACCEPT -p tcp -dport 81:90 -source 10.0.0.0/7\nIN DROP -p tcp -dport 85:95\n';

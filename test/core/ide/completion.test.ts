@@ -130,6 +130,7 @@ const CASES: readonly Case[] = [
     files: { 'firewall/cluster.fw': '[RULES]\nIN ACCEPT -p $0' },
     includes: ['tcp', 'udp', 'icmp', 'icmpv6', 'gre'],
     excludes: ['TCP'],
+    details: { icmpv6: 'protocol 58', gre: 'protocol 47' },
   },
   {
     name: 'service names with their ports after -dport, also after a comma',
@@ -171,13 +172,38 @@ const CASES: readonly Case[] = [
       'firewall/100.fw': '[IPSET web]\n192.168.0.1\n\n[RULES]\nIN ACCEPT -source +$0',
     },
     includes: ['+web', '+guest/web', '+dc/web', '+shared', '+dc/shared', 'gateway', 'dc/gateway'],
-    details: { '+web': 'ipset of 100.fw' },
+    details: { '+web': 'ipset of 100.fw', '+dc/web': 'ipset of cluster.fw' },
+  },
+  {
+    name: "a guest's name hides the cluster's unscoped one even further down; dc/ still reaches it",
+    files: {
+      'firewall/cluster.fw': CLUSTER,
+      'firewall/100.fw':
+        '[RULES]\nIN ACCEPT -source $0\n\n[ALIASES]\nGateway 192.168.0.254\n\n[IPSET web]\n192.168.0.1\n',
+    },
+    includes: ['+dc/web', 'dc/gateway', '+shared', '+dc/shared'],
+    excludes: ['+web', '+guest/web', 'gateway', 'Gateway', 'guest/Gateway'],
   },
   {
     name: 'a host sees the cluster names',
     files: { 'firewall/cluster.fw': CLUSTER, 'nodes/pve1/host.fw': '[RULES]\nIN ACCEPT -dest $0' },
     includes: ['+web', 'gateway'],
     excludes: ['+guest/web'],
+  },
+  {
+    name: 'a guest without a cluster.fw: its own names, aliases as written',
+    files: {
+      'firewall/100.fw':
+        '[ALIASES]\nMyHost 192.168.0.5\n\n[IPSET web]\n192.168.0.1\n\n[RULES]\nIN ACCEPT -source $0',
+    },
+    includes: ['+web', '+guest/web', 'MyHost', 'guest/MyHost'],
+    excludes: ['+dc/web', 'myhost'],
+    details: { MyHost: '192.168.0.5 · alias of 100.fw' },
+  },
+  {
+    name: 'GROUP in a guest without a cluster.fw: no group to offer',
+    files: { 'firewall/100.fw': '[RULES]\nGROUP $0' },
+    none: true,
   },
   {
     name: 'ipset entries take aliases',
@@ -209,6 +235,12 @@ for (const c of CASES) {
       return;
     }
     const labels = new Set(items.map((i) => i.label));
+    // One item per label: two would be two meanings of one name, with no way to tell which.
+    assert.equal(
+      labels.size,
+      items.length,
+      `a label twice in ${items.map((i) => i.label).join(' ')}`,
+    );
     for (const label of c.includes ?? []) assert.ok(labels.has(label), `offers ${label}`);
     for (const label of c.excludes ?? []) assert.ok(!labels.has(label), `does not offer ${label}`);
     for (const [label, text] of Object.entries(c.inserts ?? {}))
@@ -231,4 +263,17 @@ test('completion replaces the partial word around the cursor', () => {
   });
   const list = completionsAt(ws, fileId, offset)!;
   assert.equal(texts[fileId]!.slice(list.span.start, list.span.end), 'tcp');
+});
+
+test('completion: sets before aliases, and the unscoped name before the scoped ones', () => {
+  const { ws, fileId, offset } = fixture({
+    'firewall/cluster.fw': '[ALIASES]\ngateway 10.0.0.1\n\n[IPSET shared]\n10.9.0.0/16\n',
+    'firewall/100.fw': '[ALIASES]\nlocal 192.168.0.5\n\n[RULES]\nIN ACCEPT -source $0',
+  });
+  const items = [...completionsAt(ws, fileId, offset)!.items];
+  const byRank = items.sort((a, b) => ((a.sortText ?? a.label) < (b.sortText ?? b.label) ? -1 : 1));
+  assert.deepEqual(
+    byRank.map((i) => i.label),
+    ['+shared', '+dc/shared', 'gateway', 'local', 'dc/gateway', 'guest/local'],
+  );
 });

@@ -33,6 +33,19 @@ const CASES: readonly Case[] = [
     ],
   },
   {
+    name: 'an ipset of aliases: each resolved to its address, a missing one never loaded',
+    files: {
+      'firewall/cluster.fw':
+        '[ALIASES]\ngateway 192.0.2.1\n\n[IPSET g$0w]\ngateway\nnosuch\n\n[RULES]\nIN ACCEPT -source +gw -p tcp -dport 22\n',
+    },
+    contains: [
+      'IPv4: `192.0.2.1` (1 addresses)',
+      'IPv6: none',
+      "2 entries. Never loaded: `nosuch` (no such alias 'nosuch').",
+      'Used by 1 rule.',
+    ],
+  },
+  {
     name: 'a guest reference to a cluster set counts uses across files',
     files: {
       'firewall/cluster.fw': CLUSTER,

@@ -145,3 +145,38 @@ test('what the API refuses is a problem, not a call', () => {
     ],
   );
 });
+
+test('files are planned in one order: cluster, hosts, guests by number, then VNets', () => {
+  type Ref =
+    | { kind: 'cluster' }
+    | { kind: 'host'; node: string }
+    | { kind: 'guest'; vmid: string; node: string; type: 'qemu' | 'lxc' }
+    | { kind: 'vnet'; vnet: string };
+  const files: [string, Ref][] = [
+    ['firewall/100.fw', { kind: 'guest', vmid: '100', node: 'pve1', type: 'qemu' }],
+    ['sdn/firewall/vnet1.fw', { kind: 'vnet', vnet: 'vnet1' }],
+    ['firewall/20.fw', { kind: 'guest', vmid: '20', node: 'pve1', type: 'lxc' }],
+    ['nodes/pve1/host.fw', { kind: 'host', node: 'pve1' }],
+    ['firewall/cluster.fw', { kind: 'cluster' }],
+  ];
+  const state = (text: (path: string) => string) =>
+    loadFirewallState(new Map(files.map(([path, ref]) => [path, { ref, text: text(path) }])), {
+      sdnIpSets: new Set(),
+    });
+  const remote = state((path) => (path === 'firewall/cluster.fw' ? ON : '[OPTIONS]\nenable: 1\n'));
+  const local = state((path) =>
+    path === 'firewall/cluster.fw'
+      ? rules(A)
+      : `[OPTIONS]\nenable: 1\n\n[RULES]\n\n${path.startsWith('sdn/') ? 'FORWARD ACCEPT -p tcp -dport 80' : B}\n`,
+  );
+  const result = planPush(local, remote);
+  assert.deepEqual(result.problems, []);
+  const order = [...new Set(result.operations.map((op) => op.file))];
+  assert.deepEqual(order, [
+    'firewall/cluster.fw',
+    'nodes/pve1/host.fw',
+    'firewall/20.fw',
+    'firewall/100.fw',
+    'sdn/firewall/vnet1.fw',
+  ]);
+});

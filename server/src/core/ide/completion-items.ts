@@ -144,7 +144,8 @@ export function flagItems(allowed: (field: string) => boolean): CompletionEntry[
 const COMMON_PROTOCOLS = ['tcp', 'udp', 'icmp', 'icmpv6'];
 
 export function protocolItems(): CompletionEntry[] {
-  const items: CompletionEntry[] = PROTOCOLS.map((p) => ({
+  // icmpv6 is pve-firewall's own name (no number in the list): offered once, with its number.
+  const items: CompletionEntry[] = PROTOCOLS.filter((p) => p.name !== 'icmpv6').map((p) => ({
     label: p.name,
     kind: 'protocol',
     ...(p.number !== null ? { detail: `protocol ${p.number}` } : {}),
