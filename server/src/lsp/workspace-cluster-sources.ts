@@ -2,8 +2,8 @@
 // editor holds (open documents first, else the disk), sorted by role, and its topology.json.
 // The reachability analysis and the commands that ask the model (explain) read them here.
 import { clusterSourcesOf, readTopology, type ClusterSources } from '../core/index';
-import type { ClusterKeys } from './clusters';
-import { corePathOf, fileKindOf } from './uris';
+import type { ClusterKeys, WorkspaceClusters } from './clusters';
+import { corePathOf, fileKey, fileKindOf } from './uris';
 import type { FileKey } from './uris';
 import type { WorkspaceState } from './workspace-state';
 
@@ -47,4 +47,30 @@ export function workspaceClusterSources(
       },
     };
   }
+}
+
+/**
+ * The sources of the cluster a workspace command asks about: the cluster of `uri` when given,
+ * else the workspace's only one; an error to show when there is none to pick. `several` says
+ * what to do when the workspace has more than one.
+ */
+export function commandClusterSources(
+  state: WorkspaceState,
+  clusters: WorkspaceClusters,
+  uri: unknown,
+  several: string,
+): { readonly sources: ClusterSources } | { readonly error: string } {
+  const all = clusters.all();
+  const chosen = typeof uri === 'string' ? clusters.groupOf(fileKey(uri)) : undefined;
+  const group = chosen ?? (all.length === 1 ? all[0] : undefined);
+  if (!group)
+    return {
+      error:
+        all.length === 0
+          ? 'the workspace has no cluster.fw'
+          : `the workspace has several clusters: ${several}`,
+    };
+  const found = workspaceClusterSources(state, group);
+  if (!found) return { error: 'the cluster.fw of this workspace cannot be read' };
+  return { sources: found.sources };
 }

@@ -4,9 +4,8 @@
 import { explainLogLines } from '../../core/explain';
 import { explanationText } from '../../core/explain';
 import { buildClusterModel } from '../../core/index';
-import { workspaceClusterSources } from '../workspace-cluster-sources';
+import { commandClusterSources } from '../workspace-cluster-sources';
 import type { WorkspaceClusters } from '../clusters';
-import { fileKey } from '../uris';
 import type { WorkspaceState } from '../workspace-state';
 
 export const EXPLAIN_COMMAND = 'pvefw.explain';
@@ -24,19 +23,13 @@ export function explainCommand(
   const request = (args[0] ?? {}) as { text?: unknown; uri?: unknown; node?: unknown };
   if (typeof request.text !== 'string' || request.text.trim() === '')
     return { error: 'no log lines to explain (select them, or copy them to the clipboard)' };
-  const all = clusters.all();
-  const chosen =
-    typeof request.uri === 'string' ? clusters.groupOf(fileKey(request.uri)) : undefined;
-  const group = chosen ?? (all.length === 1 ? all[0] : undefined);
-  if (!group)
-    return {
-      error:
-        all.length === 0
-          ? 'the workspace has no cluster.fw'
-          : 'the workspace has several clusters: open a file of the one that logged the lines',
-    };
-  const found = workspaceClusterSources(state, group);
-  if (!found) return { error: 'the cluster.fw of this workspace cannot be read' };
+  const found = commandClusterSources(
+    state,
+    clusters,
+    request.uri,
+    'open a file of the one that logged the lines',
+  );
+  if ('error' in found) return found;
   const node = typeof request.node === 'string' ? request.node : undefined;
   // Built once here only to name the node the lines are explained on.
   const local = buildClusterModel(found.sources).localNode;

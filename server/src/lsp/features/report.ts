@@ -4,9 +4,8 @@
 import { buildClusterModel } from '../../core/index';
 import { exposureReport } from '../../core/report';
 import { exposureHtml, exposureMarkdown } from '../../core/report';
-import { workspaceClusterSources } from '../workspace-cluster-sources';
+import { commandClusterSources } from '../workspace-cluster-sources';
 import type { WorkspaceClusters } from '../clusters';
-import { fileKey } from '../uris';
 import type { WorkspaceState } from '../workspace-state';
 
 export const REPORT_COMMAND = 'pvefw.report';
@@ -23,19 +22,13 @@ export function reportCommand(
   args: readonly unknown[],
 ): ReportReply {
   const request = (args[0] ?? {}) as { uri?: unknown };
-  const all = clusters.all();
-  const chosen =
-    typeof request.uri === 'string' ? clusters.groupOf(fileKey(request.uri)) : undefined;
-  const group = chosen ?? (all.length === 1 ? all[0] : undefined);
-  if (!group)
-    return {
-      error:
-        all.length === 0
-          ? 'the workspace has no cluster.fw'
-          : 'the workspace has several clusters: open a file of the one to report on',
-    };
-  const found = workspaceClusterSources(state, group);
-  if (!found) return { error: 'the cluster.fw of this workspace cannot be read' };
+  const found = commandClusterSources(
+    state,
+    clusters,
+    request.uri,
+    'open a file of the one to report on',
+  );
+  if ('error' in found) return found;
   const report = exposureReport(buildClusterModel(found.sources));
   return { html: exposureHtml(report), markdown: exposureMarkdown(report) };
 }
