@@ -13,6 +13,7 @@ import { ClusterError } from '../../server/src/cluster/errors';
 import { pull } from '../../server/src/cluster/pull';
 import { pushWorkspace } from '../../server/src/cluster/push-workspace';
 import { isWrite, nth, type FaultKind } from '../sim/faults';
+import { TOKEN, TOKEN_SECRET } from '../support/sim-fixture';
 import { editFile } from './edit';
 import { syncHarness, type SyncHarness } from './harness';
 
@@ -72,6 +73,26 @@ test("a 400 names each field Proxmox refused, else Proxmox's message", async () 
     );
   } finally {
     await plain.h.close();
+  }
+});
+
+test("a 400 whose field errors echo the client's token shows neither the token nor its secret", async () => {
+  const { error, h } = await refusedCall({
+    kind: 'answer',
+    status: 400,
+    body: JSON.stringify({
+      data: null,
+      errors: { comment: `no such token '${TOKEN}'`, digest: `secret ${TOKEN_SECRET} expired` },
+    }),
+  });
+  try {
+    assert.deepEqual(error.details.errors, {
+      comment: "no such token '[redacted]'",
+      digest: 'secret [redacted] expired',
+    });
+    assert.ok(!error.message.includes(TOKEN_SECRET), error.message);
+  } finally {
+    await h.close();
   }
 });
 
