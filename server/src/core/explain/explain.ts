@@ -280,7 +280,20 @@ export function explainLogLines(
   lines: readonly string[],
   nodeName?: string,
 ): Explanation[] {
-  const model = buildClusterModel(sources);
+  return explainLogLinesIn({ sources, model: buildClusterModel(sources) }, lines, nodeName);
+}
+
+/**
+ * explainLogLines for a caller that has built the cluster model already (the editor names the
+ * node before it explains), so the model is built once. The sources are still needed: a flip is
+ * checked by editing them and simulating again.
+ */
+export function explainLogLinesIn(
+  cluster: { readonly sources: ClusterSources; readonly model: ClusterModel },
+  lines: readonly string[],
+  nodeName?: string,
+): Explanation[] {
+  const { sources, model } = cluster;
   const node = nodeName ?? model.localNode;
   return lines
     .filter((line) => line.trim() !== '')
