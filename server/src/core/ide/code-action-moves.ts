@@ -27,8 +27,10 @@ export const moveDefinitionUp: FixProvider = (ctx, finding) => {
     (r) => r.span.start >= finding.span.start && r.span.end <= finding.span.end,
   );
   const target = ref && resolveRef(ctx.ws, file, ref)?.target;
-  if (!target || target.file.id !== file.id || target.defs.length !== 1) return [];
-  const def = target.defs[0]!.line;
+  if (!target || target.file.id !== file.id) return [];
+  const [only, ...others] = target.defs;
+  if (!only || others.length > 0) return [];
+  const def = only.line;
   const lines = file.parsed.tree.lines;
   const uses = referencesTo(ctx.ws, target, [file]).map((h) => h.ref.line.line.number);
   const firstUse = Math.min(...uses);

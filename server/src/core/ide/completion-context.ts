@@ -141,9 +141,9 @@ export function completionContext(
   if (!site) return undefined;
   const separators = separatorsFor(site);
   let start = column;
-  while (start > 0 && !separators.test(lineText[start - 1]!)) start--;
+  while (start > 0 && !separators.test(lineText.charAt(start - 1))) start--;
   let end = column;
-  while (end < lineText.length && !/[ \t,\r]/.test(lineText[end]!)) end++;
+  while (end < lineText.length && !/[ \t,\r]/.test(lineText.charAt(end))) end++;
   return {
     site,
     state,
