@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildClusterModel, type ClusterSources, type Topology } from '../../server/src/core';
 import { explainLogLines, explainLogLinesIn } from '../../server/src/core/explain/explain';
+import { guestZone } from '../../server/src/core/explain/guest-zone';
 import { parseLogLine } from '../../server/src/core/explain/log-line';
 
 const TCP_SYN =
@@ -136,4 +137,11 @@ test('a model built beforehand (as the editor builds it) explains as the sources
     explainLogLinesIn({ sources: SOURCES, model }, lines, 'pve2'),
     explainLogLines(SOURCES, lines, 'pve2'),
   );
+});
+
+test("a guest NIC's bridge port names its zone: tap for a VM, veth for a container", () => {
+  assert.equal(guestZone('tap100i0'), 'vm100i0');
+  assert.equal(guestZone('veth200i3'), 'ct200i3');
+  for (const other of ['vmbr0', 'fwln100i0', 'tap100', 'tap100i0x', 'eth0', undefined])
+    assert.equal(guestZone(other), undefined, other);
 });

@@ -34,7 +34,11 @@ export function readsOf(client: PveClient, signal?: AbortSignal): Reads {
     list,
     object,
     rows: async (path) => scalarFields(await list(path), `GET ${path}`),
-    fields: async (path) => scalarFields([await object(path)], `GET ${path}`)[0]!,
+    fields: async (path) => {
+      const row = await object(path);
+      scalarFields([row], `GET ${path}`);
+      return row;
+    },
   };
 }
 
