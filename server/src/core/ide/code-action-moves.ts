@@ -8,10 +8,8 @@ import { referencesTo, resolveRef } from './resolve';
 import { lineText, lineWithBreak } from './text-edits';
 
 function headerAbove(lines: readonly FwLine[], lineNumber: number): HeaderLine | undefined {
-  for (let i = lineNumber - 2; i >= 0; i--) {
-    const line = lines[i]!;
+  for (const line of lines.slice(0, Math.max(0, lineNumber - 1)).reverse())
     if (line.kind === 'header') return line;
-  }
   return undefined;
 }
 

@@ -37,8 +37,7 @@ const FLAG_VALUE = /(?:^|[ \t])(-[-a-z]+) ([^ \t]*)$/;
 const LIST_FIELDS: ReadonlySet<RuleField> = new Set(['dport', 'sport']);
 
 function sectionAt(tree: FwSyntaxTree, lineIndex: number): SectionState {
-  for (let i = lineIndex - 1; i >= 0; i--) {
-    const line = tree.lines[i]!;
+  for (const line of tree.lines.slice(0, Math.max(0, lineIndex)).reverse()) {
     if (line.kind !== 'header') continue;
     if (line.error) return { section: undefined };
     return line.section === 'group'
