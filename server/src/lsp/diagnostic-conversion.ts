@@ -77,3 +77,51 @@ export function findingsToDiagnostics(
     return diagnostic;
   });
 }
+
+function sameRange(a: Range, b: Range): boolean {
+  return (
+    a.start.line === b.start.line &&
+    a.start.character === b.start.character &&
+    a.end.line === b.end.line &&
+    a.end.character === b.end.character
+  );
+}
+
+function sameRelated(
+  a: readonly DiagnosticRelatedInformation[] | undefined,
+  b: readonly DiagnosticRelatedInformation[] | undefined,
+): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  if (a.length !== b.length) return false;
+  return a.every(
+    (r, i) =>
+      r.message === b[i]?.message &&
+      r.location.uri === b[i].location.uri &&
+      sameRange(r.location.range, b[i].location.range),
+  );
+}
+
+/**
+ * Whether two lists made by findingsToDiagnostics say the same, field by field: what a client
+ * would be sent again. Cheaper than comparing their JSON (megabytes for a 10,000-rule file).
+ */
+export function sameDiagnostics(a: readonly Diagnostic[], b: readonly Diagnostic[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (
+      x.message !== y.message ||
+      x.code !== y.code ||
+      x.severity !== y.severity ||
+      x.source !== y.source ||
+      x.codeDescription?.href !== y.codeDescription?.href ||
+      (x.data as DiagnosticData | undefined)?.proxmox !==
+        (y.data as DiagnosticData | undefined)?.proxmox ||
+      !sameRange(x.range, y.range) ||
+      !sameRelated(x.relatedInformation, y.relatedInformation)
+    )
+      return false;
+  }
+  return true;
+}
