@@ -166,6 +166,12 @@ export class Carry {
       withdrawn = true;
       return line;
     });
-    return withdrawn ? undefined : { ...finding, span, related, message };
+    if (withdrawn) return undefined;
+    // Untouched and unmoved (before the edit): the same object, not a copy of thousands.
+    const unmoved =
+      span === finding.span &&
+      message === finding.message &&
+      related.every((r, i) => r === finding.related[i]);
+    return unmoved ? finding : { ...finding, span, related, message };
   }
 }

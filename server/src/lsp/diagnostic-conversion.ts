@@ -1,6 +1,11 @@
 // The one place where core findings (offsets) become LSP diagnostics (positions).
 import { DiagnosticSeverity } from 'vscode-languageserver/node';
-import type { Diagnostic, DiagnosticRelatedInformation, Range } from 'vscode-languageserver/node';
+import type {
+  CodeDescription,
+  Diagnostic,
+  DiagnosticRelatedInformation,
+  Range,
+} from 'vscode-languageserver/node';
 import { LineIndex, findingText } from '../core/index';
 import type { Finding, ProxmoxVerdict, Severity, Span } from '../core/index';
 
@@ -19,6 +24,16 @@ export type LocateFile = (path: string) => LocatedText | undefined;
 export interface DiagnosticData {
   readonly proxmox: ProxmoxVerdict | null;
 }
+
+/** One `data` object per verdict, shared by the diagnostics that carry it (never mutated). */
+const DATA: Readonly<Record<ProxmoxVerdict | 'null', DiagnosticData>> = {
+  null: { proxmox: null },
+  dropped: { proxmox: 'dropped' },
+  'kept-with-errors': { proxmox: 'kept-with-errors' },
+  'entry-error': { proxmox: 'entry-error' },
+  'file-ignored': { proxmox: 'file-ignored' },
+  'file-fails': { proxmox: 'file-fails' },
+};
 
 const SEVERITY: Readonly<Record<Severity, DiagnosticSeverity>> = {
   error: DiagnosticSeverity.Error,
@@ -52,6 +67,14 @@ export function findingsToDiagnostics(
     }
     return index;
   };
+  // Shared by every diagnostic with the same code: a file of 10,000 rules has thousands.
+  const descriptions = new Map<string, CodeDescription | null>();
+  const describeOnce = (code: string): CodeDescription | null => {
+    const href = describe(code);
+    const description = href === undefined ? null : { href };
+    descriptions.set(code, description);
+    return description;
+  };
   return findings.map((finding) => {
     const related: DiagnosticRelatedInformation[] = [];
     for (const location of finding.related) {
@@ -62,7 +85,7 @@ export function findingsToDiagnostics(
         message: location.message,
       });
     }
-    const data: DiagnosticData = { proxmox: finding.proxmox };
+    const data = DATA[finding.proxmox ?? 'null'];
     const diagnostic: Diagnostic = {
       range: rangeOf(indexOf(here), finding.span),
       severity: SEVERITY[finding.severity] ?? DiagnosticSeverity.Error,
@@ -72,8 +95,8 @@ export function findingsToDiagnostics(
       data,
     };
     if (related.length > 0) diagnostic.relatedInformation = related;
-    const href = describe(finding.code);
-    if (href !== undefined) diagnostic.codeDescription = { href };
+    const description = descriptions.get(finding.code) ?? describeOnce(finding.code);
+    if (description !== null) diagnostic.codeDescription = description;
     return diagnostic;
   });
 }
