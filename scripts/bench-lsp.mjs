@@ -37,7 +37,10 @@ const guestUri = pathToFileURL(join(folder, 'firewall', '100.fw')).href;
 
 /** A language server on stdio, answering requests from the server with `onServerRequest`. */
 function startServer(onServerRequest = () => null) {
-  const child = spawn(process.execPath, [server, '--stdio'], { stdio: 'pipe' });
+  // PVEFW_BENCH_LSP_NODE_ARGS: flags for the server's node, e.g. `--cpu-prof --cpu-prof-dir=prof`
+  // (the profile is written when the server exits on the `exit` notification).
+  const nodeArgs = (process.env.PVEFW_BENCH_LSP_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, server, '--stdio'], { stdio: 'pipe' });
   const connection = createMessageConnection(
     new StreamMessageReader(child.stdout),
     new StreamMessageWriter(child.stdin),
@@ -89,6 +92,18 @@ function positions(text, needle, delta) {
       found.push({ line: n, character: at + delta });
   });
   return found;
+}
+
+/** Resolves when the server has exited on its own, or after 10 s. */
+function exited(child) {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 10_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 const position = (list, i) => list[i % list.length];
@@ -230,6 +245,7 @@ try {
   await connection.sendRequest('shutdown');
   await connection.sendNotification('exit');
 } finally {
+  await exited(child);
   connection.dispose();
   child.kill();
   rmSync(folder, { recursive: true, force: true });
@@ -366,6 +382,7 @@ try {
   await big.connection.sendRequest('shutdown');
   await big.connection.sendNotification('exit');
 } finally {
+  await exited(big.child);
   big.connection.dispose();
   big.child.kill();
   rmSync(bigFolder, { recursive: true, force: true });
