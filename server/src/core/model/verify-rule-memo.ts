@@ -81,7 +81,7 @@ export function verifyRuleLine(line: RuleLine, env: RuleEnv, names: ParseTimeNam
     judged.clear();
     size = 0;
   }
-  if (!byText) judged.set(env, (byText = new Map()));
+  if (!byText) judged.set(env, (byText = new Map<string, Judged>()));
   if (!byText.has(content)) size++;
   byText.set(content, { start, verified, reads });
   return verified;
