@@ -120,7 +120,8 @@ export class WorkspaceSnapshots {
   ): ParsedFwFile {
     const cached = this.parsed.get(key);
     if (cached && cached.revision === snapshot.revision) return cached.parsed;
-    const parsed = new ParsedFwFile(snapshot.text, kind);
+    // After a keystroke only the edited lines are parsed again.
+    const parsed = new ParsedFwFile(snapshot.text, kind, cached?.parsed);
     this.parsed.set(key, { revision: snapshot.revision, parsed });
     return parsed;
   }

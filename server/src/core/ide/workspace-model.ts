@@ -15,11 +15,13 @@ export class ParsedFwFile {
   private namesMemo: FileNames | undefined;
   private indexMemo: LineIndex | undefined;
 
+  /** `previous`: this file before an edit, whose lines the edit did not touch are kept. */
   constructor(
     readonly text: string,
     readonly kind: FileKind,
+    previous?: ParsedFwFile,
   ) {
-    this.tree = parseFwSyntax(text, kind);
+    this.tree = parseFwSyntax(text, kind, previous?.kind === kind ? previous.tree : undefined);
   }
 
   get names(): FileNames {

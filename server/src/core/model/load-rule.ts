@@ -1,6 +1,7 @@
 import type { RuleLine } from '../syntax';
 import type { LoadState } from './load-state';
-import { verifyRule, type RuleEnv } from './verify-rule';
+import type { RuleEnv } from './verify-rule';
+import { verifyRuleLine } from './verify-rule-memo';
 
 /** A rule line as verify_rule judges it; kept (in its group or the file) unless dropped. */
 export function loadRule(state: LoadState, line: RuleLine): void {
@@ -10,7 +11,7 @@ export function loadRule(state: LoadState, line: RuleLine): void {
     return;
   }
   const env: RuleEnv = line.group !== undefined ? 'group' : state.env();
-  const verified = verifyRule(rule, env, state.namesFor(env));
+  const verified = verifyRuleLine(line, env, state.namesFor(env));
   if (verified.dropped) {
     const { message, span } = verified.dropped;
     state.verdict(line, 'dropped', 'mixed-address-family', message, span);

@@ -96,8 +96,19 @@ export class LoadState {
     return this.kind === 'guest' ? (this.context.guestEnv ?? 'vm') : this.kind;
   }
 
-  /** What a rule checked in `env` may name at this point of the file. */
+  private readonly names = new Map<RuleEnv, ParseTimeNames>();
+
+  /**
+   * What a rule checked in `env` may name at this point of the file: the answers read the
+   * definitions as they grow, so one object per environment serves every line.
+   */
   namesFor(env: RuleEnv): ParseTimeNames {
+    let names = this.names.get(env);
+    if (!names) this.names.set(env, (names = this.liveNames(env)));
+    return names;
+  }
+
+  private liveNames(env: RuleEnv): ParseTimeNames {
     const local = env === 'group' || !this.hasLocalNames ? undefined : this.config;
     const cluster = this.cluster;
     const sdnHas = (name: string): boolean | 'unknown' => {

@@ -1,6 +1,13 @@
 import { LOG_LEVELS } from '../facts';
 import { NWS, WS, asciiLower, perlSpaceEnd, perlSpaceStart, trimPerlSpaceEnd } from './perl-text';
-import { SourceToken, type RuleField, type RuleOption, type RuleSyntax, type Token } from './tree';
+import {
+  NO_REPEATS,
+  SourceToken,
+  type RuleField,
+  type RuleOption,
+  type RuleSyntax,
+  type Token,
+} from './tree';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -51,8 +58,6 @@ function shared(text: string): string {
 function token(text: string, start: number): Token {
   return new SourceToken(shared(text), start);
 }
-
-const NO_REPEATS: readonly RuleOption[] = Object.freeze([]);
 
 /** Splits off a `# comment` the way Proxmox does: from the first "#", trimmed. */
 export function splitComment(
