@@ -332,7 +332,7 @@ try {
   const live = lines
     .map((line, n) => ({ line, n }))
     .filter(({ line }) => /^IN ACCEPT -p tcp -dport \d+ -source srv/.test(line))
-    .slice(0, 5);
+    .slice(0, Number(process.env.PVEFW_BENCH_LSP_EDITS ?? 9));
   for (const { n } of live) {
     version++;
     // Waited for from the keystroke on: after a one-line edit the analysis reuses most walks,

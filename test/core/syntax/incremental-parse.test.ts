@@ -3,9 +3,11 @@
 // every line kind, in every section, whatever the edit does to sections, numbers and offsets.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { FILE_KINDS, type FileKind } from '../../../server/src/core';
 import { ParsedFwFile } from '../../../server/src/core/ide';
-import { parseFwSyntax } from '../../../server/src/core/syntax';
+import { parseFwSyntax, type FwSyntaxTree } from '../../../server/src/core/syntax';
 
 // Lines of every kind the parser tells apart, valid and not, for the sections of all file kinds.
 const LINES = [
@@ -144,4 +146,29 @@ test('ParsedFwFile reuses the previous parse only of the same kind', () => {
   const host = new ParsedFwFile(text, 'host');
   const cluster = new ParsedFwFile(text, kinds[0]!, host);
   assert.deepStrictEqual(cluster.tree, parseFwSyntax(text, 'cluster'));
+});
+
+test('a tree kept over many edits keeps no old text alive, only the lines it holds', () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const rule = (n: number): string => `IN ACCEPT -p tcp -dport ${n} -source 10.0.${n % 250}.0/24\n`;
+  const first = `[RULES]\n${Array.from({ length: 20_000 }, (_, n) => rule(n)).join('')}`;
+  // Each edit makes a new text of about 1 MB; a tree that kept each would grow by 60 MB.
+  const edited = (start: FwSyntaxTree): FwSyntaxTree => {
+    let tree = start;
+    for (let n = 0; n < 60; n++) {
+      const at = tree.text.indexOf('\n', (n * 15_013) % tree.text.length) + 1;
+      const text = `${tree.text.slice(0, at)}${rule(100_000 + n)}${tree.text.slice(at)}`;
+      tree = parseFwSyntax(text, 'guest', tree);
+    }
+    return tree;
+  };
+  const start = parseFwSyntax(first, 'guest');
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const tree = edited(start);
+  gc();
+  const grown = (process.memoryUsage().heapUsed - before) / 1e6;
+  assert.equal(tree.lines.length, 20_062);
+  assert.ok(grown < 20, `the heap grew by ${grown.toFixed(1)} MB`);
 });

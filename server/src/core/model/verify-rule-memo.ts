@@ -38,6 +38,11 @@ function ask(names: ParseTimeNames, read: NameRead): NameRead['answer'] {
   }
 }
 
+function sameAnswers(names: ParseTimeNames, reads: readonly NameRead[]): boolean {
+  for (const read of reads) if (ask(names, read) !== read.answer) return false;
+  return true;
+}
+
 /** `names`, writing down every question asked of it. */
 function recording(names: ParseTimeNames, reads: NameRead[]): ParseTimeNames {
   const asked = (read: Omit<NameRead, 'answer'>): NameRead['answer'] => {
@@ -73,8 +78,7 @@ export function verifyRuleLine(line: RuleLine, env: RuleEnv, names: ParseTimeNam
   const { content, start } = line.line;
   let byText = judged.get(env);
   const known = byText?.get(content);
-  if (known && known.reads.every((read) => ask(names, read) === read.answer))
-    return moved(known.verified, start - known.start);
+  if (known && sameAnswers(names, known.reads)) return moved(known.verified, start - known.start);
   const reads: NameRead[] = [];
   const verified = verifyRule(line.rule, env, recording(names, reads));
   if (size >= MAX_JUDGED) {

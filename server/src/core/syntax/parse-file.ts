@@ -162,7 +162,8 @@ function reparse(text: string, kind: FileKind, previous: FwSyntaxTree): FwLine[]
   // old line, unchanged) and the parser stands where the old one stood before it.
   let lineStart = reused === 0 ? 0 : old[reused - 1]!.line.full.end + 1;
   for (let number = reused + 1; ; number++) {
-    const line = sourceLineAt(text, lineStart, number);
+    // Its own copy of the line: a later parse keeps this node, but not this revision's text.
+    const line = sourceLineAt(text, lineStart, number, true);
     const parsed = parseLine(line, kind, state);
     lines.push(parsed);
     advance(state, parsed);

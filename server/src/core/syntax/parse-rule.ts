@@ -1,4 +1,5 @@
 import { LOG_LEVELS } from '../facts';
+import { detached } from '../text';
 import { NWS, WS, asciiLower, perlSpaceEnd, perlSpaceStart, trimPerlSpaceEnd } from './perl-text';
 import {
   NO_REPEATS,
@@ -51,8 +52,10 @@ function shared(text: string): string {
   const known = words.get(text);
   if (known !== undefined) return known;
   if (words.size >= 20_000) words.clear();
-  words.set(text, text);
-  return text;
+  // Kept across files and revisions: a copy, not a view into this file's text.
+  const own = detached(text);
+  words.set(own, own);
+  return own;
 }
 
 function token(text: string, start: number): Token {
