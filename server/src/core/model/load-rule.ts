@@ -1,7 +1,6 @@
 import type { RuleLine } from '../syntax';
 import type { LoadState } from './load-state';
-import type { RuleEnv } from './verify-rule';
-import { verifyRuleLine } from './verify-rule-memo';
+import { verifyRule, type RuleEnv } from './verify-rule';
 
 /** A rule line as verify_rule judges it; kept (in its group or the file) unless dropped. */
 export function loadRule(state: LoadState, line: RuleLine): void {
@@ -11,7 +10,10 @@ export function loadRule(state: LoadState, line: RuleLine): void {
     return;
   }
   const env: RuleEnv = line.group !== undefined ? 'group' : state.env();
-  const verified = verifyRuleLine(line, env, state.namesFor(env));
+  const names = state.namesFor(env);
+  const verified = state.judgements
+    ? state.judgements.verify(line, env, names)
+    : verifyRule(rule, env, names);
   if (verified.dropped) {
     const { message, span } = verified.dropped;
     state.verdict(line, 'dropped', 'mixed-address-family', message, span);

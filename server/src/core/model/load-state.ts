@@ -4,6 +4,7 @@ import type { Span } from '../text';
 import type { FileKind } from './file-kind';
 import type { FwConfig, IpSetDef } from './fw-config';
 import type { ParseTimeNames, RuleEnv } from './verify-rule';
+import type { RuleJudgements } from './verify-rule-memo';
 
 /** What Proxmox does with one line, with its own message. */
 export interface LineVerdict {
@@ -61,6 +62,8 @@ export class LoadState {
     tree: FwSyntaxTree,
     readonly kind: FileKind,
     readonly context: LoadContext,
+    /** The file's judgements from its last load, when the caller keeps them (the editor). */
+    readonly judgements?: RuleJudgements,
   ) {
     this.config = {
       kind,

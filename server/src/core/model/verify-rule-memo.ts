@@ -1,9 +1,8 @@
 // verify_rule's judgement of a rule line depends on the line's text, the environment, and what
 // the names it references resolve to at that point of the file, never on where the line
 // stands. A file loaded again after a keystroke asks about thousands of lines it has already
-// judged (and a realistic file repeats the same rule text many times), so each judgement is
-// kept with the answers about names it got, and reused, moved to the line's place, when the
-// same question gets the same answers.
+// judged, so the editor keeps each file's judgements, with the answers about names each got,
+// and reuses one, moved to the line's place, when the same question gets the same answers.
 import { shiftSpan, type RuleLine } from '../syntax';
 import { verifyRule, type ParseTimeNames, type RuleEnv, type VerifiedRule } from './verify-rule';
 
@@ -22,11 +21,6 @@ interface Judged {
   readonly reads: readonly NameRead[];
 }
 
-/** Bounded, for a long-lived language server: about four 20,000-rule files' worth. */
-const MAX_JUDGED = 80_000;
-const judged = new Map<RuleEnv, Map<string, Judged>>();
-let size = 0;
-
 function ask(names: ParseTimeNames, read: NameRead): NameRead['answer'] {
   switch (read.ask) {
     case 'ipset':
@@ -43,18 +37,25 @@ function sameAnswers(names: ParseTimeNames, reads: readonly NameRead[]): boolean
   return true;
 }
 
-/** `names`, writing down every question asked of it. */
-function recording(names: ParseTimeNames, reads: NameRead[]): ParseTimeNames {
-  const asked = (read: Omit<NameRead, 'answer'>): NameRead['answer'] => {
-    const answer = ask(names, { ...read, answer: undefined });
-    reads.push({ ...read, answer });
+/** `names`, writing down every question asked of it and the answer. */
+class Recorder implements ParseTimeNames {
+  readonly reads: NameRead[] = [];
+  constructor(private readonly names: ParseTimeNames) {}
+  hasIpSet(name: string): boolean | 'unknown' {
+    const answer = this.names.hasIpSet(name);
+    this.reads.push({ ask: 'ipset', name, scope: '', answer });
     return answer;
-  };
-  return {
-    hasIpSet: (name) => asked({ ask: 'ipset', name, scope: '' }) as boolean | 'unknown',
-    hasAlias: (name) => asked({ ask: 'alias', name, scope: '' }) as boolean | 'unknown',
-    aliasFamily: (name, scope) => asked({ ask: 'family', name, scope }) as 4 | 6 | undefined,
-  };
+  }
+  hasAlias(name: string): boolean | 'unknown' {
+    const answer = this.names.hasAlias(name);
+    this.reads.push({ ask: 'alias', name, scope: '', answer });
+    return answer;
+  }
+  aliasFamily(name: string, scope: string): 4 | 6 | undefined {
+    const answer = this.names.aliasFamily(name, scope);
+    this.reads.push({ ask: 'family', name, scope, answer });
+    return answer;
+  }
 }
 
 function moved(verified: VerifiedRule, delta: number): VerifiedRule {
@@ -73,26 +74,33 @@ function moved(verified: VerifiedRule, delta: number): VerifiedRule {
   };
 }
 
-/** verifyRule(line.rule, env, names), from an earlier judgement of the same text when it holds. */
-export function verifyRuleLine(line: RuleLine, env: RuleEnv, names: ParseTimeNames): VerifiedRule {
-  const { content, start } = line.line;
-  let byText = judged.get(env);
-  const known = byText?.get(content);
-  if (known && sameAnswers(names, known.reads)) return moved(known.verified, start - known.start);
-  const reads: NameRead[] = [];
-  const verified = verifyRule(line.rule, env, recording(names, reads));
-  if (size >= MAX_JUDGED) {
-    judged.clear();
-    size = 0;
-  }
-  if (!byText) judged.set(env, (byText = new Map<string, Judged>()));
-  if (!byText.has(content)) size++;
-  byText.set(content, { start, verified, reads });
-  return verified;
-}
+/**
+ * One file's judgements, kept from one load of it to the next: what the last load judged is
+ * reused, the rest forgotten, so it holds about as many as the file has rule lines.
+ */
+export class RuleJudgements {
+  private previous = new Map<RuleEnv, Map<string, Judged>>();
+  private current = new Map<RuleEnv, Map<string, Judged>>();
 
-/** Forgets every judgement: for tests that compare with a judgement made afresh. */
-export function forgetJudgements(): void {
-  judged.clear();
-  size = 0;
+  /** A new load of the file begins. */
+  beginLoad(): void {
+    this.previous = this.current;
+    this.current = new Map();
+  }
+
+  /** verifyRule(line.rule, env, names), from an earlier judgement of the same text if it holds. */
+  verify(line: RuleLine, env: RuleEnv, names: ParseTimeNames): VerifiedRule {
+    const { content, start } = line.line;
+    let now = this.current.get(env);
+    if (!now) this.current.set(env, (now = new Map<string, Judged>()));
+    const known = now.get(content) ?? this.previous.get(env)?.get(content);
+    if (known && sameAnswers(names, known.reads)) {
+      now.set(content, known);
+      return moved(known.verified, start - known.start);
+    }
+    const recorder = new Recorder(names);
+    const verified = verifyRule(line.rule, env, recorder);
+    now.set(content, { start, verified, reads: recorder.reads });
+    return verified;
+  }
 }
