@@ -65,7 +65,8 @@ export function kernelEntry(cidr: string, nomatch: boolean): KernelEntry | strin
   const version = address.includes(':') ? 6 : 4;
   const width = version === 4 ? 32 : 128;
   const prefix = slash === -1 ? width : Number(cidr.slice(slash + 1));
-  if (!Number.isInteger(prefix) || prefix > width) return 'the prefix is longer than the address';
+  if (!Number.isInteger(prefix) || prefix < 0) return 'not a prefix length';
+  if (prefix > width) return 'the prefix is longer than the address';
   const digits = version === 4 ? ipv4Number(address)?.toString(16) : ipv6Hex(address);
   if (digits === undefined) return 'not an address the kernel accepts';
   const value = BigInt(`0x${digits}`);
