@@ -327,6 +327,7 @@ try {
     });
   const during = { hover: [], completion: [] };
   const pulls = [];
+  let payload;
   const fresh = [];
   // Each edit disables a live rule (a new finding), then typing pauses.
   const live = lines
@@ -347,8 +348,11 @@ try {
       ],
     });
     const pulled = performance.now();
-    await big.connection.sendRequest('textDocument/diagnostic', { textDocument: bigDoc });
+    const report = await big.connection.sendRequest('textDocument/diagnostic', {
+      textDocument: bigDoc,
+    });
     pulls.push(performance.now() - pulled);
+    payload ??= { items: report.items.length, bytes: JSON.stringify(report).length };
     // The analysis starts once typing has paused for 250 ms; until its findings come (the
     // server asks the client to pull again), hover and completion, one after another.
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -373,6 +377,9 @@ try {
     return { median: at(0.5), p95: at(0.95), max: sorted[sorted.length - 1] };
   };
   print(`diagnostics pull right after a keystroke (${live.length} edits)`, stats(pulls));
+  console.log(
+    `  (each pull answers ${payload.items} diagnostics, ${(payload.bytes / 1e6).toFixed(1)} MB of JSON)`,
+  );
   print(`keystroke to new reachability findings (incl. the 250 ms pause)`, stats(fresh));
   print(`hover while the analysis runs (${during.hover.length} requests)`, stats(during.hover));
   print(
