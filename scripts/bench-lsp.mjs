@@ -37,7 +37,10 @@ const guestUri = pathToFileURL(join(folder, 'firewall', '100.fw')).href;
 
 /** A language server on stdio, answering requests from the server with `onServerRequest`. */
 function startServer(onServerRequest = () => null) {
-  const child = spawn(process.execPath, [server, '--stdio'], { stdio: 'pipe' });
+  // PVEFW_BENCH_LSP_NODE_ARGS: flags for the server's node, e.g. `--cpu-prof --cpu-prof-dir=prof`
+  // (the profile is written when the server exits on the `exit` notification).
+  const nodeArgs = (process.env.PVEFW_BENCH_LSP_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, server, '--stdio'], { stdio: 'pipe' });
   const connection = createMessageConnection(
     new StreamMessageReader(child.stdout),
     new StreamMessageWriter(child.stdin),
@@ -89,6 +92,18 @@ function positions(text, needle, delta) {
       found.push({ line: n, character: at + delta });
   });
   return found;
+}
+
+/** Resolves when the server has exited on its own, or after 10 s. */
+function exited(child) {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 10_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 const position = (list, i) => list[i % list.length];
@@ -230,6 +245,7 @@ try {
   await connection.sendRequest('shutdown');
   await connection.sendNotification('exit');
 } finally {
+  await exited(child);
   connection.dispose();
   child.kill();
   rmSync(folder, { recursive: true, force: true });
@@ -311,12 +327,13 @@ try {
     });
   const during = { hover: [], completion: [] };
   const pulls = [];
+  let payload;
   const fresh = [];
   // Each edit disables a live rule (a new finding), then typing pauses.
   const live = lines
     .map((line, n) => ({ line, n }))
     .filter(({ line }) => /^IN ACCEPT -p tcp -dport \d+ -source srv/.test(line))
-    .slice(0, 5);
+    .slice(0, Number(process.env.PVEFW_BENCH_LSP_EDITS ?? 9));
   for (const { n } of live) {
     version++;
     // Waited for from the keystroke on: after a one-line edit the analysis reuses most walks,
@@ -331,8 +348,11 @@ try {
       ],
     });
     const pulled = performance.now();
-    await big.connection.sendRequest('textDocument/diagnostic', { textDocument: bigDoc });
+    const report = await big.connection.sendRequest('textDocument/diagnostic', {
+      textDocument: bigDoc,
+    });
     pulls.push(performance.now() - pulled);
+    payload ??= { items: report.items.length, bytes: JSON.stringify(report).length };
     // The analysis starts once typing has paused for 250 ms; until its findings come (the
     // server asks the client to pull again), hover and completion, one after another.
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -357,6 +377,9 @@ try {
     return { median: at(0.5), p95: at(0.95), max: sorted[sorted.length - 1] };
   };
   print(`diagnostics pull right after a keystroke (${live.length} edits)`, stats(pulls));
+  console.log(
+    `  (each pull answers ${payload.items} diagnostics, ${(payload.bytes / 1e6).toFixed(1)} MB of JSON)`,
+  );
   print(`keystroke to new reachability findings (incl. the 250 ms pause)`, stats(fresh));
   print(`hover while the analysis runs (${during.hover.length} requests)`, stats(during.hover));
   print(
@@ -366,6 +389,7 @@ try {
   await big.connection.sendRequest('shutdown');
   await big.connection.sendNotification('exit');
 } finally {
+  await exited(big.child);
   big.connection.dispose();
   big.child.kill();
   rmSync(bigFolder, { recursive: true, force: true });

@@ -2,8 +2,9 @@
 // cluster model, answered with the deciding rule and the smallest edit that turns it around.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ClusterSources, Topology } from '../../server/src/core';
-import { explainLogLines } from '../../server/src/core/explain/explain';
+import { buildClusterModel, type ClusterSources, type Topology } from '../../server/src/core';
+import { explainLogLines, explainLogLinesIn } from '../../server/src/core/explain/explain';
+import { guestZone } from '../../server/src/core/explain/guest-zone';
 import { parseLogLine } from '../../server/src/core/explain/log-line';
 
 const TCP_SYN =
@@ -123,4 +124,24 @@ test('a mid-connection packet is simulated as established, and a line the files 
   assert.equal(established?.verdict, 'ACCEPT');
   const [disagrees] = explainLogLines(SOURCES, [TCP_SYN.replace('policy DROP:', 'ACCEPT:')]);
   assert.equal(disagrees?.agrees, false);
+});
+
+test('a model built beforehand (as the editor builds it) explains as the sources alone do', () => {
+  const lines = [TCP_SYN, TCP_SYN.replace('DPT=22', 'DPT=3306'), 'not a log line'];
+  const model = buildClusterModel(SOURCES);
+  const built = explainLogLinesIn({ sources: SOURCES, model }, lines);
+  assert.deepEqual(built, explainLogLines(SOURCES, lines));
+  assert.equal(built[0]?.node, 'pve1');
+  assert.equal(built[0]?.flip?.then, 'ACCEPT', 'the flip is still checked against the sources');
+  assert.deepEqual(
+    explainLogLinesIn({ sources: SOURCES, model }, lines, 'pve2'),
+    explainLogLines(SOURCES, lines, 'pve2'),
+  );
+});
+
+test("a guest NIC's bridge port names its zone: tap for a VM, veth for a container", () => {
+  assert.equal(guestZone('tap100i0'), 'vm100i0');
+  assert.equal(guestZone('veth200i3'), 'ct200i3');
+  for (const other of ['vmbr0', 'fwln100i0', 'tap100', 'tap100i0x', 'eth0', undefined])
+    assert.equal(guestZone(other), undefined, other);
 });

@@ -18,30 +18,24 @@ import {
   type SimulateRequest,
 } from '../../server/src/core/simulate';
 import { compileTexts } from '../core/compile/helpers';
+import { kernelSkipReason } from './support/kernel-skip';
 
 const SCRIPTS = resolve(__dirname, '..', '..', '..', 'test', 'kernel');
 
 function missing(): string | false {
-  if (process.getuid?.() !== 0) return 'needs root (network namespaces, iptables)';
-  for (const tool of ['unshare', 'ip', 'iptables-restore', 'ipset', 'python3']) {
-    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) {
-      return `${tool} is not installed (apt-get install iptables ipset python3 iproute2)`;
-    }
-  }
-  const probe = spawnSync(
-    'unshare',
-    [
+  return kernelSkipReason({
+    rootFor: 'network namespaces, iptables',
+    tools: ['unshare', 'ip', 'iptables-restore', 'ipset', 'python3'],
+    packages: 'iptables ipset python3 iproute2',
+    probe: [
+      'unshare',
       '-n',
       'sh',
       '-c',
       'ip link add b0 type bridge && test -e /proc/sys/net/bridge/bridge-nf-call-iptables && iptables -L -n && ipset list',
     ],
-    { encoding: 'utf8' },
-  );
-  if (probe.status !== 0) {
-    return `no network namespace with bridge netfilter here: ${(probe.stderr || String(probe.error)).trim()}`;
-  }
-  return false;
+    probeFailure: 'no network namespace with bridge netfilter here',
+  });
 }
 
 /** iptables-restore input for one family's filter table, hooked as pve-firewall hooks it. */

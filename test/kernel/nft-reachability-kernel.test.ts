@@ -6,34 +6,15 @@
 // The rules name the namespace's addresses (172.16.1.50 → 172.16.1.2) so that the witnesses are
 // packets the namespace can send. Needs root, nft, iproute2 and python3; skips with the reason.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { buildClusterModel } from '../../server/src/core';
 import type { ClusterModel } from '../../server/src/core/model/cluster-model';
 import { runToEnd } from '../../server/src/core/steps';
 import { nftNodeReport } from '../../server/src/core/checks/nft-reachability';
-import { nftScript, ruleKey } from '../../server/src/core/nftables/nft-text';
 import { buildNodeRuleset } from '../../server/src/core/nftables/ruleset';
 import { walkEntry } from '../../server/src/core/nftables/simulate-nft';
+import { NftKernelNode, nftKernelSkipReason, nftNodeModel } from './support/nft-node';
 
-const SCRIPTS = resolve(__dirname, '..', '..', '..', 'test', 'kernel');
-
-function missing(): string | false {
-  if (process.getuid?.() !== 0) return 'needs root (network namespaces, nft)';
-  for (const tool of ['unshare', 'ip', 'nft', 'python3']) {
-    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0)
-      return `${tool} is not installed (apt-get install nftables python3 iproute2)`;
-  }
-  const probe = spawnSync('unshare', ['-n', 'nft', 'add table inet probe'], { encoding: 'utf8' });
-  if (probe.status !== 0)
-    return `nftables cannot be loaded in a network namespace here: ${(probe.stderr || String(probe.error)).trim()}`;
-  return false;
-}
-
-const SKIP = missing();
+const SKIP = nftKernelSkipReason();
 const PAIR = '-source 172.16.1.50 -dest 172.16.1.2';
 
 /**
@@ -50,14 +31,7 @@ function kernelCheck(model: ClusterModel, expected: readonly string[]): void {
   const built = buildNodeRuleset(model, node).ruleset;
   assert.equal(built.state, 'active');
   if (built.state !== 'active') return;
-  const table = built.tables.inet!;
-  const vmaps = new Set<string>();
-  for (const [chain, rules] of table.chains)
-    rules.forEach(
-      (r, i) =>
-        (r.statement.kind === 'ct-vmap' || r.statement.kind === 'vmap') &&
-        vmaps.add(ruleKey(chain, i)),
-    );
+  const kernel = new NftKernelNode(built.tables.inet!);
   const walks = dead.map((d) => {
     assert.equal(d.entry.label, 'host in');
     const s = d.witness.sample;
@@ -65,69 +39,32 @@ function kernelCheck(model: ClusterModel, expected: readonly string[]): void {
     assert.equal(s.dest, '172.16.1.2', d.witness.packet);
     const walked = walkEntry(built.tables, d.entry, s);
     assert.equal(walked.verdict, d.witness.verdict, d.witness.packet);
-    return walked;
+    const last = walked.steps.at(-1);
+    assert.ok(last, d.witness.packet);
+    return { d, steps: walked.steps, last };
   });
-  const dir = mkdtempSync(join(tmpdir(), 'pvefw-nft-reach-'));
-  try {
-    writeFileSync(
-      join(dir, 'ruleset.nft'),
-      nftScript(table, 'pvefw-test', ['host-bridge-input', 'input']),
-    );
-    const lines = dead.map((d, i) => {
+  const seen = kernel.send(
+    walks.map(({ d, last }, i) => {
       const s = d.witness.sample;
-      const last = walks[i]!.steps[walks[i]!.steps.length - 1]!;
-      return `w${i} 4 ${s.proto} ${s.sport ?? 0} ${s.dport ?? 0} ${ruleKey(last.chain, last.index)}`;
-    });
-    writeFileSync(join(dir, 'scenarios'), `${lines.join('\n')}\n`);
-    const run = spawnSync(
-      'unshare',
-      ['-n', '-m', '--propagation', 'private', 'bash', join(SCRIPTS, 'nft-node.sh'), dir],
-      { encoding: 'utf8' },
-    );
-    assert.equal(run.status, 0, run.stderr);
-    const seen = new Map(
-      run.stdout
-        .trim()
-        .split('\n')
-        .map((l) => {
-          const [name, ...keys] = l.split(' ');
-          return [name!, new Set(keys.filter((k) => k !== '' && !vmaps.has(k)))] as const;
-        }),
-    );
-    dead.forEach((d, i) => {
-      const steps = walks[i]!.steps;
-      const simulated = new Set(steps.map((st) => ruleKey(st.chain, st.index)));
-      for (const k of vmaps) simulated.delete(k);
-      assert.deepEqual([...seen.get(`w${i}`)!].sort(), [...simulated].sort(), d.witness.packet);
-      // The rule the finding names decided, and the dead rule was never met.
-      const decider = steps.filter((st) => st.chain !== 'do-reject').at(-1)!;
-      const at = (o: { path: string; lineNumber: number } | undefined): string =>
-        o ? `${o.path}:${o.lineNumber}` : 'fixed';
-      assert.equal(at(decider.rule.origin), at(d.witness.takenBy.origin), d.witness.packet);
-      assert.ok(!steps.some((st) => at(st.rule.origin) === at(d.origin)));
-    });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+      return {
+        name: `w${i}`,
+        family: 4,
+        proto: s.proto,
+        sport: s.sport ?? 0,
+        dport: s.dport ?? 0,
+        last,
+      };
+    }),
+  );
+  for (const [i, { d, steps }] of walks.entries()) {
+    assert.deepEqual(seen.get(`w${i}`), kernel.counted(steps), d.witness.packet);
+    // The rule the finding names decided, and the dead rule was never met.
+    const decider = steps.filter((st) => st.chain !== 'do-reject').at(-1)!;
+    const at = (o: { path: string; lineNumber: number } | undefined): string =>
+      o ? `${o.path}:${o.lineNumber}` : 'fixed';
+    assert.equal(at(decider.rule.origin), at(d.witness.takenBy.origin), d.witness.packet);
+    assert.ok(!steps.some((st) => at(st.rule.origin) === at(d.origin)));
   }
-}
-
-function nodeModel(
-  cluster: string,
-  host: string,
-  vnets: Record<string, string> = {},
-): ClusterModel {
-  return buildClusterModel({
-    cluster: { path: 'firewall/cluster.fw', text: cluster },
-    hosts: [{ node: 'pve', file: { path: 'nodes/pve/host.fw', text: host } }],
-    vnets: Object.entries(vnets).map(([name, text]) => ({
-      name,
-      file: { path: `sdn/firewall/${name}.fw`, text },
-    })),
-    topology: {
-      path: 'topology.json',
-      topology: { localNode: 'pve', nodes: [{ name: 'pve', address: '172.16.1.2' }], guests: [] },
-    },
-  });
 }
 
 test(
@@ -147,7 +84,7 @@ test(
       '',
     ].join('\n');
     const host = `[OPTIONS]\nnftables: 1\n\n[RULES]\nIN REJECT ${PAIR} -p udp -dport 2900:3100\n`;
-    kernelCheck(nodeModel(cluster, host), [
+    kernelCheck(nftNodeModel(cluster, host), [
       'firewall/cluster.fw:6 shadowed',
       'firewall/cluster.fw:7 shadowed',
       'firewall/cluster.fw:8 shadowed',
@@ -172,7 +109,7 @@ test(
       '',
     ].join('\n');
     const cluster = `[OPTIONS]\nenable: 1\n\n[RULES]\nIN ACCEPT -i vmbr0 ${PAIR} -p tcp -dport 4700\n`;
-    kernelCheck(nodeModel(cluster, '[OPTIONS]\nnftables: 1\n', { vmbr0: vnet }), [
+    kernelCheck(nftNodeModel(cluster, undefined, { vmbr0: vnet }), [
       'firewall/cluster.fw:5 shadowed',
       'sdn/firewall/vmbr0.fw:6 redundant',
       'sdn/firewall/vmbr0.fw:7 shadowed',

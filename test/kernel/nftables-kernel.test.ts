@@ -6,41 +6,11 @@
 // iproute2 and python3 (Debian's packages; .ci/run installs them), and skips with the reason
 // when any is missing.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { buildClusterModel } from '../../server/src/core';
 import type { ClusterModel } from '../../server/src/core/model/cluster-model';
-import { nftScript, ruleKey } from '../../server/src/core/nftables/nft-text';
 import { buildNodeRuleset } from '../../server/src/core/nftables/ruleset';
 import { simulateNft, type NftSimulation } from '../../server/src/core/nftables/simulate-nft';
-
-const SCRIPTS = resolve(__dirname, '..', '..', '..', 'test', 'kernel');
-
-function missing(): string | false {
-  if (process.getuid?.() !== 0) return 'needs root (network namespaces, nft)';
-  for (const tool of ['unshare', 'ip', 'nft', 'python3']) {
-    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0)
-      return `${tool} is not installed (apt-get install nftables python3 iproute2)`;
-  }
-  const probe = spawnSync('unshare', ['-n', 'nft', 'add table inet probe'], { encoding: 'utf8' });
-  if (probe.status !== 0)
-    return `nftables cannot be loaded in a network namespace here: ${(probe.stderr || String(probe.error)).trim()}`;
-  return false;
-}
-
-function nftModel(cluster: string, host = '[OPTIONS]\nnftables: 1\n'): ClusterModel {
-  return buildClusterModel({
-    cluster: { path: 'firewall/cluster.fw', text: cluster },
-    hosts: [{ node: 'pve', file: { path: 'nodes/pve/host.fw', text: host } }],
-    topology: {
-      path: 'topology.json',
-      topology: { localNode: 'pve', nodes: [{ name: 'pve', address: '172.16.1.2' }], guests: [] },
-    },
-  });
-}
+import { NftKernelNode, nftKernelSkipReason, nftNodeModel } from './support/nft-node';
 
 interface Scenario {
   readonly name: string;
@@ -66,66 +36,32 @@ function simulate(model: ClusterModel, s: Scenario): NftSimulation {
 
 /** The simulated verdicts first, then (as root) the kernel's counters against the walk. */
 function check(model: ClusterModel, scenarios: readonly Scenario[], kernel: boolean): void {
-  const walks = scenarios.map((s) => simulate(model, s));
-  scenarios.forEach((s, i) => assert.equal(walks[i]!.verdict, s.verdict, s.name));
+  const walks = scenarios.map((s) => {
+    const walk = simulate(model, s);
+    assert.equal(walk.verdict, s.verdict, s.name);
+    return { s, inet: walk.steps.filter((st) => st.table === 'inet') };
+  });
   if (!kernel) return;
   const built = buildNodeRuleset(model, model.nodes[0]!);
   assert.equal(built.ruleset.state, 'active');
   if (built.ruleset.state !== 'active') return;
-  const table = built.ruleset.tables.inet!;
-  const vmaps = new Set<string>();
-  for (const [chain, rules] of table.chains)
-    rules.forEach(
-      (r, i) =>
-        (r.statement.kind === 'ct-vmap' || r.statement.kind === 'vmap') &&
-        vmaps.add(ruleKey(chain, i)),
-    );
-  const dir = mkdtempSync(join(tmpdir(), 'pvefw-nft-'));
-  try {
-    writeFileSync(
-      join(dir, 'ruleset.nft'),
-      nftScript(table, 'pvefw-test', ['host-bridge-input', 'input']),
-    );
-    const lines = scenarios.map((s, i) => {
-      const steps = walks[i]!.steps.filter((st) => st.table === 'inet');
-      const last = steps[steps.length - 1]!;
-      const wait = ruleKey(last.chain, last.index);
-      return `${s.name} ${s.family} ${s.proto} ${s.sport ?? 0} ${s.proto === 'icmp' ? (s.family === 4 ? 8 : 128) : s.dport} ${wait}`;
-    });
-    writeFileSync(join(dir, 'scenarios'), `${lines.join('\n')}\n`);
-    const run = spawnSync(
-      'unshare',
-      ['-n', '-m', '--propagation', 'private', 'bash', join(SCRIPTS, 'nft-node.sh'), dir],
-      { encoding: 'utf8' },
-    );
-    assert.equal(run.status, 0, run.stderr);
-    const seen = new Map(
-      run.stdout
-        .trim()
-        .split('\n')
-        .map((l) => {
-          const [name, ...keys] = l.split(' ');
-          return [name!, new Set(keys.filter((k) => k !== '' && !vmaps.has(k)))] as const;
-        }),
-    );
-    scenarios.forEach((s, i) => {
-      const simulated = new Set(
-        walks[i]!.steps.filter((st) => st.table === 'inet').map((st) =>
-          ruleKey(st.chain, st.index),
-        ),
-      );
-      for (const k of vmaps) simulated.delete(k);
-      assert.deepEqual([...seen.get(s.name)!].sort(), [...simulated].sort(), s.name);
-    });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const node = new NftKernelNode(built.ruleset.tables.inet!);
+  const seen = node.send(
+    walks.map(({ s, inet }) => {
+      const last = inet.at(-1);
+      assert.ok(last, s.name);
+      const icmpType = s.family === 4 ? 8 : 128;
+      const dport = s.proto === 'icmp' ? icmpType : s.dport;
+      return { name: s.name, family: s.family, proto: s.proto, sport: s.sport ?? 0, dport, last };
+    }),
+  );
+  for (const { s, inet } of walks) assert.deepEqual(seen.get(s.name), node.counted(inet), s.name);
 }
 
-const SKIP_KERNEL = missing();
+const SKIP_KERNEL = nftKernelSkipReason();
 
 test('ports without -p: IN ACCEPT -dport 2222 accepts TCP 2223, UDP and ICMP (kernel-checked)', () => {
-  const model = nftModel('[OPTIONS]\nenable: 1\n\n[RULES]\nIN ACCEPT -dport 2222\nIN DROP\n');
+  const model = nftNodeModel('[OPTIONS]\nenable: 1\n\n[RULES]\nIN ACCEPT -dport 2222\nIN DROP\n');
   check(
     model,
     [
@@ -138,7 +74,7 @@ test('ports without -p: IN ACCEPT -dport 2222 accepts TCP 2223, UDP and ICMP (ke
 });
 
 test('the fixed ruleset: SMB rejected, DNS replies and SSDP dropped, corosync and management before DROP (kernel-checked)', () => {
-  const model = nftModel(
+  const model = nftNodeModel(
     [
       '[OPTIONS]',
       'enable: 1',
@@ -174,7 +110,7 @@ test('the fixed ruleset: SMB rejected, DNS replies and SSDP dropped, corosync an
 });
 
 test('REJECT answers an ICMP echo with port-unreachable; no 60000-60050 range', () => {
-  const model = nftModel('[OPTIONS]\nenable: 1\n\n[RULES]\nIN REJECT\n');
+  const model = nftNodeModel('[OPTIONS]\nenable: 1\n\n[RULES]\nIN REJECT\n');
   const echo = simulate(model, {
     name: 'echo',
     family: 4,
@@ -194,7 +130,7 @@ test('REJECT answers an ICMP echo with port-unreachable; no 60000-60050 range', 
 });
 
 test('enable: 0 in host.fw with nftables: 1 removes the table: everything passes', () => {
-  const model = nftModel(
+  const model = nftNodeModel(
     '[OPTIONS]\nenable: 1\n\n[RULES]\nIN DROP\n',
     '[OPTIONS]\nnftables: 1\nenable: 0\n',
   );
@@ -204,7 +140,7 @@ test('enable: 0 in host.fw with nftables: 1 removes the table: everything passes
 });
 
 test('-p icmp -dport echo-request matches all ICMP; a bad cluster.fw leaves the node stale', () => {
-  const model = nftModel(
+  const model = nftNodeModel(
     '[OPTIONS]\nenable: 1\n\n[RULES]\nIN ACCEPT -p icmp -dport echo-request\nIN DROP\n',
   );
   const built = buildNodeRuleset(model, model.nodes[0]!);
@@ -213,7 +149,7 @@ test('-p icmp -dport echo-request matches all ICMP; a bad cluster.fw leaves the 
     const first = built.ruleset.chains.get('cluster-in')![0]!;
     assert.deepEqual(first.matches, [{ kind: 'l4proto', protos: ['icmp'] }]);
   }
-  const broken = nftModel('[OPTIONS]\nenable: 1 # on\n');
+  const broken = nftNodeModel('[OPTIONS]\nenable: 1 # on\n');
   const stale = buildNodeRuleset(broken, broken.nodes[0]!).ruleset;
   assert.equal(stale.state, 'stale');
 });
@@ -231,7 +167,7 @@ test(
 test('protection_synflood: 1 drops every new connection that the fixed chains do not accept first (kernel-checked)', () => {
   // block-synflood returns only for TCP packets that are not a lone SYN; a SYN under the rate
   // comes back from ratelimit-synflood to its final drop, and so does every non-TCP packet.
-  const model = nftModel(
+  const model = nftNodeModel(
     '[OPTIONS]\nenable: 1\n\n[ALIASES]\nlocal_network 172.16.1.0/24\n\n[RULES]\nIN ACCEPT\n',
     '[OPTIONS]\nnftables: 1\nprotection_synflood: 1\n',
   );
@@ -248,7 +184,7 @@ test('protection_synflood: 1 drops every new connection that the fixed chains do
 });
 
 test('nf_conntrack_helpers: ftp accepts new connections to TCP 21 from anywhere, before any user rule (kernel-checked)', () => {
-  const model = nftModel(
+  const model = nftNodeModel(
     '[OPTIONS]\nenable: 1\n\n[RULES]\nIN DROP\n',
     '[OPTIONS]\nnftables: 1\nnf_conntrack_helpers: ftp\n',
   );
@@ -266,25 +202,8 @@ test('nf_conntrack_helpers: ftp accepts new connections to TCP 21 from anywhere,
 test("a VNet firewall also filters traffic to the node over the VNet, before the node's own chains (kernel-checked)", () => {
   // The node's interface in the namespace is vmbr0: a VNet of that name gets its inet chain
   // through host-bridge-input (priority filter - 1), ahead of input.
-  const model = buildClusterModel({
-    cluster: {
-      path: 'firewall/cluster.fw',
-      text: '[OPTIONS]\nenable: 1\n\n[RULES]\nIN ACCEPT -p tcp\n',
-    },
-    hosts: [{ node: 'pve', file: { path: 'nodes/pve/host.fw', text: '[OPTIONS]\nnftables: 1\n' } }],
-    vnets: [
-      {
-        name: 'vmbr0',
-        file: {
-          path: 'sdn/firewall/vmbr0.fw',
-          text: '[OPTIONS]\nenable: 1\n\n[RULES]\nFORWARD DROP -p tcp -dport 80\n',
-        },
-      },
-    ],
-    topology: {
-      path: 'topology.json',
-      topology: { localNode: 'pve', nodes: [{ name: 'pve', address: '172.16.1.2' }], guests: [] },
-    },
+  const model = nftNodeModel('[OPTIONS]\nenable: 1\n\n[RULES]\nIN ACCEPT -p tcp\n', undefined, {
+    vmbr0: '[OPTIONS]\nenable: 1\n\n[RULES]\nFORWARD DROP -p tcp -dport 80\n',
   });
   check(
     model,

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Finding } from '../../server/src/core';
-import { Carry } from '../../server/src/lsp/carry-findings';
+import { Carry, mapNamedLines } from '../../server/src/lsp/carry-findings';
 
 const GUEST = '[RULES]\nIN ACCEPT -p tcp -dport 22\nIN DROP -p tcp -dport 22 -source 10.0.0.5\n';
 const CLUSTER = '[RULES]\nIN ACCEPT -p tcp -dport 80\n';
@@ -87,4 +87,44 @@ test('a line named by a base name two files share is withdrawn when either chang
   );
   const unrelated = shadowed('taken by 100.fw line 2');
   assert.deepEqual(carry.findings([unrelated], '/pve/firewall/100.fw'), [unrelated]);
+});
+
+test('named lines are found exactly where the regex of their format finds them', () => {
+  // A seeded walk over the characters that matter to the format: names, dots, dashes, digits,
+  // blanks, slashes, letters right after the number.
+  const pieces = [
+    '100',
+    '.fw',
+    ' line ',
+    '7',
+    '12',
+    'a',
+    '-',
+    '.',
+    ' ',
+    '/',
+    'host',
+    '_',
+    '(',
+    'é',
+  ];
+  let seed = 7;
+  const next = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const regex = /\b([\w.-]+\.fw) line (\d+)\b/g;
+  for (let i = 0; i < 5000; i++) {
+    let message = '';
+    for (let n = next(14); n > 0; n--) message += pieces[next(pieces.length)];
+    const map = (name: string, line: number): number => line + name.length;
+    assert.equal(
+      mapNamedLines(message, map),
+      message.replace(regex, (all, name: string, n: string) => {
+        const mapped = map(name, Number(n));
+        return mapped === Number(n) ? all : `${name} line ${mapped}`;
+      }),
+      JSON.stringify(message),
+    );
+  }
 });

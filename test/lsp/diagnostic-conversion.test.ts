@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Finding } from '../../server/src/core/index';
-import { findingsToDiagnostics } from '../../server/src/lsp/diagnostic-conversion';
+import { findingsToDiagnostics, sameDiagnostics } from '../../server/src/lsp/diagnostic-conversion';
 import type { LocatedText } from '../../server/src/lsp/diagnostic-conversion';
 
 const HERE: LocatedText = {
@@ -109,4 +109,43 @@ for (const { name, finding: input, expected } of cases) {
 test('conversion: no related locations means no relatedInformation field', () => {
   const [diagnostic] = findingsToDiagnostics([finding({})], HERE);
   assert.equal('relatedInformation' in diagnostic!, false);
+});
+
+test('sameDiagnostics tells lists apart by every field a client is sent', () => {
+  const locate = (path: string): LocatedText | undefined =>
+    path === '/etc/pve/firewall/cluster.fw' ? CLUSTER : undefined;
+  const related = [
+    { path: '/etc/pve/firewall/cluster.fw', span: { start: 21, end: 30 }, message: 'here' },
+  ];
+  const base = finding({ related });
+  const convert = (f: Finding, describe?: (code: string) => string | undefined) =>
+    findingsToDiagnostics([f], HERE, locate, describe);
+  assert.ok(sameDiagnostics(convert(base), convert({ ...base })));
+  const variants: Partial<Finding>[] = [
+    { message: 'other' },
+    { code: 'undefined-alias' },
+    { severity: 'warning' },
+    { proxmox: 'dropped' },
+    { span: { start: 33, end: 36 } },
+    { span: { start: 34, end: 37 } },
+    { related: [] },
+    { related: [{ ...related[0]!, message: 'there' }] },
+    { related: [{ ...related[0]!, span: { start: 21, end: 31 } }] },
+    { related: [{ span: { start: 21, end: 30 }, message: 'here' }] },
+    { hint: 'a hint' },
+  ];
+  for (const change of variants)
+    assert.ok(
+      !sameDiagnostics(convert(base), convert({ ...base, ...change })),
+      Object.keys(change)[0],
+    );
+  assert.ok(
+    !sameDiagnostics(
+      convert(base),
+      convert(base, () => 'https://docs.invalid/#x'),
+    ),
+  );
+  assert.ok(!sameDiagnostics(convert(base), []));
+  const diagnostic = convert(base)[0]!;
+  assert.ok(!sameDiagnostics([diagnostic], [{ ...diagnostic, source: 'other' }]));
 });

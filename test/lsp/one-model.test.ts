@@ -258,6 +258,11 @@ test('the editor explains log lines against the cluster of the open file, as the
       );
       assert.match(reply.text ?? reply.error ?? '', /pvefw: ACCEPT by .*100\.fw:5 on node pve1/);
       assert.match(reply.text ?? '', /NOT what the log says \(DROP\)/);
+      // Word for word the CLI's explanation, under the node it was made on.
+      const cli = pvefw(['explain', line], folder.root);
+      assert.equal(cli.status, 0, cli.stderr);
+      const same = (text: string): string => text.replaceAll(`${folder.root}/`, '');
+      assert.equal(same(reply.text ?? ''), `Explained on node pve1.\n\n${same(cli.stdout)}`);
     });
   });
 });

@@ -153,11 +153,11 @@ function withKinds(files: readonly FoundFile[], args: CheckArgs): Checked[] {
   // A file named on the command line keeps its path as given (a folder's files get longer ones).
   const named = new Set(args.paths);
   const out = files.map((f) => ({ ...f, kind: args.kind ?? fileKindFromPath(f.absolute) }));
-  const unnamed = out.filter((f) => f.kind === undefined && named.has(f.path));
-  if (unnamed.length > 0) {
-    const more = unnamed.length > 1 ? ` (and ${unnamed.length - 1} more)` : '';
+  const [first, ...others] = out.filter((f) => f.kind === undefined && named.has(f.path));
+  if (first) {
+    const more = others.length > 0 ? ` (and ${others.length} more)` : '';
     throw usageError(
-      `cannot tell the kind of '${unnamed[0]!.path}'${more} from its name ` +
+      `cannot tell the kind of '${first.path}'${more} from its name ` +
         `(cluster.fw, host.fw, <vmid>.fw, sdn/firewall/<vnet>.fw); ` +
         `pass --kind cluster|host|guest|vnet`,
     );

@@ -60,8 +60,8 @@ export function parseDiffArgs(argv: readonly string[]): DiffArgs | 'help' {
   const values = new Map<string, string>();
   const positional: string[] = [];
   let detailedExitcode = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
+  const words = argv.values();
+  for (const arg of words) {
     if (arg === '--detailed-exitcode') {
       detailedExitcode = true;
       continue;
@@ -72,19 +72,20 @@ export function parseDiffArgs(argv: readonly string[]): DiffArgs | 'help' {
       positional.push(arg);
       continue;
     }
-    const value = name[2] ?? argv[++i];
+    const value = name[2] ?? words.next().value;
     if (value === undefined || value === '')
       throw usageError(`option '--${name[1]!}' needs a value`);
     values.set(name[1]!, value);
   }
-  if (positional.length !== 2)
+  const [a, b] = positional;
+  if (a === undefined || b === undefined || positional.length !== 2)
     throw usageError('diff needs two folders or revisions: pvefw diff A B');
   const format = values.get('format') ?? 'text';
   if (format !== 'text' && format !== 'json' && format !== 'markdown')
     throw usageError(`invalid --format '${format}' (expected text, json or markdown)`);
   return {
-    a: positional[0]!,
-    b: positional[1]!,
+    a,
+    b,
     format,
     detailedExitcode,
     ...(values.has('path') ? { path: values.get('path')! } : {}),

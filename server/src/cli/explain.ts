@@ -45,10 +45,11 @@ export function parseExplainArgs(argv: readonly string[]): ExplainArgs | 'help' 
   if (argv.some((a) => a === '-h' || a === '--help')) return 'help';
   const values = new Map<string, string>();
   const lines: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
+  // One iterator for the loop and the values it takes, so `--name value` consumes both words.
+  const words = argv.values();
+  for (const arg of words) {
     if (arg === '--') {
-      lines.push(...argv.slice(i + 1));
+      lines.push(...words);
       break;
     }
     const name = /^--(dir|node|file|format)(?:=(.*))?$/.exec(arg);
@@ -57,7 +58,7 @@ export function parseExplainArgs(argv: readonly string[]): ExplainArgs | 'help' 
       lines.push(arg);
       continue;
     }
-    const value = name[2] ?? argv[++i];
+    const value = name[2] ?? words.next().value;
     if (value === undefined || value === '')
       throw usageError(`option '--${name[1]!}' needs a value`);
     values.set(name[1]!, value);

@@ -42,15 +42,15 @@ export function parseReportArgs(argv: readonly string[]): ReportArgs | 'help' {
   if (argv.some((a) => a === '-h' || a === '--help')) return 'help';
   const values = new Map<string, string>();
   const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
+  const words = argv.values();
+  for (const arg of words) {
     const name = /^--(format|topology|backend)(?:=(.*))?$/.exec(arg);
     if (!name) {
       if (arg.startsWith('--')) throw usageError(`unknown option '${arg}'`);
       positional.push(arg);
       continue;
     }
-    const value = name[2] ?? argv[++i];
+    const value = name[2] ?? words.next().value;
     if (value === undefined || value === '')
       throw usageError(`option '--${name[1]!}' needs a value`);
     values.set(name[1]!, value);

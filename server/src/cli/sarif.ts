@@ -79,7 +79,7 @@ function ruleOf(id: DiagnosticCode): object {
     id,
     name: id
       .split('-')
-      .map((w) => w[0]!.toUpperCase() + w.slice(1))
+      .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
       .join(''),
     shortDescription: { text: info.summary },
     fullDescription: { text: info.summary },

@@ -32,10 +32,11 @@ function readOptions(
 ): { values: Map<string, string>; positional: string[] } {
   const values = new Map<string, string>();
   const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
+  // One iterator for the loop and the values it takes, so `--name value` consumes both words.
+  const words = argv.values();
+  for (const arg of words) {
     if (arg === '--') {
-      positional.push(...argv.slice(i + 1));
+      positional.push(...words);
       break;
     }
     if (!arg.startsWith('--')) {
@@ -45,12 +46,7 @@ function readOptions(
     const eq = arg.indexOf('=');
     const name = (eq === -1 ? arg : arg.slice(0, eq)).slice(2);
     if (!known.includes(name)) throw usageError(`unknown option '--${name}'`);
-    let value: string | undefined;
-    if (eq !== -1) value = arg.slice(eq + 1);
-    else {
-      value = argv[i + 1];
-      i++;
-    }
+    const value = eq !== -1 ? arg.slice(eq + 1) : words.next().value;
     if (value === undefined || value === '') throw usageError(`option '--${name}' needs a value`);
     values.set(name, value);
   }
@@ -68,8 +64,9 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateArgs | 'help
     'backend',
     ...PACKET_OPTIONS,
   ]);
-  if (positional.length === 0) throw usageError('missing DIR (a folder of firewall files)');
-  if (positional.length > 1) throw usageError(`unexpected argument '${positional[1]!}'`);
+  const [dir, extra] = positional;
+  if (dir === undefined) throw usageError('missing DIR (a folder of firewall files)');
+  if (extra !== undefined) throw usageError(`unexpected argument '${extra}'`);
   const from = values.get('from');
   const to = values.get('to');
   if (from === undefined) throw usageError("missing '--from ZONE|IP'");
@@ -84,7 +81,7 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateArgs | 'help
   const backend = values.get('backend');
   return {
     ...(backend !== undefined ? { backend: backendOption(backend) } : {}),
-    dir: positional[0]!,
+    dir,
     from,
     to,
     packet,

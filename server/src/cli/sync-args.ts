@@ -52,8 +52,8 @@ export function parseSyncArgs(command: SyncCommand, argv: readonly string[]): Sy
   const values: Record<string, string> = {};
   const flags = new Set<string>();
   const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
+  const words = argv.values();
+  for (const arg of words) {
     if (!arg.startsWith('--')) {
       positional.push(arg);
       continue;
@@ -62,7 +62,7 @@ export function parseSyncArgs(command: SyncCommand, argv: readonly string[]): Sy
     const name = eq === -1 ? arg : arg.slice(0, eq);
     if (FLAGS[command].includes(name) && eq === -1) flags.add(name);
     else if (VALUES[command].includes(name)) {
-      const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
+      const value = eq === -1 ? words.next().value : arg.slice(eq + 1);
       if (value === undefined || value === '') throw usageError(`option '${name}' needs a value`);
       values[name] = value;
     } else throw usageError(`unknown option '${name}' for '${command}'`);

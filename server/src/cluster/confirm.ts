@@ -117,7 +117,7 @@ export function settleConfirmation(root: string, report: PushReport): void {
   const state = readState(root);
   const after: Record<string, string> = { ...pending.after };
   if (report.outcome === 'complete' && state)
-    for (const key of Object.keys(after)) after[key] = state.digests[key] ?? after[key]!;
+    for (const [key, digest] of Object.entries(after)) after[key] = state.digests[key] ?? digest;
   writePending(root, { ...pending, after });
 }
 

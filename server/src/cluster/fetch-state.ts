@@ -34,7 +34,11 @@ export function readsOf(client: PveClient, signal?: AbortSignal): Reads {
     list,
     object,
     rows: async (path) => scalarFields(await list(path), `GET ${path}`),
-    fields: async (path) => scalarFields([await object(path)], `GET ${path}`)[0]!,
+    fields: async (path) => {
+      const row = await object(path);
+      scalarFields([row], `GET ${path}`);
+      return row;
+    },
   };
 }
 
@@ -54,30 +58,36 @@ async function readFile(reads: Reads, ref: FwFileRef): Promise<ProxmoxConf> {
     }
     conf.ipset = {};
     conf.ipset_comments = {};
-    const sets = await rows('/ipset');
-    const names = sets.map((set) => idOf(set, 'name', 'ipset', `GET ${base}/ipset`));
-    const entries = await mapLimit(names, PARALLEL, (name) =>
-      rows(`/ipset/${encodeURIComponent(name)}`),
-    );
-    sets.forEach((set, i) => {
-      const name = names[i]!;
-      conf.ipset![name] = entries[i]!.map((e) => strip<ProxmoxIpSetEntry>(e));
-      if (typeof set['comment'] === 'string') conf.ipset_comments![name] = set['comment'];
-    });
+    const sets = (await rows('/ipset')).map((set) => ({
+      set,
+      name: idOf(set, 'name', 'ipset', `GET ${base}/ipset`),
+    }));
+    const read = await mapLimit(sets, PARALLEL, async ({ set, name }) => ({
+      set,
+      name,
+      entries: await rows(`/ipset/${encodeURIComponent(name)}`),
+    }));
+    for (const { set, name, entries } of read) {
+      conf.ipset[name] = entries.map((e) => strip<ProxmoxIpSetEntry>(e));
+      if (typeof set['comment'] === 'string') conf.ipset_comments[name] = set['comment'];
+    }
   }
   if (ref.kind === 'cluster') {
     conf.groups = {};
     conf.group_comments = {};
-    const groups = await rows('/groups');
-    const names = groups.map((group) => idOf(group, 'group', 'group', `GET ${base}/groups`));
-    const lists = await mapLimit(names, PARALLEL, (name) =>
-      rules(`/groups/${encodeURIComponent(name)}`),
-    );
-    groups.forEach((group, i) => {
-      const name = names[i]!;
-      conf.groups![name] = lists[i]!;
-      if (typeof group['comment'] === 'string') conf.group_comments![name] = group['comment'];
-    });
+    const groups = (await rows('/groups')).map((group) => ({
+      group,
+      name: idOf(group, 'group', 'group', `GET ${base}/groups`),
+    }));
+    const read = await mapLimit(groups, PARALLEL, async ({ group, name }) => ({
+      group,
+      name,
+      list: await rules(`/groups/${encodeURIComponent(name)}`),
+    }));
+    for (const { group, name, list } of read) {
+      conf.groups[name] = list;
+      if (typeof group['comment'] === 'string') conf.group_comments[name] = group['comment'];
+    }
   }
   return conf;
 }
@@ -151,9 +161,11 @@ export async function fetchCluster(
     ...guests.map((g): FwFileRef => ({ kind: 'guest', vmid: g.vmid, node: g.node, type: g.type })),
     ...vnets.map((v): FwFileRef => ({ kind: 'vnet', vnet: v.vnet })),
   ];
-  const confs = await mapLimit(refs, PARALLEL, (ref) => readFile(reads, ref));
   const files = new Map<string, FileState>(
-    refs.map((ref, i) => [workspacePath(ref), { ref, conf: confs[i]! }]),
+    await mapLimit(refs, PARALLEL, async (ref) => [
+      workspacePath(ref),
+      { ref, conf: await readFile(reads, ref) },
+    ]),
   );
 
   const guestConfigs = new Map<number, GuestNetConfig>();

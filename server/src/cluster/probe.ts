@@ -43,9 +43,13 @@ export async function unreachableEndpoints(
   endpoints: readonly NodeEndpoint[],
   timeoutMs: number,
 ): Promise<{ endpoint: NodeEndpoint; reason: string }[]> {
-  const results = await Promise.all(endpoints.map((e) => probeEndpoint(e, timeoutMs)));
-  return endpoints.flatMap((endpoint, i) => {
-    const result = results[i]!;
-    return result.ok ? [] : [{ endpoint, reason: result.reason }];
-  });
+  const results = await Promise.all(
+    endpoints.map(async (endpoint) => ({
+      endpoint,
+      result: await probeEndpoint(endpoint, timeoutMs),
+    })),
+  );
+  return results.flatMap(({ endpoint, result }) =>
+    result.ok ? [] : [{ endpoint, reason: result.reason }],
+  );
 }

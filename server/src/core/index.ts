@@ -15,6 +15,7 @@ export { checkCluster } from './checks';
 export { DIAGNOSTIC_CODES, isDiagnosticCode, type CodeInfo, type DiagnosticCode } from './findings';
 export type { IdeFile, WorkspaceModel, WorkspaceSource } from './ide';
 export { ParsedFwFile, loadIdeFile, buildWorkspaceModel } from './ide';
+export { RuleJudgements } from './model';
 export type { CompletionEntry, CompletionKind, CompletionList } from './ide';
 export { completionsAt } from './ide';
 export type { HoverResult, HoverTarget, HoverSectionProvider } from './ide';

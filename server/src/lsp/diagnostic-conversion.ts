@@ -1,6 +1,11 @@
 // The one place where core findings (offsets) become LSP diagnostics (positions).
 import { DiagnosticSeverity } from 'vscode-languageserver/node';
-import type { Diagnostic, DiagnosticRelatedInformation, Range } from 'vscode-languageserver/node';
+import type {
+  CodeDescription,
+  Diagnostic,
+  DiagnosticRelatedInformation,
+  Range,
+} from 'vscode-languageserver/node';
 import { LineIndex, findingText } from '../core/index';
 import type { Finding, ProxmoxVerdict, Severity, Span } from '../core/index';
 
@@ -19,6 +24,16 @@ export type LocateFile = (path: string) => LocatedText | undefined;
 export interface DiagnosticData {
   readonly proxmox: ProxmoxVerdict | null;
 }
+
+/** One `data` object per verdict, shared by the diagnostics that carry it (never mutated). */
+const DATA: Readonly<Record<ProxmoxVerdict | 'null', DiagnosticData>> = {
+  null: { proxmox: null },
+  dropped: { proxmox: 'dropped' },
+  'kept-with-errors': { proxmox: 'kept-with-errors' },
+  'entry-error': { proxmox: 'entry-error' },
+  'file-ignored': { proxmox: 'file-ignored' },
+  'file-fails': { proxmox: 'file-fails' },
+};
 
 const SEVERITY: Readonly<Record<Severity, DiagnosticSeverity>> = {
   error: DiagnosticSeverity.Error,
@@ -52,6 +67,14 @@ export function findingsToDiagnostics(
     }
     return index;
   };
+  // Shared by every diagnostic with the same code: a file of 10,000 rules has thousands.
+  const descriptions = new Map<string, CodeDescription | null>();
+  const describeOnce = (code: string): CodeDescription | null => {
+    const href = describe(code);
+    const description = href === undefined ? null : { href };
+    descriptions.set(code, description);
+    return description;
+  };
   return findings.map((finding) => {
     const related: DiagnosticRelatedInformation[] = [];
     for (const location of finding.related) {
@@ -62,7 +85,7 @@ export function findingsToDiagnostics(
         message: location.message,
       });
     }
-    const data: DiagnosticData = { proxmox: finding.proxmox };
+    const data = DATA[finding.proxmox ?? 'null'];
     const diagnostic: Diagnostic = {
       range: rangeOf(indexOf(here), finding.span),
       severity: SEVERITY[finding.severity] ?? DiagnosticSeverity.Error,
@@ -72,8 +95,56 @@ export function findingsToDiagnostics(
       data,
     };
     if (related.length > 0) diagnostic.relatedInformation = related;
-    const href = describe(finding.code);
-    if (href !== undefined) diagnostic.codeDescription = { href };
+    const description = descriptions.get(finding.code) ?? describeOnce(finding.code);
+    if (description !== null) diagnostic.codeDescription = description;
     return diagnostic;
   });
+}
+
+function sameRange(a: Range, b: Range): boolean {
+  return (
+    a.start.line === b.start.line &&
+    a.start.character === b.start.character &&
+    a.end.line === b.end.line &&
+    a.end.character === b.end.character
+  );
+}
+
+function sameRelated(
+  a: readonly DiagnosticRelatedInformation[] | undefined,
+  b: readonly DiagnosticRelatedInformation[] | undefined,
+): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  if (a.length !== b.length) return false;
+  return a.every(
+    (r, i) =>
+      r.message === b[i]?.message &&
+      r.location.uri === b[i].location.uri &&
+      sameRange(r.location.range, b[i].location.range),
+  );
+}
+
+/**
+ * Whether two lists made by findingsToDiagnostics say the same, field by field: what a client
+ * would be sent again. Cheaper than comparing their JSON (megabytes for a 10,000-rule file).
+ */
+export function sameDiagnostics(a: readonly Diagnostic[], b: readonly Diagnostic[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (
+      x.message !== y.message ||
+      x.code !== y.code ||
+      x.severity !== y.severity ||
+      x.source !== y.source ||
+      x.codeDescription?.href !== y.codeDescription?.href ||
+      (x.data as DiagnosticData | undefined)?.proxmox !==
+        (y.data as DiagnosticData | undefined)?.proxmox ||
+      !sameRange(x.range, y.range) ||
+      !sameRelated(x.relatedInformation, y.relatedInformation)
+    )
+      return false;
+  }
+  return true;
 }

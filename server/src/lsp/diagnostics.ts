@@ -21,7 +21,7 @@ import type {
 } from 'vscode-languageserver/node';
 import type { ClientSupport } from './capabilities';
 import type { WorkspaceClusters } from './clusters';
-import { findingsToDiagnostics } from './diagnostic-conversion';
+import { findingsToDiagnostics, sameDiagnostics } from './diagnostic-conversion';
 import type { DescribeCode, LocatedText } from './diagnostic-conversion';
 import type { Analyzer, FileAnalysis } from './file-analysis';
 import { background, guarded } from './guard';
@@ -48,11 +48,8 @@ export class DiagnosticsService {
   /** Result ids are only valid within this process. */
   private readonly session = randomBytes(4).toString('hex');
   private readonly delivered = new WeakMap<FileAnalysis, Delivered>();
-  /**
-   * What each file delivered last, as JSON, with its result id: compared, not hashed (a file of
-   * 10,000 rules delivers megabytes after every keystroke).
-   */
-  private readonly lastDelivered = new Map<FileKey, { json: string; resultId: string }>();
+  /** What each file delivered last, with its result id: a file keeps the id while this stays. */
+  private readonly lastDelivered = new Map<FileKey, Delivered>();
   private results = 0;
 
   constructor(
@@ -238,12 +235,12 @@ export class DiagnosticsService {
         locate,
         this.describe,
       );
-      const json = JSON.stringify(diagnostics);
       const last = this.lastDelivered.get(analysis.file.key);
-      const resultId =
-        last?.json === json ? last.resultId : `${this.session}:${(this.results += 1)}`;
-      this.lastDelivered.set(analysis.file.key, { json, resultId });
-      delivered = { diagnostics, resultId };
+      delivered =
+        last !== undefined && sameDiagnostics(last.diagnostics, diagnostics)
+          ? last
+          : { diagnostics, resultId: `${this.session}:${(this.results += 1)}` };
+      this.lastDelivered.set(analysis.file.key, delivered);
       this.delivered.set(analysis, delivered);
     }
     return delivered;

@@ -2,7 +2,13 @@
 // through here: a file is parsed once per revision of its text, loaded once per revision of its
 // text and of its cluster.fw (so a cluster shared by a hundred guests is loaded once), and
 // nothing else ever parses.
-import { checkLoadedFile, loadIdeFile, loadSource, ParsedFwFile } from '../core/index';
+import {
+  checkLoadedFile,
+  loadIdeFile,
+  loadSource,
+  ParsedFwFile,
+  RuleJudgements,
+} from '../core/index';
 import type { FileLoader, Finding, IdeFile, LineIndex, WorkspaceModel } from '../core/index';
 import type { WorkspaceClusters } from './clusters';
 import { corePathOf, fileKindOf } from './uris';
@@ -34,6 +40,8 @@ export interface LocatedFile {
 export class WorkspaceSnapshots {
   private readonly parsed = new Map<FileKey, Parsed>();
   private readonly loaded = new Map<FileKey, Loaded>();
+  /** Each file's verify_rule judgements from its last load, reused by the next. */
+  private readonly judgements = new Map<FileKey, RuleJudgements>();
 
   constructor(
     private readonly state: WorkspaceState,
@@ -100,6 +108,7 @@ export class WorkspaceSnapshots {
     if (kind === undefined || snapshot === undefined) {
       this.parsed.delete(key);
       this.loaded.delete(key);
+      this.judgements.delete(key);
       return undefined;
     }
     const parsed = this.parsedOf(key, snapshot, kind);
@@ -107,7 +116,9 @@ export class WorkspaceSnapshots {
     const cached = this.loaded.get(key);
     if (cached && cached.revision === snapshot.revision && cached.cluster === cluster)
       return cached;
-    const file = loadIdeFile(key, corePathOf(key), parsed, cluster);
+    let judgements = this.judgements.get(key);
+    if (!judgements) this.judgements.set(key, (judgements = new RuleJudgements()));
+    const file = loadIdeFile(key, corePathOf(key), parsed, cluster, judgements);
     const entry: Loaded = { revision: snapshot.revision, cluster, file };
     this.loaded.set(key, entry);
     return entry;
@@ -120,7 +131,8 @@ export class WorkspaceSnapshots {
   ): ParsedFwFile {
     const cached = this.parsed.get(key);
     if (cached && cached.revision === snapshot.revision) return cached.parsed;
-    const parsed = new ParsedFwFile(snapshot.text, kind);
+    // After a keystroke only the edited lines are parsed again.
+    const parsed = new ParsedFwFile(snapshot.text, kind, cached?.parsed);
     this.parsed.set(key, { revision: snapshot.revision, parsed });
     return parsed;
   }

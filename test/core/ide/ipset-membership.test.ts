@@ -22,6 +22,9 @@ test('membership: host bits are cleared, over-long prefixes refused, IPv6 forms 
   assert.equal(networkText(entry('fd00:1:2::5/48')), 'fd00:1:2::/48');
   assert.equal(networkText(entry('::ffff:10.0.0.1')), '::ffff:a00:1/128');
   assert.equal(kernelEntry('10.0.0.0/99', false), 'the prefix is longer than the address');
+  // A written prefix is hostile input: a negative one is refused, not a crash or a wider net.
+  assert.equal(kernelEntry('::/-1', false), 'not a prefix length');
+  assert.equal(kernelEntry('10.0.0.5/-1', false), 'not a prefix length');
 });
 
 test('membership: intervals print as CIDR blocks where they are one', () => {

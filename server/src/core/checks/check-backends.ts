@@ -27,7 +27,7 @@ const IGNORED_BY_NFTABLES: ReadonlySet<string> = new Set([
 function lineSpan(text: string, lineNumber: number): Span {
   const lines = text.split('\n');
   let start = 0;
-  for (let i = 0; i < lineNumber - 1 && i < lines.length; i++) start += lines[i]!.length + 1;
+  for (const before of lines.slice(0, Math.max(0, lineNumber - 1))) start += before.length + 1;
   const line = (lines[lineNumber - 1] ?? '').replace(/\r$/, '');
   const lead = line.length - line.trimStart().length;
   return { start: start + lead, end: start + line.trimEnd().length };

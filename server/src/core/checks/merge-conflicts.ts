@@ -15,12 +15,12 @@ function spanOf(line: FwLine): Span {
 
 /** What one side has between two markers, in a few words. */
 function describe(lines: readonly FwLine[]): string {
-  const text = lines.map((l) => l.line.content).filter((t) => t.trim() !== '');
-  if (text.length === 0) return 'nothing';
-  const first = `'${text[0]!}'`;
-  return text.length === 1
+  const [head, ...rest] = lines.map((l) => l.line.content).filter((t) => t.trim() !== '');
+  if (head === undefined) return 'nothing';
+  const first = `'${head}'`;
+  return rest.length === 0
     ? first
-    : `${first} and ${text.length - 1} more line${text.length > 2 ? 's' : ''}`;
+    : `${first} and ${rest.length} more line${rest.length > 1 ? 's' : ''}`;
 }
 
 export function mergeConflicts(config: FwConfig, out: Lint[]): void {

@@ -103,7 +103,7 @@ export function skippedFinding(
   const scope = s.origin.group
     ? ' Rules in a [group] see only cluster-level ipsets and aliases.'
     : meant
-      ? ` ${meant[0]!.toUpperCase()}${meant.slice(1)}.`
+      ? ` ${meant.charAt(0).toUpperCase()}${meant.slice(1)}.`
       : /no such (ipset|alias)/.test(s.message)
         ? ' Scope prefixes (dc/, guest/, sdn/) restrict where Proxmox looks when it compiles.'
         : '';

@@ -12,15 +12,8 @@ import type { ClusterModel } from '../model';
 import { matchText, statementText } from '../nftables';
 import { simulateNft } from '../nftables';
 import type { SimulateRequest } from '../simulate';
+import { guestZone } from './guest-zone';
 import type { LoggedPacket } from './log-line';
-
-const GUEST_DEVICE = /^(tap|veth)([0-9]+)i([0-9]+)$/;
-
-function guestZone(device: string | undefined): string | undefined {
-  const m = device === undefined ? undefined : GUEST_DEVICE.exec(device);
-  if (!m) return undefined;
-  return `${m[1] === 'tap' ? 'vm' : 'ct'}${m[2]!}i${m[3]!}`;
-}
 
 /** The guest's zone by VMID, from the model's guests (a VM or a container). */
 function guestByVmid(model: ClusterModel, vmid: number): string | undefined {

@@ -16,6 +16,7 @@ import { prepareSimulation, simulatePacket } from '../simulate';
 import type { Packet, SimulateRequest, SimulationResult, Verdict } from '../simulate';
 import { ZoneError } from '../simulate';
 import { nftDecidingRule, nftEnds } from './explain-nft';
+import { guestZone } from './guest-zone';
 import { parseLogLine, type LoggedPacket } from './log-line';
 
 export interface Flip {
@@ -58,27 +59,16 @@ function icmpName(type: number, code: number, family: 4 | 6): string {
   return String(type);
 }
 
-const GUEST_DEVICE = /^(tap|veth)([0-9]+)i([0-9]+)$/;
-
-function guestZone(device: string | undefined): string | undefined {
-  const m = device === undefined ? undefined : GUEST_DEVICE.exec(device);
-  if (!m) return undefined;
-  return `${m[1] === 'tap' ? 'vm' : 'ct'}${m[2]!}i${m[3]!}`;
-}
-
 /** Where the packet came from and went, from the bridge ports and the chain it was logged in. */
 function ends(p: LoggedPacket): { from: string; to: string } {
-  const chainGuest = /^(tap|veth)([0-9]+)i([0-9]+)-(IN|OUT)$/.exec(p.chain);
+  // A guest's chain is its device's name and the direction: tap100i0-IN.
+  const chainGuest = /^((?:tap|veth)[0-9]+i[0-9]+)-(IN|OUT)$/.exec(p.chain);
   const toGuest =
     guestZone(p.devices.physOut) ??
-    (chainGuest?.[4] === 'IN'
-      ? guestZone(`${chainGuest[1]!}${chainGuest[2]!}i${chainGuest[3]!}`)
-      : undefined);
+    (chainGuest?.[2] === 'IN' ? guestZone(chainGuest[1]) : undefined);
   const fromGuest =
     guestZone(p.devices.physIn) ??
-    (chainGuest?.[4] === 'OUT'
-      ? guestZone(`${chainGuest[1]!}${chainGuest[2]!}i${chainGuest[3]!}`)
-      : undefined);
+    (chainGuest?.[2] === 'OUT' ? guestZone(chainGuest[1]) : undefined);
   const hostIn =
     p.vmid === 0 && (p.chain.endsWith('-IN') || p.chain === 'PVEFW-HOST-IN') && !toGuest;
   const hostOut =
@@ -280,7 +270,20 @@ export function explainLogLines(
   lines: readonly string[],
   nodeName?: string,
 ): Explanation[] {
-  const model = buildClusterModel(sources);
+  return explainLogLinesIn({ sources, model: buildClusterModel(sources) }, lines, nodeName);
+}
+
+/**
+ * explainLogLines for a caller that has built the cluster model already (the editor names the
+ * node before it explains), so the model is built once. The sources are still needed: a flip is
+ * checked by editing them and simulating again.
+ */
+export function explainLogLinesIn(
+  cluster: { readonly sources: ClusterSources; readonly model: ClusterModel },
+  lines: readonly string[],
+  nodeName?: string,
+): Explanation[] {
+  const { sources, model } = cluster;
   const node = nodeName ?? model.localNode;
   return lines
     .filter((line) => line.trim() !== '')

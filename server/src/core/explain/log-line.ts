@@ -76,6 +76,11 @@ function isLogTime(word: string | undefined): boolean {
   );
 }
 
+/** A syslog level, 0 to 7. */
+function isLevel(word: string | undefined): boolean {
+  return word !== undefined && /^[0-7]$/.test(word);
+}
+
 function words(text: string): string[] {
   const out: string[] = [];
   let at = 0;
@@ -91,22 +96,16 @@ function words(text: string): string[] {
 /** Reads one log line; anything before `VMID LEVEL CHAIN TIME` (a journal prefix) is skipped. */
 export function parseLogLine(line: string): ParsedLogLine {
   const w = words(line.replace(/\r$/, ''));
-  let head = -1;
-  for (let i = 0; i + 3 < w.length; i++) {
-    if (isDigits(w[i]) && /^[0-7]$/.test(w[i + 1]!) && isLogTime(w[i + 3])) {
-      head = i;
-      break;
-    }
-  }
-  if (head < 0)
+  const head = w.findIndex((word, i) => isDigits(word) && isLevel(w[i + 1]) && isLogTime(w[i + 3]));
+  const [vmidWord, , chain, date, zone = ''] = head < 0 ? [] : w.slice(head);
+  if (chain === undefined || date === undefined)
     return {
       ok: false,
       error:
         'not a pve-firewall log line (expected "VMID LEVEL CHAIN DD/Mon/YYYY:HH:MM:SS +ZONE …")',
     };
-  const vmid = Number(w[head]);
-  const chain = w[head + 2]!;
-  const time = `${w[head + 3]!} ${w[head + 4] ?? ''}`.trim();
+  const vmid = Number(vmidWord);
+  const time = `${date} ${zone}`.trim();
   // The message runs from after the time zone to the first KEY=value field.
   const rest = w.slice(head + 5);
   const firstField = rest.findIndex((x) => x.includes('='));

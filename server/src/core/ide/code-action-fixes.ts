@@ -65,11 +65,11 @@ const hostBits: FixProvider = (ctx, finding) => {
       preferred: true,
     },
   ];
-  if (items.length === 1 && items[0]!.includes('/'))
-    fixes.push({
-      title: `Use the single address ${items[0]!.replace(/\/.*/, '')}`,
-      edits: replace(finding, items[0]!.replace(/\/.*/, '')),
-    });
+  const [single] = items;
+  if (items.length === 1 && single?.includes('/')) {
+    const address = single.replace(/\/.*/, '');
+    fixes.push({ title: `Use the single address ${address}`, edits: replace(finding, address) });
+  }
   return fixes;
 };
 

@@ -8,10 +8,8 @@ import { referencesTo, resolveRef } from './resolve';
 import { lineText, lineWithBreak } from './text-edits';
 
 function headerAbove(lines: readonly FwLine[], lineNumber: number): HeaderLine | undefined {
-  for (let i = lineNumber - 2; i >= 0; i--) {
-    const line = lines[i]!;
+  for (const line of lines.slice(0, Math.max(0, lineNumber - 1)).reverse())
     if (line.kind === 'header') return line;
-  }
   return undefined;
 }
 
@@ -27,8 +25,10 @@ export const moveDefinitionUp: FixProvider = (ctx, finding) => {
     (r) => r.span.start >= finding.span.start && r.span.end <= finding.span.end,
   );
   const target = ref && resolveRef(ctx.ws, file, ref)?.target;
-  if (!target || target.file.id !== file.id || target.defs.length !== 1) return [];
-  const def = target.defs[0]!.line;
+  if (!target || target.file.id !== file.id) return [];
+  const [only, ...others] = target.defs;
+  if (!only || others.length > 0) return [];
+  const def = only.line;
   const lines = file.parsed.tree.lines;
   const uses = referencesTo(ctx.ws, target, [file]).map((h) => h.ref.line.line.number);
   const firstUse = Math.min(...uses);

@@ -37,8 +37,7 @@ const FLAG_VALUE = /(?:^|[ \t])(-[-a-z]+) ([^ \t]*)$/;
 const LIST_FIELDS: ReadonlySet<RuleField> = new Set(['dport', 'sport']);
 
 function sectionAt(tree: FwSyntaxTree, lineIndex: number): SectionState {
-  for (let i = lineIndex - 1; i >= 0; i--) {
-    const line = tree.lines[i]!;
+  for (const line of tree.lines.slice(0, Math.max(0, lineIndex)).reverse()) {
     if (line.kind !== 'header') continue;
     if (line.error) return { section: undefined };
     return line.section === 'group'
@@ -141,9 +140,9 @@ export function completionContext(
   if (!site) return undefined;
   const separators = separatorsFor(site);
   let start = column;
-  while (start > 0 && !separators.test(lineText[start - 1]!)) start--;
+  while (start > 0 && !separators.test(lineText.charAt(start - 1))) start--;
   let end = column;
-  while (end < lineText.length && !/[ \t,\r]/.test(lineText[end]!)) end++;
+  while (end < lineText.length && !/[ \t,\r]/.test(lineText.charAt(end))) end++;
   return {
     site,
     state,

@@ -32,8 +32,8 @@ function ipv4Number(text: string): number | undefined {
 
 /** Sixteen-bit groups as hex digits; "::" expanded, an IPv4 tail as two groups. */
 function ipv6Hex(text: string): string | undefined {
-  const halves = text.split('::');
-  if (halves.length > 2) return undefined;
+  const [before, after, ...more] = text.split('::');
+  if (before === undefined || more.length > 0) return undefined;
   const groups = (half: string): string[] | undefined => {
     const out: string[] = [];
     for (const piece of half === '' ? [] : half.split(':')) {
@@ -46,12 +46,12 @@ function ipv6Hex(text: string): string | undefined {
     }
     return out;
   };
-  const head = groups(halves[0]!);
-  const tail = halves.length === 2 ? groups(halves[1]!) : [];
+  const head = groups(before);
+  const tail = after === undefined ? [] : groups(after);
   if (!head || !tail) return undefined;
   const hex = head.join('') + tail.join('');
   const missing = 32 - hex.length;
-  if (missing < 0 || (halves.length === 1 && missing !== 0)) return undefined;
+  if (missing < 0 || (after === undefined && missing !== 0)) return undefined;
   return head.join('') + '0'.repeat(missing) + tail.join('');
 }
 
@@ -65,7 +65,8 @@ export function kernelEntry(cidr: string, nomatch: boolean): KernelEntry | strin
   const version = address.includes(':') ? 6 : 4;
   const width = version === 4 ? 32 : 128;
   const prefix = slash === -1 ? width : Number(cidr.slice(slash + 1));
-  if (!Number.isInteger(prefix) || prefix > width) return 'the prefix is longer than the address';
+  if (!Number.isInteger(prefix) || prefix < 0) return 'not a prefix length';
+  if (prefix > width) return 'the prefix is longer than the address';
   const digits = version === 4 ? ipv4Number(address)?.toString(16) : ipv6Hex(address);
   if (digits === undefined) return 'not an address the kernel accepts';
   const value = BigInt(`0x${digits}`);

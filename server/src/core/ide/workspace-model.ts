@@ -3,7 +3,7 @@
 // these and may cache them by revision. Queries only read.
 import type { FileKind } from '../model';
 import type { FwConfig } from '../model';
-import { loadFwConfig, type LoadResult } from '../model';
+import { loadFwConfig, type LoadResult, type RuleJudgements } from '../model';
 import { parseFwSyntax } from '../syntax';
 import type { FwSyntaxTree } from '../syntax';
 import { LineIndex } from '../text';
@@ -15,11 +15,13 @@ export class ParsedFwFile {
   private namesMemo: FileNames | undefined;
   private indexMemo: LineIndex | undefined;
 
+  /** `previous`: this file before an edit, whose lines the edit did not touch are kept. */
   constructor(
     readonly text: string,
     readonly kind: FileKind,
+    previous?: ParsedFwFile,
   ) {
-    this.tree = parseFwSyntax(text, kind);
+    this.tree = parseFwSyntax(text, kind, previous?.kind === kind ? previous.tree : undefined);
   }
 
   get names(): FileNames {
@@ -50,15 +52,19 @@ export interface WorkspaceModel {
   files(): readonly IdeFile[];
 }
 
-/** Loads a parsed file against its cluster (undefined for cluster.fw itself or when missing). */
+/**
+ * Loads a parsed file against its cluster (undefined for cluster.fw itself or when missing);
+ * `judgements`: the file's own from its last load, for a caller that loads it again and again.
+ */
 export function loadIdeFile(
   id: string,
   path: string,
   parsed: ParsedFwFile,
   cluster: IdeFile | undefined,
+  judgements?: RuleJudgements,
 ): IdeFile {
   const context = cluster && parsed.kind !== 'cluster' ? { cluster: cluster.load.config } : {};
-  const load = loadFwConfig(parsed.tree, parsed.kind, context);
+  const load = loadFwConfig(parsed.tree, parsed.kind, context, judgements);
   const clusterId = parsed.kind === 'cluster' ? id : cluster?.id;
   return { id, path, kind: parsed.kind, parsed, load, clusterId };
 }

@@ -87,9 +87,8 @@ function lostOrder(
   const [b, l, r, m] = [positions(base), positions(local), positions(remote), positions(merged)];
   const common = [...m.keys()].filter((x) => [b, l, r, m].every((p) => (p.get(x) ?? -1) >= 0));
   const lost = new Set<string>();
-  for (let i = 0; i < common.length; i++) {
-    for (let j = i + 1; j < common.length; j++) {
-      const [x, y] = [common[i]!, common[j]!];
+  for (const [i, x] of common.entries()) {
+    for (const y of common.slice(i + 1)) {
       const before = (p: Map<string, number>): boolean => p.get(x)! < p.get(y)!;
       const result = before(m);
       for (const side of [l, r]) {

@@ -76,3 +76,4 @@ export {
   type TopologyNode,
 } from './topology';
 export { verifyRule, type ParseTimeNames, type RuleEnv } from './verify-rule';
+export { RuleJudgements } from './verify-rule-memo';

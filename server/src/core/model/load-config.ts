@@ -4,6 +4,7 @@ import type { FwConfig } from './fw-config';
 import { loadAlias, loadHeader, loadOption } from './load-definitions';
 import { loadIpSetEntry } from './load-ipset-entry';
 import { loadRule } from './load-rule';
+import type { RuleJudgements } from './verify-rule-memo';
 import {
   LoadState,
   type LineVerdict,
@@ -23,14 +24,17 @@ export interface LoadResult {
 /**
  * Loads one file as pve-firewall's generic_fw_config_parser does: top to bottom, each
  * reference checked against what is defined so far (in cluster.fw the file is its own cluster
- * config), every line's fate recorded. Never throws.
+ * config), every line's fate recorded. Never throws. `judgements`: the file's from its last
+ * load, to reuse (the editor loads the same file after every keystroke).
  */
 export function loadFwConfig(
   tree: FwSyntaxTree,
   kind: FileKind,
   context: LoadContext = {},
+  judgements?: RuleJudgements,
 ): LoadResult {
-  const state = new LoadState(tree, kind, context);
+  judgements?.beginLoad();
+  const state = new LoadState(tree, kind, context, judgements);
   for (const line of tree.lines) {
     switch (line.kind) {
       // A merge-conflict marker is reported by the merge-conflict check; both sides' lines

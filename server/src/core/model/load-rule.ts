@@ -10,7 +10,10 @@ export function loadRule(state: LoadState, line: RuleLine): void {
     return;
   }
   const env: RuleEnv = line.group !== undefined ? 'group' : state.env();
-  const verified = verifyRule(rule, env, state.namesFor(env));
+  const names = state.namesFor(env);
+  const verified = state.judgements
+    ? state.judgements.verify(line, env, names)
+    : verifyRule(rule, env, names);
   if (verified.dropped) {
     const { message, span } = verified.dropped;
     state.verdict(line, 'dropped', 'mixed-address-family', message, span);

@@ -4,6 +4,7 @@ import type { Span } from '../text';
 import type { FileKind } from './file-kind';
 import type { FwConfig, IpSetDef } from './fw-config';
 import type { ParseTimeNames, RuleEnv } from './verify-rule';
+import type { RuleJudgements } from './verify-rule-memo';
 
 /** What Proxmox does with one line, with its own message. */
 export interface LineVerdict {
@@ -61,6 +62,8 @@ export class LoadState {
     tree: FwSyntaxTree,
     readonly kind: FileKind,
     readonly context: LoadContext,
+    /** The file's judgements from its last load, when the caller keeps them (the editor). */
+    readonly judgements?: RuleJudgements,
   ) {
     this.config = {
       kind,
@@ -96,8 +99,19 @@ export class LoadState {
     return this.kind === 'guest' ? (this.context.guestEnv ?? 'vm') : this.kind;
   }
 
-  /** What a rule checked in `env` may name at this point of the file. */
+  private readonly names = new Map<RuleEnv, ParseTimeNames>();
+
+  /**
+   * What a rule checked in `env` may name at this point of the file: the answers read the
+   * definitions as they grow, so one object per environment serves every line.
+   */
   namesFor(env: RuleEnv): ParseTimeNames {
+    let names = this.names.get(env);
+    if (!names) this.names.set(env, (names = this.liveNames(env)));
+    return names;
+  }
+
+  private liveNames(env: RuleEnv): ParseTimeNames {
     const local = env === 'group' || !this.hasLocalNames ? undefined : this.config;
     const cluster = this.cluster;
     const sdnHas = (name: string): boolean | 'unknown' => {

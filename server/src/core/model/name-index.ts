@@ -125,9 +125,10 @@ function droppedRefs(line: RuleLine, refs: NameRef[]): void {
         span: { start: span.start + start, end: span.start + i },
       });
   }
-  for (let w = 0; w + 1 < words.length; w++) {
-    if (!ADDRESS_FLAG.test(words[w]!.text)) continue;
-    const ref = addressRef(line, words[w + 1]!, false);
+  for (const [w, flag] of words.entries()) {
+    const value = words[w + 1];
+    if (value === undefined || !ADDRESS_FLAG.test(flag.text)) continue;
+    const ref = addressRef(line, value, false);
     if (ref) refs.push(ref);
   }
 }

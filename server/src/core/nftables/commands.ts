@@ -133,7 +133,9 @@ function isIpfilterName(name: string): boolean {
 export function linkLocalOf(mac: string): RustCidr | undefined {
   const bytes = mac.split(':').map((b) => parseInt(b, 16));
   if (bytes.length !== 6 || bytes.some((b) => Number.isNaN(b))) return undefined;
-  const eui = [bytes[0]! ^ 2, bytes[1]!, bytes[2]!, 0xff, 0xfe, bytes[3]!, bytes[4]!, bytes[5]!];
+  // The universal/local bit of the first byte flipped, ff:fe between the halves.
+  const flipped = bytes.map((b, i) => (i === 0 ? b ^ 2 : b));
+  const eui = [...flipped.slice(0, 3), 0xff, 0xfe, ...flipped.slice(3)];
   let value = 0xfe80n << 112n;
   for (const [i, b] of eui.entries()) value |= BigInt(b) << BigInt(56 - 8 * i);
   const groups: string[] = [];
@@ -412,9 +414,12 @@ class Builder {
     for (const name of this.input.host.options.conntrackHelpers ?? []) {
       const helper = CT_HELPERS.get(name);
       if (!helper) continue;
-      const protocols = (['tcp', 'udp'] as const).filter((p) => helper[p] !== undefined);
+      const ports = (['tcp', 'udp'] as const).flatMap((p) => {
+        const port = helper[p];
+        return port === undefined ? [] : [{ p, port }];
+      });
       const l3proto = helper.family === 4 ? 'ip' : helper.family === 6 ? 'ip6' : undefined;
-      for (const p of protocols)
+      for (const { p } of ports)
         this.push({
           op: 'add',
           kind: 'ct-helper',
@@ -424,10 +429,10 @@ class Builder {
           protocol: p,
           ...(l3proto ? { l3proto } : {}),
         });
-      for (const p of protocols) {
+      for (const { p, port } of ports) {
         const proto: NftMatch[] = [
           { kind: 'l4proto', protos: [p] },
-          { kind: 'port', field: 'dport', proto: 'th', ranges: [[helper[p]!, helper[p]!]] },
+          { kind: 'port', field: 'dport', proto: 'th', ranges: [[port, port]] },
         ];
         this.addRule('inet', 'ct-in', {
           matches: [...proto, { kind: 'ct-state', states: ['new', 'established'] }],

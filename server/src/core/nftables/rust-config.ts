@@ -291,9 +291,9 @@ function parseRustConfig(
   };
 
   const lines = rustLines(text);
-  for (let i = 0; i < lines.length; i++) {
+  for (const [i, raw] of lines.entries()) {
     const lineNumber = i + 1;
-    const line = rustTrim(lines[i]!);
+    const line = rustTrim(raw);
     if (line === '' || line.startsWith('#')) continue;
     where.line = lineNumber;
     const upper = line.replace(/[a-z]/g, (c) => c.toUpperCase());

@@ -49,13 +49,13 @@ function isWhiteSpace(ch: string): boolean {
 /** `str::trim`: Unicode White_Space at both ends. */
 export function rustTrim(text: string): string {
   let end = text.length;
-  while (end > 0 && isWhiteSpace(text[end - 1]!)) end--;
+  while (end > 0 && isWhiteSpace(text.charAt(end - 1))) end--;
   return rustTrimStart(text.slice(0, end));
 }
 
 export function rustTrimStart(text: string): string {
   let start = 0;
-  while (start < text.length && isWhiteSpace(text[start]!)) start++;
+  while (start < text.length && isWhiteSpace(text.charAt(start))) start++;
   return text.slice(start);
 }
 
@@ -71,7 +71,7 @@ function isNameChar(ch: string): boolean {
 export function matchName(line: string): [string, string] | undefined {
   if (!isAsciiAlpha(line[0])) return undefined;
   let end = 1;
-  while (end < line.length && isNameChar(line[end]!)) end++;
+  while (end < line.length && isNameChar(line.charAt(end))) end++;
   return [line.slice(0, end), line.slice(end)];
 }
 
@@ -161,14 +161,13 @@ export function parseIpv4(text: string): number | undefined {
 
 /** std's Ipv6Addr parser (RFC 4291 text, an IPv4 tail allowed, no zone): the 128-bit value. */
 export function parseIpv6(text: string): bigint | undefined {
-  const halves = text.split('::');
-  if (halves.length > 2) return undefined;
+  const [before, after, ...more] = text.split('::');
+  if (before === undefined || more.length > 0) return undefined;
   const groupsOf = (part: string, allowV4Tail: boolean): number[] | undefined => {
     if (part === '') return [];
     const items = part.split(':');
     const out: number[] = [];
-    for (let i = 0; i < items.length; i++) {
-      const item = items[i]!;
+    for (const [i, item] of items.entries()) {
       if (allowV4Tail && i === items.length - 1 && item.includes('.')) {
         const v4 = parseIpv4(item);
         if (v4 === undefined) return undefined;
@@ -181,13 +180,13 @@ export function parseIpv6(text: string): bigint | undefined {
     return out;
   };
   let groups: number[];
-  if (halves.length === 1) {
-    const all = groupsOf(halves[0]!, true);
+  if (after === undefined) {
+    const all = groupsOf(before, true);
     if (!all || all.length !== 8) return undefined;
     groups = all;
   } else {
-    const head = groupsOf(halves[0]!, false);
-    const tail = groupsOf(halves[1]!, true);
+    const head = groupsOf(before, false);
+    const tail = groupsOf(after, true);
     if (!head || !tail || head.length + tail.length > 7) return undefined;
     groups = [...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail];
   }

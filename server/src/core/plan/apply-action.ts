@@ -1,7 +1,7 @@
 // What each API handler does to the configuration it loaded, before Proxmox writes it back:
 // options (Cluster.pm, Host.pm, VM.pm, Vnet.pm set_options), aliases, ipsets, groups, rules.
 import type { FileKind } from '../model';
-import type { ProxmoxConf } from '../model';
+import type { ProxmoxConf, ProxmoxIpSetEntry } from '../model';
 import { perlTrue } from '../syntax';
 import { aliasKey } from './canonical';
 import type { Action } from './operations';
@@ -10,6 +10,20 @@ import type { ProxmoxRule } from '../model';
 
 function perlNow(): number {
   return Math.floor(Date.now() / 1000);
+}
+
+/** The ipset an entry call names; the plan sends them only for sets it found or created. */
+function ipsetOf(conf: ProxmoxConf, name: string): ProxmoxIpSetEntry[] {
+  const set = conf.ipset?.[name];
+  if (!set) throw new Error(`no such IPSet '${name}'`);
+  return set;
+}
+
+/** The rule a call names by position; the plan names only positions its list has. */
+function ruleAt(list: readonly ModelRule[], pos: number): ModelRule {
+  const item = list[pos];
+  if (!item) throw new Error(`no rule at position ${pos}`);
+  return item;
 }
 
 /** Mutates `conf` as the handler for `action` mutates its loaded config before saving it. */
@@ -31,10 +45,10 @@ export function applyToConf(conf: ProxmoxConf, kind: FileKind, action: Action, n
       return;
     }
     case 'entry-add':
-      conf.ipset![action.set]!.unshift({ ...action.entry });
+      ipsetOf(conf, action.set).unshift({ ...action.entry });
       return;
     case 'entry-update': {
-      const entry = conf.ipset![action.set]!.find((e) => e.cidr === action.entry.cidr);
+      const entry = ipsetOf(conf, action.set).find((e) => e.cidr === action.entry.cidr);
       if (!entry) return;
       if (action.entry.nomatch) entry.nomatch = 1;
       else delete entry.nomatch;
@@ -43,7 +57,9 @@ export function applyToConf(conf: ProxmoxConf, kind: FileKind, action: Action, n
       return;
     }
     case 'entry-delete':
-      conf.ipset![action.set] = conf.ipset![action.set]!.filter((e) => e.cidr !== action.cidr);
+      (conf.ipset ??= {})[action.set] = ipsetOf(conf, action.set).filter(
+        (e) => e.cidr !== action.cidr,
+      );
       return;
     case 'ipset-create':
       (conf.ipset ??= {})[action.name] = [];
@@ -100,7 +116,7 @@ export function applyToRules(
       list.unshift(wrap({ ...action.rule }));
       return;
     case 'rule-move': {
-      const moved = list[action.pos]!;
+      const moved = ruleAt(list, action.pos);
       const rest = list.filter((_, i) => i !== action.pos);
       const at = action.moveto > action.pos ? action.moveto - 1 : action.moveto;
       rest.splice(Math.min(at, rest.length), 0, moved);
@@ -108,7 +124,7 @@ export function applyToRules(
       return;
     }
     case 'rule-update': {
-      const item = list[action.pos]!;
+      const item = ruleAt(list, action.pos);
       const merged: Record<string, unknown> = { ...item.rule, ...action.set };
       for (const field of action.delete) delete merged[field];
       item.rule = merged as unknown as ProxmoxRule;

@@ -141,7 +141,7 @@ export function coalesce(boxes: readonly Box[]): Box[] {
   for (let round = 0; round < 16; round++) {
     let merged = false;
     for (const d of DIMENSIONS) {
-      const groups = new Map<string, Box[]>();
+      const groups = new Map<string, [Box, ...Box[]]>();
       for (const box of current) {
         const key = DIMENSIONS.filter((o) => o !== d)
           .map((o) => setKey(box[o]))
@@ -153,9 +153,7 @@ export function coalesce(boxes: readonly Box[]): Box[] {
       if (groups.size === current.length) continue;
       merged = true;
       current = [...groups.values()].map((group) =>
-        group.length === 1
-          ? group[0]!
-          : { ...group[0]!, [d]: normalise(group.flatMap((b) => b[d])) },
+        group.length === 1 ? group[0] : { ...group[0], [d]: normalise(group.flatMap((b) => b[d])) },
       );
     }
     if (!merged) break;
@@ -211,6 +209,12 @@ function icmpText(set: IntervalSet, family: Family): string | undefined {
   return parts.length > 5 ? `${parts.slice(0, 5).join(', ')}, …` : parts.join(', ');
 }
 
+/** The one value a set holds, else undefined. */
+function onlyValue(set: IntervalSet): bigint | undefined {
+  const [first] = set;
+  return set.length === 1 && first !== undefined && first[0] === first[1] ? first[0] : undefined;
+}
+
 const PORTED = [6n, 17n, 33n, 132n, 136n];
 const ALL_PORTS: IntervalSet = [[0n, 65535n]];
 const ALL_PROTOCOLS: IntervalSet = [[0n, 255n]];
@@ -224,14 +228,14 @@ export function serviceText(box: Box, family: Family): string {
   if (ported) {
     const ports = valuesText(box.dport, ALL_PORTS, String);
     if (ports !== undefined) {
-      const single = box.dport.length === 1 && box.dport[0]![0] === box.dport[0]![1];
+      const single = onlyValue(box.dport) !== undefined;
       words.push(single ? `port ${ports}` : `ports ${ports}`);
     }
     const sports = valuesText(box.sport, ALL_PORTS, String);
     if (sports !== undefined) words.push(`(source port ${sports})`);
   }
-  const icmp = box.proto.length === 1 && box.proto[0]![0] === box.proto[0]![1];
-  if (icmp && (box.proto[0]![0] === 1n || box.proto[0]![0] === 58n)) {
+  const proto = onlyValue(box.proto);
+  if (proto === 1n || proto === 58n) {
     const types = icmpText(box.icmp, family);
     if (types !== undefined) words.push(types);
   }
@@ -380,10 +384,7 @@ export function unrealOnly(box: Box, family: Family, names: InterfaceNames): boo
   const lo = names.numberOf('lo');
   return (
     isSubset(box.source, UNREAL_SOURCES[family]) ||
-    (lo !== undefined &&
-      box.iface.length === 1 &&
-      box.iface[0]![0] === BigInt(lo) &&
-      box.iface[0]![1] === BigInt(lo))
+    (lo !== undefined && onlyValue(box.iface) === BigInt(lo))
   );
 }
 
@@ -421,9 +422,7 @@ function exampleOf(pieces: readonly Box[], preferred: PreferredAddresses, family
     (holds(box.source, preferred.source) ? 8 : 0) +
     naturalness(box, family) +
     (contains(box.proto, 6n) || contains(box.proto, 17n) ? 1 : 0);
-  let best = pieces[0]!;
-  for (const piece of pieces) if (score(piece) > score(best)) best = piece;
-  return best;
+  return pieces.reduce((best, piece) => (score(piece) > score(best) ? piece : best));
 }
 
 /** One change's packets as few classes: pieces, or one wide class with a few exceptions. */

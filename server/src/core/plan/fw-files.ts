@@ -80,16 +80,17 @@ export function isValidWorkspacePath(path: string): boolean {
 
 /** Reads a workspace path in the /etc/pve layout; undefined for anything else. */
 export function parseWorkspacePath(path: string): PathName | undefined {
-  const parts = path.replace(/\\/g, '/').split('/');
+  const [top, second, third, ...more] = path.replace(/\\/g, '/').split('/');
   if (path === CLUSTER_FILE) return { kind: 'cluster' };
-  if (parts.length === 2 && parts[0] === 'firewall') {
-    const guest = /^([1-9][0-9]{2,8})\.fw$/.exec(parts[1]!);
+  if (more.length > 0 || second === undefined) return undefined;
+  if (top === 'firewall' && third === undefined) {
+    const guest = /^([1-9][0-9]{2,8})\.fw$/.exec(second);
     if (guest) return { kind: 'guest', vmid: guest[1]! };
   }
-  if (parts.length === 3 && parts[0] === 'nodes' && parts[2] === 'host.fw' && parts[1] !== '')
-    return { kind: 'host', node: parts[1]! };
-  if (parts.length === 3 && parts[0] === 'sdn' && parts[1] === 'firewall') {
-    const vnet = /^(.+)\.fw$/.exec(parts[2]!);
+  if (top === 'nodes' && third === 'host.fw' && second !== '')
+    return { kind: 'host', node: second };
+  if (top === 'sdn' && second === 'firewall' && third !== undefined) {
+    const vnet = /^(.+)\.fw$/.exec(third);
     if (vnet) return { kind: 'vnet', vnet: vnet[1]! };
   }
   return undefined;

@@ -153,15 +153,18 @@ export function replaceLists(
       case 'aliases':
         out.aliases = copy(from.aliases ?? {});
         break;
-      case 'ipset':
-        if (from.ipset?.[name.name]) (out.ipset ??= {})[name.name] = copy(from.ipset[name.name]!);
+      case 'ipset': {
+        const set = from.ipset?.[name.name];
+        if (set) (out.ipset ??= {})[name.name] = copy(set);
         else if (out.ipset) delete out.ipset[name.name];
         break;
-      case 'group':
-        if (from.groups?.[name.name])
-          (out.groups ??= {})[name.name] = copy(from.groups[name.name]!);
+      }
+      case 'group': {
+        const group = from.groups?.[name.name];
+        if (group) (out.groups ??= {})[name.name] = copy(group);
         else if (out.groups) delete out.groups[name.name];
         break;
+      }
       case 'ipsets':
       case 'groups':
         break;

@@ -155,7 +155,8 @@ export function planNicCalls(
     byGuest.set(key, [...(byGuest.get(key) ?? []), change]);
   }
   for (const [key, list] of [...byGuest].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const vmid = Number(key.split(':')[0]);
+    const [guest, flag] = key.split(':');
+    const vmid = Number(guest);
     const config = configs.get(vmid);
     const missing = list.filter((c) => config?.nets[c.nic] === undefined);
     if (!config || missing.length > 0) {
@@ -165,10 +166,12 @@ export function planNicCalls(
       continue;
     }
     const params: Record<string, string> = {};
-    for (const change of list)
-      params[change.nic] = netWithFirewall(config.nets[change.nic]!, change.firewall);
+    for (const change of list) {
+      const net = config.nets[change.nic];
+      if (net !== undefined) params[change.nic] = netWithFirewall(net, change.firewall);
+    }
     if (config.digest) params['digest'] = config.digest;
-    const on = list[0]!.firewall;
+    const on = flag === 'on';
     calls.push({
       vmid,
       node: config.node,

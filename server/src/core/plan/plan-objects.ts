@@ -4,7 +4,7 @@
 import type { ProxmoxAlias, ProxmoxConf, ProxmoxIpSetEntry } from '../model';
 import { NAME_PATTERN } from '../syntax';
 import { perlTrue } from '../syntax';
-import { perlSorted } from '../writer';
+import { perlSorted, perlSortedEntries } from '../writer';
 import type { FwFileRef } from './fw-files';
 import type { Action, Phase } from './operations';
 import type { PlanContext } from './plan-context';
@@ -53,6 +53,7 @@ function prepareSet(
   emit: Emit,
   target: ProxmoxConf,
   name: string,
+  entries: readonly ProxmoxIpSetEntry[],
 ): void {
   const comment = target.ipset_comments?.[name];
   const current = (): ProxmoxConf => ctx.model.conf(path);
@@ -64,7 +65,7 @@ function prepareSet(
     emit(action, 'prepare', `set the comment of ipset ${name}`);
   }
   const have = new Map((current().ipset?.[name] ?? []).map((e) => [e.cidr, e]));
-  for (const { errors, ...entry } of target.ipset![name]!) {
+  for (const { errors, ...entry } of entries) {
     const old = have.get(entry.cidr);
     if (!old) {
       const error = errors?.['cidr'] ?? (entry.cidr === null ? 'not an address' : undefined);
@@ -115,8 +116,8 @@ export function prepareObjects(
 ): void {
   const emit = emitter(ctx, path, ref);
   prepareAliases(ctx, path, emit, target);
-  for (const name of perlSorted(Object.keys(target.ipset ?? {}))) {
-    prepareSet(ctx, path, emit, target, name);
+  for (const [name, entries] of perlSortedEntries(target.ipset ?? {})) {
+    prepareSet(ctx, path, emit, target, name, entries);
   }
   if (ref.kind === 'cluster') prepareGroups(ctx, path, emit, target);
 }

@@ -1,6 +1,6 @@
 // The [OPTIONS] of one file in one call: changed keys set, missing keys deleted.
 import type { ProxmoxConf } from '../model';
-import { perlSorted } from '../writer';
+import { perlSorted, perlSortedEntries } from '../writer';
 import type { FwFileRef } from './fw-files';
 import type { PlanContext } from './plan-context';
 import { emitter } from './plan-objects';
@@ -28,8 +28,8 @@ export function planOptions(
     ctx.problem(path, `option '${key}' ${why}`);
   }
   const set: Record<string, string | number> = {};
-  for (const key of perlSorted(Object.keys(want))) {
-    if (!fixed.includes(key) && String(have[key]) !== String(want[key])) set[key] = want[key]!;
+  for (const [key, value] of perlSortedEntries(want)) {
+    if (!fixed.includes(key) && String(have[key]) !== String(value)) set[key] = value;
   }
   const gone = Object.keys(have).filter((key) => !(key in want) && !fixed.includes(key));
   const remove = perlSorted(gone);

@@ -1,7 +1,7 @@
 // planPush: the ordered API calls that turn the live cluster into the workspace, each with the
 // digest Proxmox will compute at that moment. Pure: two states in, a plan out.
 import type { ProxmoxConf } from '../model';
-import { perlSorted } from '../writer';
+import { perlSortedEntries } from '../writer';
 import { listInEffect } from './liveness';
 import type { FirewallState } from './firewall-state';
 import { CLUSTER_FILE, ruleEnvOf, type FwFileRef } from './fw-files';
@@ -67,13 +67,11 @@ export function planPush(
       const ref = refs.get(path)!;
       const goal = want(path);
       if (ref.kind === 'cluster') {
-        for (const name of perlSorted(Object.keys(goal.groups ?? {}))) {
+        for (const [name, rules] of perlSortedEntries(goal.groups ?? {})) {
           const names = namesFromConfs(cluster, undefined, local.sdnIpSets);
           const list = { list: 'group', name } as const;
           const live = (): boolean => listInEffect(confs(), ref, path, list);
-          lists.push(
-            new RuleListPlan(ctx, path, ref, list, 'group', goal.groups![name]!, names, live),
-          );
+          lists.push(new RuleListPlan(ctx, path, ref, list, 'group', rules, names, live));
         }
       }
       const own = ref.kind === 'cluster' || ref.kind === 'guest' ? goal : undefined;

@@ -12,7 +12,7 @@ import { emitter, entryText, type Emit } from './plan-objects';
 function removeSets(emit: Emit, current: () => ProxmoxConf, target: ProxmoxConf): void {
   for (const name of perlSorted(Object.keys(current().ipset ?? {}))) {
     const want = target.ipset?.[name];
-    const entries = current().ipset![name]!;
+    const entries = current().ipset?.[name] ?? [];
     const keep = new Set((want ?? []).map((e) => e.cidr));
     for (const entry of entries) {
       if (entry.cidr === null || keep.has(entry.cidr)) continue;
@@ -26,7 +26,7 @@ function removeSets(emit: Emit, current: () => ProxmoxConf, target: ProxmoxConf)
 function removeGroups(emit: Emit, current: () => ProxmoxConf, target: ProxmoxConf): void {
   for (const name of perlSorted(Object.keys(current().groups ?? {}))) {
     if (target.groups?.[name]) continue;
-    for (let n = current().groups![name]!.length; n > 0; n--) {
+    for (let n = current().groups?.[name]?.length ?? 0; n > 0; n--) {
       const action = { type: 'rule-delete', in: { list: 'group', name }, pos: 0 } as const;
       emit(action, 'remove', `empty security group ${name}: delete rule 0`);
     }

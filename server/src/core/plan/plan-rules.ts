@@ -52,21 +52,27 @@ export class RuleListPlan {
     return this.current().findIndex((r) => r.tag === tag);
   }
 
+  /** The rule at `pos` in the list as the calls so far leave it; the plan only asks for ones it has. */
+  private at(pos: number): ModelRule {
+    const item = this.current()[pos];
+    if (item === undefined) throw new Error(`${this.where()}: no rule at position ${pos}`);
+    return item;
+  }
+
   private where(): string {
     return this.list.list === 'rules' ? this.path : `${this.path} [group ${this.list.name}]`;
   }
 
   /** Matching, creation (disabled), moves, then enabling and in-place updates. */
   addAndArrange(): void {
-    const current = this.current();
     const { matchOf, anchors, unmatched } = matchRules(
-      current.map((item) => this.canon(item)),
+      this.current().map((item) => this.canon(item)),
       this.target,
     );
     matchOf.forEach((i, j) => {
-      if (i !== undefined) this.tags[j] = current[i]!.tag;
+      if (i !== undefined) this.tags[j] = this.at(i).tag;
     });
-    for (const i of unmatched) this.doomed.push(current[i]!.tag);
+    for (const i of unmatched) this.doomed.push(this.at(i).tag);
     this.create(this.inEffect());
     this.arrange(anchors);
     this.enableAndUpdate();
@@ -74,9 +80,8 @@ export class RuleListPlan {
 
   /** New rules, last first, so that they end up at the top in order; disabled if the list is live. */
   private create(live: boolean): void {
-    for (let j = this.target.length - 1; j >= 0; j--) {
+    for (const [j, rule] of [...this.target.entries()].reverse()) {
       if (this.tags[j] !== undefined) continue;
-      const rule = this.target[j]!;
       if (!this.pushable(rule)) continue;
       const created = live ? { ...rule, enable: 0 as const } : rule;
       const how = live && rule.enable ? 'create disabled' : 'create';
@@ -87,7 +92,7 @@ export class RuleListPlan {
         'rules',
         `${this.where()}: ${how} at position 0: ${ruleText(created)}`,
       );
-      this.tags[j] = this.current()[0]!.tag;
+      this.tags[j] = this.at(0).tag;
     }
   }
 
@@ -105,7 +110,7 @@ export class RuleListPlan {
             this.ref,
             { type: 'rule-move', in: this.list, pos, moveto },
             'rules',
-            `${this.where()}: move rule ${pos} before position ${moveto}: ${ruleText(this.current()[pos]!.rule)}`,
+            `${this.where()}: move rule ${pos} before position ${moveto}: ${ruleText(this.at(pos).rule)}`,
           );
         }
       }
@@ -133,7 +138,7 @@ export class RuleListPlan {
     this.target.forEach((rule, j) => {
       const tag = this.tags[j];
       if (tag === undefined) return;
-      const item = this.current()[this.indexOf(tag)]!;
+      const item = this.at(this.indexOf(tag));
       const change = this.diff(this.canon(item), rule);
       if (Object.keys(change.set).length === 0 && change.delete.length === 0) return;
       if (rule.enable === 0 && this.canon(item)?.enable === 1) {
@@ -180,7 +185,7 @@ export class RuleListPlan {
       ...this.doomed.map((tag) => ({ tag, remove: true })),
       ...this.disables.map((tag) => ({ tag, remove: false })),
     ];
-    const ruleOf = (tag: number): ProxmoxRule => this.current()[this.indexOf(tag)]!.rule;
+    const ruleOf = (tag: number): ProxmoxRule => this.at(this.indexOf(tag)).rule;
     const ordered = [
       ...work.filter((w) => isDenial(ruleOf(w.tag))),
       ...work.filter((w) => !isDenial(ruleOf(w.tag))),
@@ -197,7 +202,7 @@ export class RuleListPlan {
         );
       } else {
         const rule = byTag.get(tag)!;
-        this.update(tag, rule, this.diff(this.canon(this.current()[pos]!), rule), 'remove');
+        this.update(tag, rule, this.diff(this.canon(this.at(pos)), rule), 'remove');
       }
     }
   }

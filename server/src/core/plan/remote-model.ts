@@ -166,17 +166,19 @@ export class RemoteModel {
     }
     if (action.type === 'rule-create' || action.type === 'rule-update') {
       const list = this.listOf(file, action.in);
-      const item = list[action.type === 'rule-create' ? 0 : action.pos]!;
+      const item = list[action.type === 'rule-create' ? 0 : action.pos];
+      if (!item) throw new PredictionError('Proxmox would not find the rule it has just written');
       const group = action.in.list === 'group';
       const env = group ? 'group' : ruleEnvOf(file.ref);
       const canonical = canonicalRule(item.rule, env, this.names(file, group));
       if (!canonical) throw new PredictionError('Proxmox would drop the rule it has just written');
       item.rule = canonical;
     } else if (action.type === 'entry-add' || action.type === 'entry-update') {
-      const entries = file.conf.ipset![action.set]!;
+      const entries = file.conf.ipset?.[action.set] ?? [];
       const index = entries.findIndex((e) => e.cidr === action.entry.cidr);
       const [entry] = entries.splice(index, 1);
-      insertSorted(entries, canonicalEntry(entry!));
+      if (!entry) throw new PredictionError('Proxmox would not find the entry it has just written');
+      insertSorted(entries, canonicalEntry(entry));
     }
   }
 

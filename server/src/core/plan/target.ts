@@ -5,7 +5,7 @@ import type { ProxmoxConf, ProxmoxIpSetEntry } from '../model';
 import { perlNetIpNew } from '../syntax';
 import { perlTrue } from '../syntax';
 import { ALIAS_REF } from '../model';
-import { perlSorted } from '../writer';
+import { perlSorted, perlSortedEntries } from '../writer';
 import { canonicalAlias, canonicalEntry, canonicalRule, namesFromConfs } from './canonical';
 import { apiIpSetCidr, cleanCidr } from './clean-cidr';
 import type { FileState, FirewallState } from './firewall-state';
@@ -48,8 +48,8 @@ function targetObjects(file: FileState): ProxmoxConf {
     }
     out.ipset = {};
     out.ipset_comments = {};
-    for (const name of perlSorted(Object.keys(conf.ipset ?? {}))) {
-      out.ipset[name] = targetEntries(conf.ipset![name]!);
+    for (const [name, entries] of perlSortedEntries(conf.ipset ?? {})) {
+      out.ipset[name] = targetEntries(entries);
       const comment = conf.ipset_comments?.[name];
       if (perlTrue(comment)) out.ipset_comments[name] = comment;
     }

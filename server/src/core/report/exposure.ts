@@ -2,7 +2,7 @@
 // opened towards it), from the cluster model every command reads. Each node is compiled as
 // pve-firewall would and its entry chains walked over the whole packet space, as the plan's
 // impact does; the packets accepted become rows a person reads, with the rules that accept them.
-import { normalise, type IntervalSet } from '../analysis';
+import { equals, normalise, type IntervalSet } from '../analysis';
 import { addInterfaceNames, InterfaceNames } from '../analysis';
 import { ANY_MARK, boxesOverlap, fullBox, type Box, type Family } from '../analysis';
 import { compileRuleset } from '../compile';
@@ -94,8 +94,7 @@ function rowsOf<Ref>(
     rows.push({
       service,
       sources: addressesText(sources, family, known, 'anywhere', UNREAL_SOURCES[family]),
-      fromAnywhere:
-        reach.length === 1 && reach[0]![0] === full[0]![0] && reach[0]![1] === full[0]![1],
+      fromAnywhere: equals(reach, full),
       acceptedBy: [
         ...new Set(
           [...counts].sort((a, b) => b[1] - a[1]).map(([ref]) => acceptedByName(deciderName(ref))),
@@ -137,7 +136,7 @@ function inboundChains(model: ClusterModel, node: string): string[] {
 function sameRows(a: readonly ExposureRow[], b: readonly ExposureRow[]): boolean {
   return (
     a.length === b.length &&
-    a.every((r, i) => r.service === b[i]!.service && r.sources === b[i]!.sources)
+    a.every((r, i) => r.service === b[i]?.service && r.sources === b[i]?.sources)
   );
 }
 
@@ -145,8 +144,8 @@ function sameRows(a: readonly ExposureRow[], b: readonly ExposureRow[]): boolean
 function mergedFamilies(perFamily: Map<string, ExposureEntry[]>): ExposureEntry[] {
   const out: ExposureEntry[] = [];
   for (const list of perFamily.values()) {
-    const [v4, v6] = [list[0]!, list[1]];
-    if (v6 && sameRows(v4.rows, v6.rows)) out.push({ ...v4, families: 'IPv4 and IPv6' });
+    const [v4, v6] = list;
+    if (v4 && v6 && sameRows(v4.rows, v6.rows)) out.push({ ...v4, families: 'IPv4 and IPv6' });
     else out.push(...list);
   }
   return out;

@@ -17,7 +17,7 @@ class LiteralError extends Error {}
 function parseHashLiteral(text: string): Record<string, string> {
   let i = 0;
   const skip = (): void => {
-    while (i < text.length && /\s/.test(text[i]!)) i++;
+    while (i < text.length && /\s/.test(text.charAt(i))) i++;
   };
   const expect = (token: string): void => {
     skip();
@@ -32,7 +32,7 @@ function parseHashLiteral(text: string): Record<string, string> {
       let value = '';
       for (i++; i < text.length && text[i] !== quote; i++) {
         if (text[i] === '\\' && i + 1 < text.length) {
-          const escaped = text[++i]!;
+          const escaped = text.charAt(++i);
           value +=
             quote === '"'
               ? ({ n: '\n', t: '\t' }[escaped] ?? escaped)

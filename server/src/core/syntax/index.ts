@@ -1,6 +1,7 @@
 // The syntax layer's entry point: each line of a .fw file as pve-firewall's parser splits it.
 export { IPV4_RE, IPV6_RE, parseIpOrCidr } from './ip-or-cidr';
 export { parseFwSyntax } from './parse-file';
+export { shiftSpan } from './shift-lines';
 export {
   MAX_ALIAS_NAME_LENGTH,
   MAX_GROUP_NAME_LENGTH,

@@ -1,6 +1,14 @@
 import { LOG_LEVELS } from '../facts';
+import { detached } from '../text';
 import { NWS, WS, asciiLower, perlSpaceEnd, perlSpaceStart, trimPerlSpaceEnd } from './perl-text';
-import { SourceToken, type RuleField, type RuleOption, type RuleSyntax, type Token } from './tree';
+import {
+  NO_REPEATS,
+  SourceToken,
+  type RuleField,
+  type RuleOption,
+  type RuleSyntax,
+  type Token,
+} from './tree';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -44,15 +52,15 @@ function shared(text: string): string {
   const known = words.get(text);
   if (known !== undefined) return known;
   if (words.size >= 20_000) words.clear();
-  words.set(text, text);
-  return text;
+  // Kept across files and revisions: a copy, not a view into this file's text.
+  const own = detached(text);
+  words.set(own, own);
+  return own;
 }
 
 function token(text: string, start: number): Token {
   return new SourceToken(shared(text), start);
 }
-
-const NO_REPEATS: readonly RuleOption[] = Object.freeze([]);
 
 /** Splits off a `# comment` the way Proxmox does: from the first "#", trimmed. */
 export function splitComment(

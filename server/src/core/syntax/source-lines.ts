@@ -1,4 +1,4 @@
-import type { Span } from '../text';
+import { detached, type Span } from '../text';
 
 /** One physical line as pve-firewall reads it: blanks and tabs trimmed at both ends. */
 export interface SourceLine {
@@ -12,26 +12,38 @@ export interface SourceLine {
   readonly full: Span;
 }
 
+/**
+ * The physical line that begins at `lineStart` (a line start of `text`), numbered `number`;
+ * `detach`: its content a copy, not a view that keeps `text` alive.
+ */
+export function sourceLineAt(
+  text: string,
+  lineStart: number,
+  number: number,
+  detach = false,
+): SourceLine {
+  const newline = text.indexOf('\n', lineStart);
+  const lineEnd = newline === -1 ? text.length : newline;
+  let start = lineStart;
+  let end = lineEnd;
+  while (start < end && (text[start] === ' ' || text[start] === '\t')) start++;
+  while (end > start && (text[end - 1] === ' ' || text[end - 1] === '\t')) end--;
+  const content = text.slice(start, end);
+  return {
+    number,
+    content: detach ? detached(content) : content,
+    start,
+    full: { start: lineStart, end: lineEnd },
+  };
+}
+
 export function splitSourceLines(text: string): SourceLine[] {
   const lines: SourceLine[] = [];
-  let lineStart = 0;
-  let number = 1;
-  while (lineStart <= text.length) {
-    const newline = text.indexOf('\n', lineStart);
-    const lineEnd = newline === -1 ? text.length : newline;
-    let start = lineStart;
-    let end = lineEnd;
-    while (start < end && (text[start] === ' ' || text[start] === '\t')) start++;
-    while (end > start && (text[end - 1] === ' ' || text[end - 1] === '\t')) end--;
-    lines.push({
-      number,
-      content: text.slice(start, end),
-      start,
-      full: { start: lineStart, end: lineEnd },
-    });
-    if (newline === -1) break;
-    lineStart = newline + 1;
-    number++;
+  for (let lineStart = 0, number = 1; ; number++) {
+    const line = sourceLineAt(text, lineStart, number);
+    lines.push(line);
+    if (line.full.end === text.length) break;
+    lineStart = line.full.end + 1;
   }
   return lines;
 }

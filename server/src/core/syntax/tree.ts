@@ -103,6 +103,9 @@ export interface RuleOption {
   readonly value: Token;
 }
 
+/** The `repeated` of every rule that repeats no option: one shared empty list. */
+export const NO_REPEATS: readonly RuleOption[] = Object.freeze([]);
+
 export interface RuleSyntax {
   readonly enabled: boolean;
   readonly typeToken?: Token;

@@ -1,6 +1,6 @@
 // The writer layer's entry point: the text Proxmox's save functions write.
 export { formatRule } from './format-rule';
-export { comparePerlStrings, perlSorted } from './perl-sort';
+export { comparePerlStrings, perlSorted, perlSortedEntries } from './perl-sort';
 export { formatProxmoxConf, writeFwConfig } from './write-fw';
 export {
   aliasLine,

@@ -14,3 +14,8 @@ export function comparePerlStrings(a: string, b: string): number {
 export function perlSorted(keys: Iterable<string>): string[] {
   return [...keys].sort(comparePerlStrings);
 }
+
+/** A record's entries in the order perlSorted gives its keys. */
+export function perlSortedEntries<V>(record: Readonly<Record<string, V>>): [string, V][] {
+  return Object.entries(record).sort(([a], [b]) => comparePerlStrings(a, b));
+}

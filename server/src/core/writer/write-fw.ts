@@ -14,7 +14,7 @@ import {
 import { writtenComment } from '../model';
 import { perlTrue } from '../syntax';
 import { formatRule } from './format-rule';
-import { perlSorted } from './perl-sort';
+import { perlSorted, perlSortedEntries } from './perl-sort';
 
 // Proxmox writes options in Perl hash order, which changes from run to run. We use the order
 // of the option table (shared/data/pve-fw-options.json) so that our output is stable.
@@ -101,24 +101,24 @@ export function writtenSections(kind: FileKind, conf: ProxmoxConf): WrittenSecti
     sections.push({
       list: 'aliases',
       header: '[ALIASES]',
-      lines: perlSorted(Object.keys(aliases)).map((key) => aliasLine(aliases[key]!)),
+      lines: perlSortedEntries(aliases).map(([, alias]) => aliasLine(alias)),
     });
   if (local && conf.ipset) {
-    for (const name of perlSorted(Object.keys(conf.ipset)))
+    for (const [name, entries] of perlSortedEntries(conf.ipset))
       sections.push({
         list: `ipset:${name}`,
         header: ipsetHeader(name, conf.ipset_comments?.[name]),
-        lines: [...entryLines(conf.ipset[name]!).values()],
+        lines: [...entryLines(entries).values()],
       });
   }
   if (conf.rules && conf.rules.length > 0)
     sections.push({ list: 'rules', header: '[RULES]', lines: ruleLines(conf.rules, true) });
   if (kind === 'cluster' && conf.groups) {
-    for (const name of perlSorted(Object.keys(conf.groups)))
+    for (const [name, rules] of perlSortedEntries(conf.groups))
       sections.push({
         list: `group:${name}`,
         header: groupHeader(name, conf.group_comments?.[name]),
-        lines: ruleLines(conf.groups[name]!, false),
+        lines: ruleLines(rules, false),
       });
   }
   return sections;

@@ -1,7 +1,7 @@
 // workspace/executeCommand `pvefw.explain` [{ text, uri?, node? }]: pve-firewall log lines
 // explained against the cluster of `uri` (else the workspace's only cluster), as
 // `pvefw explain` does: the rule that decided, the path, the smallest edit that turns it around.
-import { explainLogLines } from '../../core/explain';
+import { explainLogLinesIn } from '../../core/explain';
 import { explanationText } from '../../core/explain';
 import { buildClusterModel } from '../../core/index';
 import { commandClusterSources } from '../workspace-cluster-sources';
@@ -31,8 +31,13 @@ export function explainCommand(
   );
   if ('error' in found) return found;
   const node = typeof request.node === 'string' ? request.node : undefined;
-  // Built once here only to name the node the lines are explained on.
-  const local = buildClusterModel(found.sources).localNode;
-  const explained = explainLogLines(found.sources, request.text.split('\n'), node);
-  return { text: `Explained on node ${node ?? local}.\n\n${explanationText(explained)}` };
+  // Built here rather than inside the explanation: the reply names the node, the local one by
+  // default, and one model serves both.
+  const model = buildClusterModel(found.sources);
+  const explained = explainLogLinesIn(
+    { sources: found.sources, model },
+    request.text.split('\n'),
+    node,
+  );
+  return { text: `Explained on node ${node ?? model.localNode}.\n\n${explanationText(explained)}` };
 }
