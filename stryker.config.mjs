@@ -41,6 +41,13 @@ const mutate = (scope.length > 0 ? scope : DEFAULT_SCOPE).map((entry) => {
 // never throws or stalls: nearly any mutant makes it run until Stryker's timeout, minutes each.
 // The files are listed from test/ (out/ may not be built yet): the tap runner's globs cannot
 // exclude.
+//
+// server/src/cluster has no unit tests: its tests are the sync files against the API simulator over
+// HTTPS. Without the slow ones (big-ipset, corpus-roundtrip, and cli, cli-trust, confirm-cli,
+// partial-push and plan-review, which run the CLI), which add seconds to every surviving mutant,
+// they answer for a file or two in 10 to 30 minutes on two cores, e.g.
+// PVEFW_MUTATE=cluster/push.ts PVEFW_MUTATE_TESTS="sync/faults sync/read-back …" (the CHANGELOG's
+// mutation scores list the files each run used).
 const LEFT_OUT = [/^kernel\//, /^core\/hostile-lines\.test\.ts$/];
 const testScope = (process.env.PVEFW_MUTATE_TESTS ?? '')
   .split(/[\s,]+/)
