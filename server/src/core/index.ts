@@ -1,6 +1,6 @@
 // The façade the CLI, the language server, the client and the tests import.
 export type { Span } from './text';
-export { LineIndex } from './text';
+export { commonEnds, LineIndex } from './text';
 export type { Position } from './text';
 export type { FileKind } from './model';
 export { FILE_KINDS, isFileKind, fileKindFromPath, fileStem, clusterFileCandidates } from './model';

@@ -2,6 +2,7 @@
 // a finding names (its span, its related locations, the "cluster.fw line 7" in its message) is
 // moved with the text it points at, and a finding any of whose places an edit touched is
 // withdrawn. So a carried finding is never shown at a wrong line.
+import { commonEnds } from '../core/index';
 import type { Finding, RelatedLocation } from '../core/index';
 
 /** One file's edit between two texts: the span between their common prefix and suffix. */
@@ -30,15 +31,7 @@ function countLines(text: string, from: number, to: number): number {
 
 function editBetween(before: string, after: string): Edit | undefined {
   if (before === after) return undefined;
-  const max = Math.min(before.length, after.length);
-  let prefix = 0;
-  while (prefix < max && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
-  let suffix = 0;
-  while (
-    suffix < max - prefix &&
-    before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)
-  )
-    suffix++;
+  const { prefix, suffix } = commonEnds(before, after);
   const end = before.length - suffix;
   return {
     start: prefix,

@@ -1,4 +1,5 @@
 import type { FileKind } from '../facts';
+import { commonEnds } from '../text';
 import { conflictMarkerOf } from './conflict-markers';
 import { parseHeaderLine } from './parse-header';
 import { parseOptionLine } from './parse-option';
@@ -8,6 +9,7 @@ import { shiftLine } from './shift-lines';
 import { sourceLineAt, splitSourceLines, type SourceLine } from './source-lines';
 import {
   SourceToken,
+  type Mutable,
   type AliasLine,
   type FwLine,
   type FwSyntaxTree,
@@ -56,7 +58,7 @@ function parseIpSetEntry(line: SourceLine, set: string): IpSetEntryLine {
   const { body, comment } = splitComment(line.content, line.start, false);
   const match = IPSET_BODY.exec(body);
   // Assigned, not spread in: one hidden class for all entries of a 5,000-entry set.
-  const entry: { -readonly [K in keyof IpSetEntryLine]: IpSetEntryLine[K] } = match
+  const entry: Mutable<IpSetEntryLine> = match
     ? {
         kind: 'ipset-entry',
         line,
@@ -132,15 +134,7 @@ function parseAll(text: string, kind: FileKind): FwLine[] {
 function reparse(text: string, kind: FileKind, previous: FwSyntaxTree): FwLine[] {
   const before = previous.text;
   const old = previous.lines;
-  const shortest = Math.min(before.length, text.length);
-  let prefix = 0;
-  while (prefix < shortest && before.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
-  let suffix = 0;
-  while (
-    suffix < shortest - prefix &&
-    before.charCodeAt(before.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)
-  )
-    suffix++;
+  const { prefix, suffix } = commonEnds(before, text);
   const delta = text.length - before.length;
 
   // Above the edit: a line whose "\n" lies in the common prefix is unchanged, and so is the

@@ -4,13 +4,12 @@ import { NWS, WS, asciiLower, perlSpaceEnd, perlSpaceStart, trimPerlSpaceEnd } f
 import {
   NO_REPEATS,
   SourceToken,
+  type Mutable,
   type RuleField,
   type RuleOption,
   type RuleSyntax,
   type Token,
 } from './tree';
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 // Each option as parse_fw_rule matches it: the flag, exactly one space, a value, then any blanks.
 // The flag spellings and the -log level list are Proxmox's; anything else ends the loop. The

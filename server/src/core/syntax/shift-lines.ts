@@ -8,6 +8,7 @@ import type { SourceLine } from './source-lines';
 import {
   NO_REPEATS,
   SourceToken,
+  type Mutable,
   type FwLine,
   type IpSetEntryLine,
   type LineError,
@@ -16,8 +17,6 @@ import {
   type RuleSyntax,
   type Token,
 } from './tree';
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** An edit's effect on what follows it: offsets move by `delta`, line numbers by `lines`. */
 export interface LineShift {

@@ -3,6 +3,9 @@ import type { Span } from '../text';
 import type { ConflictMarker } from './conflict-markers';
 import type { SourceLine } from './source-lines';
 
+/** A node under construction: the parser fills in its readonly fields one by one. */
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** A piece of a line: its text exactly as written and where it stands. */
 export interface Token {
   readonly text: string;
