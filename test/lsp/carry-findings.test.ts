@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Finding } from '../../server/src/core';
 import { Carry, mapNamedLines } from '../../server/src/lsp/carry-findings';
+import { seededInts } from '../support/seeded-random';
 
 const GUEST = '[RULES]\nIN ACCEPT -p tcp -dport 22\nIN DROP -p tcp -dport 22 -source 10.0.0.5\n';
 const CLUSTER = '[RULES]\nIN ACCEPT -p tcp -dport 80\n';
@@ -108,11 +109,7 @@ test('named lines are found exactly where the regex of their format finds them',
     '(',
     'é',
   ];
-  let seed = 7;
-  const next = (n: number): number => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed % n;
-  };
+  const next = seededInts(7);
   const regex = /\b([\w.-]+\.fw) line (\d+)\b/g;
   for (let i = 0; i < 5000; i++) {
     let message = '';

@@ -3,18 +3,7 @@ import { test } from 'node:test';
 import type { Diagnostic, FullDocumentDiagnosticReport, Range } from 'vscode-languageserver/node';
 import { UNPARSABLE_RULE } from './fixtures';
 import { TempFolder, withServer } from './lsp-client';
-
-/** A small deterministic PRNG (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as random } from '../support/seeded-random';
 
 const FRAGMENTS = [
   '[RULES]',

@@ -10,6 +10,7 @@ import {
   networkText,
   type KernelEntry,
 } from '../../../server/src/core/ide/ipset-preview';
+import { seededRandom as random } from '../../support/seeded-random';
 
 function entry(cidr: string, nomatch = false): KernelEntry {
   const loaded = kernelEntry(cidr, nomatch);
@@ -34,18 +35,6 @@ test('membership: intervals print as CIDR blocks where they are one', () => {
     ['10.0.0.0/16', '10.2.0.0 – 10.255.255.255'],
   );
 });
-
-/** A deterministic PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('membership: the sweep equals the analysis layer on random nested sets', () => {
   const next = random(7);

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadFwConfig, RuleJudgements } from '../../../server/src/core/model';
 import { parseFwSyntax } from '../../../server/src/core/syntax';
+import { seededInts } from '../../support/seeded-random';
 
 function load(
   text: string,
@@ -66,11 +67,7 @@ test('loads after other loads give what a load without judgements gives', () => 
     '[group grp]',
     'IN ACCEPT -source +office -i net0',
   ];
-  let seed = 3;
-  const next = (n: number): number => {
-    seed = (seed * 16807) % 2147483647;
-    return seed % n;
-  };
+  const next = seededInts(3);
   // One file edited 300 times, the editor's way: each load with the last load's judgements.
   const judgements = new RuleJudgements();
   for (let file = 0; file < 300; file++) {

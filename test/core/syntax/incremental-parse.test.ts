@@ -8,6 +8,7 @@ import { runInNewContext } from 'node:vm';
 import { FILE_KINDS, type FileKind } from '../../../server/src/core';
 import { ParsedFwFile } from '../../../server/src/core/ide';
 import { parseFwSyntax, type FwSyntaxTree } from '../../../server/src/core/syntax';
+import { seededInts } from '../../support/seeded-random';
 
 // Lines of every kind the parser tells apart, valid and not, for the sections of all file kinds.
 const LINES = [
@@ -63,17 +64,6 @@ const PIECES = [
   ']',
 ];
 
-/** A seeded generator (mulberry32): the same cases on every run. */
-function random(seed: number): (n: number) => number {
-  let state = seed;
-  return (n) => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
-}
-
 function edit(text: string, next: (n: number) => number): string {
   const at = next(text.length + 1);
   const removed = next(4) === 0 ? next(Math.min(40, text.length - at) + 1) : 0;
@@ -85,7 +75,7 @@ function edit(text: string, next: (n: number) => number): string {
 
 test('a parse after random edits is the parse of the new text, in every file kind', () => {
   for (const kind of FILE_KINDS) {
-    const next = random(FILE_KINDS.indexOf(kind) + 11);
+    const next = seededInts(FILE_KINDS.indexOf(kind) + 11);
     for (let file = 0; file < 40; file++) {
       let text = '';
       for (let n = 3 + next(40); n > 0; n--) text += `${LINES[next(LINES.length)]}\n`;
