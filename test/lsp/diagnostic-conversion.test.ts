@@ -111,6 +111,11 @@ test('conversion: no related locations means no relatedInformation field', () =>
   assert.equal('relatedInformation' in diagnostic!, false);
 });
 
+test('conversion: no Proxmox verdict means no data field (a 10,000-rule file has thousands)', () => {
+  const [diagnostic] = findingsToDiagnostics([finding({ proxmox: null })], HERE);
+  assert.equal('data' in diagnostic!, false);
+});
+
 test('sameDiagnostics tells lists apart by every field a client is sent', () => {
   const locate = (path: string): LocatedText | undefined =>
     path === '/etc/pve/firewall/cluster.fw' ? CLUSTER : undefined;

@@ -20,14 +20,16 @@ export interface LocatedText {
 /** Finds another file by the path the core reported in `related`; undefined when unknown. */
 export type LocateFile = (path: string) => LocatedText | undefined;
 
-/** What `Diagnostic.data` carries: Proxmox's own verdict on the line. */
+/**
+ * What `Diagnostic.data` carries: Proxmox's own verdict on the line. A diagnostic Proxmox has no
+ * verdict on carries no `data` at all: a 10,000-rule file has thousands, each resent per keystroke.
+ */
 export interface DiagnosticData {
-  readonly proxmox: ProxmoxVerdict | null;
+  readonly proxmox: ProxmoxVerdict;
 }
 
 /** One `data` object per verdict, shared by the diagnostics that carry it (never mutated). */
-const DATA: Readonly<Record<ProxmoxVerdict | 'null', DiagnosticData>> = {
-  null: { proxmox: null },
+const DATA: Readonly<Record<ProxmoxVerdict, DiagnosticData>> = {
   dropped: { proxmox: 'dropped' },
   'kept-with-errors': { proxmox: 'kept-with-errors' },
   'entry-error': { proxmox: 'entry-error' },
@@ -85,15 +87,14 @@ export function findingsToDiagnostics(
         message: location.message,
       });
     }
-    const data = DATA[finding.proxmox ?? 'null'];
     const diagnostic: Diagnostic = {
       range: rangeOf(indexOf(here), finding.span),
       severity: SEVERITY[finding.severity] ?? DiagnosticSeverity.Error,
       code: finding.code,
       source: DIAGNOSTIC_SOURCE,
       message: findingText(finding),
-      data,
     };
+    if (finding.proxmox !== null) diagnostic.data = DATA[finding.proxmox];
     if (related.length > 0) diagnostic.relatedInformation = related;
     const description = descriptions.get(finding.code) ?? describeOnce(finding.code);
     if (description !== null) diagnostic.codeDescription = description;
