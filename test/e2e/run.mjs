@@ -209,6 +209,16 @@ function freePort() {
   });
 }
 
+/** Whether a `.log` file under `dir` (VS Code's output channels among them) holds `text`. */
+function logsHold(dir, text) {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.log')) continue;
+    const file = path.join(entry.parentPath ?? entry.path, entry.name);
+    if (fs.readFileSync(file, 'utf8').includes(text)) return true;
+  }
+  return false;
+}
+
 // ── code-server ──────────────────────────────────────────────────────────────────────────────
 
 class CodeServer {
@@ -597,6 +607,10 @@ async function main() {
         const all = await problems();
         return all.includes('shadowed-rule') && all;
       });
+      // VS Code let the server register the second diagnostic provider that delivered it.
+      await until(page, "the server's log to name its second diagnostic provider", async () =>
+        logsHold(server.userData, 'second diagnostic provider, pvefw-reachability'),
+      );
       return rows
         .split('\n')
         .find((l) => l.includes('shadowed-rule'))

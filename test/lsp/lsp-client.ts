@@ -54,6 +54,11 @@ export function serverPath(): string {
 export interface ClientOptions {
   /** Advertise `textDocument.diagnostic` (pull model). Default false: push. */
   readonly pull?: boolean;
+  /**
+   * Advertise dynamic registration of diagnostic providers (only with pull), as VS Code does: the
+   * server may then register a second provider. Default false.
+   */
+  readonly diagnosticRegistration?: boolean;
   /** Advertise `workspace.diagnostics.refreshSupport` (only with pull). Default true. */
   readonly refresh?: boolean;
   /** Advertise dynamic registration of file watchers. Default true. */
@@ -79,7 +84,12 @@ export function clientCapabilities(options: ClientOptions): ClientCapabilities {
       synchronization: { dynamicRegistration: false, didSave: true },
       publishDiagnostics: { relatedInformation: true, versionSupport: true, dataSupport: true },
       ...(options.pull
-        ? { diagnostic: { dynamicRegistration: false, relatedDocumentSupport: false } }
+        ? {
+            diagnostic: {
+              dynamicRegistration: options.diagnosticRegistration === true,
+              relatedDocumentSupport: false,
+            },
+          }
         : {}),
     },
     workspace: {
@@ -284,10 +294,16 @@ export class LspClient {
     return this.connection.sendNotification('workspace/didChangeWatchedFiles', { changes });
   }
 
-  pull(uri: string, previousResultId?: string): Promise<DocumentDiagnosticReport> {
+  /** `identifier` names the provider pulling, as a client with several providers sends it. */
+  pull(
+    uri: string,
+    previousResultId?: string,
+    identifier?: string,
+  ): Promise<DocumentDiagnosticReport> {
     return this.request<DocumentDiagnosticReport>('textDocument/diagnostic', {
       textDocument: { uri },
       ...(previousResultId === undefined ? {} : { previousResultId }),
+      ...(identifier === undefined ? {} : { identifier }),
     });
   }
 

@@ -7,11 +7,18 @@ import { REPORT_COMMAND } from './features/report';
 import { NORMALISE_COMMAND } from './features/normalise';
 import { SEMANTIC_LEGEND } from './features/semantic-tokens';
 
+/** The provider of every finding, or (with ANALYSIS_DIAGNOSTICS registered) of the text's own. */
+export const TEXT_DIAGNOSTICS = 'pvefw';
+/** The provider of the background analysis' findings, where the client can have two. */
+export const ANALYSIS_DIAGNOSTICS = 'pvefw-reachability';
+
 export interface ClientSupport {
   /** `textDocument/diagnostic`: the client pulls; otherwise the server pushes. */
   readonly pullDiagnostics: boolean;
   /** `workspace/diagnostic/refresh`: the server may ask a pulling client to pull again. */
   readonly diagnosticRefresh: boolean;
+  /** The server may register a second diagnostic provider (another `identifier`) itself. */
+  readonly diagnosticRegistration: boolean;
   /** The server may register a `**\/*.fw` file watcher itself. */
   readonly watchedFilesRegistration: boolean;
   readonly workspaceFolderChanges: boolean;
@@ -28,6 +35,7 @@ export function clientSupport(params: InitializeParams): ClientSupport {
   return {
     pullDiagnostics: capabilities.textDocument?.diagnostic !== undefined,
     diagnosticRefresh: capabilities.workspace?.diagnostics?.refreshSupport === true,
+    diagnosticRegistration: capabilities.textDocument?.diagnostic?.dynamicRegistration === true,
     watchedFilesRegistration:
       capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
     workspaceFolderChanges: capabilities.workspace?.workspaceFolders === true,
@@ -54,7 +62,7 @@ export function serverCapabilities(support: ClientSupport): ServerCapabilities {
   };
   if (support.pullDiagnostics) {
     capabilities.diagnosticProvider = {
-      identifier: 'pvefw',
+      identifier: TEXT_DIAGNOSTICS,
       interFileDependencies: true,
       workspaceDiagnostics: true,
     };

@@ -9,7 +9,12 @@
 // client that pulls again with its previous id is told `unchanged` only when nothing changed.
 // Nothing waits on a timer: changes that arrive together are coalesced with setImmediate, and an
 // open document's diagnostics are stamped with the version they were computed from.
+//
+// A client that can register providers (VS Code) gets two: the text's own findings, and the
+// background analysis' (thousands in a large file), each with its result ids, so that a keystroke
+// that moves no analysis finding is answered `unchanged` there instead of resending them all.
 import { randomBytes } from 'node:crypto';
+import { DocumentDiagnosticRequest } from 'vscode-languageserver/node';
 import type {
   Connection,
   Diagnostic,
@@ -19,6 +24,7 @@ import type {
   WorkspaceDiagnosticReport,
   WorkspaceDocumentDiagnosticReport,
 } from 'vscode-languageserver/node';
+import { ANALYSIS_DIAGNOSTICS } from './capabilities';
 import type { ClientSupport } from './capabilities';
 import type { WorkspaceClusters } from './clusters';
 import { findingsToDiagnostics, sameDiagnostics } from './diagnostic-conversion';
@@ -37,6 +43,9 @@ interface Delivered {
   readonly resultId: string;
 }
 
+/** Which findings one delivery holds: every one, or one provider's where there are two. */
+type Part = 'all' | 'text' | 'analysis';
+
 export class DiagnosticsService {
   /** Push: files whose diagnostics must be published at the next flush. */
   private readonly dirty = new Set<FileKey>();
@@ -47,10 +56,16 @@ export class DiagnosticsService {
   private flushScheduled = false;
   /** Result ids are only valid within this process. */
   private readonly session = randomBytes(4).toString('hex');
-  private readonly delivered = new WeakMap<FileAnalysis, Delivered>();
+  private readonly delivered = new WeakMap<FileAnalysis, Partial<Record<Part, Delivered>>>();
   /** What each file delivered last, with its result id: a file keeps the id while this stays. */
-  private readonly lastDelivered = new Map<FileKey, Delivered>();
+  private readonly lastDelivered: Record<Part, Map<FileKey, Delivered>> = {
+    all: new Map(),
+    text: new Map(),
+    analysis: new Map(),
+  };
   private results = 0;
+  /** The analysis' findings have their own provider (registered once the client is ready). */
+  private twoProviders: boolean;
 
   constructor(
     private readonly connection: Connection,
@@ -60,7 +75,38 @@ export class DiagnosticsService {
     private readonly support: ClientSupport,
     private readonly log: Logger,
     private readonly describe?: DescribeCode,
-  ) {}
+  ) {
+    this.twoProviders = support.pullDiagnostics && support.diagnosticRegistration;
+  }
+
+  /** After `initialized`: registers the analysis' provider, or falls back to one provider. */
+  registerProviders(): void {
+    if (!this.twoProviders) return;
+    this.connection.client
+      .register(DocumentDiagnosticRequest.type, {
+        documentSelector: null,
+        identifier: ANALYSIS_DIAGNOSTICS,
+        interFileDependencies: true,
+        workspaceDiagnostics: true,
+      })
+      .then(() =>
+        this.log.info(
+          `pvefw: the background analysis' findings come from a second diagnostic provider, ${ANALYSIS_DIAGNOSTICS}`,
+        ),
+      )
+      .catch((error: unknown) => {
+        this.log.error(
+          `pvefw: the client refused a second diagnostic provider; one provider delivers every finding (${String(error)})`,
+        );
+        this.twoProviders = false;
+        this.recheckAll();
+      });
+  }
+
+  private partOf(identifier: string | undefined): Part {
+    if (!this.twoProviders) return 'all';
+    return identifier === ANALYSIS_DIAGNOSTICS ? 'analysis' : 'text';
+  }
 
   /** Settings changed what findings look like: every file is checked again. */
   recheckAll(): void {
@@ -108,7 +154,7 @@ export class DiagnosticsService {
   pull(params: DocumentDiagnosticParams): DocumentDiagnosticReport {
     const analysis = this.analyzer.analyse(fileKey(params.textDocument.uri));
     if (analysis === undefined) return EMPTY_REPORT;
-    const { diagnostics, resultId } = this.deliver(analysis);
+    const { diagnostics, resultId } = this.deliver(analysis, this.partOf(params.identifier));
     if (params.previousResultId === resultId) return { kind: 'unchanged', resultId };
     return { kind: 'full', resultId, items: diagnostics };
   }
@@ -116,11 +162,12 @@ export class DiagnosticsService {
   /** `workspace/diagnostic`: every `.fw` file, `unchanged` where the client is up to date. */
   pullWorkspace(params: WorkspaceDiagnosticParams): WorkspaceDiagnosticReport {
     const previous = new Map(params.previousResultIds.map((p) => [fileKey(p.uri), p.value]));
+    const part = this.partOf(params.identifier);
     const items: WorkspaceDocumentDiagnosticReport[] = [];
     for (const key of this.clusters.files()) {
       const analysis = this.analyzer.analyse(key);
       if (analysis === undefined) continue;
-      const { diagnostics, resultId } = this.deliver(analysis);
+      const { diagnostics, resultId } = this.deliver(analysis, part);
       const uri = analysis.file.uri;
       const version = analysis.file.version ?? null;
       items.push(
@@ -200,7 +247,7 @@ export class DiagnosticsService {
     const { uri, version } = analysis.file;
     // An open document's result must be for its current version; a newer edit publishes again.
     if (version !== undefined && this.state.openDocument(uri)?.version !== version) return;
-    const { diagnostics } = this.deliver(analysis);
+    const { diagnostics } = this.deliver(analysis, 'all');
     const previousUri = this.published.get(key);
     if (previousUri !== undefined && previousUri !== uri)
       background(
@@ -220,8 +267,13 @@ export class DiagnosticsService {
     );
   }
 
-  private deliver(analysis: FileAnalysis): Delivered {
-    let delivered = this.delivered.get(analysis);
+  private deliver(analysis: FileAnalysis, part: Part): Delivered {
+    let parts = this.delivered.get(analysis);
+    if (parts === undefined) {
+      parts = {};
+      this.delivered.set(analysis, parts);
+    }
+    let delivered = parts[part];
     if (delivered === undefined) {
       // Thousands of findings name the same few files in their related locations.
       const located = new Map<string, LocatedText | undefined>();
@@ -229,19 +281,16 @@ export class DiagnosticsService {
         if (!located.has(path)) located.set(path, this.locate(analysis, path));
         return located.get(path);
       };
-      const diagnostics = findingsToDiagnostics(
-        analysis.findings,
-        analysis.file,
-        locate,
-        this.describe,
-      );
-      const last = this.lastDelivered.get(analysis.file.key);
+      const findings = part === 'all' ? analysis.findings : analysis[part];
+      const diagnostics = findingsToDiagnostics(findings, analysis.file, locate, this.describe);
+      const lastDelivered = this.lastDelivered[part];
+      const last = lastDelivered.get(analysis.file.key);
       delivered =
         last !== undefined && sameDiagnostics(last.diagnostics, diagnostics)
           ? last
           : { diagnostics, resultId: `${this.session}:${(this.results += 1)}` };
-      this.lastDelivered.set(analysis.file.key, delivered);
-      this.delivered.set(analysis, delivered);
+      lastDelivered.set(analysis.file.key, delivered);
+      parts[part] = delivered;
     }
     return delivered;
   }

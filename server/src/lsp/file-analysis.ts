@@ -17,7 +17,21 @@ export interface FileAnalysis {
   readonly cluster: FileSnapshot | undefined;
   /** Equal fingerprints mean equal inputs, hence equal findings. */
   readonly fingerprint: string;
+  /** Every finding: `text`, then `analysis`. */
   readonly findings: readonly Finding[];
+  readonly text: readonly Finding[];
+  readonly analysis: readonly Finding[];
+}
+
+/**
+ * A file's findings by where they come from. A client with two diagnostic providers gets them
+ * apart, so that a keystroke that moves no analysis finding resends only the first.
+ */
+export interface FileFindings {
+  /** What the text says as soon as it is read: syntax, names, Proxmox's verify_rule. */
+  readonly text: readonly Finding[];
+  /** The background analysis of the whole cluster: dead rules, lock-out, skipped rules. */
+  readonly analysis: readonly Finding[];
 }
 
 /** Checks one file of a known kind against the cluster.fw it resolves to. */
@@ -25,7 +39,7 @@ export type FileChecker = (
   file: FileSnapshot,
   kind: FileKind,
   cluster: FileSnapshot | undefined,
-) => Finding[];
+) => FileFindings;
 
 /** What the user's settings do to findings; a new generation invalidates every result. */
 export interface FindingPolicy {
@@ -59,12 +73,15 @@ export class Analyzer {
     ) {
       return cached;
     }
+    const { text, analysis: analysed } = this.check(file, kind, cluster);
     const analysis: FileAnalysis = {
       file,
       kind,
       cluster,
       fingerprint,
-      findings: this.check(file, kind, cluster),
+      findings: analysed.length === 0 ? text : [...text, ...analysed],
+      text,
+      analysis: analysed,
     };
     this.cache.set(key, analysis);
     return analysis;
@@ -90,11 +107,13 @@ export class Analyzer {
     file: FileSnapshot,
     kind: FileKind | undefined,
     cluster: FileSnapshot | undefined,
-  ): Finding[] {
+  ): FileFindings {
+    const policy = this.policy;
+    const apply = (findings: readonly Finding[]): readonly Finding[] =>
+      policy ? policy.apply(findings) : findings;
     // The name says no kind: not checked (and never read by Proxmox), and said so.
-    if (kind === undefined)
-      return this.policy ? this.policy.apply([unknownKindFinding()]) : [unknownKindFinding()];
-    const findings = this.checker(file, kind, cluster);
-    return this.policy ? this.policy.apply(findings) : findings;
+    if (kind === undefined) return { text: apply([unknownKindFinding()]), analysis: [] };
+    const { text, analysis } = this.checker(file, kind, cluster);
+    return { text: apply(text), analysis: apply(analysis) };
   }
 }

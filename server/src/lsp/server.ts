@@ -6,10 +6,9 @@ import type { ClientSupport } from './capabilities';
 import { WorkspaceClusters } from './clusters';
 import { DiagnosticsService } from './diagnostics';
 import { DiskFiles } from './disk-files';
-import { Analyzer } from './file-analysis';
+import { Analyzer, type FileFindings } from './file-analysis';
 import { background, consoleLogger, guarded } from './guard';
 import type { Logger } from './guard';
-import type { Finding } from '../core/index';
 import { WorkspaceState } from './workspace-state';
 import { WorkspaceSnapshots } from './snapshot';
 import type { FeatureContext } from './features/context';
@@ -37,6 +36,7 @@ interface Services {
   readonly disk: DiskFiles;
   readonly state: WorkspaceState;
   readonly settingsReady: () => void;
+  readonly diagnostics: DiagnosticsService;
 }
 
 function registerEditorFeatures(
@@ -97,10 +97,10 @@ export function startServer(connection: Connection): Logger {
           { overlapHints: () => settings.overlapHints, backend: () => settings.backend },
         );
         reachability.listen();
-        const check = (file: { key: string }): Finding[] => [
-          ...snapshots.findings(file.key),
-          ...reachability.findings(file.key),
-        ];
+        const check = (file: { key: string }): FileFindings => ({
+          text: snapshots.findings(file.key),
+          analysis: reachability.findings(file.key),
+        });
         const analyzer = new Analyzer(state, clusters, check, settings);
         const diagnostics = new DiagnosticsService(
           connection,
@@ -129,6 +129,7 @@ export function startServer(connection: Connection): Logger {
           disk,
           state,
           settingsReady: () => watch.initialized(),
+          diagnostics,
         };
         return { capabilities: serverCapabilities(support), serverInfo: { name: 'pvefw' } };
       },
@@ -144,6 +145,7 @@ export function startServer(connection: Connection): Logger {
         if (services === undefined) return;
         const { support, folders, disk, state } = services;
         services.settingsReady();
+        services.diagnostics.registerProviders();
         log.info(
           `pvefw: diagnostics are ${support.pullDiagnostics ? 'pulled by the client' : 'pushed by the server'}`,
         );
