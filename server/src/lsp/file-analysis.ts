@@ -25,13 +25,41 @@ export interface FileAnalysis {
 
 /**
  * A file's findings by where they come from. A client with two diagnostic providers gets them
- * apart, so that a keystroke that moves no analysis finding resends only the first.
+ * apart, so that a keystroke that moves no analysis finding resends only the first, and the
+ * first is answered without waiting for the second to be carried over the edit.
  */
 export interface FileFindings {
   /** What the text says as soon as it is read: syntax, names, Proxmox's verify_rule. */
   readonly text: readonly Finding[];
-  /** The background analysis of the whole cluster: dead rules, lock-out, skipped rules. */
-  readonly analysis: readonly Finding[];
+  /**
+   * The background analysis of the whole cluster (dead rules, lock-out, skipped rules), asked
+   * for only when needed; it reads the current texts, so it is asked before any other change.
+   */
+  readonly analysis: () => readonly Finding[];
+}
+
+/** The analysis part is made on first use (see FileFindings), then kept. */
+class CheckedFile implements FileAnalysis {
+  private analysed: readonly Finding[] | undefined;
+  private all: readonly Finding[] | undefined;
+
+  constructor(
+    readonly file: FileSnapshot,
+    readonly kind: FileKind | undefined,
+    readonly cluster: FileSnapshot | undefined,
+    readonly fingerprint: string,
+    readonly text: readonly Finding[],
+    private readonly analyse: () => readonly Finding[],
+  ) {}
+
+  get analysis(): readonly Finding[] {
+    return (this.analysed ??= this.analyse());
+  }
+
+  get findings(): readonly Finding[] {
+    const analysis = this.analysis;
+    return (this.all ??= analysis.length === 0 ? this.text : [...this.text, ...analysis]);
+  }
 }
 
 /** Checks one file of a known kind against the cluster.fw it resolves to. */
@@ -73,16 +101,8 @@ export class Analyzer {
     ) {
       return cached;
     }
-    const { text, analysis: analysed } = this.check(file, kind, cluster);
-    const analysis: FileAnalysis = {
-      file,
-      kind,
-      cluster,
-      fingerprint,
-      findings: analysed.length === 0 ? text : [...text, ...analysed],
-      text,
-      analysis: analysed,
-    };
+    const { text, analysis: analyse } = this.check(file, kind, cluster);
+    const analysis = new CheckedFile(file, kind, cluster, fingerprint, text, analyse);
     this.cache.set(key, analysis);
     return analysis;
   }
@@ -112,8 +132,8 @@ export class Analyzer {
     const apply = (findings: readonly Finding[]): readonly Finding[] =>
       policy ? policy.apply(findings) : findings;
     // The name says no kind: not checked (and never read by Proxmox), and said so.
-    if (kind === undefined) return { text: apply([unknownKindFinding()]), analysis: [] };
+    if (kind === undefined) return { text: apply([unknownKindFinding()]), analysis: () => [] };
     const { text, analysis } = this.checker(file, kind, cluster);
-    return { text: apply(text), analysis: apply(analysis) };
+    return { text: apply(text), analysis: () => apply(analysis()) };
   }
 }

@@ -99,7 +99,7 @@ export function startServer(connection: Connection): Logger {
         reachability.listen();
         const check = (file: { key: string }): FileFindings => ({
           text: snapshots.findings(file.key),
-          analysis: reachability.findings(file.key),
+          analysis: () => reachability.findings(file.key),
         });
         const analyzer = new Analyzer(state, clusters, check, settings);
         const diagnostics = new DiagnosticsService(
