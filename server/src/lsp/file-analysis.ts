@@ -32,8 +32,9 @@ export interface FileFindings {
   /** What the text says as soon as it is read: syntax, names, Proxmox's verify_rule. */
   readonly text: readonly Finding[];
   /**
-   * The background analysis of the whole cluster (dead rules, lock-out, skipped rules), asked
-   * for only when needed; it reads the current texts, so it is asked before any other change.
+   * The background analysis of the whole cluster (dead rules, lock-out, skipped rules), made when
+   * first asked for: carried over the edits since it ran, to the texts current at that moment
+   * (the file's own is the one `text` was made from while the cached fingerprint holds).
    */
   readonly analysis: () => readonly Finding[];
 }
