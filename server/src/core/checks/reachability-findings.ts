@@ -37,10 +37,12 @@ function related(blockers: readonly Blocker[], message: string): RelatedLocation
 }
 
 export function deadFinding(dead: DeadRule): Finding {
-  const takers = takerNames(dead.blockers).join(', ');
+  const named = takerNames(dead.blockers);
+  const takers = named.join(', ');
   const verb = (v: string): string =>
     ({ ACCEPT: 'accepted', DROP: 'dropped', REJECT: 'rejected' })[v] ?? v;
-  const witness = `for example ${dead.witness.packet} is ${verb(dead.witness.verdict)} by ${where(dead.witness.takenBy.origin, dead.witness.takenBy.builtin)}`;
+  const witnessTaker = where(dead.witness.takenBy.origin, dead.witness.takenBy.builtin);
+  const witness = `for example ${dead.witness.packet} is ${verb(dead.witness.verdict)} by ${witnessTaker}`;
   if (dead.disabled) {
     return finding(
       'disabled-rule',
@@ -54,10 +56,12 @@ export function deadFinding(dead: DeadRule): Finding {
     dead.kind === 'shadowed'
       ? `this ${dead.ownVerdict} rule can never match: earlier rules decide all its packets, some differently — ${witness} instead of ${verb(dead.ownVerdict)} here`
       : `this rule can never match and removing it changes nothing: earlier rules already ${dead.ownVerdict === 'ACCEPT' ? 'accept' : dead.ownVerdict === 'DROP' ? 'drop' : 'reject'} all its packets (${witness})`;
+  // The example already names the one rule that takes them all.
+  const takenBy = named.length === 1 && named[0] === witnessTaker ? '' : `; taken by ${takers}`;
   return finding(
     code,
     dead.origin,
-    `${what}; taken by ${takers}`,
+    `${what}${takenBy}`,
     related(dead.blockers, 'takes its packets first'),
   );
 }
