@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+// Counts the instructions one cold `pvefw check` executes (valgrind's callgrind, every thread),
+// on a generated file of issue 14's shapes: a figure that, unlike seconds, barely moves with what
+// else the machine is doing, to compare two builds on a busy machine. Slow (about a minute for
+// 5,000 rules); not part of `npm run bench`.
+//
+//   node scripts/count-instructions.mjs [rules] [realistic|adversarial] [guest|cluster] [dist dir]
+//
+// Needs a build (out/test/bench/generate.js, dist/cli.js) and valgrind.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const [rules = '5000', shape = 'realistic', placement = 'guest', dist = join(root, 'dist')] =
+  process.argv.slice(2);
+const generator = join(root, 'out', 'test', 'bench', 'generate.js');
+const cli = join(resolve(dist), 'cli.js');
+if (!existsSync(generator) || !existsSync(cli)) {
+  console.error('count-instructions: build first (npm run build)');
+  process.exit(1);
+}
+if (spawnSync('valgrind', ['--version']).status !== 0) {
+  console.error('count-instructions: valgrind is not installed');
+  process.exit(1);
+}
+const { generateShaped } = createRequire(import.meta.url)(generator);
+const workspace = generateShaped(Number(rules), shape, placement);
+const folder = mkdtempSync(join(tmpdir(), 'pvefw-instructions-'));
+try {
+  mkdirSync(join(folder, 'firewall'));
+  writeFileSync(join(folder, 'firewall', 'cluster.fw'), workspace.cluster);
+  if (placement === 'guest') writeFileSync(join(folder, 'firewall', '100.fw'), workspace.guest);
+  const out = join(folder, 'callgrind.out');
+  const run = spawnSync(
+    'valgrind',
+    [
+      '--tool=callgrind',
+      `--callgrind-out-file=${out}`,
+      // Node writes machine code at run time: valgrind must notice it changing.
+      '--smc-check=all-non-file',
+      process.execPath,
+      // Compiling and collecting on the main thread too: the count then repeats run to run.
+      '--single-threaded',
+      cli,
+      'check',
+      folder,
+    ],
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  );
+  const total = /summary:\s*(\d+)/.exec(readFileSync(out, 'utf8'))?.[1];
+  if (total === undefined) {
+    console.error(run.stderr.slice(-2000));
+    process.exit(1);
+  }
+  console.log(
+    `pvefw check, ${Number(rules).toLocaleString('en')} rules, ${shape} ${placement} (${cli}): ${(Number(total) / 1e9).toFixed(2)} G instructions`,
+  );
+} finally {
+  rmSync(folder, { recursive: true, force: true });
+}
