@@ -125,3 +125,30 @@ test('providers: a client that cannot register providers gets every finding from
     });
   });
 });
+
+test('providers: a refused registration leaves one provider with every finding', async () => {
+  await withFolder({ 'firewall/cluster.fw': CLUSTER }, async (folder) => {
+    await withServer(
+      {
+        pull: true,
+        diagnosticRegistration: true,
+        refuseDiagnosticRegistration: true,
+        folders: [folder.root],
+      },
+      async (client) => {
+        await client.waitFor('the refusal logged', () =>
+          client.logs.some((l) => l.message.includes('one provider delivers every finding'))
+            ? true
+            : undefined,
+        );
+        const uri = folder.uri('firewall/cluster.fw');
+        await client.scanned();
+        await client.open(uri, CLUSTER);
+        assert.deepEqual(codes(items(await analysed(client, uri, 'pvefw'))), [
+          'shadowed-rule',
+          'undefined-ipset',
+        ]);
+      },
+    );
+  });
+});

@@ -10,6 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   createMessageConnection,
+  ResponseError,
   StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-jsonrpc/node';
@@ -59,6 +60,8 @@ export interface ClientOptions {
    * server may then register a second provider. Default false.
    */
   readonly diagnosticRegistration?: boolean;
+  /** Answer the server's registration of a diagnostic provider with an error. Default false. */
+  readonly refuseDiagnosticRegistration?: boolean;
   /** Advertise `workspace.diagnostics.refreshSupport` (only with pull). Default true. */
   readonly refresh?: boolean;
   /** Advertise dynamic registration of file watchers. Default true. */
@@ -118,6 +121,7 @@ export class LspClient {
   /** The answers to `workspace/configuration`; a test changes them, then notifies the server. */
   settings: Record<string, string> | undefined;
   reachability: Record<string, unknown> | undefined;
+  private refuseDiagnosticRegistration = false;
   /**
    * What a client that pulls as VS Code does shows, per URI (see followRefreshes): a `full`
    * report replaces it, an `unchanged` one keeps it.
@@ -144,6 +148,7 @@ export class LspClient {
     const client = new LspClient(child, connection);
     client.settings = options.settings;
     client.reachability = options.reachability;
+    client.refuseDiagnosticRegistration = options.refuseDiagnosticRegistration === true;
     client.attach();
     connection.listen();
     const folders = options.folders ?? [];
@@ -212,6 +217,11 @@ export class LspClient {
     this.connection.onRequest(
       'client/registerCapability',
       (params: { registrations: Registration[] }) => {
+        if (
+          this.refuseDiagnosticRegistration &&
+          params.registrations.some((r) => r.method === 'textDocument/diagnostic')
+        )
+          return new ResponseError(-32603, 'this client has one diagnostic provider');
         this.registrations.push(...params.registrations);
         changed();
         return null;
