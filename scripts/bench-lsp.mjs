@@ -70,6 +70,13 @@ async function initialize(connection, folder, registration = false) {
 
 const { child, connection } = startServer();
 
+/** Median, 95th percentile and maximum of some timings. */
+function stats(xs) {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return { median: at(0.5), p95: at(0.95), max: sorted[sorted.length - 1] };
+}
+
 async function timed(runs, request) {
   const times = [];
   for (let i = 0; i < runs; i++) {
@@ -77,9 +84,7 @@ async function timed(runs, request) {
     await request(i);
     times.push(performance.now() - started);
   }
-  times.sort((a, b) => a - b);
-  const at = (q) => times[Math.min(times.length - 1, Math.floor(q * times.length))];
-  return { median: at(0.5), p95: at(0.95), max: times[times.length - 1] };
+  return stats(times);
 }
 
 function print(name, { median, p95, max }) {
@@ -264,11 +269,6 @@ const BIG = Number(process.env.PVEFW_BENCH_LSP_RULES ?? 10000);
 const shaped = require(generator).generateShaped(BIG, 'realistic', 'guest');
 const REACHABILITY = new Set(['shadowed-rule', 'redundant-rule', 'disabled-rule']);
 const reachabilityOf = (items) => items.filter((d) => REACHABILITY.has(d.code));
-const stats = (xs) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-  return { median: at(0.5), p95: at(0.95), max: sorted[sorted.length - 1] };
-};
 
 async function editorOnLargeFile(twoProviders) {
   const bigFolder = mkdtempSync(join(tmpdir(), 'pvefw-bench-lsp-'));
