@@ -93,17 +93,16 @@ function select(values: Float64Array, k: number): number {
 }
 
 /**
- * A spatial index of a chain's rules: finds the rules whose boxes meet a region, in chain order
- * and lazily, at a cost that follows the rules found rather than the length of the chain.
+ * A spatial index of a chain's rules: finds the rules whose boxes meet a region, in chain order,
+ * at a cost that follows the rules found rather than the length of the chain.
  *
  * A node holds the hull of its rules (per dimension, the lowest and highest value) and the
  * first and last chain position among them. Each inner node splits its rules at a value of one
  * dimension into those wholly below it, those wholly above it and those that straddle it (an
  * interval k-d tree): a rule that names one port sits apart from rules for other ports, and a
  * rule for every port sits with the straddlers, which are split again by another dimension
- * (source, protocol, …). A query visits, smallest chain position first (a heap ordered by each
- * node's first position), only the nodes whose hull meets the region's hull, so the walk that
- * stops early reads no further here either.
+ * (source, protocol, …). A query visits only the nodes whose hull meets the region's hull and
+ * that hold a rule between the positions asked for.
  */
 export class BoxTree {
   private lo: Float64Array;
@@ -127,6 +126,8 @@ export class BoxTree {
   private filled = 0;
   private readonly scratch = new Float64Array(D);
   private readonly scratch2 = new Float64Array(D);
+  /** The nodes a query has still to visit (a query runs to its end before the next starts). */
+  private readonly stack: number[] = [];
   /** Nodes numbered but not yet filled in, with their rules. */
   private readonly pending: { ids: number[]; node: number }[] = [];
 
@@ -313,11 +314,6 @@ export class BoxTree {
     return best;
   }
 
-  /** Whether some rule's hull may meet the hull `q`: the root's hull does. */
-  mayMeet(qlo: Float64Array, qhi: Float64Array): boolean {
-    return this.nodes > 0 && hullsMeet(this.lo, this.hi, 0, qlo, qhi, 0);
-  }
-
   /** Whether the rule at chain position i is its hull: then meeting its hull is meeting it. */
   isExact(i: number): boolean {
     return this.exact[i] === 1;
@@ -325,87 +321,47 @@ export class BoxTree {
 
   /**
    * Chain positions in [from, stopAt) of the rules whose hull meets the hull `q` (`hullBounds`
-   * at 0), smallest first, as they are asked for.
+   * at 0), smallest first.
    */
-  *meeting(
-    qlo: Float64Array,
-    qhi: Float64Array,
-    from: number,
-    stopAt: number,
-  ): Generator<number, void, void> {
+  meeting(qlo: Float64Array, qhi: Float64Array, from: number, stopAt: number): number[] {
+    const out: number[] = [];
+    this.collect(qlo, qhi, from, stopAt, out);
+    return out;
+  }
+
+  /**
+   * As meeting(), appended to `out`. All at once, not as a walk asks: a tree holds one block of a
+   * chain (see BlockTree), and a query meets few of its rules, so a lazy heap of leaves cost
+   * more than the rules it spared a walk that ended early.
+   */
+  collect(qlo: Float64Array, qhi: Float64Array, from: number, stopAt: number, out: number[]): void {
     if (this.nodes === 0) return;
-    const { lo, hi, first, last, children, items, itemEnd, ruleLo, ruleHi } = this;
-    // A binary heap of (key, entry): entry >= 0 is a node, key its first position (at least
-    // `from`); entry < 0 is the item at place -entry-1 of a leaf that meets q, key its position.
-    const keys: number[] = [];
-    const entries: number[] = [];
-    let size = 0;
-    const push = (key: number, entry: number): void => {
-      let k = size++;
-      while (k > 0) {
-        const parent = (k - 1) >> 1;
-        if (keys[parent]! <= key) break;
-        keys[k] = keys[parent]!;
-        entries[k] = entries[parent]!;
-        k = parent;
-      }
-      keys[k] = key;
-      entries[k] = entry;
-    };
-    /** The next item of a leaf from `place` on whose rule meets q, onto the heap. */
-    const advance = (place: number, end: number): void => {
-      for (; place < end; place++)
-        if (hullsMeet(ruleLo, ruleHi, items[place]! * D, qlo, qhi, 0)) {
-          if (items[place]! < stopAt) push(items[place]!, -(place + 1));
-          return;
-        }
-    };
-    if (last[0]! >= from && first[0]! < stopAt && hullsMeet(lo, hi, 0, qlo, qhi, 0))
-      push(Math.max(first[0]!, from), 0);
-    while (size > 0) {
-      const key = keys[0]!;
-      const entry = entries[0]!;
-      if (key >= stopAt) return;
-      // Take the top off: the last entry sinks from the root.
-      size--;
-      if (size > 0) {
-        const lastKey = keys[size]!;
-        const lastEntry = entries[size]!;
-        let k = 0;
-        for (;;) {
-          let child = 2 * k + 1;
-          if (child >= size) break;
-          if (child + 1 < size && keys[child + 1]! < keys[child]!) child++;
-          if (keys[child]! >= lastKey) break;
-          keys[k] = keys[child]!;
-          entries[k] = entries[child]!;
-          k = child;
-        }
-        keys[k] = lastKey;
-        entries[k] = lastEntry;
-      }
-      if (entry < 0) {
-        const place = -entry - 1;
-        advance(place + 1, itemEnd[place]!);
-        yield key;
+    const { lo, hi, first, last, children, start, end, items, ruleLo, ruleHi, stack } = this;
+    const base = out.length;
+    // Leaves are met in no particular order: several leaves' rules are sorted once at the end.
+    let leaves = 0;
+    let top = 0;
+    stack[top++] = 0;
+    while (top > 0) {
+      const node = stack[--top]!;
+      if (last[node]! < from || first[node]! >= stopAt || !hullsMeet(lo, hi, node * D, qlo, qhi, 0))
         continue;
-      }
-      const kids = children[entry]!;
+      const kids = children[node]!;
       if (kids.length > 0) {
-        for (const node of kids)
-          if (
-            last[node]! >= from &&
-            first[node]! < stopAt &&
-            hullsMeet(lo, hi, node * D, qlo, qhi, 0)
-          )
-            push(Math.max(first[node]!, from), node);
+        for (const kid of kids) stack[top++] = kid;
         continue;
       }
-      // A leaf: its first rule at or after `from` that meets q starts a cursor along it.
-      let place = this.start[entry]!;
-      const end = this.end[entry]!;
-      while (place < end && items[place]! < from) place++;
-      advance(place, end);
+      const before = out.length;
+      for (let place = start[node]!, stop = end[node]!; place < stop; place++) {
+        const i = items[place]!;
+        if (i >= stopAt) break;
+        if (i >= from && hullsMeet(ruleLo, ruleHi, i * D, qlo, qhi, 0)) out.push(i);
+      }
+      if (out.length > before) leaves++;
+    }
+    if (leaves > 1) {
+      const found = out.splice(base).sort((a, b) => a - b);
+      for (const i of found) out.push(i);
     }
   }
 }
@@ -418,9 +374,9 @@ const BLOCK = 512;
 /**
  * A BoxTree per block of BLOCK consecutive chain positions, asked in chain order. One tree over
  * a whole chain files rules by what they match, so each leaf holds rules from all along the
- * chain, and a query started a cursor in every leaf its hull meets, however early its walk then
- * ended. Most walks end early (an early, broad rule decides every packet of a shadowed one):
- * they now read the first blocks only.
+ * chain, and a query read every leaf its hull meets, however early its walk then ended. Most
+ * walks end early (an early, broad rule decides every packet of a shadowed one): they read the
+ * first blocks only.
  */
 export class BlockTree {
   private readonly blocks: BoxTree[] = [];
@@ -451,25 +407,23 @@ export class BlockTree {
     return this.blocks[Math.floor(i / BLOCK)]!.isExact(i % BLOCK);
   }
 
-  /** As BoxTree's meeting: positions in [from, stopAt) whose hull meets q, smallest first. */
-  meeting(qlo: Float64Array, qhi: Float64Array, from: number, stopAt: number): Iterable<number> {
-    if (this.blocks.length === 1) return this.blocks[0]!.meeting(qlo, qhi, from, stopAt);
-    return this.blocksMeeting(qlo, qhi, from, stopAt);
-  }
-
-  private *blocksMeeting(
+  /**
+   * As BoxTree's meeting: positions in [from, stopAt) whose hull meets q, smallest first, one
+   * block at a time as they are asked for.
+   */
+  *meeting(
     qlo: Float64Array,
     qhi: Float64Array,
     from: number,
     stopAt: number,
   ): Generator<number, void, void> {
+    const found: number[] = [];
     for (let b = Math.floor(from / BLOCK); b < this.blocks.length; b++) {
       const offset = b * BLOCK;
       if (offset >= stopAt) return;
-      const block = this.blocks[b]!;
-      if (!block.mayMeet(qlo, qhi)) continue;
-      for (const i of block.meeting(qlo, qhi, Math.max(0, from - offset), stopAt - offset))
-        yield offset + i;
+      found.length = 0;
+      this.blocks[b]!.collect(qlo, qhi, Math.max(0, from - offset), stopAt - offset, found);
+      for (const i of found) yield offset + i;
     }
   }
 }
