@@ -1,6 +1,14 @@
 import type { AbstractChains, AbstractRule } from './symbolic-walk';
 import { BlockTree, HULL_DIMENSIONS, hullBounds } from './box-tree';
-import { boxIntersect, boxesOverlap, type Box } from './packet-space';
+import type { IntervalSet } from './intervals';
+import {
+  boxIntersect,
+  boxesOverlap,
+  boxOf,
+  DIMENSIONS,
+  type Box,
+  type Dimension,
+} from './packet-space';
 import type { Steps } from '../steps';
 
 /** Chains of at most this many rules have no tree. */
@@ -21,12 +29,12 @@ interface ChainEntry {
 
 function hullOf(boxes: readonly Box[]): Box | undefined {
   if (boxes.length === 0) return undefined;
-  const out: Record<string, [bigint, bigint][]> = {};
-  for (const d of Object.keys(boxes[0]!)) {
+  const out: Partial<Record<Dimension, IntervalSet>> = {};
+  for (const d of DIMENSIONS) {
     let lo: bigint | undefined;
     let hi: bigint | undefined;
     for (const b of boxes) {
-      const set = b[d as keyof Box];
+      const set = b[d];
       if (set.length === 0) continue;
       const a = set[0]![0];
       const z = set[set.length - 1]![1];
@@ -35,7 +43,7 @@ function hullOf(boxes: readonly Box[]): Box | undefined {
     }
     out[d] = lo === undefined ? [] : [[lo, hi!]];
   }
-  return out as unknown as Box;
+  return boxOf(out as Box);
 }
 
 /**

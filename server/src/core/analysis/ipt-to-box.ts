@@ -13,6 +13,7 @@ import {
   fullBox,
   HAS_MARK,
   NO_MARK,
+  boxOf,
   type Box,
   type Dimension,
   type Family,
@@ -337,5 +338,6 @@ export function convertRule(
   // rule's copy in this family takes nothing, and must not count as a place it is reached.
   if (never || DIMENSIONS.some((d) => box[d].length === 0))
     return { under: undefined, over: undefined, target };
-  return { under: exact ? box : undefined, over: box, target };
+  const made = boxOf(box);
+  return { under: exact ? made : undefined, over: made, target };
 }

@@ -24,6 +24,56 @@ export type Dimension = (typeof DIMENSIONS)[number];
 /** A product of one interval set per dimension: all packets whose every field lies in its set. */
 export type Box = Readonly<Record<Dimension, IntervalSet>>;
 
+/**
+ * The one shape every box of the analysis has. The walks read boxes made by a rule's conversion,
+ * by an intersection, by a cut and by a change of the accept mark; made as literals, spreads and
+ * class instances they had as many hidden classes, and every read of a field in the hot loops
+ * went through V8's megamorphic lookup.
+ */
+export class PacketBox implements Box {
+  constructor(
+    readonly mark: IntervalSet,
+    readonly proto: IntervalSet,
+    readonly dport: IntervalSet,
+    readonly sport: IntervalSet,
+    readonly icmp: IntervalSet,
+    readonly iface: IntervalSet,
+    readonly dsttype: IntervalSet,
+    readonly source: IntervalSet,
+    readonly dest: IntervalSet,
+  ) {}
+}
+
+/** A box with these fields (a PacketBox, whatever object holds them). */
+export function boxOf(f: Box): Box {
+  return new PacketBox(
+    f.mark,
+    f.proto,
+    f.dport,
+    f.sport,
+    f.icmp,
+    f.iface,
+    f.dsttype,
+    f.source,
+    f.dest,
+  );
+}
+
+/** The box with some dimensions replaced. */
+export function boxWith(box: Box, changes: Partial<Box>): Box {
+  return new PacketBox(
+    changes.mark ?? box.mark,
+    changes.proto ?? box.proto,
+    changes.dport ?? box.dport,
+    changes.sport ?? box.sport,
+    changes.icmp ?? box.icmp,
+    changes.iface ?? box.iface,
+    changes.dsttype ?? box.dsttype,
+    changes.source ?? box.source,
+    changes.dest ?? box.dest,
+  );
+}
+
 /** A disjoint union of boxes. */
 export type Region = readonly Box[];
 
@@ -41,18 +91,20 @@ export function fullBox(family: Family, interfaceCount: number): Box {
   const key = `${family} ${interfaceCount}`;
   const known = fullBoxes.get(key);
   if (known) return known;
-  const box: Box = Object.freeze({
-    proto: FULL_PROTO,
-    source: family === 4 ? FULL_V4 : FULL_V6,
-    dest: family === 4 ? FULL_V4 : FULL_V6,
-    sport: FULL_PORTS,
-    dport: FULL_PORTS,
+  // Not frozen: a frozen object has a shape of its own (see PacketBox); its fields are readonly.
+  const full = family === 4 ? FULL_V4 : FULL_V6;
+  const box = new PacketBox(
+    ANY_MARK,
+    FULL_PROTO,
+    FULL_PORTS,
+    FULL_PORTS,
     // ICMP type * 256 + code
-    icmp: FULL_PORTS,
-    iface: Object.freeze([Object.freeze([0n, BigInt(interfaceCount)] as const)]),
-    mark: ANY_MARK,
-    dsttype: FULL_DST_TYPES,
-  });
+    FULL_PORTS,
+    frozenRange(0n, BigInt(interfaceCount)),
+    FULL_DST_TYPES,
+    full,
+    full,
+  );
   if (fullBoxes.size > 64) fullBoxes.clear();
   fullBoxes.set(key, box);
   return box;
@@ -91,16 +143,25 @@ export function boxesOverlap(a: Box, b: Box): boolean {
 }
 
 export function boxIntersect(a: Box, b: Box): Box | undefined {
-  // Built by assignment, not as one literal: V8 places a literal's objects straight in the old
-  // generation once some of them live long (a rule's box), and the walks' short-lived boxes
-  // then piled up there (peak memory at 50,000 rules +60 MB).
-  const out: Partial<Record<Dimension, IntervalSet>> = {};
-  for (const d of DIMENSIONS) {
-    const both = intersect(a[d], b[d]);
-    if (isEmpty(both)) return undefined;
-    out[d] = both;
-  }
-  return out as Box;
+  const mark = intersect(a.mark, b.mark);
+  if (isEmpty(mark)) return undefined;
+  const proto = intersect(a.proto, b.proto);
+  if (isEmpty(proto)) return undefined;
+  const dport = intersect(a.dport, b.dport);
+  if (isEmpty(dport)) return undefined;
+  const sport = intersect(a.sport, b.sport);
+  if (isEmpty(sport)) return undefined;
+  const icmp = intersect(a.icmp, b.icmp);
+  if (isEmpty(icmp)) return undefined;
+  const iface = intersect(a.iface, b.iface);
+  if (isEmpty(iface)) return undefined;
+  const dsttype = intersect(a.dsttype, b.dsttype);
+  if (isEmpty(dsttype)) return undefined;
+  const source = intersect(a.source, b.source);
+  if (isEmpty(source)) return undefined;
+  const dest = intersect(a.dest, b.dest);
+  if (isEmpty(dest)) return undefined;
+  return new PacketBox(mark, proto, dport, sport, icmp, iface, dsttype, source, dest);
 }
 
 /** a \ b as disjoint boxes. */
@@ -109,21 +170,6 @@ export function boxSubtract(a: Box, b: Box): Box[] {
   const pieces: Box[] = [];
   cut(a, b, pieces);
   return pieces;
-}
-
-/** A piece of a walk's region: short-lived, so built here only (see boxIntersect). */
-class Piece implements Box {
-  constructor(
-    readonly mark: IntervalSet,
-    readonly proto: IntervalSet,
-    readonly dport: IntervalSet,
-    readonly sport: IntervalSet,
-    readonly icmp: IntervalSet,
-    readonly iface: IntervalSet,
-    readonly dsttype: IntervalSet,
-    readonly source: IntervalSet,
-    readonly dest: IntervalSet,
-  ) {}
 }
 
 /**
@@ -150,59 +196,59 @@ function cut(a: Box, b: Box, outside: Box[]): Box {
   // Where b spans the whole dimension nothing is cut off: most dimensions of most rules.
   if ((inside = intersect(mark, b.mark)) !== mark) {
     if (!isEmpty((out = subtract(mark, b.mark))))
-      outside.push(new Piece(out, proto, dport, sport, icmp, iface, dsttype, source, dest));
+      outside.push(new PacketBox(out, proto, dport, sport, icmp, iface, dsttype, source, dest));
     mark = inside;
     changed = true;
   }
   if ((inside = intersect(proto, b.proto)) !== proto) {
     if (!isEmpty((out = subtract(proto, b.proto))))
-      outside.push(new Piece(mark, out, dport, sport, icmp, iface, dsttype, source, dest));
+      outside.push(new PacketBox(mark, out, dport, sport, icmp, iface, dsttype, source, dest));
     proto = inside;
     changed = true;
   }
   if ((inside = intersect(dport, b.dport)) !== dport) {
     if (!isEmpty((out = subtract(dport, b.dport))))
-      outside.push(new Piece(mark, proto, out, sport, icmp, iface, dsttype, source, dest));
+      outside.push(new PacketBox(mark, proto, out, sport, icmp, iface, dsttype, source, dest));
     dport = inside;
     changed = true;
   }
   if ((inside = intersect(sport, b.sport)) !== sport) {
     if (!isEmpty((out = subtract(sport, b.sport))))
-      outside.push(new Piece(mark, proto, dport, out, icmp, iface, dsttype, source, dest));
+      outside.push(new PacketBox(mark, proto, dport, out, icmp, iface, dsttype, source, dest));
     sport = inside;
     changed = true;
   }
   if ((inside = intersect(icmp, b.icmp)) !== icmp) {
     if (!isEmpty((out = subtract(icmp, b.icmp))))
-      outside.push(new Piece(mark, proto, dport, sport, out, iface, dsttype, source, dest));
+      outside.push(new PacketBox(mark, proto, dport, sport, out, iface, dsttype, source, dest));
     icmp = inside;
     changed = true;
   }
   if ((inside = intersect(iface, b.iface)) !== iface) {
     if (!isEmpty((out = subtract(iface, b.iface))))
-      outside.push(new Piece(mark, proto, dport, sport, icmp, out, dsttype, source, dest));
+      outside.push(new PacketBox(mark, proto, dport, sport, icmp, out, dsttype, source, dest));
     iface = inside;
     changed = true;
   }
   if ((inside = intersect(dsttype, b.dsttype)) !== dsttype) {
     if (!isEmpty((out = subtract(dsttype, b.dsttype))))
-      outside.push(new Piece(mark, proto, dport, sport, icmp, iface, out, source, dest));
+      outside.push(new PacketBox(mark, proto, dport, sport, icmp, iface, out, source, dest));
     dsttype = inside;
     changed = true;
   }
   if ((inside = intersect(source, b.source)) !== source) {
     if (!isEmpty((out = subtract(source, b.source))))
-      outside.push(new Piece(mark, proto, dport, sport, icmp, iface, dsttype, out, dest));
+      outside.push(new PacketBox(mark, proto, dport, sport, icmp, iface, dsttype, out, dest));
     source = inside;
     changed = true;
   }
   if ((inside = intersect(dest, b.dest)) !== dest) {
     if (!isEmpty((out = subtract(dest, b.dest))))
-      outside.push(new Piece(mark, proto, dport, sport, icmp, iface, dsttype, source, out));
+      outside.push(new PacketBox(mark, proto, dport, sport, icmp, iface, dsttype, source, out));
     dest = inside;
     changed = true;
   }
-  return changed ? new Piece(mark, proto, dport, sport, icmp, iface, dsttype, source, dest) : a;
+  return changed ? new PacketBox(mark, proto, dport, sport, icmp, iface, dsttype, source, dest) : a;
 }
 
 /**

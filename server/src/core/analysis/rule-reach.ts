@@ -11,6 +11,7 @@ import {
 import {
   ANY_MARK,
   boxIntersect,
+  boxWith,
   DIMENSIONS,
   HAS_MARK,
   NO_MARK,
@@ -51,7 +52,7 @@ export interface RestWalk {
 
 /** The box with this accept mark; most rules leave the mark open, and serve as they are. */
 function withMark(box: Box, mark: Box['mark']): Box {
-  return box.mark === mark ? box : { ...box, mark };
+  return box.mark === mark ? box : boxWith(box, { mark });
 }
 
 /** The box a walk for this rule can skip everything outside of. */

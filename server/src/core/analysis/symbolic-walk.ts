@@ -1,6 +1,10 @@
 import {
   ANY_MARK,
   boxesOverlap,
+  boxWith,
+  frozenRange,
+  HAS_MARK,
+  NO_MARK,
   regionIntersect,
   regionMeets,
   regionSplit,
@@ -117,7 +121,8 @@ function maybeVerdict(target: AbstractTarget, depth: number): Verdict | undefine
 }
 
 function withMark(region: Region, value: bigint): Box[] {
-  return region.map((box) => ({ ...box, mark: [[value, value]] as const }));
+  const mark = value === 1n ? HAS_MARK : value === 0n ? NO_MARK : frozenRange(value, value);
+  return region.map((box) => boxWith(box, { mark }));
 }
 
 function requiresMark(match: Box): boolean {
@@ -158,7 +163,7 @@ export function walkChain(
   depth = 0,
 ): WalkResult {
   const focus: Box | undefined =
-    options.focus ?? (start.length === 1 ? { ...start[0]!, mark: ANY_MARK } : undefined);
+    options.focus ?? (start.length === 1 ? boxWith(start[0]!, { mark: ANY_MARK }) : undefined);
   const decided: Decision[] = [];
   const returned: Box[] = [];
   const marked: Decision[] = [];
