@@ -9,7 +9,7 @@ import { intersect, normalise, type IntervalSet } from './intervals';
 import {
   DIMENSIONS,
   DST_TYPES,
-  frozenRange,
+  sharedRange,
   fullBox,
   HAS_MARK,
   NO_MARK,
@@ -80,7 +80,7 @@ const singles = new Map<bigint, IntervalSet>();
 function single(value: bigint): IntervalSet {
   let set = singles.get(value);
   if (!set) {
-    set = frozenRange(value, value);
+    set = sharedRange(value, value);
     if (singles.size > 100_000) singles.clear();
     singles.set(value, set);
   }
@@ -94,13 +94,13 @@ function addressRange(text: string): IntervalSet | undefined {
 
 const portLists = new Map<string, IntervalSet | undefined>();
 
-/** A port, range or list as a set; the same text gives the same (shared, frozen) set. */
+/** A port, range or list as a set; the same text gives the same (shared, never mutated) set. */
 function portSet(text: string): IntervalSet | undefined {
   if (/^[0-9]+$/.test(text)) return single(BigInt(text));
   if (portLists.has(text)) return portLists.get(text);
   if (portLists.size > 100_000) portLists.clear();
   const set = readPorts(text);
-  portLists.set(text, set && Object.freeze(set));
+  portLists.set(text, set);
   return set;
 }
 
@@ -137,11 +137,11 @@ function complement(set: IntervalSet, max: bigint): IntervalSet {
 
 const INVALID_FIRST: Record<Family, { proto: IntervalSet; icmp: IntervalSet }> = {
   4: {
-    proto: frozenRange(1n, 1n),
+    proto: sharedRange(1n, 1n),
     icmp: normalise(icmpInvalidWithoutConnection(4).map(([a, b]) => [BigInt(a), BigInt(b)])),
   },
   6: {
-    proto: frozenRange(58n, 58n),
+    proto: sharedRange(58n, 58n),
     icmp: normalise(icmpInvalidWithoutConnection(6).map(([a, b]) => [BigInt(a), BigInt(b)])),
   },
 };

@@ -3,7 +3,7 @@ import type { RuleOrigin } from '../compile';
 import type { FamilyModel } from './family-model';
 import { walkChain, type Verdict } from './symbolic-walk';
 import { isSubset, subtract, type IntervalSet } from './intervals';
-import { boxIntersect, fullBox, type Box } from './packet-space';
+import { boxIntersect, boxWith, fullBox, type Box } from './packet-space';
 import { describePacket, pickPacketFrom } from './witness';
 
 export interface Lockout {
@@ -45,12 +45,11 @@ export function findLockouts(model: FamilyModel): Lockout[] {
   if (!fromManagement && model.family === 6) return [];
   const out: Lockout[] = [];
   for (const port of MANAGEMENT_PORTS) {
-    const region: Box = {
-      ...base,
+    const region = boxWith(base, {
       proto: [[6n, 6n]],
       dport: [[BigInt(port), BigInt(port)]],
       source: fromManagement ? managed : reachable,
-    };
+    });
     const walk = walkChain(model.chains, HOST_IN, [region], stop < 0 ? {} : { stopAt: stop });
     for (const d of walk.decided) {
       if (d.verdict === 'ACCEPT') continue;

@@ -100,7 +100,7 @@ export function fullBox(family: Family, interfaceCount: number): Box {
     FULL_PORTS,
     // ICMP type * 256 + code
     FULL_PORTS,
-    frozenRange(0n, BigInt(interfaceCount)),
+    sharedRange(0n, BigInt(interfaceCount)),
     FULL_DST_TYPES,
     full,
     full,
@@ -110,20 +110,24 @@ export function fullBox(family: Family, interfaceCount: number): Box {
   return box;
 }
 
-/** {lo..hi} as an interval set that boxes can share: never mutated. */
-export function frozenRange(lo: bigint, hi: bigint): IntervalSet {
-  return Object.freeze([Object.freeze([lo, hi] as const)]);
+/**
+ * {lo..hi} as an interval set that boxes can share: never mutated (IntervalSet is readonly).
+ * Not frozen: frozen arrays have hidden classes of their own, and every interval loop of the
+ * walks then read two kinds of array.
+ */
+export function sharedRange(lo: bigint, hi: bigint): IntervalSet {
+  return [[lo, hi]];
 }
 
-const FULL_PROTO = frozenRange(0n, 255n);
-const FULL_PORTS = frozenRange(0n, 65535n);
-const FULL_V4 = frozenRange(0n, MAX_ADDRESS[4]);
-const FULL_V6 = frozenRange(0n, MAX_ADDRESS[6]);
-const FULL_DST_TYPES = frozenRange(0n, BigInt(DST_TYPES.length - 1));
+const FULL_PROTO = sharedRange(0n, 255n);
+const FULL_PORTS = sharedRange(0n, 65535n);
+const FULL_V4 = sharedRange(0n, MAX_ADDRESS[4]);
+const FULL_V6 = sharedRange(0n, MAX_ADDRESS[6]);
+const FULL_DST_TYPES = sharedRange(0n, BigInt(DST_TYPES.length - 1));
 /** Either value of the accept mark, or exactly one: shared because every walk sets one. */
-export const ANY_MARK = frozenRange(0n, 1n);
-export const NO_MARK = frozenRange(0n, 0n);
-export const HAS_MARK = frozenRange(1n, 1n);
+export const ANY_MARK = sharedRange(0n, 1n);
+export const NO_MARK = sharedRange(0n, 0n);
+export const HAS_MARK = sharedRange(1n, 1n);
 
 /** Whether two boxes share a packet, without building their intersection. */
 export function boxesOverlap(a: Box, b: Box): boolean {

@@ -2,7 +2,7 @@ import {
   ANY_MARK,
   boxesOverlap,
   boxWith,
-  frozenRange,
+  sharedRange,
   HAS_MARK,
   NO_MARK,
   regionIntersect,
@@ -121,7 +121,7 @@ function maybeVerdict(target: AbstractTarget, depth: number): Verdict | undefine
 }
 
 function withMark(region: Region, value: bigint): Box[] {
-  const mark = value === 1n ? HAS_MARK : value === 0n ? NO_MARK : frozenRange(value, value);
+  const mark = value === 1n ? HAS_MARK : value === 0n ? NO_MARK : sharedRange(value, value);
   return region.map((box) => boxWith(box, { mark }));
 }
 

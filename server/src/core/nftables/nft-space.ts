@@ -10,7 +10,7 @@ import { normalise, subtract, type IntervalSet } from '../analysis';
 import {
   boxIntersect,
   DST_TYPES,
-  frozenRange,
+  sharedRange,
   fullBox,
   regionSubtract,
   type Box,
@@ -94,7 +94,7 @@ function matchRegion(m: NftMatch, space: Space): Box[] {
         const n = space.names.numberOf(m.name);
         return n === undefined
           ? none
-          : constrained(space, { iface: frozenRange(BigInt(n), BigInt(n)) });
+          : constrained(space, { iface: sharedRange(BigInt(n), BigInt(n)) });
       }
       return space.entry.fixed[m.kind] === m.name ? all : none;
     }
@@ -121,7 +121,7 @@ function matchRegion(m: NftMatch, space: Space): Box[] {
     }
     case 'icmp': {
       if (m.family !== space.family) return none;
-      const proto = frozenRange(m.family === 4 ? 1n : 58n, m.family === 4 ? 1n : 58n);
+      const proto = sharedRange(m.family === 4 ? 1n : 58n, m.family === 4 ? 1n : 58n);
       let icmp: IntervalSet;
       const types = m.anyType || !m.types ? undefined : m.types.map(BigInt);
       if (m.code !== undefined) {
@@ -135,7 +135,7 @@ function matchRegion(m: NftMatch, space: Space): Box[] {
     case 'tcp-flags': {
       const masked = m.mask.filter((f) => NEW_TCP_FLAGS.has(f));
       const equal = masked.length === m.value.length && m.value.every((f) => masked.includes(f));
-      return equal !== m.negate ? constrained(space, { proto: frozenRange(6n, 6n) }) : none;
+      return equal !== m.negate ? constrained(space, { proto: sharedRange(6n, 6n) }) : none;
     }
     case 'pkttype': {
       const types =
@@ -153,9 +153,9 @@ function matchRegion(m: NftMatch, space: Space): Box[] {
     case 'udp-pairs':
       return m.pairs.flatMap(([s, d]) =>
         constrained(space, {
-          proto: frozenRange(17n, 17n),
-          sport: frozenRange(BigInt(s), BigInt(s)),
-          dport: frozenRange(BigInt(d), BigInt(d)),
+          proto: sharedRange(17n, 17n),
+          sport: sharedRange(BigInt(s), BigInt(s)),
+          dport: sharedRange(BigInt(d), BigInt(d)),
         }),
       );
     // No ARP header, no helper yet, the NIC's own MAC.
@@ -261,7 +261,7 @@ function walkChain(space: Space, chain: string, region: Box[], depth: number): C
             if (n === undefined) continue;
             const part = intersectRegions(
               unmatched,
-              constrained(space, { iface: frozenRange(BigInt(n), BigInt(n)) }),
+              constrained(space, { iface: sharedRange(BigInt(n), BigInt(n)) }),
             );
             if (part.length === 0) continue;
             unmatched = subtractRegion(unmatched, part);

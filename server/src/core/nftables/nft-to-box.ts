@@ -10,7 +10,7 @@ import { ruleRegion, type NftEntry, type NftSpace } from './nft-space';
 import { ChainIndex } from '../analysis';
 import type { AbstractChains, AbstractRule, AbstractTarget } from '../analysis';
 import type { InterfaceNames } from '../analysis';
-import { frozenRange, fullBox, type Box, type Family } from '../analysis';
+import { boxWith, sharedRange, fullBox, type Box, type Family } from '../analysis';
 import type { Steps } from '../steps';
 
 /** The nft rule an abstract rule stands for (a verdict map gives one abstract rule per key). */
@@ -99,7 +99,7 @@ function convert(
       const n = space.names.numberOf(name);
       if (n === undefined) continue;
       for (const box of region) {
-        const keyed = { ...box, iface: frozenRange(BigInt(n), BigInt(n)) };
+        const keyed = boxWith(box, { iface: sharedRange(BigInt(n), BigInt(n)) });
         const target: AbstractTarget = { kind: to.kind, chain: to.target };
         // Neither fixed nor open here: the key is not known, the rule only might send packets.
         out.push(entry.open === s.key ? { match: keyed, target } : { maybe: box, target });

@@ -8,7 +8,7 @@ import { cidrRange } from '../analysis';
 import { normalise } from '../analysis';
 import { setMembership } from '../analysis';
 import type { InterfaceNames } from '../analysis';
-import { fullBox, type Box, type Family } from '../analysis';
+import { boxWith, fullBox, NO_MARK, type Family } from '../analysis';
 import { optionTrue } from '../compile';
 import type { CompileResult } from '../compile';
 import { modelFiles, type ClusterModel } from '../model';
@@ -24,7 +24,7 @@ export function entryChains(model: FamilyModel): string[] {
 
 function decisionsOf(model: FamilyModel, chain: string): Decision[] {
   if (!model.chains.rules.has(chain)) return [];
-  const start: Box = { ...fullBox(model.family, model.names.count), mark: [[0n, 0n]] };
+  const start = boxWith(fullBox(model.family, model.names.count), { mark: NO_MARK });
   return walkChain(model.chains, chain, [start]).decided;
 }
 

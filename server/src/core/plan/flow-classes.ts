@@ -18,6 +18,7 @@ import {
   ANY_MARK,
   boxesOverlap,
   boxIntersect,
+  boxOf,
   DIMENSIONS,
   DST_TYPES,
   fullBox,
@@ -392,7 +393,7 @@ export function unrealOnly(box: Box, family: Family, names: InterfaceNames): boo
 function boundingBox(boxes: readonly Box[]): Box {
   const out: Partial<Record<(typeof DIMENSIONS)[number], IntervalSet>> = {};
   for (const d of DIMENSIONS) out[d] = normalise(boxes.flatMap((b) => b[d]));
-  return out as Box;
+  return boxOf(out as Box);
 }
 
 /** How ordinary the packets of a box read: unicast first, then whole services. */

@@ -4,7 +4,7 @@
 // impact does; the packets accepted become rows a person reads, with the rules that accept them.
 import { equals, normalise, type IntervalSet } from '../analysis';
 import { addInterfaceNames, InterfaceNames } from '../analysis';
-import { ANY_MARK, boxesOverlap, fullBox, type Box, type Family } from '../analysis';
+import { ANY_MARK, boxesOverlap, boxWith, fullBox, type Box, type Family } from '../analysis';
 import { compileRuleset } from '../compile';
 import { compileInputFor, modelNode } from '../compile';
 import type { ClusterModel } from '../model';
@@ -187,7 +187,8 @@ function iptablesNode(model: ClusterModel, node: string): ExposureEntry[] {
       const pieces: Piece<string>[] = [];
       for (const d of decisionsOrAccept(fm, chain)) {
         if (d.verdict !== 'ACCEPT') continue;
-        for (const box of d.region) pieces.push({ box: { ...box, mark: ANY_MARK }, by: d.by });
+        for (const box of d.region)
+          pieces.push({ box: boxWith(box, { mark: ANY_MARK }), by: d.by });
       }
       // A chain that does not exist accepts all, by no rule: the name says which firewall is off.
       const rows = rowsOf(pieces, family, names, known, (ref) => namer.name(fm, chain, node, ref));
@@ -227,7 +228,8 @@ function nftablesNode(model: ClusterModel, node: string, notes: string[]): Expos
       const pieces: Piece<NftDecider>[] = [];
       for (const d of entryDecisions(built.tables, entry, family, names)) {
         if (d.verdict !== 'ACCEPT') continue;
-        for (const box of d.region) pieces.push({ box: { ...box, mark: ANY_MARK }, by: d.by });
+        for (const box of d.region)
+          pieces.push({ box: boxWith(box, { mark: ANY_MARK }), by: d.by });
       }
       const rows = rowsOf(pieces, family, names, known, (by) => deciderName(model, by, true));
       add(perFamily, entryOfRows(flow.where, node, family, rows));
