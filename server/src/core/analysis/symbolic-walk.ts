@@ -150,6 +150,13 @@ function creditMarks(
   return out;
 }
 
+/** What a walk carries into every chain it enters, in one shape (see walkChain). */
+interface WalkSettings {
+  readonly without: ReadonlySet<string> | undefined;
+  readonly expect: Verdict | undefined;
+  readonly maybeRegions: boolean;
+}
+
 /**
  * Follows a region of packets through a chain the way iptables would, first match wins,
  * descending into jumped-to chains. With `stopAt`, stops before that rule and reports what is
@@ -160,17 +167,36 @@ export function walkChain(
   chain: string,
   start: Region,
   options: WalkOptions = {},
-  depth = 0,
+): WalkResult {
+  // Read once, into one shape: callers' option literals each have a hidden class of their own,
+  // and the walk into every jumped-to chain read them again through V8's megamorphic lookup.
+  const settings: WalkSettings = {
+    without: options.without,
+    expect: options.expect,
+    maybeRegions: options.maybeRegions === true,
+  };
+  return walkFrom(chains, chain, start, settings, options.focus, options.from, options.stopAt, 0);
+}
+
+function walkFrom(
+  chains: AbstractChains,
+  chain: string,
+  start: Region,
+  settings: WalkSettings,
+  givenFocus: Box | undefined,
+  from = 0,
+  stopAt: number | undefined,
+  depth: number,
 ): WalkResult {
   const focus: Box | undefined =
-    options.focus ?? (start.length === 1 ? boxWith(start[0]!, { mark: ANY_MARK }) : undefined);
+    givenFocus ?? (start.length === 1 ? boxWith(start[0]!, { mark: ANY_MARK }) : undefined);
   const decided: Decision[] = [];
   const returned: Box[] = [];
   const marked: Decision[] = [];
   const maybe: WalkResult['maybe'] = [];
   let region: Box[] = [...start];
   const rules = chains.rules.get(chain) ?? [];
-  const { stopAt, without, expect } = options;
+  const { without, expect } = settings;
   const partial = (): WalkResult => ({
     decided,
     returned,
@@ -179,7 +205,6 @@ export function walkChain(
     maybe,
     contradicted: true,
   });
-  const from = options.from ?? 0;
   const end = stopAt === undefined ? rules.length : Math.min(stopAt, rules.length);
   const indexed = focus !== undefined && chains.index !== undefined;
   const order: Iterable<number> =
@@ -199,7 +224,7 @@ export function walkChain(
       ) {
         const verdict = maybeVerdict(rule.target, depth);
         maybe.push(
-          options.maybeRegions
+          settings.maybeRegions
             ? { verdict, by: rule.ref, region: regionIntersect(region, rule.maybe) }
             : { verdict, by: rule.ref },
         );
@@ -242,18 +267,7 @@ export function walkChain(
       case 'jump':
       case 'goto': {
         if (depth >= MAX_DEPTH) break;
-        const sub = walkChain(
-          chains,
-          target.chain,
-          hit,
-          {
-            ...(focus ? { focus } : {}),
-            ...(without ? { without } : {}),
-            ...(expect ? { expect } : {}),
-            ...(options.maybeRegions ? { maybeRegions: true } : {}),
-          },
-          depth + 1,
-        );
+        const sub = walkFrom(chains, target.chain, hit, settings, focus, 0, undefined, depth + 1);
         const credit = chains.opaque.has(target.chain);
         const own = <T extends { by: RuleRef }>(d: T): T => (credit ? { ...d, by: rule.ref } : d);
         decided.push(...sub.decided.map(own));

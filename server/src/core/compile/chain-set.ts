@@ -1,7 +1,7 @@
 import { findMacro, macroTemplates } from '../model';
 import { iptRuleToCmds, logTarget, ruleText } from './ipt-cmds';
 import { withOrigin } from './context';
-import { CompileDie, LOG_LEVEL_NUMBER, type RefScope, type RuleSpec } from './rule-spec';
+import { CompileDie, LOG_LEVEL_NUMBER, specShape, type RefScope, type RuleSpec } from './rule-spec';
 import type { CompiledRule, Family, RuleOrigin } from './ruleset-types';
 
 /** Why a rule is there: a user's line, or a label for what Proxmox adds by itself. */
@@ -106,7 +106,14 @@ export class ChainSet {
     const specs = rule.macro !== undefined ? expandMacro(rule, this.family) : [rule];
     const out: CompiledRule[] = [];
     specs.forEach((spec, index) => {
-      const cmds = iptRuleToCmds(spec, chain, this.family, scope, vmid, this.logRatelimit);
+      const cmds = iptRuleToCmds(
+        specShape(spec),
+        chain,
+        this.family,
+        scope,
+        vmid,
+        this.logRatelimit,
+      );
       const withIndex: Provenance =
         'origin' in why && rule.macro !== undefined
           ? { origin: withOrigin(why.origin, { macroIndex: index }) }

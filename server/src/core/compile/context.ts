@@ -119,23 +119,19 @@ export class CompileContext {
 /** The %rule of a user's line, with the action it has at this point of the compile. */
 export function userRuleSpec(def: RuleDef, action: string, logmsg?: string): RuleSpec {
   const o = def.line.rule.options;
-  const values: [string, string | undefined][] = [
-    ['action', action],
-    ['macro', def.verified.macro],
-    ['proto', o.proto?.value.text],
-    ['dport', o.dport?.value.text],
-    ['sport', o.sport?.value.text],
-    ['source', o.source?.value.text],
-    ['dest', o.dest?.value.text],
-    ['icmpType', o['icmp-type']?.value.text],
-    ['log', o.log?.value.text],
-    ['logmsg', logmsg],
-  ];
-  // Absent fields stay absent (not undefined): macro expansion tells the two apart. Built up
-  // rather than deleted from, which would turn every rule's object into a slow dictionary.
-  const spec: Record<string, string> = {};
-  for (const [key, value] of values) if (value !== undefined) spec[key] = value;
-  return spec;
+  // Every field, absent ones undefined: one hidden class for every rule (see specShape).
+  return {
+    action,
+    macro: def.verified.macro,
+    proto: o.proto?.value.text,
+    dport: o.dport?.value.text,
+    sport: o.sport?.value.text,
+    source: o.source?.value.text,
+    dest: o.dest?.value.text,
+    icmpType: o['icmp-type']?.value.text,
+    log: o.log?.value.text,
+    logmsg,
+  };
 }
 
 /** Whether Proxmox compiles the rule into a ruleset of this family at all. */
