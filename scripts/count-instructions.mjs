@@ -6,6 +6,7 @@
 //
 //   node scripts/count-instructions.mjs [rules] [realistic|adversarial] [guest|cluster] [dist dir]
 //
+// PVEFW_NODE_FLAGS adds flags to node's command line (e.g. V8's, to compare them).
 // Needs a build (out/test/bench/generate.js, dist/cli.js) and valgrind.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -45,6 +46,7 @@ try {
       process.execPath,
       // Compiling and collecting on the main thread too: the count then repeats run to run.
       '--single-threaded',
+      ...(process.env['PVEFW_NODE_FLAGS'] ?? '').split(' ').filter((f) => f !== ''),
       cli,
       'check',
       folder,
@@ -57,7 +59,7 @@ try {
     process.exit(1);
   }
   console.log(
-    `pvefw check, ${Number(rules).toLocaleString('en')} rules, ${shape} ${placement} (${cli}): ${(Number(total) / 1e9).toFixed(2)} G instructions`,
+    `pvefw check, ${Number(rules).toLocaleString('en')} rules, ${shape} ${placement} (${cli}${process.env['PVEFW_NODE_FLAGS'] ? ` ${process.env['PVEFW_NODE_FLAGS']}` : ''}): ${(Number(total) / 1e9).toFixed(2)} G instructions`,
   );
 } finally {
   rmSync(folder, { recursive: true, force: true });

@@ -1,7 +1,14 @@
 // The `pvefw` command. The bundler adds the `#!/usr/bin/env node` line (scripts/bundle.mjs).
 import { ExitCode } from './exit-codes';
 import { createInterface } from 'node:readline/promises';
+import { setFlagsFromString } from 'node:v8';
 import { runCliAsync } from './run';
+
+// No inlining by V8's optimising compiler. A check spends most of its run before optimised code
+// for its functions is ready, and inlining makes each of those compiles bigger and later: without
+// it a cold check of a 5,000-rule guest runs 17% fewer instructions (scripts/count-instructions.mjs)
+// and takes about 10% less time, and a warm analysis is no slower.
+setFlagsFromString('--max-inlined-bytecode-size=0');
 
 // `pvefw check … | head` closes stdout early: finish quietly instead of crashing on EPIPE.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
