@@ -6,6 +6,9 @@ const REDACTED = '[redacted]';
 
 /** `text` without any PVEAPIToken= value (the header's whole USER@REALM!ID=SECRET). */
 export function redactTokenHeaders(text: string): string {
+  // Without an "=" there is no value to take out: a check's report of a 10,000-rule file (2 MB,
+  // printed through here) usually has none, and the case-blind search cost 20 ms.
+  if (!text.includes('=')) return text;
   return text.replace(/PVEAPIToken=[^\s'",;]+/gi, `PVEAPIToken=${REDACTED}`);
 }
 
