@@ -115,8 +115,6 @@ export class BoxTree {
   private start: Int32Array;
   private end: Int32Array;
   private readonly items: Int32Array;
-  /** Where the leaf of the item at each place ends. */
-  private readonly itemEnd: Int32Array;
   /** Each rule's own hull, by chain position. */
   private readonly ruleLo: Float64Array;
   private readonly ruleHi: Float64Array;
@@ -156,7 +154,6 @@ export class BoxTree {
     this.start = new Int32Array(cap);
     this.end = new Int32Array(cap);
     this.items = new Int32Array(ids.length);
-    this.itemEnd = new Int32Array(ids.length);
     if (ids.length > 0) this.pending.push({ ids, node: this.newNode() });
     if (!later) runToEnd(this.grow());
   }
@@ -247,7 +244,6 @@ export class BoxTree {
       this.start[node] = this.filled;
       for (const i of ids) this.items[this.filled++] = i;
       this.end[node] = this.filled;
-      for (let p = this.start[node]; p < this.filled; p++) this.itemEnd[p] = this.filled;
       this.children[node] = [];
       return;
     }
