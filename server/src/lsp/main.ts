@@ -3,6 +3,7 @@
 // --socket=<port> or --pipe=<name>.
 import { createConnection } from 'vscode-languageserver/node';
 import type { Connection } from 'vscode-languageserver/node';
+import { setFlagsFromString } from 'node:v8';
 import { describeError } from './guard';
 import { startServer } from './server';
 
@@ -17,6 +18,10 @@ function connect(): Connection {
     process.exit(2);
   }
 }
+
+// No inlining, as in the CLI (see cli/main.ts): the first analysis of an opened file is a cold
+// run, and the keystroke path measured no slower without it.
+setFlagsFromString('--max-inlined-bytecode-size=0');
 
 const connection = connect();
 const log = startServer(connection);
