@@ -55,14 +55,16 @@ function diagnosticsOf(result: FileResult): JsonDiagnostic[] {
 
 /** `path:line:column: severity code: message`, one line per finding, each ending in "\n". */
 export function formatText(results: readonly FileResult[]): string {
-  let out = '';
+  // Joined once, not appended to: 16,000 appended lines are a rope of 16,000 pieces, which V8
+  // copies into one string, piece by piece, on the first search of it.
+  const lines: string[] = [];
   for (const result of results) {
     for (const d of diagnosticsOf(result)) {
       const message = oneLine(d.message);
-      out += `${result.path}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${message}\n`;
+      lines.push(`${result.path}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${message}\n`);
     }
   }
-  return out;
+  return lines.join('');
 }
 
 export function jsonReport(results: readonly FileResult[]): JsonReport {
