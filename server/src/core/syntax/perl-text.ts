@@ -69,5 +69,13 @@ export function perlSplitComma(text: string): string[] {
 
 /** Perl's lc on an undecoded string: only ASCII letters change. */
 export function asciiLower(text: string): string {
-  return /[A-Z]/.test(text) ? text.replace(/[A-Z]+/g, (run) => run.toLowerCase()) : text;
+  // Read by hand, not by two patterns and a callback: every rule's direction goes through here.
+  let upper = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // Beyond ASCII, toLowerCase would change more than Perl's lc does.
+    if (c > 127) return text.replace(/[A-Z]+/g, (run) => run.toLowerCase());
+    if (c >= 65 && c <= 90) upper = true;
+  }
+  return upper ? text.toLowerCase() : text;
 }
