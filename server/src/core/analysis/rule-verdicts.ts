@@ -11,15 +11,13 @@ import { describePacket, naturalness, pickPacketFrom } from './witness';
 
 function blockerOf(model: FamilyModel, ref: RuleRef): Blocker {
   const rule = model.compiled.get(ref.chain)?.[ref.index];
-  return {
-    chain: ref.chain,
-    ...(rule?.origin ? { origin: rule.origin } : {}),
-    ...(rule?.builtin
-      ? { builtin: rule.builtin }
-      : rule?.origin
-        ? {}
-        : { builtin: `rule ${ref.index + 1} of ${ref.chain}` }),
-  };
+  const origin = rule?.origin;
+  const builtin = rule?.builtin;
+  // Made without spreads: a dead rule of a crowded chain names a blocker per decision, and each
+  // spread made and copied two more objects.
+  if (origin && builtin) return { chain: ref.chain, origin, builtin };
+  if (origin) return { chain: ref.chain, origin };
+  return { chain: ref.chain, builtin: builtin ? builtin : `rule ${ref.index + 1} of ${ref.chain}` };
 }
 
 function sameBlocker(a: Blocker, b: Blocker): boolean {
