@@ -146,7 +146,9 @@ export function boxesOverlap(a: Box, b: Box): boolean {
   );
 }
 
+/** a ∩ b, or undefined when they share no packet. */
 export function boxIntersect(a: Box, b: Box): Box | undefined {
+  // Written out, as boxesOverlap (and for the same reason), ending at the first empty dimension.
   const mark = intersect(a.mark, b.mark);
   if (isEmpty(mark)) return undefined;
   const proto = intersect(a.proto, b.proto);
