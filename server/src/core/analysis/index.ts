@@ -34,6 +34,7 @@ export {
   boxIntersect,
   boxOf,
   boxWith,
+  withMark,
   DIMENSIONS,
   DST_TYPES,
   sharedRange,

@@ -44,21 +44,6 @@ export class PacketBox implements Box {
   ) {}
 }
 
-/** A box with these fields (a PacketBox, whatever object holds them). */
-export function boxOf(f: Box): Box {
-  return new PacketBox(
-    f.mark,
-    f.proto,
-    f.dport,
-    f.sport,
-    f.icmp,
-    f.iface,
-    f.dsttype,
-    f.source,
-    f.dest,
-  );
-}
-
 /** The box with some dimensions replaced. */
 export function boxWith(box: Box, changes: Partial<Box>): Box {
   return new PacketBox(
@@ -72,6 +57,18 @@ export function boxWith(box: Box, changes: Partial<Box>): Box {
     changes.source ?? box.source,
     changes.dest ?? box.dest,
   );
+}
+
+const NO_CHANGES: Partial<Box> = {};
+
+/** A box with these fields (a PacketBox, whatever object holds them). */
+export function boxOf(fields: Box): Box {
+  return boxWith(fields, NO_CHANGES);
+}
+
+/** The box with this accept mark; most rules leave the mark open, and serve as they are. */
+export function withMark(box: Box, mark: Box['mark']): Box {
+  return box.mark === mark ? box : boxWith(box, { mark });
 }
 
 /** A disjoint union of boxes. */

@@ -11,12 +11,12 @@ import {
 import {
   ANY_MARK,
   boxIntersect,
-  boxWith,
   DIMENSIONS,
   HAS_MARK,
   NO_MARK,
   regionIntersect,
   regionMeets,
+  withMark,
   type Box,
 } from './packet-space';
 import type { IntervalSet } from './intervals';
@@ -48,11 +48,6 @@ export interface RestWalk {
   readonly undecided: boolean;
   /** Some packet would get another verdict than the one expected (then nothing else is kept). */
   readonly contradicted?: boolean;
-}
-
-/** The box with this accept mark; most rules leave the mark open, and serve as they are. */
-function withMark(box: Box, mark: Box['mark']): Box {
-  return box.mark === mark ? box : boxWith(box, { mark });
 }
 
 /** The box a walk for this rule can skip everything outside of. */

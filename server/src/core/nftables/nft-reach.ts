@@ -23,7 +23,7 @@ import {
 } from '../analysis';
 import { InterfaceNames } from '../analysis';
 import { nftBoxModelSteps, type NftBoxModel } from './nft-to-box';
-import { ANY_MARK, boxIntersect, boxWith, NO_MARK, type Box, type Family } from '../analysis';
+import { ANY_MARK, boxIntersect, NO_MARK, withMark, type Box, type Family } from '../analysis';
 import type { Steps } from '../steps';
 import { lineKey } from '../analysis';
 import { describePacket, naturalness, pickPacketFrom, type Packet } from '../analysis';
@@ -87,10 +87,6 @@ interface Instance {
    * chain undecided, or meet a rule pvefw cannot read.
    */
   readonly rest?: readonly Decision[] | undefined;
-}
-
-function withMark(box: Box, mark: Box['mark']): Box {
-  return box.mark === mark ? box : boxWith(box, { mark });
 }
 
 function intersectAll(region: readonly Box[], box: Box): Box[] {
