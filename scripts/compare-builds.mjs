@@ -6,9 +6,9 @@
 //   node scripts/compare-builds.mjs <dist folder A> <dist folder B> [sizes] [runs]
 //
 // sizes: comma-separated rule counts (default 10000,20000); runs: per build and file (default 3).
-// Needs a build (out/test/bench/generate.js) and each folder's cli.js.
+// Needs a build (out/test/bench/shaped-folder.js) and each folder's cli.js.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const [a, b, sizeList = '10000,20000', runText = '3'] = process.argv.slice(2);
-const generator = join(root, 'out', 'test', 'bench', 'generate.js');
+const generator = join(root, 'out', 'test', 'bench', 'shaped-folder.js');
 const builds = [a, b].map((dist) => (dist === undefined ? '' : join(resolve(dist), 'cli.js')));
 if (builds.some((cli) => !existsSync(cli)) || !existsSync(generator)) {
   console.error('usage: node scripts/compare-builds.mjs <dist A> <dist B> [sizes] [runs]');
@@ -25,7 +25,7 @@ if (builds.some((cli) => !existsSync(cli)) || !existsSync(generator)) {
 }
 const sizes = sizeList.split(',').map(Number);
 const runs = Number(runText);
-const { generateShaped } = createRequire(import.meta.url)(generator);
+const { writeShapedFolder } = createRequire(import.meta.url)(generator);
 
 /** Milliseconds of one `pvefw check` of the folder in a fresh process. */
 function time(cli, folder) {
@@ -52,11 +52,12 @@ try {
   for (const shape of ['realistic', 'adversarial']) {
     for (const placement of ['cluster', 'guest']) {
       for (const size of sizes) {
-        const ws = generateShaped(size, shape, placement);
-        const folder = join(work, `${shape}-${placement}-${size}`, 'firewall');
-        mkdirSync(folder, { recursive: true });
-        writeFileSync(join(folder, 'cluster.fw'), ws.cluster);
-        if (ws.guest !== undefined) writeFileSync(join(folder, '100.fw'), ws.guest);
+        const { folder } = writeShapedFolder(
+          join(work, `${shape}-${placement}-${size}`),
+          size,
+          shape,
+          placement,
+        );
         const times = [[], []];
         for (let i = 0; i < runs; i++)
           for (const k of [0, 1]) times[k].push(time(builds[k], folder));

@@ -7,9 +7,9 @@
 //   node scripts/count-instructions.mjs [rules] [realistic|adversarial] [guest|cluster] [dist dir]
 //
 // PVEFW_NODE_FLAGS adds flags to node's command line (e.g. V8's, to compare them).
-// Needs a build (out/test/bench/generate.js, dist/cli.js) and valgrind.
+// Needs a build (out/test/bench/shaped-folder.js, dist/cli.js) and valgrind.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const [rules = '5000', shape = 'realistic', placement = 'guest', dist = join(root, 'dist')] =
   process.argv.slice(2);
-const generator = join(root, 'out', 'test', 'bench', 'generate.js');
+const generator = join(root, 'out', 'test', 'bench', 'shaped-folder.js');
 const cli = join(resolve(dist), 'cli.js');
 if (!existsSync(generator) || !existsSync(cli)) {
   console.error('count-instructions: build first (npm run build)');
@@ -28,13 +28,10 @@ if (spawnSync('valgrind', ['--version']).status !== 0) {
   console.error('count-instructions: valgrind is not installed');
   process.exit(1);
 }
-const { generateShaped } = createRequire(import.meta.url)(generator);
-const workspace = generateShaped(Number(rules), shape, placement);
+const { writeShapedFolder } = createRequire(import.meta.url)(generator);
 const folder = mkdtempSync(join(tmpdir(), 'pvefw-instructions-'));
 try {
-  mkdirSync(join(folder, 'firewall'));
-  writeFileSync(join(folder, 'firewall', 'cluster.fw'), workspace.cluster);
-  if (placement === 'guest') writeFileSync(join(folder, 'firewall', '100.fw'), workspace.guest);
+  writeShapedFolder(folder, Number(rules), shape, placement);
   const out = join(folder, 'callgrind.out');
   const run = spawnSync(
     'valgrind',

@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { generateCluster, generateShaped, type Placement, type Shape } from './generate';
+import { generateCluster, type Placement, type Shape } from './generate';
+import { writeShapedFolder } from './shaped-folder';
 
 const root = resolve(__dirname, '..', '..', '..');
 const cli = join(root, 'dist', 'cli.js');
@@ -82,12 +83,8 @@ try {
     for (const placement of ['cluster', 'guest'] as Placement[]) {
       let previous: { wall: number; cpu: number } | undefined;
       for (const size of sizes) {
-        const ws = generateShaped(size, shape, placement);
         const dir = join(work, `${shape}-${placement}-${size}`);
-        mkdirSync(join(dir, 'firewall'), { recursive: true });
-        writeFileSync(join(dir, 'firewall', 'cluster.fw'), ws.cluster);
-        if (ws.guest !== undefined) writeFileSync(join(dir, 'firewall', '100.fw'), ws.guest);
-        const bytes = (ws.guest ?? ws.cluster).length;
+        const { bytes } = writeShapedFolder(dir, size, shape, placement);
         const m = measure(dir);
         // Per doubling, from the fastest run of each size: wall, then CPU time.
         const growth =
