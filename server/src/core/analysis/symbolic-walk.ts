@@ -1,7 +1,7 @@
 import {
   ANY_MARK,
   boxesOverlap,
-  boxWith,
+  withMark,
   sharedRange,
   HAS_MARK,
   NO_MARK,
@@ -120,9 +120,10 @@ function maybeVerdict(target: AbstractTarget, depth: number): Verdict | undefine
   return undefined;
 }
 
-function withMark(region: Region, value: bigint): Box[] {
+/** The region's packets with the accept mark set to `value` (what MARK does to them). */
+function markedAs(region: Region, value: bigint): Box[] {
   const mark = value === 1n ? HAS_MARK : value === 0n ? NO_MARK : sharedRange(value, value);
-  return region.map((box) => boxWith(box, { mark }));
+  return region.map((box) => withMark(box, mark));
 }
 
 function requiresMark(match: Box): boolean {
@@ -189,7 +190,7 @@ function walkFrom(
   depth: number,
 ): WalkResult {
   const focus: Box | undefined =
-    givenFocus ?? (start.length === 1 ? boxWith(start[0]!, { mark: ANY_MARK }) : undefined);
+    givenFocus ?? (start.length === 1 ? withMark(start[0]!, ANY_MARK) : undefined);
   const decided: Decision[] = [];
   const returned: Box[] = [];
   const marked: Decision[] = [];
@@ -261,8 +262,8 @@ function walkFrom(
         break;
       case 'set-mark':
         if (target.value === 1n)
-          marked.push({ region: withMark(hit, 1n), verdict: 'ACCEPT', by: rule.ref });
-        region = [...rest, ...withMark(hit, target.value)];
+          marked.push({ region: markedAs(hit, 1n), verdict: 'ACCEPT', by: rule.ref });
+        region = [...rest, ...markedAs(hit, target.value)];
         break;
       case 'jump':
       case 'goto': {
